@@ -1,0 +1,32 @@
+# One target per job. Each creates the virtual environment and installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STORE ?= oxigraph:./comity-data
+
+.PHONY: run test docs bench lint install
+
+$(BIN)/comity: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/comity
+
+run: install
+	$(BIN)/comity load --store $(STORE) loaders/samples
+	$(BIN)/comity serve --store $(STORE)
+
+test: install
+	$(BIN)/pytest
+
+docs: install
+	$(BIN)/comity docs --output docs/ontology.html
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench

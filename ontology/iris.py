@@ -1,0 +1,104 @@
+"""Deterministic IRI minting.
+
+An IRI depends only on what it names (a code, a name, a fact's defining parts), never on
+load order, time, process or machine, so reloading a source reproduces its IRIs exactly.
+"""
+
+import hashlib
+import re
+import unicodedata
+
+from ontology.namespaces import GRAPH_SOURCE_PREFIX
+
+ID = "https://w3id.org/comity/id/"
+
+_TREATY_NUMBER = re.compile(r"^\s*(C?ETS)\s*(?:No\.?\s*)?(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "Conseil de l'Europe" -> "conseil-de-l-europe"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if not words:
+        raise ValueError(f"cannot make an IRI slug from {text!r}: it has no letters or digits")
+    return "-".join(words)
+
+
+def treaty_slug(number: str) -> str:
+    """"ETS No. 185" -> "ets-185", "CETS 5" -> "cets-005"; anything else is slugged as a title."""
+    match = _TREATY_NUMBER.match(number)
+    if match:
+        return f"{match.group(1).lower()}-{int(match.group(2)):03d}"
+    return slug(number)
+
+
+def state_iri(code: str) -> str:
+    """A state by ISO 3166-1 alpha-3 code ("FRA"), or by slug where it has none ("kosovo")."""
+    key = code.upper() if re.fullmatch(r"[A-Za-z]{3}", code) else slug(code)
+    return f"{ID}state/{key}"
+
+
+def organisation_iri(name: str) -> str:
+    """An organisation by its English name: "Council of Europe" -> .../org/council-of-europe."""
+    return f"{ID}org/{slug(name)}"
+
+
+def company_iri(name: str) -> str:
+    """Companies share the organisation space: a company is an organisation."""
+    return organisation_iri(name)
+
+
+def unit_iri(organisation_name: str, unit_name: str) -> str:
+    """A unit or body of an organisation, e.g. the Council of Europe's Press Division."""
+    return f"{ID}org/{slug(organisation_name)}/{slug(unit_name)}"
+
+
+def treaty_iri(number_or_title: str) -> str:
+    """A treaty by ETS/CETS number ("ETS 185" -> .../treaty/ets-185) or, failing that, title."""
+    return f"{ID}treaty/{treaty_slug(number_or_title)}"
+
+
+def person_iri(name: str) -> str:
+    return f"{ID}person/{slug(name)}"
+
+
+def place_iri(name: str) -> str:
+    return f"{ID}place/{slug(name)}"
+
+
+def topic_iri(label: str) -> str:
+    return f"{ID}topic/{slug(label)}"
+
+
+def document_key(name: str) -> str:
+    """The key of a source document, from its file name without extension."""
+    return slug(name)
+
+
+def document_iri(key: str) -> str:
+    return f"{ID}document/{key}"
+
+
+def source_graph_iri(document: str) -> str:
+    """The named graph of one source, from its key or its document IRI."""
+    prefix = f"{ID}document/"
+    key = document[len(prefix) :] if document.startswith(prefix) else document
+    return GRAPH_SOURCE_PREFIX + key
+
+
+def span_iri(document: str, start: int, end: int) -> str:
+    """A text span of a document (given by key or IRI), by its character offsets."""
+    prefix = f"{ID}document/"
+    key = document[len(prefix) :] if document.startswith(prefix) else document
+    return f"{ID}span/{key}/{start}-{end}"
+
+
+def fact_iri(kind: str, document: str, *parts: object) -> str:
+    """A fact of a given kind ("ratification") from a document, identified by its parts.
+
+    The parts are what makes the fact this fact (actor, treaty, date ...); the digest of
+    them keeps the IRI short and stable.
+    """
+    material = "\x1f".join([document, *(str(part) for part in parts)])
+    digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+    return f"{ID}{slug(kind)}/{digest}"
