@@ -12,12 +12,25 @@ from ontology.namespaces import GRAPH_SOURCE_PREFIX
 
 ID = "https://w3id.org/comity/id/"
 
-_TREATY_NUMBER = re.compile(r"^\s*(C?ETS)\s*(?:No\.?\s*)?(\d{1,3})\s*$", re.IGNORECASE)
+_TREATY_NUMBER = re.compile(
+    r"^\s*(?:C?ETS|STC?E)\s*(?:(?:No|n°|nº)\.?\s*)?(\d{1,3})\s*$", re.IGNORECASE
+)
+# The Council of Europe's series was the European Treaty Series (ETS) up to No. 193 and has
+# been the Council of Europe Treaty Series (CETS) since No. 194; both name one numbering.
+_FIRST_CETS_NUMBER = 194
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: "Conseil de l'Europe" -> "conseil-de-l-europe"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Lower-case ASCII words joined by hyphens: "Conseil de l'Europe" -> "conseil-de-l-europe".
+
+    Accents are dropped; any other non-ASCII mark (a typographic apostrophe or dash) separates
+    words just like its ASCII twin, so "d’Ivoire" and "d'Ivoire" give the same slug.
+    """
+    ascii_text = "".join(
+        char if char.isascii() or unicodedata.category(char)[0] in "LM" else " "
+        for char in unicodedata.normalize("NFKD", text)
+    )
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     if not words:
         raise ValueError(f"cannot make an IRI slug from {text!r}: it has no letters or digits")
@@ -25,10 +38,16 @@ def slug(text: str) -> str:
 
 
 def treaty_slug(number: str) -> str:
-    """"ETS No. 185" -> "ets-185", "CETS 5" -> "cets-005"; anything else is slugged as a title."""
+    """ "ETS No. 185", "CETS 185" and "STE n° 185" -> "ets-185"; "CETS 224" -> "cets-224".
+
+    The prefix follows the number, not the spelling, so every way of writing a treaty's
+    number mints one IRI; anything that is not a number is slugged as a title.
+    """
     match = _TREATY_NUMBER.match(number)
     if match:
-        return f"{match.group(1).lower()}-{int(match.group(2)):03d}"
+        value = int(match.group(1))
+        series = "ets" if value < _FIRST_CETS_NUMBER else "cets"
+        return f"{series}-{value:03d}"
     return slug(number)
 
 
@@ -68,6 +87,11 @@ def place_iri(name: str) -> str:
 
 def topic_iri(label: str) -> str:
     return f"{ID}topic/{slug(label)}"
+
+
+def topic_scheme_iri() -> str:
+    """The SKOS concept scheme that holds every topic: the parent of all topic IRIs."""
+    return f"{ID}topic"
 
 
 def document_key(name: str) -> str:

@@ -1,0 +1,780 @@
+"""The curated reference entities: states, organisations, treaties, topics and places.
+
+The tables in ontology/reference/ are the single place where Comity learns what a name in a
+source text refers to. This module reads them strictly (a table that is wrong in any way is
+refused as a whole, with the file, line and reason), offers a name index for linking
+mentions, and turns the tables into the reference named graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pycountry
+import pyoxigraph
+
+from ontology.errors import ComityError
+from ontology.iris import (
+    fact_iri,
+    organisation_iri,
+    place_iri,
+    slug,
+    state_iri,
+    topic_iri,
+    topic_scheme_iri,
+    treaty_iri,
+    unit_iri,
+)
+from ontology.namespaces import COMITY, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from ontology.paths import REFERENCE_DIR
+
+STATES_FILE = "states.csv"
+ORGANISATIONS_FILE = "organisations.csv"
+TREATIES_FILE = "treaties.csv"
+TOPICS_FILE = "topics.csv"
+PLACES_FILE = "places.csv"
+
+STATE_COLUMNS = (
+    "key",
+    "iso3166_alpha2",
+    "iso3166_alpha3",
+    "wikidata_qid",
+    "name_en",
+    "name_fr",
+    "aliases",
+    "former_names",
+    "un_status",
+    "iso3166_exemption",
+)
+ORGANISATION_COLUMNS = (
+    "key",
+    "name_en",
+    "name_fr",
+    "acronym",
+    "wikidata_qid",
+    "kind",
+    "parent",
+    "aliases",
+    "headquarters",
+    "founded",
+    "note",
+)
+TREATY_COLUMNS = (
+    "number",
+    "title_en",
+    "title_fr",
+    "short_names",
+    "kind",
+    "supplements",
+    "opened",
+    "opened_at",
+    "topics",
+    "wikidata_qid",
+)
+TOPIC_COLUMNS = ("key", "label_en", "label_fr", "aliases", "broader")
+PLACE_COLUMNS = ("key", "name_en", "name_fr", "country", "kind", "aliases", "wikidata_qid")
+
+UN_STATUSES = ("member", "observer", "none")
+ORGANISATION_KINDS = ("intergovernmental", "company", "forum", "body")
+TREATY_KINDS = ("Convention", "Protocol", "Agreement", "Charter", "Code", "Statute")
+PLACE_KINDS = ("city", "island")
+
+# The Council of Europe renamed its treaty series from ETS to CETS in 2004; number 194 was
+# the first to be published as CETS. Numbering runs on across the rename.
+FIRST_CETS_NUMBER = 194
+TREATY_ORGANISATION = "Council of Europe"
+# Where the curated treaty facts (dates and places of opening for signature) come from: the
+# Treaty Office's complete list. Reference facts name it as their source, not a document.
+TREATY_LIST = "https://www.coe.int/en/web/conventions/full-list"
+
+# Names that really do name two reference entities. Linking a mention of one of them needs
+# context (the sentence, the kind of entity expected); the lookup returns every candidate.
+# tests/test_reference.py fails when a new collision appears that is not listed here.
+AMBIGUOUS_NAMES: frozenset[str] = frozenset(
+    {
+        "echr",  # the European Convention on Human Rights (ETS 005) and its Court
+        "luxembourg",  # the state and its capital city
+        "cedh",  # French for the Convention (CEDH) and, informally, the Court
+    }
+)
+
+_QID = re.compile(r"Q[1-9][0-9]*")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CANONICAL_NUMBER = re.compile(r"(C?ETS) ([0-9]{3})")
+_NUMBER_IN_NAME = re.compile(
+    r"(?:c?ets|stce|ste)\s*(?:no\.?|n°|n\.)?\s*([0-9]{1,3})", re.IGNORECASE
+)
+_TYPOGRAPHY = str.maketrans("‘’‚‛`´“”„«»‐‑‒–—", "'" * 6 + '"' * 5 + "-" * 5)
+
+
+@dataclass(frozen=True)
+class State:
+    """A state, by ISO 3166-1 code where it has one; former names kept apart from aliases."""
+
+    iri: str
+    key: str
+    alpha2: str
+    alpha3: str
+    qid: str
+    name_en: str
+    name_fr: str
+    aliases: tuple[str, ...]
+    former_names: tuple[str, ...]
+    un_status: str = "member"
+    iso3166_exemption: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation, or a body of one (then parent_iri names the organisation)."""
+
+    iri: str
+    key: str
+    name_en: str
+    name_fr: str
+    acronym: str
+    qid: str
+    kind: str
+    aliases: tuple[str, ...]
+    parent_iri: str
+    headquarters: str
+    founded: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Treaty:
+    """A Council of Europe treaty, identified by its number in the ETS/CETS series."""
+
+    iri: str
+    number: str
+    title_en: str
+    title_fr: str
+    short_names: tuple[str, ...]
+    kind: str
+    supplements_iri: str
+    opened: str
+    opened_at_iri: str = ""
+    topic_iris: tuple[str, ...] = ()
+    qid: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject a treaty addresses: a SKOS concept of the topic scheme."""
+
+    iri: str
+    key: str
+    label_en: str
+    label_fr: str
+    aliases: tuple[str, ...]
+    broader_iri: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A city or other place that sources name as a seat, venue or place of signature."""
+
+    iri: str
+    key: str
+    name_en: str
+    country_iri: str
+    aliases: tuple[str, ...]
+    name_fr: str = ""
+    kind: str = "city"
+    qid: str = ""
+
+
+Entity = State | Organisation | Treaty | Topic | Place
+
+
+def normalise_name(text: str) -> str:
+    """The form under which names are compared: case, accents, quotes, spacing and a leading
+    "the" do not matter, and every way of writing a treaty number ("ETS No. 185",
+    "CETS n° 185", "ets185") becomes one key, since the number alone identifies the treaty.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    text = " ".join(text.split()).strip(" \"'").casefold()
+    number = _NUMBER_IN_NAME.fullmatch(text)
+    if number:
+        return f"treaty {int(number.group(1))}"
+    if text.startswith("the "):
+        text = text[4:].strip(" \"'")
+    return text
+
+
+class Reference:
+    """All reference entities, with an index from every known name to what it names."""
+
+    def __init__(
+        self,
+        states: tuple[State, ...],
+        organisations: tuple[Organisation, ...],
+        treaties: tuple[Treaty, ...],
+        topics: tuple[Topic, ...],
+        places: tuple[Place, ...],
+    ) -> None:
+        self.states = states
+        self.organisations = organisations
+        self.treaties = treaties
+        self.topics = topics
+        self.places = places
+        self._by_iri: dict[str, Entity] = {entity.iri: entity for entity in self.entities()}
+        self._by_code = {
+            code.upper(): state
+            for state in states
+            for code in (state.alpha2, state.alpha3, state.key)
+            if code
+        }
+        index: dict[str, list[Entity]] = {}
+        for entity in self.entities():
+            for key in dict.fromkeys(normalise_name(name) for name in names_of(entity)):
+                index.setdefault(key, []).append(entity)
+        self._index = {key: tuple(found) for key, found in index.items()}
+
+    def entities(self) -> Iterator[Entity]:
+        yield from self.states
+        yield from self.organisations
+        yield from self.treaties
+        yield from self.topics
+        yield from self.places
+
+    def lookup(self, name: str) -> list[Entity]:
+        """Every entity known by this name; more than one only for the ambiguous names."""
+        return list(self._index.get(normalise_name(name), ()))
+
+    def ambiguous_names(self) -> dict[str, tuple[Entity, ...]]:
+        """Normalised names that name more than one entity, with the entities they name."""
+        return {key: found for key, found in self._index.items() if len(found) > 1}
+
+    def by_iri(self, iri: str) -> Entity | None:
+        return self._by_iri.get(iri)
+
+    def state(self, code: str) -> State | None:
+        """A state by ISO alpha-2 or alpha-3 code (any case), or by key ("kosovo")."""
+        return self._by_code.get(code.strip().upper())
+
+    def treaty(self, number: str) -> Treaty | None:
+        """A treaty by its number in any usual spelling: "ETS No. 185", "CETS 185", "ets185"."""
+        for entity in self._index.get(normalise_name(number), ()):
+            if isinstance(entity, Treaty):
+                return entity
+        return None
+
+    def triples(self) -> list[pyoxigraph.Triple]:
+        """The reference graph's triples, in table order."""
+        return _ReferenceGraph(self).triples
+
+
+def names_of(entity: Entity) -> tuple[str, ...]:
+    """Every name under which an entity may appear in a text."""
+    if isinstance(entity, State):
+        return (entity.name_en, entity.name_fr, *entity.aliases, *entity.former_names)
+    if isinstance(entity, Organisation):
+        acronym = (entity.acronym,) if entity.acronym else ()
+        return (entity.name_en, entity.name_fr, *acronym, *entity.aliases)
+    if isinstance(entity, Treaty):
+        return (entity.number, entity.title_en, entity.title_fr, *entity.short_names)
+    if isinstance(entity, Topic):
+        return (entity.label_en, entity.label_fr, *entity.aliases)
+    return (entity.name_en, entity.name_fr, *entity.aliases)
+
+
+def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
+    """Read and check the five reference tables of a directory.
+
+    The result is cached per directory and per state of its files, so callers may ask for it
+    freely, and an edited table is read again.
+    """
+    directory = Path(directory).resolve()
+    return _load_cached(directory, _files_state(directory))
+
+
+def reference_ntriples(directory: Path = REFERENCE_DIR) -> bytes:
+    """The reference named graph as N-Triples."""
+    reference = load_reference(directory)
+    return pyoxigraph.serialize(reference.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _files_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    state = []
+    for name in (STATES_FILE, ORGANISATIONS_FILE, TREATIES_FILE, TOPICS_FILE, PLACES_FILE):
+        try:
+            stat = (directory / name).stat()
+        except OSError:
+            state.append((name, -1, -1))
+        else:
+            state.append((name, stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(directory: Path, files_state: tuple[tuple[str, int, int], ...]) -> Reference:
+    del files_state  # only part of the cache key
+    state_rows = _read_table(directory / STATES_FILE, STATE_COLUMNS)
+    place_rows = _read_table(directory / PLACES_FILE, PLACE_COLUMNS)
+    organisation_rows = _read_table(directory / ORGANISATIONS_FILE, ORGANISATION_COLUMNS)
+    topic_rows = _read_table(directory / TOPICS_FILE, TOPIC_COLUMNS)
+    treaty_rows = _read_table(directory / TREATIES_FILE, TREATY_COLUMNS)
+
+    states = tuple(_state(row) for row in state_rows)
+    _refuse_duplicates(state_rows, [state.key for state in states], "state key")
+    state_iris = {state.key: state.iri for state in states}
+
+    places = tuple(_place(row, state_iris) for row in place_rows)
+    _refuse_duplicates(place_rows, [place.key for place in places], "place key")
+    place_iris = {place.key: place.iri for place in places}
+
+    organisations = _organisations(organisation_rows, place_iris)
+    topics = _topics(topic_rows)
+    topic_iris = {topic.key: topic.iri for topic in topics}
+    treaties = _treaties(treaty_rows, topic_iris, place_iris)
+    return Reference(states, organisations, treaties, topics, places)
+
+
+class _Row:
+    """One data row of a table, whose accessors check a cell and name the row on failure."""
+
+    def __init__(self, path: Path, line: int, cells: dict[str, str]) -> None:
+        self.path = path
+        self.line = line
+        self.cells = cells
+
+    def fail(self, reason: str) -> ComityError:
+        return ComityError(f"{self.path}: line {self.line}: {reason}")
+
+    def text(self, column: str, required: bool = True) -> str:
+        value = self.cells[column]
+        if required and not value:
+            raise self.fail(f"column {column!r} is empty; it needs a value")
+        return value
+
+    def names(self, column: str) -> tuple[str, ...]:
+        value = self.cells[column]
+        if not value:
+            return ()
+        names = tuple(name.strip() for name in value.split("|"))
+        if any(not name for name in names):
+            raise self.fail(f"column {column!r} has an empty name between '|' separators")
+        return names
+
+    def key(self, column: str = "key") -> str:
+        value = self.text(column)
+        if not _KEY.fullmatch(value):
+            raise self.fail(
+                f"{column} {value!r} is not a key: use lower-case letters, digits and '_'"
+            )
+        return value
+
+    def qid(self, column: str = "wikidata_qid") -> str:
+        value = self.cells[column]
+        if value and not _QID.fullmatch(value):
+            raise self.fail(
+                f"{column} {value!r} is not a Wikidata item id; write it as Q followed by "
+                "digits, e.g. Q142, or leave the cell empty"
+            )
+        return value
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(column)
+        if value not in allowed:
+            raise self.fail(f"{column} {value!r} is not one of: {', '.join(allowed)}")
+        return value
+
+    def year(self, column: str) -> str:
+        value = self.cells[column]
+        if value and not _YEAR.fullmatch(value):
+            raise self.fail(f"{column} {value!r} is not a four-digit year")
+        return value
+
+    def date(self, column: str) -> str:
+        value = self.cells[column]
+        if not value:
+            return ""
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
+            date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(f"{column} {value!r} is not a date written YYYY-MM-DD") from None
+        return value
+
+    def reference(
+        self, column: str, known: dict[str, str], table: str, required: bool = False
+    ) -> str:
+        """The IRI of the row that this cell names by key in another (or the same) table."""
+        value = self.text(column, required)
+        if not value:
+            return ""
+        if value not in known:
+            raise self.fail(f"{column} {value!r} is not a key in {table}")
+        return known[value]
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> list[_Row]:
+    """All data rows of a CSV table whose header holds exactly the expected columns."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ComityError(
+            f"{path}: cannot read the reference table ({error.strerror}); restore it from "
+            "version control"
+        ) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ComityError(f"{path}: line {line}: not UTF-8 text; save the file as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[_Row] = []
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ComityError(f"{path}: line 1: the header row is missing")
+        header = [name.strip() for name in header]
+        missing = [name for name in columns if name not in header]
+        unknown = [name for name in header if name not in columns]
+        if missing or unknown or len(header) != len(columns):
+            problems = []
+            if missing:
+                problems.append(f"missing column(s) {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown column(s) {', '.join(unknown)}")
+            if not problems:
+                problems.append("a column appears twice")
+            raise ComityError(
+                f"{path}: line 1: {'; '.join(problems)}; the header must name the columns "
+                f"{', '.join(columns)}"
+            )
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise ComityError(
+                    f"{path}: line {reader.line_num}: {len(cells)} fields where the header "
+                    f"has {len(header)}; quote any cell that contains a comma"
+                )
+            values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            rows.append(_Row(path, reader.line_num, values))
+    except csv.Error as error:
+        raise ComityError(f"{path}: line {reader.line_num}: not valid CSV ({error})") from None
+    return rows
+
+
+def _refuse_duplicates(rows: list[_Row], keys: list[str], what: str) -> None:
+    seen: dict[str, int] = {}
+    for row, key in zip(rows, keys, strict=True):
+        if key in seen:
+            raise row.fail(f"{what} {key!r} appears twice (first on line {seen[key]})")
+        seen[key] = row.line
+
+
+def _state(row: _Row) -> State:
+    key = row.text("key")
+    alpha2 = row.text("iso3166_alpha2", required=False)
+    alpha3 = row.text("iso3166_alpha3", required=False)
+    exemption = row.text("iso3166_exemption", required=False)
+    if alpha3 or alpha2:
+        country = (
+            pycountry.countries.get(alpha_3=alpha3) if re.fullmatch("[A-Z]{3}", alpha3) else None
+        )
+        if country is None:
+            raise row.fail(f"iso3166_alpha3 {alpha3!r} is not an ISO 3166-1 alpha-3 code")
+        if alpha2 != country.alpha_2:
+            raise row.fail(
+                f"iso3166_alpha2 {alpha2!r} does not match {alpha3}; ISO 3166-1 gives "
+                f"{country.alpha_2!r}"
+            )
+        if key != alpha3:
+            raise row.fail(f"key {key!r} must be the alpha-3 code {alpha3!r}")
+        if exemption:
+            raise row.fail("a state with ISO 3166-1 codes takes no iso3166_exemption")
+    else:
+        if not exemption:
+            raise row.fail("a state without ISO 3166-1 codes needs an iso3166_exemption saying why")
+        if not _KEY.fullmatch(key):
+            raise row.fail(f"key {key!r} of a state without ISO code must be lower-case letters")
+    return State(
+        iri=state_iri(key),
+        key=key,
+        alpha2=alpha2,
+        alpha3=alpha3,
+        qid=row.qid(),
+        name_en=row.text("name_en"),
+        name_fr=row.text("name_fr"),
+        aliases=row.names("aliases"),
+        former_names=row.names("former_names"),
+        un_status=row.choice("un_status", UN_STATUSES),
+        iso3166_exemption=exemption,
+    )
+
+
+def _place(row: _Row, state_iris: dict[str, str]) -> Place:
+    key = row.text("key")
+    if slug(key) != key:
+        raise row.fail(f"key {key!r} must be a slug: lower-case words joined by '-'")
+    return Place(
+        iri=place_iri(key),
+        key=key,
+        name_en=row.text("name_en"),
+        name_fr=row.text("name_fr"),
+        country_iri=row.reference("country", state_iris, STATES_FILE, required=True),
+        kind=row.choice("kind", PLACE_KINDS),
+        aliases=row.names("aliases"),
+        qid=row.qid(),
+    )
+
+
+def _organisations(rows: list[_Row], place_iris: dict[str, str]) -> tuple[Organisation, ...]:
+    keys = [row.key() for row in rows]
+    _refuse_duplicates(rows, keys, "organisation key")
+    by_key = dict(zip(keys, rows, strict=True))
+    top_level_iris = {
+        key: organisation_iri(row.text("name_en"))
+        for key, row in by_key.items()
+        if not row.cells["parent"]
+    }
+    organisations = []
+    for key, row in by_key.items():
+        kind = row.choice("kind", ORGANISATION_KINDS)
+        name_en = row.text("name_en")
+        parent_key = row.cells["parent"]
+        if kind == "body" and not parent_key:
+            raise row.fail("a body needs a parent: the key of the organisation it belongs to")
+        if parent_key and kind != "body":
+            raise row.fail(f"only a body has a parent; this row's kind is {kind!r}")
+        parent_iri = row.reference("parent", top_level_iris, f"{ORGANISATIONS_FILE} (top level)")
+        iri = (
+            unit_iri(by_key[parent_key].text("name_en"), name_en)
+            if parent_key
+            else top_level_iris[key]
+        )
+        organisations.append(
+            Organisation(
+                iri=iri,
+                key=key,
+                name_en=name_en,
+                name_fr=row.text("name_fr"),
+                acronym=row.text("acronym", required=False),
+                qid=row.qid(),
+                kind=kind,
+                aliases=row.names("aliases"),
+                parent_iri=parent_iri,
+                headquarters=row.reference("headquarters", place_iris, PLACES_FILE),
+                founded=row.year("founded"),
+                note=row.text("note", required=False),
+            )
+        )
+    _refuse_duplicates(rows, [organisation.iri for organisation in organisations], "IRI")
+    return tuple(organisations)
+
+
+def _topics(rows: list[_Row]) -> tuple[Topic, ...]:
+    keys = []
+    for row in rows:
+        key = row.text("key")
+        if slug(key) != key:
+            raise row.fail(f"key {key!r} must be a slug: lower-case words joined by '-'")
+        keys.append(key)
+    _refuse_duplicates(rows, keys, "topic key")
+    iris = {key: topic_iri(key) for key in keys}
+    return tuple(
+        Topic(
+            iri=iris[key],
+            key=key,
+            label_en=row.text("label_en"),
+            label_fr=row.text("label_fr"),
+            aliases=row.names("aliases"),
+            broader_iri=row.reference("broader", iris, TOPICS_FILE),
+        )
+        for key, row in zip(keys, rows, strict=True)
+    )
+
+
+def _treaty_number(row: _Row) -> str:
+    number = row.text("number")
+    match = _CANONICAL_NUMBER.fullmatch(number)
+    if not match:
+        raise row.fail(
+            f"number {number!r} is not a treaty number; write 'ETS 185' or 'CETS 224' "
+            "(series, one space, three digits)"
+        )
+    expected = "CETS" if int(match.group(2)) >= FIRST_CETS_NUMBER else "ETS"
+    if match.group(1) != expected:
+        raise row.fail(
+            f"number {number!r} has the wrong series: treaties before {FIRST_CETS_NUMBER} are "
+            f"ETS, from {FIRST_CETS_NUMBER} on CETS; write '{expected} {match.group(2)}'"
+        )
+    return number
+
+
+def _treaties(
+    rows: list[_Row], topic_iris: dict[str, str], place_iris: dict[str, str]
+) -> tuple[Treaty, ...]:
+    numbers = [_treaty_number(row) for row in rows]
+    _refuse_duplicates(rows, numbers, "treaty number")
+    iris = {number: treaty_iri(number) for number in numbers}
+    treaties = []
+    for number, row in zip(numbers, rows, strict=True):
+        kind = row.choice("kind", TREATY_KINDS)
+        supplements = row.reference("supplements", iris, TREATIES_FILE)
+        if supplements == iris[number]:
+            raise row.fail("a treaty cannot supplement itself")
+        topics = []
+        for topic in row.names("topics"):
+            if topic not in topic_iris:
+                raise row.fail(f"topics: {topic!r} is not a key in {TOPICS_FILE}")
+            topics.append(topic_iris[topic])
+        treaties.append(
+            Treaty(
+                iri=iris[number],
+                number=number,
+                title_en=row.text("title_en"),
+                title_fr=row.text("title_fr"),
+                short_names=row.names("short_names"),
+                kind=kind,
+                supplements_iri=supplements,
+                opened=row.date("opened"),
+                opened_at_iri=row.reference("opened_at", place_iris, PLACES_FILE),
+                topic_iris=tuple(topics),
+                qid=row.qid(),
+            )
+        )
+    return tuple(treaties)
+
+
+_ORGANISATION_CLASSES = {
+    "intergovernmental": COMITY.IntergovernmentalOrganisation,
+    "company": COMITY.Company,
+    "forum": COMITY.Organisation,
+    "body": COMITY.OrganisationalUnit,
+}
+_TREATY_CLASSES = {"Convention": COMITY.Convention, "Protocol": COMITY.Protocol}
+_PLACE_CLASSES = {"city": COMITY.City, "island": COMITY.Place}
+_REFERENCE_DOCUMENT = "reference"
+
+
+class _ReferenceGraph:
+    """Builds the triples of the reference graph from the checked entities."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.triples: list[pyoxigraph.Triple] = []
+        for state in reference.states:
+            self._state(state)
+        for organisation in reference.organisations:
+            self._organisation(organisation)
+        treaty_organisation = organisation_iri(TREATY_ORGANISATION)
+        for treaty in reference.treaties:
+            self._treaty(treaty, treaty_organisation)
+        if reference.topics:
+            scheme = topic_scheme_iri()
+            self._add(scheme, RDF.type, _iri(SKOS.ConceptScheme))
+            self._add(scheme, RDFS.label, pyoxigraph.Literal("Comity topics", language="en"))
+            self._add(scheme, RDFS.label, pyoxigraph.Literal("Thèmes de Comity", language="fr"))
+        for topic in reference.topics:
+            self._topic(topic)
+        for place in reference.places:
+            self._place(place)
+
+    def _add(
+        self, subject: str, predicate: str, value: pyoxigraph.NamedNode | pyoxigraph.Literal
+    ) -> None:
+        self.triples.append(pyoxigraph.Triple(_iri(subject), _iri(predicate), value))
+
+    def _link(self, subject: str, predicate: str, target: str) -> None:
+        if target:
+            self._add(subject, predicate, _iri(target))
+
+    def _labels(self, subject: str, predicate: str, english: str, french: str) -> None:
+        self._add(subject, predicate, pyoxigraph.Literal(english, language="en"))
+        self._add(subject, predicate, pyoxigraph.Literal(french, language="fr"))
+
+    def _strings(self, subject: str, predicate: str, values: tuple[str, ...]) -> None:
+        for value in values:
+            self._add(subject, predicate, pyoxigraph.Literal(value))
+
+    def _same_as(self, subject: str, qid: str) -> None:
+        if qid:
+            self._add(subject, OWL.sameAs, _iri(WD[qid]))
+
+    def _state(self, state: State) -> None:
+        self._link(state.iri, RDF.type, COMITY.State)
+        self._labels(state.iri, RDFS.label, state.name_en, state.name_fr)
+        self._strings(state.iri, SKOS.altLabel, state.aliases)
+        self._strings(state.iri, COMITY.formerName, state.former_names)
+        if state.alpha3:
+            self._strings(state.iri, COMITY.iso3166Alpha2, (state.alpha2,))
+            self._strings(state.iri, COMITY.iso3166Alpha3, (state.alpha3,))
+        else:
+            self._strings(state.iri, COMITY.iso3166Exemption, (state.iso3166_exemption,))
+        self._same_as(state.iri, state.qid)
+
+    def _organisation(self, organisation: Organisation) -> None:
+        iri = organisation.iri
+        self._link(iri, RDF.type, _ORGANISATION_CLASSES[organisation.kind])
+        self._labels(iri, RDFS.label, organisation.name_en, organisation.name_fr)
+        if organisation.acronym:
+            self._strings(iri, COMITY.shortName, (organisation.acronym,))
+        self._strings(iri, SKOS.altLabel, organisation.aliases)
+        self._link(iri, ORG.unitOf, organisation.parent_iri)
+        self._link(iri, COMITY.headquarters, organisation.headquarters)
+        if organisation.founded:
+            year = pyoxigraph.Literal(organisation.founded, datatype=_iri(XSD.gYear))
+            self._add(iri, SCHEMA.foundingDate, year)
+        self._same_as(iri, organisation.qid)
+
+    def _treaty(self, treaty: Treaty, treaty_organisation: str) -> None:
+        iri = treaty.iri
+        self._link(iri, RDF.type, COMITY.Treaty)
+        if treaty.kind in _TREATY_CLASSES:
+            self._link(iri, RDF.type, _TREATY_CLASSES[treaty.kind])
+        self._labels(iri, RDFS.label, treaty.title_en, treaty.title_fr)
+        self._strings(iri, COMITY.treatyNumber, (treaty.number,))
+        self._strings(iri, COMITY.shortName, treaty.short_names)
+        self._link(iri, COMITY.supplements, treaty.supplements_iri)
+        self._link(iri, COMITY.concludedWithin, treaty_organisation)
+        for topic in treaty.topic_iris:
+            self._link(iri, COMITY.addresses, topic)
+        self._same_as(iri, treaty.qid)
+        if treaty.opened:
+            opening = fact_iri("opening-for-signature", _REFERENCE_DOCUMENT, treaty.number)
+            self._link(opening, RDF.type, COMITY.OpeningForSignature)
+            self._link(opening, COMITY.treaty, iri)
+            self._add(
+                opening, COMITY.date, pyoxigraph.Literal(treaty.opened, datatype=_iri(XSD.date))
+            )
+            self._link(opening, SCHEMA.location, treaty.opened_at_iri)
+            self._link(opening, PROV.wasDerivedFrom, TREATY_LIST)
+
+    def _topic(self, topic: Topic) -> None:
+        self._link(topic.iri, RDF.type, COMITY.Topic)
+        self._link(topic.iri, RDF.type, SKOS.Concept)
+        self._link(topic.iri, SKOS.inScheme, topic_scheme_iri())
+        self._labels(topic.iri, SKOS.prefLabel, topic.label_en, topic.label_fr)
+        self._labels(topic.iri, RDFS.label, topic.label_en, topic.label_fr)
+        self._strings(topic.iri, SKOS.altLabel, topic.aliases)
+        self._link(topic.iri, SKOS.broader, topic.broader_iri)
+
+    def _place(self, place: Place) -> None:
+        self._link(place.iri, RDF.type, _PLACE_CLASSES[place.kind])
+        self._labels(place.iri, RDFS.label, place.name_en, place.name_fr)
+        self._strings(place.iri, SKOS.altLabel, place.aliases)
+        self._link(place.iri, SCHEMA.containedInPlace, place.country_iri)
+        self._same_as(place.iri, place.qid)
+
+
+def _iri(value: str) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(str(value))

@@ -1,0 +1,610 @@
+"""The reference tables: their content, their name index, their graph, and their refusals."""
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pycountry
+import pyoxigraph
+import pyshacl
+import pytest
+import rdflib
+
+from ontology import COMITY, ORG, OWL, RDF, REFERENCE_DIR, SCHEMA, WD
+from ontology.build_reference import build_organisations, build_states
+from ontology.errors import ComityError
+from ontology.iris import organisation_iri, state_iri, topic_iri, treaty_iri, unit_iri
+from ontology.reference import (
+    AMBIGUOUS_NAMES,
+    Organisation,
+    Place,
+    Reference,
+    State,
+    Topic,
+    Treaty,
+    load_reference,
+    normalise_name,
+    reference_ntriples,
+)
+from ontology.vocabulary import read_ontology, read_shapes
+
+REPO = Path(__file__).resolve().parent.parent
+QID = re.compile(r"^Q[0-9]+$")
+XSD_DATE = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_YEAR = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+
+# The member states exactly as the 2007 Council of Europe press release lists them.
+PRESS_RELEASE_MEMBERS = """Albania|Andorra|Armenia|Austria|Azerbaijan|Belgium|Bosnia and
+Herzegovina|Bulgaria|Croatia|Cyprus|Czech Republic|Denmark|Estonia|Finland|France|Georgia|Germany|
+Greece|Hungary|Iceland|Ireland|Italy|Latvia|Liechtenstein|Lithuania|Luxembourg|Malta|Moldova|
+Monaco|Montenegro|Netherlands|Norway|Poland|Portugal|Romania|Russia|San Marino|Serbia|Slovakia|
+Slovenia|Spain|Sweden|Switzerland|"The former Yugoslav Republic of Macedonia"|Turkey|Ukraine|
+United Kingdom"""
+
+
+@pytest.fixture(scope="module")
+def reference() -> Reference:
+    return load_reference()
+
+
+def only(reference: Reference, name: str, kind: type) -> object:
+    found = [entity for entity in reference.lookup(name) if isinstance(entity, kind)]
+    assert len(found) == 1, f"{name!r} names {found}"
+    return found[0]
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def test_tables_hold_every_current_state_and_the_required_treaties(reference):
+    assert len(reference.states) == 197
+    assert sum(state.un_status == "member" for state in reference.states) == 193
+    numbers = {treaty.number for treaty in reference.treaties}
+    required = """ETS 005 ETS 009 ETS 024 ETS 030 ETS 035 ETS 090 ETS 108 CETS 223 ETS 126 ETS 141
+    CETS 198 ETS 157 ETS 148 ETS 164 ETS 173 ETS 174 ETS 185 ETS 189 CETS 196 CETS 197 CETS 201
+    CETS 210 CETS 211 CETS 224 CETS 225"""
+    wanted = {" ".join(pair) for pair in zip(*[iter(required.split())] * 2, strict=True)}
+    assert wanted <= numbers
+
+
+def test_iso_codes_are_unique_and_agree_with_pycountry(reference):
+    with_codes = [state for state in reference.states if state.alpha3]
+    assert len({state.alpha2 for state in with_codes}) == len(with_codes)
+    assert len({state.alpha3 for state in with_codes}) == len(with_codes)
+    for state in with_codes:
+        record = pycountry.countries.get(alpha_3=state.alpha3)
+        assert record is not None, state.alpha3
+        assert record.alpha_2 == state.alpha2, state
+        assert state.iri == state_iri(state.alpha3)
+
+
+def test_only_kosovo_lacks_iso_codes_and_it_says_why(reference):
+    without = [state for state in reference.states if not state.alpha3]
+    assert [state.key for state in without] == ["kosovo"]
+    assert without[0].iri == state_iri("kosovo") == "https://w3id.org/comity/id/state/kosovo"
+    assert without[0].iso3166_exemption
+
+
+def test_every_qid_is_well_formed_and_no_two_entities_share_one(reference):
+    qids = [qid for entity in reference.entities() if (qid := getattr(entity, "qid", ""))]
+    assert all(QID.match(qid) for qid in qids)
+    assert len(qids) == len(set(qids))
+
+
+def test_organisation_qids_are_exactly_the_shared_ones(reference):
+    by_key = {organisation.key: organisation for organisation in reference.organisations}
+    assert by_key["coe"].qid == "Q8908"
+    assert by_key["un"].qid == "Q1065"
+    assert by_key["igf"].qid == ""
+    assert all(not organisation.qid for organisation in by_key.values() if organisation.parent_iri)
+
+
+def test_every_protocol_names_the_treaty_it_supplements(reference):
+    for treaty in reference.treaties:
+        assert (treaty.kind == "Protocol") == bool(treaty.supplements_iri), treaty.number
+        assert treaty.iri == treaty_iri(treaty.number)
+
+
+@pytest.mark.parametrize(
+    ("protocol", "treaty"),
+    [("ETS 189", "ETS 185"), ("CETS 224", "ETS 185"), ("CETS 223", "ETS 108"),
+     ("ETS 009", "ETS 005")],
+)  # fmt: skip
+def test_supplements(reference, protocol, treaty):
+    assert reference.treaty(protocol).supplements_iri == treaty_iri(treaty)
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def test_ambiguous_names_are_exactly_the_documented_ones(reference):
+    assert set(reference.ambiguous_names()) == AMBIGUOUS_NAMES
+    luxembourg = reference.lookup("Luxembourg")
+    assert {type(entity) for entity in luxembourg} == {State, Place}
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "qid"),
+    [
+        ("France", "FRA", "Q142"),
+        ("Netherlands", "NLD", "Q29999"),
+        ("the Netherlands", "NLD", "Q29999"),
+        ("Kingdom of the Netherlands", "NLD", "Q29999"),
+        ('"The former Yugoslav Republic of Macedonia"', "MKD", "Q221"),
+        ("the former Yugoslav Republic of Macedonia", "MKD", "Q221"),
+        ("Czech Republic", "CZE", "Q213"),
+        ("Russia", "RUS", "Q159"),
+        ("Moldova", "MDA", "Q217"),
+        ("the Republic of Moldova", "MDA", "Q217"),
+        ("Serbia and Montenegro", "SRB", "Q403"),
+        ("Swaziland", "SWZ", "Q1050"),
+        ("Turkey", "TUR", "Q43"),
+        ("Türkiye", "TUR", "Q43"),
+        ("Turkiye", "TUR", "Q43"),
+        ("United Kingdom", "GBR", "Q145"),
+        ("the Philippines", "PHL", "Q928"),
+        ("United States", "USA", "Q30"),
+        ("USA", "USA", "Q30"),
+        ("South Korea", "KOR", "Q884"),
+        ("Côte d’Ivoire", "CIV", "Q1008"),
+        ("Allemagne", "DEU", "Q183"),
+        ("  united   KINGDOM ", "GBR", "Q145"),
+    ],
+)
+def test_state_names(reference, name, code, qid):
+    state = only(reference, name, State)
+    assert (state.alpha3, state.qid) == (code, qid)
+    assert reference.lookup(name) == [state]
+
+
+def test_former_names_are_kept_apart_from_aliases(reference):
+    czechia = reference.state("CZE")
+    assert "Czech Republic" in czechia.former_names
+    assert "Czech Republic" not in czechia.aliases
+    assert czechia.name_en == "Czechia"
+    assert reference.state("TUR").former_names[0] == "Turkey"
+    assert reference.state("MKD").name_fr == "Macédoine du Nord"
+    assert reference.state("slb").name_fr == "Îles Salomon"
+
+
+def test_states_by_code(reference):
+    assert reference.state("fr").alpha3 == "FRA"
+    assert reference.state("FRA") is reference.state("fr")
+    assert reference.state("Kosovo").key == "kosovo"
+    assert reference.state("XXX") is None
+
+
+def test_every_member_state_listed_in_a_press_release_resolves_to_one_state(reference):
+    names = [name.strip() for name in PRESS_RELEASE_MEMBERS.replace("\n", " ").split("|")]
+    states = [only(reference, name, State) for name in names]
+    assert len(names) == len({state.key for state in states}) == 47
+
+
+def test_organisation_names(reference):
+    coe = only(reference, "Council of Europe", Organisation)
+    assert (coe.qid, coe.iri) == ("Q8908", organisation_iri("Council of Europe"))
+    assert only(reference, "Conseil de l'Europe", Organisation) is coe
+    assert only(reference, "CoE", Organisation) is coe
+    press = only(reference, "Council of Europe Press Division", Organisation)
+    assert press.parent_iri == coe.iri
+    assert press.iri == unit_iri("Council of Europe", "Press Division")
+    assert only(reference, "T-CY", Organisation).parent_iri == coe.iri
+    assert only(reference, "Microsoft Corporation", Organisation).kind == "company"
+    assert only(reference, "Internet Governance Forum", Organisation).kind == "forum"
+    assert only(reference, "OSCE", Organisation).headquarters.endswith("/place/vienna")
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        ("Budapest Convention", "ETS 185"),
+        ("Convention on Cybercrime", "ETS 185"),
+        ("the Cybercrime Convention", "ETS 185"),
+        ("Convention sur la cybercriminalité", "ETS 185"),
+        ("ETS No. 185", "ETS 185"),
+        ("CETS No. 185", "ETS 185"),
+        ("STCE n° 185", "ETS 185"),
+        ("ets185", "ETS 185"),
+        ("Protocol on Xenophobia and Racism", "ETS 189"),
+        ("Additional Protocol to the Convention on Cybercrime", "ETS 189"),
+        ("CETS No. 224", "CETS 224"),
+        ("Convention 108+", "CETS 223"),
+        ("Istanbul Convention", "CETS 210"),
+        ("Lanzarote Convention", "CETS 201"),
+        ("ETS 5", "ETS 005"),
+    ],
+)
+def test_treaty_names(reference, name, number):
+    assert only(reference, name, Treaty).number == number
+    assert reference.treaty(name).iri == treaty_iri(number)
+
+
+def test_topic_and_place_names(reference):
+    assert only(reference, "child pornography", Topic).iri == topic_iri("child-pornography")
+    assert only(reference, "spam mail", Topic).key == "spam"
+    assert only(reference, "hate crimes", Topic).key == "hate-crime"
+    assert only(reference, "malicious codes", Topic).key == "malicious-code"
+    rio = only(reference, "Rio de Janeiro", Place)
+    assert rio.country_iri == state_iri("BRA")
+    assert only(reference, "La Haye", Place).key == "the-hague"
+
+
+def test_unknown_names_find_nothing(reference):
+    assert reference.lookup("Atlantis") == []
+    assert reference.lookup("") == []
+    assert reference.treaty("ETS 999") is None
+
+
+def test_normalise_name():
+    assert normalise_name("  The  “Netherlands” ") == "netherlands"
+    assert normalise_name("Côte d’Ivoire") == "cote d'ivoire"
+    assert normalise_name("CETS n° 5") == normalise_name("ETS No. 005") == "treaty 5"
+    assert normalise_name("Theodor") == "theodor"
+
+
+def test_load_is_cached_per_directory(reference):
+    assert load_reference() is reference
+    assert load_reference(REFERENCE_DIR) is reference
+
+
+# --- graph -------------------------------------------------------------------------------------
+
+
+def triples_of(data: bytes) -> set[pyoxigraph.Triple]:
+    return {quad.triple for quad in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)}
+
+
+def triple(subject: str, predicate: str, value: str | pyoxigraph.Literal) -> pyoxigraph.Triple:
+    node = value if isinstance(value, pyoxigraph.Literal) else pyoxigraph.NamedNode(value)
+    return pyoxigraph.Triple(pyoxigraph.NamedNode(subject), pyoxigraph.NamedNode(predicate), node)
+
+
+def test_reference_graph_parses_and_states_the_facts():
+    data = reference_ntriples()
+    assert data == reference_ntriples()
+    triples = triples_of(data)
+    coe, fra = organisation_iri("Council of Europe"), state_iri("FRA")
+    ets185, ets189 = treaty_iri("ETS 185"), treaty_iri("ETS 189")
+    press = unit_iri("Council of Europe", "Press Division")
+    expected = {
+        triple(fra, RDF.type, COMITY.State),
+        triple(fra, OWL.sameAs, WD.Q142),
+        triple(fra, COMITY.iso3166Alpha3, pyoxigraph.Literal("FRA")),
+        triple(fra, COMITY.iso3166Alpha2, pyoxigraph.Literal("FR")),
+        triple(state_iri("NLD"), OWL.sameAs, WD.Q29999),
+        triple(state_iri("TUR"), COMITY.formerName, pyoxigraph.Literal("Turkey")),
+        triple(coe, RDF.type, COMITY.IntergovernmentalOrganisation),
+        triple(coe, OWL.sameAs, WD.Q8908),
+        triple(coe, SCHEMA.foundingDate, pyoxigraph.Literal("1949", datatype=XSD_YEAR)),
+        triple(coe, COMITY.headquarters, "https://w3id.org/comity/id/place/strasbourg"),
+        triple(press, ORG.unitOf, coe),
+        triple(press, RDF.type, COMITY.OrganisationalUnit),
+        triple(ets185, RDF.type, COMITY.Convention),
+        triple(ets185, COMITY.treatyNumber, pyoxigraph.Literal("ETS 185")),
+        triple(ets185, COMITY.shortName, pyoxigraph.Literal("Budapest Convention")),
+        triple(ets185, COMITY.concludedWithin, coe),
+        triple(ets189, RDF.type, COMITY.Protocol),
+        triple(ets189, COMITY.supplements, ets185),
+        triple(ets189, COMITY.addresses, topic_iri("xenophobia-and-racism")),
+        triple(topic_iri("botnets"), RDF.type, COMITY.Topic),
+        triple(
+            topic_iri("botnets"),
+            "http://www.w3.org/2004/02/skos/core#inScheme",
+            "https://w3id.org/comity/id/topic",
+        ),
+    }
+    assert expected <= triples
+    kosovo = pyoxigraph.NamedNode(state_iri("kosovo"))
+    kosovo_predicates = {t.predicate.value for t in triples if t.subject == kosovo}
+    assert str(COMITY.iso3166Exemption) in kosovo_predicates
+    assert str(COMITY.iso3166Alpha3) not in kosovo_predicates
+    subjects = {t.subject.value for t in triples}
+    assert all(subject.startswith("https://w3id.org/comity/id/") for subject in subjects)
+
+
+def test_every_treaty_opening_is_dated_in_the_graph():
+    triples = triples_of(reference_ntriples())
+    openings = {
+        t.subject for t in triples if t.object == pyoxigraph.NamedNode(COMITY.OpeningForSignature)
+    }
+    dated = {t.subject for t in triples if t.predicate == pyoxigraph.NamedNode(COMITY.date)}
+    assert openings and openings <= dated
+    assert pyoxigraph.Literal("2001-11-23", datatype=XSD_DATE) in {t.object for t in triples}
+
+
+# --- refusing bad tables -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    directory = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, directory)
+    return directory
+
+
+def edit_row(path: Path, starts_with: str, change) -> int:
+    """Change the first line that starts with the given text; return its line number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(starts_with):
+            lines[number - 1] = change(line)
+            path.write_text("".join(lines), encoding="utf-8")
+            return number
+    raise AssertionError(f"no line starts with {starts_with!r} in {path}")
+
+
+def set_cell(line: str, column: int, value: str) -> str:
+    cells = next(csv.reader([line]))
+    cells[column] = value
+    return ",".join(f'"{cell}"' if "," in cell else cell for cell in cells) + "\n"
+
+
+def refused(directory: Path, file: str, line: int, reason: str) -> None:
+    with pytest.raises(ComityError) as caught:
+        load_reference(directory)
+    message = str(caught.value)
+    assert str(directory / file) in message
+    assert f"line {line}:" in message
+    assert reason in message
+
+
+def test_missing_column(tables):
+    path = tables / "states.csv"
+    line = edit_row(path, "key,", lambda line: line.replace(",name_fr", ""))
+    refused(tables, "states.csv", line, "missing column(s) name_fr")
+
+
+def test_unknown_column(tables):
+    line = edit_row(tables / "topics.csv", "key,", lambda line: line.rstrip("\n") + ",colour\n")
+    refused(tables, "topics.csv", line, "unknown column(s) colour")
+
+
+def test_wrong_number_of_fields(tables):
+    line = edit_row(
+        tables / "treaties.csv", "ETS 185,", lambda line: line.replace(",Convention,", ",")
+    )
+    refused(tables, "treaties.csv", line, "fields where the header has 10")
+
+
+def test_bad_qid(tables):
+    line = edit_row(tables / "states.csv", "FRA,", lambda line: set_cell(line, 3, "142"))
+    refused(tables, "states.csv", line, "'142' is not a Wikidata item id")
+
+
+def test_alpha2_that_does_not_match_alpha3(tables):
+    line = edit_row(tables / "states.csv", "FRA,", lambda line: set_cell(line, 1, "DE"))
+    refused(tables, "states.csv", line, "does not match FRA")
+
+
+def test_unknown_alpha3(tables):
+    line = edit_row(
+        tables / "states.csv", "FRA,", lambda line: set_cell(set_cell(line, 0, "FRX"), 2, "FRX")
+    )
+    refused(tables, "states.csv", line, "'FRX' is not an ISO 3166-1 alpha-3 code")
+
+
+def test_state_without_codes_needs_an_exemption(tables):
+    line = edit_row(tables / "states.csv", "kosovo,", lambda line: set_cell(line, 9, ""))
+    refused(tables, "states.csv", line, "needs an iso3166_exemption")
+
+
+def test_duplicate_key(tables):
+    path = tables / "places.csv"
+    with path.open("a", encoding="utf-8") as file:
+        file.write("paris,Paris,Paris,FRA,city,,\n")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    refused(tables, "places.csv", line, "place key 'paris' appears twice")
+
+
+def test_duplicate_treaty_number(tables):
+    line = edit_row(
+        tables / "treaties.csv", "ETS 174,", lambda line: line.replace("ETS 174", "ETS 173")
+    )
+    refused(tables, "treaties.csv", line, "treaty number 'ETS 173' appears twice")
+
+
+def test_unknown_supplements_reference(tables):
+    line = edit_row(
+        tables / "treaties.csv", "ETS 189,", lambda line: line.replace(",ETS 185,", ",ETS 999,")
+    )
+    refused(tables, "treaties.csv", line, "supplements 'ETS 999' is not a key in treaties.csv")
+
+
+def test_treaty_number_in_the_wrong_series(tables):
+    line = edit_row(tables / "treaties.csv", "ETS 185,", lambda line: "C" + line)
+    refused(tables, "treaties.csv", line, "wrong series")
+
+
+def test_bad_opening_date(tables):
+    line = edit_row(
+        tables / "treaties.csv", "ETS 185,", lambda line: line.replace("2001-11-23", "2001-13-23")
+    )
+    refused(tables, "treaties.csv", line, "'2001-13-23' is not a date")
+
+
+def test_unknown_topic_of_a_treaty(tables):
+    line = edit_row(
+        tables / "treaties.csv", "ETS 185,", lambda line: line.replace("|fraud|", "|frauds|")
+    )
+    refused(tables, "treaties.csv", line, "'frauds' is not a key in topics.csv")
+
+
+def test_unknown_parent_organisation(tables):
+    line = edit_row(
+        tables / "organisations.csv", "t_cy,", lambda line: line.replace(",body,coe,", ",body,cof,")
+    )
+    refused(tables, "organisations.csv", line, "parent 'cof' is not a key")
+
+
+def test_unknown_headquarters(tables):
+    line = edit_row(
+        tables / "organisations.csv",
+        "coe,",
+        lambda line: line.replace(",strasbourg,", ",strasburg,"),
+    )
+    refused(
+        tables, "organisations.csv", line, "headquarters 'strasburg' is not a key in places.csv"
+    )
+
+
+def test_unknown_kind(tables):
+    line = edit_row(
+        tables / "organisations.csv",
+        "nato,",
+        lambda line: line.replace(",intergovernmental,", ",alliance,"),
+    )
+    refused(tables, "organisations.csv", line, "kind 'alliance' is not one of")
+
+
+def test_place_in_an_unknown_country(tables):
+    line = edit_row(tables / "places.csv", "geneva,", lambda line: line.replace(",CHE,", ",SUI,"))
+    refused(tables, "places.csv", line, "country 'SUI' is not a key in states.csv")
+
+
+def test_empty_name_in_a_list(tables):
+    line = edit_row(
+        tables / "topics.csv", "spam,", lambda line: line.replace("spam mail|", "spam mail||")
+    )
+    refused(tables, "topics.csv", line, "empty name between '|' separators")
+
+
+def test_text_that_is_not_utf8(tables):
+    path = tables / "places.csv"
+    path.write_bytes(path.read_bytes().replace("Genève".encode(), "Genève".encode("latin-1")))
+    line = next(
+        n for n, text in enumerate(path.read_bytes().split(b"\n"), 1) if text.startswith(b"geneva")
+    )
+    refused(tables, "places.csv", line, "not UTF-8")
+
+
+def test_missing_table(tables):
+    (tables / "topics.csv").unlink()
+    with pytest.raises(ComityError, match=r"topics\.csv: cannot read the reference table"):
+        load_reference(tables)
+
+
+def test_a_refused_table_is_read_again_once_fixed(tables):
+    path = tables / "states.csv"
+    original = path.read_text(encoding="utf-8")
+    edit_row(path, "FRA,", lambda line: set_cell(line, 3, "142"))
+    with pytest.raises(ComityError):
+        load_reference(tables)
+    path.write_text(original, encoding="utf-8")
+    fixed = load_reference(tables)
+    assert fixed.state("FRA").qid == "Q142"
+    assert load_reference() is not fixed
+
+
+# --- regenerating the tables -------------------------------------------------------------------
+
+
+SHARED_STATES = """iso3166_alpha2,iso3166_alpha3,wikidata_qid,name_en,aliases,source,kind
+FR,FRA,Q142,France,France|French Republic|République française,s,un_member
+CZ,CZE,Q213,Czechia,Czechia|Czech Republic|Tchéquie|République tchèque,s,un_member
+SB,SLB,Q685,Solomon Islands,Solomon Islands|Îles Salomon,s,un_member
+,,Q1246,Kosovo,Kosovo|Republic of Kosovo,s,state_not_un_member
+CZ,CZE,Q213,Czech Republic,Czech Republic|République tchèque|Czechia,s,former_or_alternative_name
+"""
+
+
+def test_build_states_folds_former_names_and_adds_french_names():
+    rows = list(csv.DictReader(SHARED_STATES.splitlines()))
+    states = {row["key"]: row for row in build_states(rows)}
+    assert list(states) == ["FRA", "CZE", "SLB", "kosovo"]
+    assert states["FRA"]["name_fr"] == "France"
+    assert states["SLB"]["name_fr"] == "Îles Salomon"
+    assert states["CZE"]["name_fr"] == "Tchéquie"
+    assert states["CZE"]["former_names"] == "Czech Republic|République tchèque"
+    assert "Czech Republic" not in states["CZE"]["aliases"].split("|")
+    assert states["kosovo"]["iso3166_exemption"]
+    assert states["kosovo"]["un_status"] == "none"
+
+
+def test_build_organisations_refuses_an_organisation_without_curation():
+    row = {
+        "key": "unesco",
+        "name_en": "UNESCO",
+        "acronym": "",
+        "wikidata_qid": "Q7809",
+        "aliases": "",
+    }
+    with pytest.raises(ComityError, match="'unesco'.*ORGANISATION_FACTS"):
+        build_organisations([row])
+
+
+UN_STATUS = {"member": "un_member", "observer": "un_observer_state", "none": "state_not_un_member"}
+
+
+def write_shared_tables(directory: Path, reference: Reference) -> None:
+    """The committed tables turned back into the shared layout, one former name per state."""
+    directory.mkdir()
+    states = [["iso3166_alpha2", "iso3166_alpha3", "wikidata_qid", "name_en", "aliases", "kind"]]
+    for state in reference.states:
+        codes = [state.alpha2, state.alpha3, state.qid]
+        names = "|".join([state.name_en, *state.aliases])
+        states.append([*codes, state.name_en, names, UN_STATUS[state.un_status]])
+        for former in state.former_names[:1]:
+            states.append([*codes, former, former, "former_or_alternative_name"])
+    organisations = [["key", "name_en", "acronym", "wikidata_qid", "aliases"]]
+    for organisation in reference.organisations:
+        if organisation.key != "gfce" and not organisation.parent_iri:
+            names = (organisation.key, organisation.name_en, organisation.acronym)
+            organisations.append([*names, organisation.qid, "|".join(organisation.aliases)])
+    for name, rows in (("states.csv", states), ("organisations.csv", organisations)):
+        with (directory / name).open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows(rows)
+
+
+def run_builder(*arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "ontology.build_reference", *arguments]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+
+
+def test_command_regenerates_tables_that_load(reference, tmp_path):
+    shared, output = tmp_path / "shared", tmp_path / "out"
+    write_shared_tables(shared, reference)
+    shutil.copytree(REFERENCE_DIR, output)
+    for name in ("states.csv", "organisations.csv"):
+        (output / name).unlink()
+    result = run_builder(str(shared), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    rebuilt = load_reference(output)
+    assert [state.iri for state in rebuilt.states] == [state.iri for state in reference.states]
+    assert [state.name_fr for state in rebuilt.states] == [
+        state.name_fr for state in reference.states
+    ]
+    assert rebuilt.state("TUR").former_names == ("Turkey",)
+    assert [o.iri for o in rebuilt.organisations] == [o.iri for o in reference.organisations]
+
+
+def test_command_reports_a_bad_shared_directory(tmp_path):
+    result = run_builder(str(tmp_path / "absent"), "--output", str(tmp_path))
+    assert result.returncode == 1
+    assert "states.csv: cannot read the shared table" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_reference_graph_conforms_to_the_shapes():
+    graph = rdflib.Graph()
+    graph.parse(data=reference_ntriples(), format="nt")
+    graph.parse(data=read_ontology(), format="nt")
+    shapes = rdflib.Graph().parse(data=read_shapes(), format="nt")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    assert conforms, text
+
+
+def test_command_leaves_the_output_untouched_when_the_result_would_not_load(reference, tmp_path):
+    shared, output = tmp_path / "shared", tmp_path / "out"
+    write_shared_tables(shared, reference)
+    shutil.copytree(REFERENCE_DIR, output)
+    places = output / "places.csv"
+    lines = places.read_text(encoding="utf-8").splitlines(keepends=True)
+    places.write_text("".join(line for line in lines if not line.startswith("redmond,")))
+    (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
+    result = run_builder(str(shared), "--output", str(output))
+    assert result.returncode == 1
+    assert "headquarters 'redmond' is not a key in places.csv" in result.stderr
+    assert (output / "states.csv").read_text(encoding="utf-8") == "left as it was\n"
