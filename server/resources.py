@@ -1,0 +1,507 @@
+"""Linked-data pages: every resource under the ID base dereferences, and so does the ontology.
+
+`/id/<rest>` names the resource `<base><rest>`. People get an HTML page (label, types, every
+statement with the ontology's label for its property, incoming links, the evidence sentences
+of a fact, links to Wikidata); linked-data clients get Turtle, JSON-LD, N-Triples or RDF/XML
+by `Accept`, or by a `.ttl`, `.jsonld`, `.nt` or `.rdf` suffix. The RDF holds the triples
+whose subject is the resource, from every graph (inferred ones included); incoming triples are
+left out because a much-cited resource (a state) would drag thousands of facts along.
+
+Everything is read through SPARQL, a handful of queries per page, so the same code serves an
+embedded store and a remote endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from ontology import (
+    COMITY,
+    DCTERMS,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_REFERENCE,
+    GRAPH_SOURCE_PREFIX,
+    ONTOLOGY_FILE,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+    document_iri,
+)
+from ontology.docs import render_documentation
+
+# The page assets (style sheet, editor script) are served by this blueprint at /assets, so the
+# pages look the same whatever static folder the application itself has.
+blueprint = Blueprint(
+    "resources",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+
+HTML = "text/html"
+RDF_MEDIA_TYPES: dict[str, pyoxigraph.RdfFormat] = {
+    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
+    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
+    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
+}
+# Older or looser spellings clients still send, answered with the format they mean.
+MEDIA_TYPE_ALIASES: dict[str, str] = {
+    "application/x-turtle": "text/turtle",
+    "application/json": "application/ld+json",
+    "application/xhtml+xml": HTML,
+}
+SUFFIXES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
+}
+FORMAT_NAMES: dict[str, str] = {
+    "text/turtle": "Turtle",
+    "application/ld+json": "JSON-LD",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF/XML",
+}
+# Server preference when the client accepts several: a page for `*/*` (browsers, curl), then RDF.
+OFFERS: list[str] = [HTML, *RDF_MEDIA_TYPES, *MEDIA_TYPE_ALIASES]
+
+# Properties that name a thing, most preferred first.
+LABEL_PROPERTIES: list[str] = [
+    str(RDFS.label),
+    str(SKOS.prefLabel),
+    str(DCTERMS.title),
+    str(SCHEMA.name),
+]
+PREFERRED_LANGUAGES: list[str] = ["en", ""]
+INCOMING_LIMIT = 500
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term ready for a template: what to show, where it links, what qualifies it."""
+
+    kind: str  # "iri", "literal" or "bnode"
+    value: str
+    text: str
+    href: str | None = None
+    external: bool = False
+    curie: str | None = None
+    language: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One property and value of the resource (or, for incoming links, the linking subject),
+    with the graphs that assert it; `inferred` when only the reasoner's graph holds it."""
+
+    predicate: Term
+    value: Term
+    sources: list[Term]
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that states a fact, where it sits in its document, and that document."""
+
+    span: Term
+    text: str
+    start: int | None
+    end: int | None
+    document: Term | None
+
+
+@dataclass
+class Description:
+    """All that one resource page shows."""
+
+    iri: str
+    title: str
+    """The resource's label, or for a fact without one, its kind and key."""
+    types: list[Term] = field(default_factory=list)
+    same_as: list[Term] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    incoming: list[Statement] = field(default_factory=list)
+    incoming_truncated: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _comity() -> Any:
+    return current_app.extensions["comity"]
+
+
+def _base() -> str:
+    return str(_comity().config.base)
+
+
+def _query(sparql: str) -> Any:
+    return _comity().graph.query(sparql)
+
+
+def _iri(value: str) -> str:
+    """A SPARQL IRI reference; the route only lets through characters that are legal in one."""
+    return f"<{value}>"
+
+
+def _negotiate() -> str | None:
+    """The media type to answer with, or None when the client accepts nothing we make."""
+    accept = request.accept_mimetypes
+    if not accept:
+        return HTML
+    chosen = accept.best_match(OFFERS)
+    return MEDIA_TYPE_ALIASES.get(chosen, chosen) if chosen else None
+
+
+def _not_acceptable(what: str, hint: str = "") -> Response:
+    offered = ", ".join([HTML, *RDF_MEDIA_TYPES])
+    return Response(
+        f"406 Not Acceptable: {what} is available as {offered}; "
+        f"ask for one of them in the Accept header{hint}.\n",
+        status=406,
+        mimetype="text/plain",
+        headers={"Vary": "Accept"},
+    )
+
+
+def _not_found(iri: str, wants_html: bool) -> Response:
+    message = f"No resource {iri} in this knowledge graph: nothing is said about it or links to it."
+    if wants_html:
+        body = render_template("not_found.html", iri=iri, message=message)
+        return Response(body, status=404, mimetype=HTML, headers={"Vary": "Accept"})
+    return Response(message + "\n", status=404, mimetype="text/plain", headers={"Vary": "Accept"})
+
+
+def _alternate_links(path: str) -> str:
+    """A `Link` header listing the RDF variants of a page, so crawlers can find them."""
+    return ", ".join(
+        f'<{path}{suffix}>; rel="alternate"; type="{media_type}"'
+        for suffix, media_type in SUFFIXES.items()
+    )
+
+
+def _rdf_response(triples: list[pyoxigraph.Triple], media_type: str) -> Response:
+    body = pyoxigraph.serialize(
+        triples, format=RDF_MEDIA_TYPES[media_type], prefixes=_used_prefixes(triples)
+    )
+    return Response(body, mimetype=media_type, headers={"Vary": "Accept"})
+
+
+def _used_prefixes(triples: Iterable[pyoxigraph.Triple]) -> dict[str, str]:
+    """The project prefixes these triples use, so a short description is not all preamble."""
+    iris = set()
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                iris.add(term.datatype.value)
+    return {
+        prefix: namespace
+        for prefix, namespace in PREFIXES.items()
+        if any(iri.startswith(namespace) for iri in iris)
+    }
+
+
+@blueprint.get("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """Dereference `<base><rest>`: HTML or RDF by Accept, or RDF by a format suffix."""
+    media_type: str | None
+    for suffix, suffix_type in SUFFIXES.items():
+        if rest.endswith(suffix):
+            rest, media_type = rest[: -len(suffix)], suffix_type
+            break
+    else:
+        media_type = _negotiate()
+        if media_type is None:
+            return _not_acceptable(
+                "this resource", hint=", or add .ttl, .jsonld, .nt or .rdf to the path"
+            )
+    iri = _base() + rest
+    if any(char in iri for char in '<>"{}|\\^` \n\t'):
+        return _not_found(iri, media_type == HTML)
+
+    if media_type != HTML:
+        triples = list(
+            _query(
+                f"CONSTRUCT {{ {_iri(iri)} ?p ?o }} "
+                f"WHERE {{ SELECT DISTINCT ?p ?o WHERE {{ {_iri(iri)} ?p ?o }} }}"
+            )
+        )
+        if not triples and not bool(_query(f"ASK {{ ?s ?p {_iri(iri)} }}")):
+            return _not_found(iri, wants_html=False)
+        return _rdf_response(triples, media_type)
+
+    description = describe(iri, _base())
+    if description is None:
+        return _not_found(iri, wants_html=True)
+    page_path = url_for("resources.resource", rest=rest)
+    body = render_template(
+        "resource.html",
+        d=description,
+        page_path=page_path,
+        formats=[
+            (FORMAT_NAMES[variant], variant, page_path + suffix)
+            for suffix, variant in SUFFIXES.items()
+        ],
+        incoming_limit=INCOMING_LIMIT,
+        describe_query=f"DESCRIBE {_iri(iri)}",
+    )
+    return Response(
+        body,
+        mimetype=HTML,
+        headers={"Vary": "Accept", "Link": _alternate_links(page_path)},
+    )
+
+
+# --- building the page ----------------------------------------------------------------------
+
+
+def describe(iri: str, base: str) -> Description | None:
+    """Gather what the page shows about `iri` in four queries, or None if the graph lacks it."""
+    outgoing = list(
+        _query(
+            f"""SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?graphs)
+            WHERE {{ {_iri(iri)} ?p ?o OPTIONAL {{ GRAPH ?g {{ {_iri(iri)} ?p ?o }} }} }}
+            GROUP BY ?p ?o"""
+        )
+    )
+    incoming = list(
+        _query(
+            f"""SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?graphs)
+            WHERE {{ ?s ?p {_iri(iri)} OPTIONAL {{ GRAPH ?g {{ ?s ?p {_iri(iri)} }} }} }}
+            GROUP BY ?s ?p ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}"""
+        )
+    )
+    if not outgoing and not incoming:
+        return None
+    evidence_rows = list(
+        _query(
+            f"""PREFIX comity: <{COMITY}>
+            PREFIX dcterms: <{DCTERMS}>
+            SELECT ?span ?text ?start ?end ?doc WHERE {{
+              {_iri(iri)} comity:evidence ?span .
+              OPTIONAL {{ ?span comity:text ?text }}
+              OPTIONAL {{ ?span comity:start ?start }}
+              OPTIONAL {{ ?span comity:end ?end }}
+              OPTIONAL {{ ?span comity:inDocument ?doc }}
+            }} ORDER BY ?doc ?start"""
+        )
+    )
+
+    # Everything on the page that may have a label: predicates, linked resources, documents.
+    nodes: list[Any] = [pyoxigraph.NamedNode(iri)]
+    nodes += [node for row in outgoing for node in (row["p"], row["o"])]
+    nodes += [node for row in incoming for node in (row["s"], row["p"])]
+    nodes += [row["doc"] for row in evidence_rows]
+    labels = _labels({node.value for node in nodes if isinstance(node, pyoxigraph.NamedNode)})
+    terms = _TermMaker(base, labels)
+
+    label = labels.get(iri)
+    description = Description(iri=iri, title=label or "")
+    for row in outgoing:
+        predicate, value = row["p"].value, row["o"]
+        statement = terms.statement(row["p"], value, row["graphs"])
+        if predicate == str(RDF.type) and not statement.inferred:
+            description.types.append(statement.value)
+        elif predicate == str(OWL.sameAs) and isinstance(value, pyoxigraph.NamedNode):
+            description.same_as.append(terms.same_as(value.value))
+        description.statements.append(statement)
+    description.statements.sort(key=_statement_order)
+    description.types.sort(key=lambda term: term.text.lower())
+    if label is None:
+        # Facts have no name of their own: "Ratification 050394e5b31d59e7" reads better than a hash.
+        kind = description.types[0].text if description.types else ""
+        description.title = f"{kind[:1].upper()}{kind[1:]} {_local_name(iri)}".strip()
+
+    description.incoming_truncated = len(incoming) > INCOMING_LIMIT
+    description.incoming = [
+        terms.statement(row["p"], row["s"], row["graphs"]) for row in incoming[:INCOMING_LIMIT]
+    ]
+
+    seen_spans: set[str] = set()
+    for row in evidence_rows:
+        span = row["span"].value
+        if span in seen_spans:
+            continue
+        seen_spans.add(span)
+        description.evidence.append(
+            Evidence(
+                span=terms.term(row["span"]),
+                text=row["text"].value if row["text"] is not None else "",
+                start=_integer(row["start"]),
+                end=_integer(row["end"]),
+                document=terms.term(row["doc"]) if row["doc"] is not None else None,
+            )
+        )
+    return description
+
+
+def _statement_order(statement: Statement) -> tuple[int, str, str]:
+    """Types first, then names, then everything else by property label."""
+    predicate = statement.predicate.value
+    if predicate == str(RDF.type):
+        rank = 0
+    elif predicate in LABEL_PROPERTIES:
+        rank = 1
+    else:
+        rank = 2
+    return (rank, statement.predicate.text.lower(), statement.value.text.lower())
+
+
+def _integer(term: Any) -> int | None:
+    try:
+        return int(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
+def _labels(iris: Iterable[str]) -> dict[str, str]:
+    """The best label of each IRI (English, else untagged, else any), in one query."""
+    values = " ".join(_iri(iri) for iri in sorted(iris))
+    if not values:
+        return {}
+    properties = " ".join(_iri(prop) for prop in LABEL_PROPERTIES)
+    rows = _query(
+        f"SELECT DISTINCT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} "
+        f"VALUES ?p {{ {properties} }} ?x ?p ?label }}"
+    )
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    for row in rows:
+        label = row["label"]
+        if not isinstance(label, pyoxigraph.Literal):
+            continue
+        language = label.language or ""
+        rank = (
+            PREFERRED_LANGUAGES.index(language)
+            if language in PREFERRED_LANGUAGES
+            else len(PREFERRED_LANGUAGES),
+            LABEL_PROPERTIES.index(row["p"].value),
+        )
+        iri = row["x"].value
+        if iri not in best or rank < best[iri][0]:
+            best[iri] = (rank, label.value)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+def curie(iri: str) -> str | None:
+    """`comity:Treaty` for a known namespace, else None."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace) :]
+            if all(char.isalnum() or char in "-_." for char in local):
+                return f"{prefix}:{local}"
+    return None
+
+
+class _TermMaker:
+    """Turns pyoxigraph terms into `Term`s: labels, links under the base, link-outs elsewhere."""
+
+    def __init__(self, base: str, labels: dict[str, str]) -> None:
+        self.base = base
+        self.labels = labels
+
+    def href(self, iri: str) -> tuple[str, bool]:
+        if iri.startswith(self.base) and len(iri) > len(self.base):
+            return url_for("resources.resource", rest=iri[len(self.base) :]), False
+        if iri.startswith(str(COMITY)):
+            return url_for("resources.ontology") + "#" + iri[len(str(COMITY)) :], False
+        return iri, True
+
+    def unlabelled(self, iri: str) -> str:
+        """A name for an IRI without a label: its path under the base says what kind it is."""
+        if iri.startswith(self.base) and len(iri) > len(self.base):
+            return iri[len(self.base) :]
+        return _local_name(iri)
+
+    def term(self, node: Any) -> Term:
+        if isinstance(node, pyoxigraph.NamedNode):
+            iri = node.value
+            href, external = self.href(iri)
+            short = curie(iri)
+            text = self.labels.get(iri) or short or self.unlabelled(iri)
+            return Term("iri", iri, text, href=href, external=external, curie=short or iri)
+        if isinstance(node, pyoxigraph.Literal):
+            datatype = node.datatype.value
+            shown_type = None
+            if not node.language and datatype != str(XSD.string):
+                shown_type = curie(datatype) or datatype
+            return Term(
+                "literal", node.value, node.value, language=node.language, datatype=shown_type
+            )
+        return Term("bnode", str(node.value), f"_:{node.value}")
+
+    def statement(self, predicate: Any, value: Any, graphs: Any) -> Statement:
+        graph_iris = graphs.value.split() if graphs is not None and graphs.value else []
+        return Statement(
+            predicate=self.term(predicate),
+            value=self.term(value),
+            sources=[self.source(graph) for graph in graph_iris if graph != GRAPH_INFERRED],
+            inferred=bool(graph_iris) and all(graph == GRAPH_INFERRED for graph in graph_iris),
+        )
+
+    def source(self, graph: str) -> Term:
+        """Where a statement comes from: a source document's page, or the graph's name."""
+        if graph.startswith(GRAPH_SOURCE_PREFIX):
+            # The document key is short enough for a table column; its title shows on hover.
+            key = graph[len(GRAPH_SOURCE_PREFIX) :]
+            document = self.term(pyoxigraph.NamedNode(document_iri(key)))
+            return Term("iri", document.text, key, href=document.href, curie=graph)
+        names = {GRAPH_ONTOLOGY: "ontology", GRAPH_REFERENCE: "reference data"}
+        return Term("iri", graph, names.get(graph, _local_name(graph)), curie=graph)
+
+    def same_as(self, iri: str) -> Term:
+        """A link to the other dataset's page about the same thing; Wikidata by its item id."""
+        if iri.startswith(str(WD)):
+            qid = iri[len(str(WD)) :]
+            return Term("iri", iri, f"Wikidata {qid}", href=WIKIDATA_PAGE + qid, external=True)
+        href, external = self.href(iri)
+        return Term("iri", iri, iri, href=href, external=external)
+
+
+def _local_name(iri: str) -> str:
+    for separator in ("#", "/"):
+        head, _, tail = iri.rstrip("/").rpartition(separator)
+        if head and tail:
+            return tail
+    return iri
+
+
+# --- the ontology ---------------------------------------------------------------------------
+
+
+def _ontology_cache() -> dict[str, bytes | str]:
+    """Per-app cache: the ontology file does not change while a server runs."""
+    return current_app.extensions.setdefault("comity_ontology_pages", {})
+
+
+@blueprint.get("/ontology")
+def ontology() -> Response:
+    """The ontology: its HTML documentation for people, the ontology itself as RDF for machines."""
+    media_type = _negotiate()
+    if media_type is None:
+        return _not_acceptable("the ontology")
+    cache = _ontology_cache()
+    if media_type not in cache:
+        if media_type == HTML:
+            cache[media_type] = render_documentation()
+        else:
+            triples = pyoxigraph.parse(path=str(ONTOLOGY_FILE), format=pyoxigraph.RdfFormat.TURTLE)
+            cache[media_type] = pyoxigraph.serialize(
+                triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES
+            )
+    return Response(cache[media_type], mimetype=media_type, headers={"Vary": "Accept"})
