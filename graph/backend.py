@@ -1,0 +1,73 @@
+"""What a store must offer the knowledge graph, whether it lives in this process or behind HTTP.
+
+The knowledge graph speaks to its store through this small surface only, so that the same
+rules (one transaction per source, the inferred graph never edited by hand, statistics) hold
+for the embedded Oxigraph store and for any SPARQL 1.1 endpoint alike.
+"""
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import pyoxigraph
+
+QueryResults = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
+
+
+class StoreBackend(Protocol):
+    """The primitive operations of a store; everything else is built on them."""
+
+    location: str
+    """Where the store is, for messages (never with credentials)."""
+
+    keeps_statistics_cache: bool
+    """True when nobody but this process can write the store, so cached numbers stay right."""
+
+    def query(
+        self,
+        sparql: str,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        union_default_graph: bool,
+    ) -> QueryResults: ...
+
+    def update(self, sparql: str) -> None:
+        """Run one SPARQL Update as one transaction (one request for a remote store)."""
+
+    def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
+        """Drop graphs and fill graphs with N-Triples content, atomically where the store can."""
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        """The N-Triples of a CONSTRUCT query over the real (non-union) default graph."""
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of all non-empty named graphs."""
+
+    def quads(self, graph: str | None) -> Iterator[pyoxigraph.Quad]:
+        """The quads of one named graph, or of the default graph when `graph` is None."""
+
+    def close(self) -> None: ...
+
+
+def replace_graphs_update(drop: list[str], contents: dict[str, bytes]) -> str:
+    """One SPARQL Update that drops graphs and inserts new content into them.
+
+    N-Triples lines are valid triples inside INSERT DATA, so content goes in as-is without
+    a Python loop over triples.
+    """
+    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in dict.fromkeys(drop)]
+    for graph, ntriples in contents.items():
+        if ntriples.strip():
+            operations.append(insert_data(graph, ntriples))
+    return " ;\n".join(operations) if operations else ""
+
+
+def insert_data(graph: str, ntriples: bytes) -> str:
+    """An INSERT DATA operation putting N-Triples into one named graph."""
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}} }}"
+
+
+def graph_quads(graph: str, ntriples: bytes) -> Iterator[pyoxigraph.Quad]:
+    """The triples of an N-Triples document as quads of one named graph."""
+    name = pyoxigraph.NamedNode(graph)
+    for quad in pyoxigraph.parse(ntriples, pyoxigraph.RdfFormat.N_TRIPLES):
+        yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, name)

@@ -1,0 +1,147 @@
+"""The embedded store: Oxigraph in this process, on disk (RocksDB) or in memory."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph
+
+from graph.backend import QueryResults, replace_graphs_update
+from ontology.errors import ComityError
+
+# Above this much N-Triples, a replacement drops the old graphs, then bulk-loads the new ones:
+# three to five times faster, but not atomic (a reader may see the graph empty or half-loaded).
+# Sources extracted from texts stay far below it; large RDF dumps go past it.
+ATOMIC_LIMIT_BYTES = 8 * 1024 * 1024
+
+
+class EmbeddedStore:
+    """A pyoxigraph.Store; every write up to `atomic_limit_bytes` is one Oxigraph transaction."""
+
+    keeps_statistics_cache = True
+
+    def __init__(
+        self,
+        store: pyoxigraph.Store,
+        location: str,
+        atomic_limit_bytes: int = ATOMIC_LIMIT_BYTES,
+    ) -> None:
+        self._store = store
+        self.location = location
+        self.atomic_limit_bytes = atomic_limit_bytes
+
+    @classmethod
+    def in_memory(cls) -> "EmbeddedStore":
+        return cls(pyoxigraph.Store(), "memory:")
+
+    @classmethod
+    def on_disk(cls, path: Path) -> "EmbeddedStore":
+        """Open or create the store directory, with a clear error for each way that can fail."""
+        location = f"oxigraph:{path}"
+        if path.exists() and not path.is_dir():
+            raise ComityError(
+                f"{location}: {path} is a file, not a store directory; "
+                f"point --store to a directory (a new one is created)"
+            )
+        if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
+            raise ComityError(
+                f"{location}: {path} holds other files and is not an Oxigraph store; "
+                f"point --store to an empty or new directory"
+            )
+        for parent in path.absolute().parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise ComityError(
+                        f"{location}: cannot create the store, {parent} is a file; "
+                        f"choose a path inside a directory"
+                    )
+                break
+        if path.is_dir() and not os.access(path, os.W_OK):
+            raise ComityError(
+                f"{location}: the directory is not writable; "
+                f"fix its permissions or choose another directory"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store = pyoxigraph.Store(str(path))
+        except OSError as error:
+            raise ComityError(_open_failure(location, str(error))) from error
+        except RuntimeError as error:
+            raise ComityError(
+                f"{location}: the store is damaged ({error}); restore it from a backup or an "
+                f"export (`comity export`), or point --store to a new directory"
+            ) from error
+        return cls(store, location)
+
+    def query(
+        self,
+        sparql: str,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        union_default_graph: bool,
+    ) -> QueryResults:
+        options: dict[str, object] = {}
+        if default_graph is not None:
+            options["default_graph"] = [_graph_node(graph) for graph in default_graph]
+        else:
+            options["use_default_graph_as_union"] = union_default_graph and named_graphs is None
+        if named_graphs is not None:
+            options["named_graphs"] = [pyoxigraph.NamedNode(graph) for graph in named_graphs]
+        return self._store.query(sparql, **options)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
+        """One Store.update, which Oxigraph applies as one transaction; bulk loads when large."""
+        if sum(len(ntriples) for ntriples in contents.values()) <= self.atomic_limit_bytes:
+            sparql = replace_graphs_update(drop, contents)
+            if sparql:
+                self._store.update(sparql)
+            return
+        self._store.update(replace_graphs_update(drop, {}))
+        for graph, ntriples in contents.items():
+            self._store.bulk_load(
+                ntriples, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph)
+            )
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        result = self._store.query(sparql)
+        return result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+
+    def graph_names(self) -> list[str]:
+        return [
+            graph.value
+            for graph in self._store.named_graphs()
+            if isinstance(graph, pyoxigraph.NamedNode)
+        ]
+
+    def quads(self, graph: str | None) -> Iterator[pyoxigraph.Quad]:
+        return self._store.quads_for_pattern(None, None, None, _graph_node(graph))
+
+    def close(self) -> None:
+        """Flush and drop the store, which releases the directory's lock; twice is harmless."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.location != "memory:":
+            store.flush()
+
+
+def _graph_node(graph: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
+    return pyoxigraph.DefaultGraph() if graph is None else pyoxigraph.NamedNode(graph)
+
+
+def _open_failure(location: str, reason: str) -> str:
+    lowered = reason.lower()
+    if "lock" in lowered:
+        return (
+            f"{location}: the store is in use by another process (a running `comity serve`?); "
+            f"stop it, or query it through its SPARQL endpoint with --store sparql+http://..."
+        )
+    if "permission" in lowered or "read-only" in lowered:
+        return (
+            f"{location}: cannot write there ({reason}); "
+            f"fix the permissions or choose another directory"
+        )
+    if "not a directory" in lowered:
+        return f"{location}: a part of the path is a file ({reason}); choose a path in a directory"
+    return f"{location}: cannot open the store ({reason}); check the path or choose another one"

@@ -1,0 +1,508 @@
+"""The knowledge graph: sources in named graphs, each replaced in one transaction.
+
+Rules the whole project relies on:
+
+* Each source owns one named graph (`source_graph_iri(document)`), plus for an RDF file in a
+  quad format the named graphs the file itself declares. Loading a source replaces what it
+  owned in one transaction; removing it drops exactly that.
+* Reloading is idempotent: when a source's content hash AND the triples derived from it are
+  unchanged, the store keeps its graph as it is, `comity:loadedAt` included, so two loads of
+  the same source leave the same store triple for triple.
+* The inferred graph is only ever written by `reason()`; updates that name it are refused.
+* A new store starts with the ontology and reference graphs; each carries the content hash of
+  what it was made from and is rewritten when that changes.
+"""
+
+import hashlib
+import itertools
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import pyoxigraph
+
+from graph.backend import QueryResults, StoreBackend, graph_quads
+from graph.formats import format_of_file, rdf_format
+from graph.sources import (
+    CONTENT_HASH,
+    LOADED_AT,
+    PART_GRAPH,
+    SOURCES_QUERY,
+    SourceInfo,
+    SourceMetadata,
+    metadata_triples,
+)
+from graph.statistics import (
+    CLASSES_QUERY,
+    GRAPHS_QUERY,
+    PROPERTIES_QUERY,
+    TOTALS_QUERY,
+    Statistics,
+)
+from ontology import (
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_REFERENCE,
+    GRAPH_SOURCE_PREFIX,
+    PREFIXES,
+    RDF,
+    document_iri,
+    document_key,
+    source_graph_iri,
+)
+from ontology.errors import ComityError
+
+if TYPE_CHECKING:
+    from graph.validation import ValidationReport
+
+MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED)
+
+_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReasoningSummary:
+    """What a reasoning run read and wrote."""
+
+    asserted_triples: int
+    inferred_triples: int
+    seconds: float
+
+
+class KnowledgeGraph:
+    """The Comity knowledge graph over one store (embedded or remote)."""
+
+    def __init__(self, backend: StoreBackend) -> None:
+        self._backend = backend
+        self._generation = 0
+        self._statistics: tuple[int, Statistics] | None = None
+        self._install_vocabulary()
+
+    @property
+    def location(self) -> str:
+        """The store URL, without credentials."""
+        return self._backend.location
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResults:
+        """Evaluate a SPARQL query.
+
+        The default graph is the union of all graphs, unless the request names graphs
+        (`default_graph` or `named_graphs`) or `union_default_graph` is False. A
+        `FILTER NOT EXISTS` that provably means the same as a `MINUS` runs as the (much faster)
+        `MINUS`.
+        """
+        from graph.not_exists import rewrite_not_exists
+
+        return self._evaluate(
+            rewrite_not_exists(sparql), default_graph, named_graphs, union_default_graph
+        )
+
+    def _evaluate(
+        self,
+        sparql: str,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResults:
+        """Run a query as written; the graph layer's own queries come straight here."""
+        try:
+            return self._backend.query(sparql, default_graph, named_graphs, union_default_graph)
+        except SyntaxError as error:
+            raise ComityError(f"invalid SPARQL query: {one_line(error)}") from error
+        except ValueError as error:
+            raise ComityError(f"invalid query request: {error}") from error
+
+    def sources(self) -> list[SourceInfo]:
+        """Every source in the store, in the order of their graph IRIs."""
+        return [_source_info(solution) for solution in self._evaluate(SOURCES_QUERY)]
+
+    def source(self, document: str) -> SourceInfo | None:
+        """One source by its document IRI, or None when the store does not hold it."""
+        graph = source_graph_iri(document)
+        return next((source for source in self.sources() if source.graph == graph), None)
+
+    def stats(self) -> Statistics:
+        """VoID statistics, current after every write (cached per write for the embedded store)."""
+        if self._statistics and self._statistics[0] == self._generation:
+            return self._statistics[1]
+        totals = next(iter(self._evaluate(TOTALS_QUERY)))
+        statistics = Statistics(
+            triples=_number(totals["triples"]),
+            distinct_subjects=_number(totals["subjects"]),
+            distinct_objects=_number(totals["objects"]),
+            wikidata_links=_number(totals["wikidata"]),
+            graphs=_counts(self._evaluate(GRAPHS_QUERY, union_default_graph=False), "g"),
+            classes=_counts(self._evaluate(CLASSES_QUERY), "class"),
+            properties=_counts(self._evaluate(PROPERTIES_QUERY), "p"),
+        )
+        if self._backend.keeps_statistics_cache:
+            self._statistics = (self._generation, statistics)
+        return statistics
+
+    def export(self, format: str, output: BinaryIO, graphs: list[str] | None = None) -> None:
+        """Write the store (or some of its graphs) to a binary stream.
+
+        Quad formats keep the graph names; triple formats (nt, ttl, rdf) merge the graphs.
+        """
+        target = rdf_format(format)
+        for name in graphs or []:
+            _check_iri(name, "graph")
+        quads = self._quads(graphs)
+        if not target.supports_datasets:
+            quads = (quad.triple for quad in quads)
+        pyoxigraph.serialize(quads, output, target, prefixes=_prefixes_for(target))
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update as one transaction; the inferred graph is out of its reach."""
+        _refuse_inferred(sparql)
+        try:
+            self._backend.update(sparql)
+        except SyntaxError as error:
+            raise ComityError(f"invalid SPARQL update: {one_line(error)}") from error
+        finally:
+            self._generation += 1
+
+    def replace_source(
+        self,
+        doc_iri: str,
+        triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
+        metadata: SourceMetadata,
+    ) -> SourceInfo:
+        """Put everything derived from one source into its graph, replacing what was there.
+
+        The input is read completely before the store is touched, so an input that fails half
+        way (or holds a quad for another graph) leaves the store exactly as it was.
+        """
+        _check_iri(doc_iri, "document")
+        graph = source_graph_iri(doc_iri)
+        name = pyoxigraph.NamedNode(graph)
+        content: list[pyoxigraph.Triple] = []
+        for item in triples:
+            if isinstance(item, pyoxigraph.Quad):
+                if item.graph_name != name and not isinstance(
+                    item.graph_name, pyoxigraph.DefaultGraph
+                ):
+                    raise ComityError(
+                        f"source {doc_iri}: a quad is in graph {item.graph_name}, but a source "
+                        f"writes only to its own graph <{graph}>; nothing was loaded"
+                    )
+                content.append(item.triple)
+            elif isinstance(item, pyoxigraph.Triple):
+                content.append(item)
+            else:
+                raise ComityError(
+                    f"source {doc_iri}: got {type(item).__name__} where a Triple or Quad was "
+                    f"expected; nothing was loaded"
+                )
+        return self._replace(doc_iri, {graph: content}, metadata)
+
+    def load_rdf(self, path: Path, format: str | None = None) -> SourceInfo:
+        """Load an RDF file as a source of its own: parsed completely first, then one replacement.
+
+        Triples (and the default graph of a quad file) go to the file's source graph; the named
+        graphs a quad file declares are kept and belong to that source.
+        """
+        rdf = format_of_file(path, format)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ComityError(f"{path}: cannot read the file ({error.strerror})") from error
+        document = document_iri(document_key(path.stem))
+        graph = source_graph_iri(document)
+        try:
+            # Fresh blank node labels, so that two files' _:b0 stay two nodes in the store.
+            quads = list(pyoxigraph.parse(data, rdf, base_iri=document, rename_blank_nodes=True))
+        except SyntaxError as error:
+            raise ComityError(f"{_located(path, error)}; nothing was loaded") from error
+        except ValueError as error:
+            raise ComityError(f"{path}: {error}; nothing was loaded") from error
+        contents: dict[str, list[pyoxigraph.Triple]] = {graph: []}
+        for quad in quads:
+            if isinstance(quad.graph_name, pyoxigraph.NamedNode):
+                target = quad.graph_name.value
+            else:
+                target = graph
+            contents.setdefault(target, []).append(quad.triple)
+        for target in contents:
+            if target in MANAGED_GRAPHS or (
+                target != graph and target.startswith(GRAPH_SOURCE_PREFIX)
+            ):
+                raise ComityError(
+                    f"{path}: the file writes to graph <{target}>, which Comity manages itself; "
+                    f"rename that graph in the file; nothing was loaded"
+                )
+        metadata = SourceMetadata(
+            title=path.name,
+            issued=None,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            kind="RdfFile",
+            path=path.name,
+        )
+        return self._replace(document, contents, metadata)
+
+    def remove_source(self, doc_iri: str) -> bool:
+        """Drop everything a source contributed; False when the store does not hold it."""
+        _check_iri(doc_iri, "document")
+        graph = source_graph_iri(doc_iri)
+        owned = self._owned_graphs(doc_iri)
+        if owned is None:
+            return False
+        self._backend.replace_graphs([graph, *owned], {})
+        self._generation += 1
+        return True
+
+    def reason(self) -> ReasoningSummary:
+        """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
+        from graph.reasoning import entailments
+
+        started = time.perf_counter()
+        asserted = self._backend.construct_ntriples(
+            "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
+        )
+        inferred = entailments(asserted)
+        # Parsed before it is written: a reasoner fault must not reach the store.
+        try:
+            inferred_count = sum(
+                1 for _ in pyoxigraph.parse(inferred, pyoxigraph.RdfFormat.N_TRIPLES)
+            )
+        except SyntaxError as error:
+            raise RuntimeError(f"the reasoner produced invalid N-Triples: {error}") from error
+        self._backend.replace_graphs([GRAPH_INFERRED], {GRAPH_INFERRED: inferred})
+        self._generation += 1
+        return ReasoningSummary(
+            # Oxigraph writes one triple per line (newlines inside literals are escaped).
+            asserted_triples=asserted.count(b"\n"),
+            inferred_triples=inferred_count,
+            seconds=time.perf_counter() - started,
+        )
+
+    def validate(self) -> "ValidationReport":
+        """Check the asserted data (with inferred types) against the SHACL shapes."""
+        from graph.validation import validate_dataset
+        from ontology.vocabulary import read_shapes
+
+        graphs = [name for name in self._backend.graph_names() if name != GRAPH_INFERRED]
+        inferred_types = self._backend.construct_ntriples(
+            f"CONSTRUCT {{ ?s <{RDF.type}> ?c }} "
+            f"WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s <{RDF.type}> ?c }} }}"
+        )
+        quads = itertools.chain(
+            self._quads([None, *graphs]), graph_quads(GRAPH_INFERRED, inferred_types)
+        )
+        dataset = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+        return validate_dataset(dataset, read_shapes())
+
+    def close(self) -> None:
+        """Release the store (the on-disk lock, the HTTP connections)."""
+        self._backend.close()
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- inside -------------------------------------------------------------------------------
+
+    def _replace(
+        self,
+        document: str,
+        contents: dict[str, list[pyoxigraph.Triple]],
+        metadata: SourceMetadata,
+    ) -> SourceInfo:
+        """Write a source's graphs in one replacement, unless they would not change."""
+        graph = source_graph_iri(document)
+        part_graphs = sorted(target for target in contents if target != graph)
+        loaded_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        content_count = sum(len(triples) for triples in contents.values())
+        try:
+            added = metadata_triples(document, metadata, loaded_at, part_graphs, content_count)
+        except ValueError as error:
+            raise ComityError(f"source {document}: {error}; nothing was loaded") from error
+        new = {target: list(triples) for target, triples in contents.items()}
+        new[graph] = new[graph] + added
+        owned = self._owned_graphs(document)
+        if owned is not None and self._unchanged(document, owned, new, metadata.content_hash):
+            stored = self.source(document)
+            if stored is not None:
+                return stored
+        serialised = {
+            target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+            for target, triples in new.items()
+        }
+        try:
+            self._backend.replace_graphs([graph, *(owned or []), *part_graphs], serialised)
+        finally:
+            self._generation += 1
+        stored = self.source(document)
+        if stored is None:
+            raise ComityError(f"{self.location}: the store did not keep source {document}")
+        return stored
+
+    def _owned_graphs(self, document: str) -> list[str] | None:
+        """The extra graphs a stored source owns, or None when it is not in the store."""
+        graph = source_graph_iri(document)
+        results = self._evaluate(
+            f"SELECT ?hash ?part WHERE {{ GRAPH <{graph}> {{ <{document}> <{CONTENT_HASH.value}> "
+            f"?hash OPTIONAL {{ <{document}> <{PART_GRAPH.value}> ?part }} }} }}"
+        )
+        rows = list(results)
+        if not rows:
+            return None
+        return sorted({row["part"].value for row in rows if row["part"] is not None})
+
+    def _unchanged(
+        self,
+        document: str,
+        owned: list[str],
+        new: dict[str, list[pyoxigraph.Triple]],
+        content_hash: str,
+    ) -> bool:
+        """True when the store already holds exactly `new` (its loading time aside)."""
+        graph = source_graph_iri(document)
+        if set(owned) != set(new) - {graph}:
+            return False
+        old = {target: list(self._backend.quads(target)) for target in new}
+        hashes = [q.object for q in old[graph] if q.predicate == CONTENT_HASH]
+        if [term.value for term in hashes] != [content_hash]:
+            return False
+        old_set = pyoxigraph.Dataset(
+            quad for quads in old.values() for quad in quads if quad.predicate != LOADED_AT
+        )
+        # A scratch store normalises literals the way Oxigraph stores them
+        # ("3"^^xsd:nonNegativeInteger becomes "3"^^xsd:integer).
+        scratch = pyoxigraph.Store()
+        scratch.extend(
+            pyoxigraph.Quad(
+                triple.subject, triple.predicate, triple.object, pyoxigraph.NamedNode(target)
+            )
+            for target, triples in new.items()
+            for triple in triples
+            if triple.predicate != LOADED_AT
+        )
+        new_set = pyoxigraph.Dataset(scratch)
+        if len(old_set) != len(new_set):
+            return False
+        old_set.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        new_set.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        return set(old_set) == set(new_set)
+
+    def _quads(self, graphs: list[str | None] | None) -> Iterator[pyoxigraph.Quad]:
+        """The quads of some graphs (None: the default graph), or of the whole store."""
+        if graphs is None:
+            graphs = [None, *self._backend.graph_names()]
+        return itertools.chain.from_iterable(self._backend.quads(graph) for graph in graphs)
+
+    def _install_vocabulary(self) -> None:
+        """Write the ontology and reference graphs when missing or made from older files."""
+        from ontology.vocabulary import read_ontology
+
+        for graph, ntriples in ((GRAPH_ONTOLOGY, read_ontology()), (GRAPH_REFERENCE, _reference())):
+            if ntriples is None:
+                continue
+            digest = hashlib.sha256(ntriples).hexdigest()
+            current = self._evaluate(
+                f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{CONTENT_HASH.value}> "{digest}" }} }}'
+            )
+            if bool(current):
+                continue
+            stamp = f'<{graph}> <{CONTENT_HASH.value}> "{digest}" .\n'.encode()
+            self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
+            self._generation += 1
+
+
+def _reference() -> bytes | None:
+    """The reference graph's N-Triples, or None while ontology.reference does not offer them."""
+    try:
+        from ontology.reference import reference_ntriples
+    except ImportError:
+        return None
+    return reference_ntriples()
+
+
+def _refuse_inferred(sparql: str) -> None:
+    """Refuse an update naming the inferred graph, by full IRI or through a declared prefix."""
+    message = (
+        f"the update names the inferred graph <{GRAPH_INFERRED}>, which only "
+        f"`comity reason` writes; change the asserted graphs and run `comity reason`"
+    )
+    if GRAPH_INFERRED in sparql:
+        raise ComityError(message)
+    for prefix, namespace in _PREFIX_DECLARATION.findall(sparql):
+        if GRAPH_INFERRED.startswith(namespace):
+            local = re.escape(GRAPH_INFERRED[len(namespace) :])
+            if re.search(rf"(?<![\w-]){re.escape(prefix)}:{local}(?![\w-])", sparql):
+                raise ComityError(message)
+
+
+def _check_iri(value: str, what: str) -> None:
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as error:
+        raise ComityError(f"{value!r} is not a valid {what} IRI ({error})") from error
+
+
+def one_line(error: Exception, limit: int = 300) -> str:
+    """A parser message on one line, its (sometimes very long) list of expected tokens cut."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _located(path: Path, error: SyntaxError) -> str:
+    """A parser error as FILE:LINE:COLUMN: message."""
+    line = error.lineno
+    column = error.offset
+    message = error.msg
+    if line is not None and column is not None:
+        return f"{path}:{line}:{column}: {message}"
+    return f"{path}: {message}"
+
+
+def _source_info(solution: pyoxigraph.QuerySolution) -> SourceInfo:
+    def text(name: str) -> str | None:
+        term = solution[name]
+        return None if term is None else term.value
+
+    return SourceInfo(
+        iri=solution["doc"].value,
+        graph=solution["g"].value,
+        title=text("title"),
+        issued=text("issued"),
+        loaded_at=text("loaded") or "",
+        triple_count=int(text("count") or 0),
+        content_hash=text("hash") or "",
+        path=text("path"),
+    )
+
+
+def _number(term: pyoxigraph.Literal | None) -> int:
+    return 0 if term is None else int(term.value)
+
+
+def _counts(solutions: Iterable[pyoxigraph.QuerySolution], key: str) -> dict[str, int]:
+    return {
+        solution[key].value: _number(solution["n"])
+        for solution in solutions
+        if solution[key] is not None
+    }
+
+
+def _prefixes_for(target: pyoxigraph.RdfFormat) -> dict[str, str] | None:
+    if target in (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS):
+        return None
+    return dict(PREFIXES)

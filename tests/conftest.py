@@ -1,0 +1,139 @@
+"""Shared fixtures: a real Oxigraph server, and a fresh knowledge graph on every kind of store."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+
+@dataclass(frozen=True)
+class OxigraphServer:
+    """A running `oxigraph serve`: its base URL and its SPARQL endpoints."""
+
+    base_url: str
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base_url}/store"
+
+    @property
+    def store_locator(self) -> str:
+        """The Comity store URL for this server."""
+        return f"sparql+{self.query_url}"
+
+    def clear(self, keep: tuple[str, ...] = ()) -> None:
+        """Empty every graph but those in `keep`, so that each test starts from nothing."""
+        if keep:
+            kept = ", ".join(f"<{graph}>" for graph in keep)
+            update = (
+                "DROP SILENT DEFAULT ; DELETE { GRAPH ?g { ?s ?p ?o } } "
+                f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({kept})) }}"
+            )
+        else:
+            update = "DROP SILENT ALL"
+        response = requests.post(
+            self.update_url,
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=30,
+        )
+        response.raise_for_status()
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server program installed next to this Python, or on the PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the `oxigraph` program is missing: pip install -e '.[test]'")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server on a free local port, with an on-disk store, for the session."""
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
+    log_path = tmp_path_factory.mktemp("oxigraph-server-log") / "server.log"
+    log = log_path.open("wb")
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = OxigraphServer(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            log.close()
+            raise RuntimeError(f"oxigraph serve stopped: {log_path.read_text()}")
+        try:
+            requests.post(server.query_url, data={"query": "ASK {}"}, timeout=2)
+            break
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("oxigraph serve did not answer within 30 s") from None
+            time.sleep(0.1)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+STORE_KINDS = ["memory", "oxigraph", "sparql"]
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store of each kind: in memory, on disk, behind a SPARQL server."""
+    if request.param == "memory":
+        return "memory:"
+    if request.param == "oxigraph":
+        return f"oxigraph:{tmp_path / 'store'}"
+    from ontology import GRAPH_ONTOLOGY, GRAPH_REFERENCE
+
+    server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+    # What a new store starts with may stay: opening checks it by content hash.
+    server.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
+    return server.store_locator
+
+
+@pytest.fixture
+def fresh_store(store_url: str):
+    """A knowledge graph opened on an empty store of each kind, closed after the test."""
+    import graph
+
+    knowledge_graph = graph.open(store_url)
+    try:
+        yield knowledge_graph
+    finally:
+        knowledge_graph.close()
