@@ -1,3 +1,205 @@
-"""placeholder: filled by its owner."""
+"""`comity load`, `comity extract`, `comity eval`: texts into the graph, facts on screen, scores.
 
-COMMANDS: list = []
+These are thin: the loaders package does the work; here are options, progress and tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import graph
+from loaders import expand_paths, extract_source, load_paths
+from loaders.evaluation import evaluate_directory
+from loaders.facts import FACT_TYPES
+from loaders.rdf import document_triples
+from ontology import PREFIXES, RDF
+from ontology.errors import ComityError
+from server.commands.options import store_option
+
+PROGRESS_THRESHOLD = 5
+"""Show a progress bar from this many files on (and only on a terminal)."""
+
+
+@click.command()
+@store_option
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Extract in this many processes; the store is written by this one.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse any source whose facts violate the SHACL shapes."
+)
+@click.argument("paths", nargs=-1, required=True)
+def load(store: str, jobs: int, strict: bool, paths: tuple[str, ...]) -> None:
+    """Load source files: texts (.txt, .md), treaty charts (.csv) or RDF files.
+
+    PATHS may be files, directories (searched recursively) or glob patterns. Each source
+    replaces its earlier version in one transaction; reasoning runs once at the end.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise ComityError(f"no source files found in {', '.join(paths)}")
+    console = Console(stderr=True)
+    with graph.open(store) as kg:
+        if len(files) >= PROGRESS_THRESHOLD and console.is_terminal:
+            with Progress(
+                TextColumn("loading"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("load", total=len(files))
+                report = load_paths(
+                    kg,
+                    files,
+                    jobs=jobs,
+                    strict=strict,
+                    progress=lambda _path: progress.advance(task),
+                )
+        else:
+            report = load_paths(kg, files, jobs=jobs, strict=strict)
+    out = Console()
+    table = Table(title=f"Loaded into {store}", show_header=False)
+    table.add_row("documents", str(report.documents))
+    if report.rdf_files:
+        table.add_row("RDF files", str(report.rdf_files))
+    for kind, count in sorted(report.facts.items()):
+        table.add_row(f"  {kind}", str(count))
+    table.add_row("facts", str(sum(report.facts.values())))
+    table.add_row("triples", str(report.triples))
+    table.add_row("warnings", str(len(report.warnings)))
+    table.add_row("failures", str(len(report.failures)))
+    table.add_row("seconds", f"{report.seconds:.2f} (reasoning {report.reasoning_seconds:.2f})")
+    out.print(table)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for failure in report.failures:
+        click.echo(f"failed: {failure}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "ttl"]),
+    default="table",
+    show_default=True,
+)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def extract(output_format: str, file: Path) -> None:
+    """Print the facts of one source file with their evidence, without storing anything."""
+    if not file.exists():
+        raise ComityError(f"{file}: no such file")
+    extraction = extract_source(file)
+    for warning in extraction.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output_format == "json":
+        facts = [
+            {
+                **fact.to_gold(),
+                "evidence": {
+                    "start": fact.evidence.start,
+                    "end": fact.evidence.end,
+                    "text": fact.evidence.text,
+                },
+            }
+            for fact in extraction.facts
+        ]
+        document = {
+            "document": file.name,
+            "iri": extraction.document.iri,
+            "issued": _iso(extraction.document.metadata.issued),
+            "facts": facts,
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if output_format == "ttl":
+        type_first = str(RDF.type)
+        triples = sorted(
+            document_triples(extraction),
+            key=lambda t: (str(t.subject), t.predicate.value != type_first, str(t.predicate)),
+        )  # grouped by subject, so that Turtle writes each node once
+        prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
+        data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+        click.echo((data or b"").decode("utf-8"), nl=False)
+        return
+    table = Table(title=f"{len(extraction.facts)} facts in {file.name}")
+    table.add_column("type")
+    table.add_column("fact")
+    table.add_column("evidence", overflow="fold")
+    for fact in extraction.facts:
+        fields = {k: v for k, v in fact.to_gold().items() if k != "type" and v not in (None, [])}
+        table.add_row(
+            fact.kind,
+            ", ".join(f"{k}={_show(v)}" for k, v in fields.items()),
+            f"[{fact.evidence.start}:{fact.evidence.end}] {_short(fact.evidence.text)}",
+        )
+    Console(width=max(Console().width, 140)).print(table)
+
+
+@click.command(name="eval")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def eval_(directory: Path) -> None:
+    """Score extraction against the gold files in DIRECTORY: P/R/F1 per fact type."""
+    evaluation = evaluate_directory(directory)
+    for problem in evaluation.problems:
+        click.echo(f"warning: {problem}", err=True)
+    table = Table(title=f"Extraction scores over {evaluation.documents} document(s)")
+    for column in ("type", "gold", "predicted", "correct", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    order = [kind for kind in FACT_TYPES if kind in evaluation.by_type]
+    for kind in order:
+        score = evaluation.by_type[kind]
+        table.add_row(kind, *_score_cells(score))
+    table.add_section()
+    table.add_row("micro overall", *_score_cells(evaluation.overall))
+    Console().print(table)
+
+
+def _score_cells(score: object) -> list[str]:
+    gold = score.true_positives + score.false_negatives
+    predicted = score.true_positives + score.false_positives
+    return [
+        str(gold),
+        str(predicted),
+        str(score.true_positives),
+        f"{score.precision:.3f}",
+        f"{score.recall:.3f}",
+        f"{score.f1:.3f}",
+    ]
+
+
+def _iso(date: object) -> str | None:
+    return date.iso() if date is not None else None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + "; ".join(str(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+COMMANDS = [load, extract, eval_]

@@ -1,0 +1,276 @@
+"""Dates as press releases write them, kept at the precision the text gives.
+
+A date that says only "November 2007" must not become 2007-11-01: that would claim a day the
+source never stated. So a date is a year with an optional month and day, and it maps to
+xsd:date, xsd:gYearMonth or xsd:gYear accordingly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "février": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "août": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "décembre": 12,
+}
+_ENGLISH = list(MONTHS)[:12]
+_ABBREVIATED = {name[:3]: MONTHS[name] for name in _ENGLISH} | {"sept": 9}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None:
+            datetime.date(self.year, self.month or 0, self.day)  # raises on 31 February
+        elif self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is out of range")
+
+    def iso(self) -> str:
+        """ "2007-06-13", "2007-11" or "1949": the form the gold files and xsd types use."""
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def xsd_type(self) -> str:
+        """Local name of the XML Schema datatype for this precision."""
+        if self.day is not None:
+            return "date"
+        return "gYearMonth" if self.month is not None else "gYear"
+
+    def as_date(self) -> datetime.date | None:
+        return datetime.date(self.year, self.month, self.day) if self.day is not None else None
+
+    @classmethod
+    def from_date(cls, value: datetime.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or date range found in text, with its character offsets in that text."""
+
+    start: int
+    end: int
+    first: PartialDate
+    last: PartialDate | None = None
+
+
+_MONTH_WORD = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
+_MONTH_ABBR = "|".join(_ABBREVIATED)
+_MONTH = rf"(?:{_MONTH_WORD}|(?:{_MONTH_ABBR})\.?)"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|er)?"
+_YEAR = r"(?:1[6-9]|20|21)\d\d"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 13.06.2007, 13/06/2007, 13-06-2007
+    ("numeric", re.compile(rf"\b(?P<d>[0-3]?\d)[./-](?P<m>[01]?\d)[./-](?P<y>{_YEAR})\b")),
+    # 2007-06-13
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 11 and 12 June 2007, 13 - 14 June 2007, 11-12 June, from 11 to 12 June
+    (
+        "day-range",
+        re.compile(
+            rf"\b(?P<d1>{_DAY})\s*(?:-|–|—|and|to|au|et)\s*(?P<d2>{_DAY})\s+(?P<m>{_MONTH})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # 30 May - 2 June 2008
+    (
+        "month-range",
+        re.compile(
+            rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s*(?:-|–|—|to|au)\s*(?P<d2>{_DAY})\s+"
+            rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # 13 June 2007, 1er juillet 2019, 13 June
+    (
+        "day-month",
+        re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b", re.IGNORECASE),
+    ),
+    # June 13, 2007
+    (
+        "month-day",
+        re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b", re.IGNORECASE),
+    ),
+    # November 2007
+    ("month-year", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    # in 1949, since 1999
+    ("year", re.compile(rf"\b(?:in|since|from|of|en|depuis)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
+]
+
+_RELATIVE = re.compile(
+    r"\b(?P<word>today|yesterday|tomorrow|this week|this month|last month|this year|last year"
+    r"|next year|aujourd'hui|hier|on the (?:first|opening) day)\b",
+    re.IGNORECASE,
+)
+
+
+_ANY_DATE = re.compile(
+    r"\d|today|yesterday|tomorrow|this (?:week|month|year)|(?:last|next) (?:month|year)"
+    r"|aujourd|hier|first day|opening day",
+    re.IGNORECASE,
+)
+"""Every date form has a digit or a relative word: a cheap test before the real patterns."""
+
+
+def month_number(word: str) -> int | None:
+    """The month named by an English or French word or abbreviation, if it names one."""
+    key = word.lower().rstrip(".")
+    return MONTHS.get(key) or _ABBREVIATED.get(key)
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group())
+
+
+def _build(year: int | None, month: int, day: int | None, issued: PartialDate | None):
+    if year is None:
+        if issued is None:
+            return None
+        year = issued.year
+    try:
+        return PartialDate(year, month, day)
+    except ValueError:
+        return None
+
+
+def _relative(word: str, issued: PartialDate) -> tuple[PartialDate, PartialDate | None] | None:
+    """Resolve "today", "last year" ... against the issue date; None when it cannot be."""
+    word = word.lower()
+    if word in ("this year",):
+        return PartialDate(issued.year), None
+    if word == "last year":
+        return PartialDate(issued.year - 1), None
+    if word == "next year":
+        return PartialDate(issued.year + 1), None
+    if issued.month is None:
+        return None
+    if word == "this month":
+        return PartialDate(issued.year, issued.month), None
+    if word == "last month":
+        year, month = (issued.year, issued.month - 1) if issued.month > 1 else (issued.year - 1, 12)
+        return PartialDate(year, month), None
+    day = issued.as_date()
+    if day is None:
+        return None
+    if word in ("today", "aujourd'hui", "on the first day", "on the opening day"):
+        return issued, None
+    if word in ("yesterday", "hier"):
+        return PartialDate.from_date(day - datetime.timedelta(days=1)), None
+    if word == "tomorrow":
+        return PartialDate.from_date(day + datetime.timedelta(days=1)), None
+    if word == "this week":
+        monday = day - datetime.timedelta(days=day.weekday())
+        return PartialDate.from_date(monday), PartialDate.from_date(
+            monday + datetime.timedelta(days=6)
+        )
+    return None
+
+
+def find_dates(text: str, issued: PartialDate | None = None) -> list[DateMention]:
+    """Every date and date range in `text`, left to right, without overlaps.
+
+    A date without a year takes the year of `issued` (the document's issue date); relative
+    words ("today", "last year") are resolved against it and skipped when it is unknown.
+    """
+    found: list[DateMention] = []
+    if _ANY_DATE.search(text) is None:
+        return found
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            mention = _mention(kind, match, issued)
+            if mention is not None:
+                found.append(mention)
+            if mention is not None or match.groupdict().get("y"):
+                # an impossible full date ("31 February 2007") is no date at all, not a month
+                taken.append((match.start(), match.end()))
+    if issued is not None:
+        for match in _RELATIVE.finditer(text):
+            if free(match.start(), match.end()):
+                resolved = _relative(match.group("word"), issued)
+                if resolved is not None:
+                    found.append(DateMention(match.start(), match.end(), *resolved))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _mention(kind: str, match: re.Match[str], issued: PartialDate | None) -> DateMention | None:
+    groups = match.groupdict()
+    year = int(groups["y"]) if groups.get("y") else None
+    if kind in ("numeric", "iso"):
+        first = _build(year, int(groups["m"]), int(groups["d"]), None)
+        return DateMention(match.start(), match.end(), first) if first else None
+    if kind == "day-range":
+        month = month_number(groups["m"])
+        first = _build(year, month, _day(groups["d1"]), issued)
+        last = _build(year, month, _day(groups["d2"]), issued)
+        if first and last and first <= last:
+            return DateMention(match.start(), match.end(), first, last)
+        return None
+    if kind == "month-range":
+        first = _build(year, month_number(groups["m1"]), _day(groups["d1"]), issued)
+        last = _build(year, month_number(groups["m2"]), _day(groups["d2"]), issued)
+        if first and last and first <= last:
+            return DateMention(match.start(), match.end(), first, last)
+        return None
+    if kind in ("day-month", "month-day"):
+        first = _build(year, month_number(groups["m"]), _day(groups["d"]), issued)
+        return DateMention(match.start(), match.end(), first) if first else None
+    if kind == "month-year":
+        first = _build(year, month_number(groups["m"]), None, None)
+        return DateMention(match.start(), match.end(), first) if first else None
+    first = PartialDate(int(groups["y"]))
+    return DateMention(match.start("y"), match.end("y"), first)
+
+
+def parse_date(text: str, issued: PartialDate | None = None) -> PartialDate | None:
+    """The first date in `text` (a range gives its first day), or None."""
+    mentions = find_dates(text, issued)
+    return mentions[0].first if mentions else None

@@ -1,0 +1,380 @@
+"""Source texts as documents: safe reading, sentences with offsets, press-release metadata.
+
+The text is kept exactly as given, so that every evidence span's offsets point at the same
+characters a reader sees in the file. Markup (markdown bold, links) is only stripped from
+the metadata values taken out of the header, never from the text itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loaders.dates import PartialDate, find_dates
+from ontology import document_iri, document_key
+from ontology.errors import ComityError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest source text accepted (5 MB). Press releases are a few kilobytes; anything near this
+size is almost certainly the wrong file, and reading it would stall a whole batch."""
+
+TEXT_SUFFIXES = (".txt", ".md")
+
+MAX_CHAOS = 0.02
+MIN_COHERENCE = 0.2
+"""Non-UTF-8 text is decoded only when charset-normalizer finds next to no mess in the result
+(chaos at most MAX_CHAOS) and recognises a language in it (coherence at least MIN_COHERENCE);
+otherwise the file is refused, naming the encoding it guessed. Loading mangled names would
+link nothing and pollute the graph, so doubt means refusal."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence or a list/header line, by its offsets in the document text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class DocumentMetadata:
+    """What a press release says about itself, all optional: texts vary."""
+
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    issued: PartialDate | None = None
+    dateline_place: str | None = None
+    dateline_span: tuple[int, int] | None = None
+    kind: str = "Document"
+    publisher: str | None = (
+        None  # the issuing unit as written, e.g. "Council of Europe Press Division"
+    )
+    reference: str | None = None
+    telephone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    url: str | None = None
+    encoding: str = "utf-8"
+    header_end: int = 0  # offset where the header block ends (facts never come from before it)
+
+
+@dataclass
+class Document:
+    key: str
+    iri: str
+    text: str
+    path: Path | None
+    sentences: list[Sentence]
+    metadata: DocumentMetadata
+    content_hash: str
+    warnings: list[str] = field(default_factory=list)
+    tokens: object | None = field(default=None, repr=False, compare=False)
+    """The text as a spaCy Doc of english(), made once and reused by entity matching."""
+
+    def evidence_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with, or a ComityError saying why not.
+
+    UTF-8 (with or without BOM) is the norm. Other encodings are decoded when charset-normalizer
+    is confident; a doubtful guess is refused rather than loading mangled names into the graph.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ComityError(f"{path}: cannot read the file ({error.strerror})") from error
+    if size > MAX_BYTES:
+        raise ComityError(
+            f"{path}: the file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024}"
+            " MB limit for one source text; split it or check that it is the right file"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise ComityError(f"{path}: the file is empty; there is nothing to load")
+    if b"\x00" in data[:8192]:
+        raise ComityError(f"{path}: this is a binary file, not a text; give a .txt or .md file")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ComityError(
+            f"{path}: not UTF-8 and no text encoding could be recognised; is it a binary file?"
+        )
+    if best.chaos > MAX_CHAOS or best.coherence < MIN_COHERENCE:
+        raise ComityError(
+            f"{path}: not UTF-8 (it may be {best.encoding}, but that guess is not sure); "
+            "convert it to UTF-8, e.g. `iconv -f ENCODING -t UTF-8`"
+        )
+    return str(best), best.encoding
+
+
+def read_document(path: Path) -> Document:
+    """Read a .txt/.md source file into a Document."""
+    text, encoding = read_text(path)
+    document = make_document(text, name=path.stem, path=path)
+    document.metadata.encoding = encoding
+    if encoding != "utf-8":
+        document.warnings.append(f"{path}: decoded as {encoding}, not UTF-8")
+    return document
+
+
+def make_document(text: str, name: str, path: Path | None = None) -> Document:
+    """A Document from text already in memory; `name` gives its key (usually the file stem)."""
+    key = document_key(name)
+    metadata = parse_header(text)
+    tokens = english()(text)
+    return Document(
+        key=key,
+        iri=document_iri(key),
+        text=text,
+        path=path,
+        sentences=split_sentences(text, tokens),
+        metadata=metadata,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        tokens=tokens,
+    )
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s")
+_FINAL = re.compile(r"[.!?:;\"”»)\]*]\s*$")
+
+
+@lru_cache(maxsize=1)
+def english() -> Language:
+    """The one blank English spaCy pipeline (tokenizer + sentencizer) shared by the loaders.
+
+    Sentence splitting and entity matching use the same pipeline, so a text is tokenized
+    once and the matchers (which need the same vocabulary) run on that very Doc.
+    """
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _line_blocks(text: str) -> list[tuple[int, int]]:
+    """Split text into blocks: list/header lines alone, wrapped prose lines joined.
+
+    A line ends its block when it ends a sentence, ends in a markdown hard break (two
+    spaces), is short, is followed by a blank line, or when either line is a list item or
+    heading. Hard-wrapped prose paragraphs thus stay whole for the sentence splitter.
+    """
+    blocks: list[tuple[int, int]] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.group().strip()]
+    block_start: int | None = None
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if block_start is None:
+            block_start = start
+        nxt = lines[index + 1] if index + 1 < len(lines) else None
+        breaks = (
+            nxt is None
+            or "\n" in text[end : nxt[0]].replace("\n", "", 1)  # a blank line follows
+            or line.endswith("  ")
+            or len(line.strip()) < 50
+            or _FINAL.search(line) is not None
+            or _LIST_MARKER.match(line) is not None
+            or _LIST_MARKER.match(text[nxt[0] : nxt[1]]) is not None
+        )
+        if breaks:
+            blocks.append((block_start, end))
+            block_start = None
+    return blocks
+
+
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:No|Nos|Art|Arts|para|paras|Mr|Mrs|Ms|Dr|Prof|St|Ref|vol|cf|approx|e\.g|i\.e|"
+    r"[A-Z])\.)\s*$"
+)
+
+
+def _rejoin_abbreviations(block: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo splits after "No.", "Mr.", initials: "ETS No. 185" is one sentence."""
+    joined: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if joined and _ABBREVIATION.search(block[joined[-1][0] : joined[-1][1]]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def split_sentences(text: str, tokens: object | None = None) -> list[Sentence]:
+    """Sentences and list/header lines, with offsets, in text order.
+
+    `tokens` is the text run through english(); sentence ends come from its sentencizer and
+    line blocks from the layout, so that list lines never merge into one "sentence".
+    """
+    doc = tokens if tokens is not None else english()(text)
+    ends = sorted({sentence.end_char for sentence in doc.sents})
+    sentences: list[Sentence] = []
+    for block_start, block_end in _line_blocks(text):
+        block = text[block_start:block_end]
+        pieces = []
+        start = 0
+        first = bisect.bisect_right(ends, block_start)
+        for end in ends[first:]:
+            if end >= block_end:
+                break
+            pieces.append((start, end - block_start))
+            start = end - block_start
+        pieces.append((start, len(block)))
+        for start, end in _rejoin_abbreviations(block, pieces):
+            piece = block[start:end]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            offset = block_start + start + (len(piece) - len(piece.lstrip()))
+            sentences.append(Sentence(offset, offset + len(stripped), stripped))
+    return sentences
+
+
+# --- press-release header ----------------------------------------------------------------------
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
+_DATELINE = re.compile(
+    r"^\s*(?:\*\*)?(?P<place>[A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3}),\s*(?P<date>[^–—\n]{6,30}?)"
+    r"\s*(?:\*\*)?\s*(?:–|—|-{1,2}|:)\s",
+    re.MULTILINE,
+)
+_FIELD = re.compile(
+    r"^(?P<label>ref(?:erence)?|réf|tel|tél|telephone|phone|fax|e-?mail|courriel|internet|web"
+    r"|website)\.?\s*(?:no\.?)?\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_KIND = re.compile(r"^(?:press release|communiqué de presse|news release|press statement)$", re.I)
+_UNIT_WORDS = re.compile(
+    r"\b(?:Division|Unit|Office|Directorate|Service|Department|Secretariat|Section)\b"
+)
+
+
+def plain(value: str) -> str:
+    """A header value without markdown emphasis or link syntax: what a reader sees."""
+    value = _MARKDOWN_LINK.sub(lambda m: m.group(1), value)
+    return value.replace("**", "").replace("__", "").strip().strip("*_ ").strip()
+
+
+def _line_value(line: str) -> str:
+    """A header line as a reader sees it: no heading marks, emphasis or link syntax."""
+    return plain(re.sub(r"^\s*#{1,6}\s+", "", line))
+
+
+def _link_target(value: str) -> str | None:
+    match = _MARKDOWN_LINK.search(value)
+    return match.group(2).strip() if match else None
+
+
+def parse_header(text: str) -> DocumentMetadata:
+    """Title, dateline, reference number and contact lines of a press release, when present."""
+    metadata = DocumentMetadata()
+    dateline = _DATELINE.search(text)
+    if dateline is not None:
+        dates = find_dates(dateline.group("date"))
+        if dates and dates[0].first.day is not None:
+            metadata.issued = dates[0].first
+            metadata.dateline_place = dateline.group("place").strip()
+            metadata.dateline_span = (dateline.start("place"), dateline.end("date"))
+    header_limit = dateline.start() if dateline is not None else len(text)
+    for heading in _HEADING.finditer(text):
+        title = plain(heading.group("title"))
+        if _KIND.match(title):
+            metadata.kind = "PressRelease"
+            continue
+        if heading.start() <= header_limit or metadata.title is None:
+            metadata.title = title
+            metadata.title_span = (heading.start("title"), heading.end("title"))
+            if heading.start() > header_limit:
+                break
+    header = text[:header_limit]
+    for line_match in re.finditer(r"[^\n]+", header):
+        line = line_match.group()
+        value = _line_value(line)
+        if not value:
+            continue
+        if _KIND.match(value):
+            metadata.kind = "PressRelease"
+            continue
+        field_match = _FIELD.match(value)
+        if field_match is not None:
+            _set_field(
+                metadata, field_match.group("label").lower(), field_match.group("value"), line
+            )
+            continue
+        email = _EMAIL.fullmatch(value)
+        if email is not None and metadata.email is None:
+            metadata.email = email.group()
+            continue
+        if metadata.publisher is None and _UNIT_WORDS.search(value) and len(value) < 80:
+            metadata.publisher = value
+    if metadata.title is None:
+        metadata.title = _first_headline(text, header_limit)
+    metadata.header_end = _header_end(text, metadata)
+    return metadata
+
+
+def _set_field(metadata: DocumentMetadata, label: str, value: str, line: str) -> None:
+    shown = plain(value)
+    if label.startswith(("ref", "réf")):
+        metadata.reference = shown
+    elif label in ("tel", "tél", "telephone", "phone"):
+        metadata.telephone = shown
+    elif label == "fax":
+        metadata.fax = shown
+    elif label in ("email", "e-mail", "courriel"):
+        email = _EMAIL.search(shown)
+        metadata.email = email.group() if email else shown
+    else:
+        target = _link_target(line)
+        url = target if target and not target.startswith("#") else shown
+        if not re.match(r"[a-z][a-z0-9+.-]*://", url):
+            url = "http://" + url
+        metadata.url = url
+
+
+def _first_headline(text: str, limit: int) -> str | None:
+    """Without a markdown heading, the title is the last non-field line before the dateline."""
+    candidates = [
+        plain(m.group())
+        for m in re.finditer(r"[^\n]+", text[:limit])
+        if plain(m.group()) and not _FIELD.match(plain(m.group()))
+    ]
+    return candidates[-1] if candidates and len(candidates[-1]) > 15 else None
+
+
+def _header_end(text: str, metadata: DocumentMetadata) -> int:
+    """Offset after the contact block: reference/contact lines there yield metadata, not facts."""
+    end = 0
+    for line_match in re.finditer(r"[^\n]+", text):
+        value = _line_value(line_match.group())
+        if not value:
+            continue
+        if (
+            _FIELD.match(value)
+            or _KIND.match(value)
+            or _EMAIL.fullmatch(value)
+            or value == metadata.publisher
+        ):
+            end = line_match.end()
+            continue
+        break
+    return end

@@ -1,0 +1,436 @@
+"""Finding and linking names: states, organisations, treaties, topics, places, persons.
+
+Every name in the reference tables becomes a phrase pattern of one spaCy matcher, built once
+per reference directory and then reused for every document (building it is the slow part,
+matching is cheap). Names that are also ordinary words or short acronyms ("AU", "UN" are
+French words) match with their exact case; longer names match in any case.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.documents import english
+from loaders.facts import Entity
+from ontology import (
+    REFERENCE_DIR,
+    organisation_iri,
+    person_iri,
+    place_iri,
+    slug,
+    treaty_iri,
+    treaty_slug,
+)
+from ontology.reference import (
+    Organisation,
+    Place,
+    Reference,
+    State,
+    Topic,
+    Treaty,
+    load_reference,
+    names_of,
+)
+
+KIND_PRIORITY = ("state", "organisation", "company", "unit", "treaty", "place", "topic")
+"""Which kind wins when one name names several entities ("Luxembourg": the state)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of text linked to an entity; `how` says whether by name or by context."""
+
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    how: str = "name"  # name | number | reference | new
+
+
+def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
+    """The fact-level view of a reference entity, keyed as the gold files write it."""
+    if isinstance(item, State):
+        return Entity("state", item.alpha3 or item.key, item.iri, item.name_en)
+    if isinstance(item, Organisation):
+        kind = {"company": "company", "body": "unit"}.get(item.kind, "organisation")
+        details = (("parent", item.parent_iri),) if item.parent_iri else ()
+        return Entity(kind, slug(item.name_en), item.iri, item.name_en, details=details)
+    if isinstance(item, Treaty):
+        details = (
+            ("treaty_kind", item.kind),
+            ("supplements", item.supplements_iri),
+            ("opened", item.opened),
+        )
+        return Entity("treaty", treaty_slug(item.number), item.iri, item.title_en, details=details)
+    if isinstance(item, Topic):
+        return Entity("topic", item.key, item.iri, item.label_en)
+    return Entity("place", item.key, item.iri, item.name_en)
+
+
+def new_treaty(title: str) -> Entity:
+    """A treaty the reference tables do not know, named by its title."""
+    kind = next(
+        (word for word in ("Protocol", "Convention", "Charter", "Agreement") if word in title),
+        "Treaty",
+    )
+    return Entity(
+        "treaty",
+        treaty_slug(title),
+        treaty_iri(title),
+        title,
+        known=False,
+        details=(("treaty_kind", kind), ("supplements", "")),
+    )
+
+
+def new_organisation(name: str, company: bool = False) -> Entity:
+    return Entity(
+        "company" if company else "organisation",
+        slug(name),
+        organisation_iri(name),
+        name,
+        known=False,
+    )
+
+
+def new_place(name: str) -> Entity:
+    return Entity("place", slug(name), place_iri(name), name, known=False)
+
+
+def new_person(name: str) -> Entity:
+    return Entity("person", slug(name), person_iri(name), name, known=False)
+
+
+def _variants(name: str, kind: str) -> set[str]:
+    """Spellings a text may use beyond the table's: with/without a leading "The", plurals."""
+    names = {name}
+    if name.startswith("The "):
+        names |= {name[4:], "the " + name[4:]}
+    if kind in ("state", "place") and name[:1] in "AEIOUÉÈHaeiouéh":
+        names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}  # French: "L'Italie"
+    if kind == "topic":
+        words = name.split()
+        if words and len(words[-1]) > 3:
+            last = words[-1]
+            other = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
+            names.add(" ".join([*words[:-1], other]))
+    return names
+
+
+def _exact_case(name: str) -> bool:
+    """Single words and acronyms must match with their case: "AU", "Chad", "Georgia"."""
+    return " " not in name.strip() or name.isupper()
+
+
+class Lexicon:
+    """The reference tables compiled into spaCy phrase matchers."""
+
+    def __init__(self, reference: Reference) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.reference = reference
+        self.nlp = english()
+        self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.topics = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.entities: dict[str, list[Entity]] = {}
+        self.by_iri: dict[str, Entity] = {}
+        exact: dict[str, set[str]] = {}
+        folded: dict[str, set[str]] = {}
+        topics: dict[str, set[str]] = {}
+        for item in reference.entities():
+            entity = entity_of(item)
+            self.by_iri[entity.iri] = entity
+            for name in names_of(item):
+                if not name or (isinstance(item, Treaty) and name == item.number):
+                    continue  # numbers are matched by pattern, in every spelling
+                for variant in _variants(name, entity.kind):
+                    key = variant.casefold()
+                    found = self.entities.setdefault(key, [])
+                    if entity not in found:
+                        found.append(entity)
+                    if entity.kind == "topic":
+                        topics.setdefault(key, set()).add(variant)
+                    elif _exact_case(variant):
+                        exact.setdefault(key, set()).add(variant)
+                    else:
+                        folded.setdefault(key, set()).add(variant)
+        for matcher, table in ((self.exact, exact), (self.folded, folded), (self.topics, topics)):
+            for key, names in table.items():
+                matcher.add(key, list(self.nlp.tokenizer.pipe(sorted(names))))
+        self.treaties = {
+            entity.iri: entity for entity in self.by_iri.values() if entity.kind == "treaty"
+        }
+
+    def candidates(self, match_id: int) -> list[Entity]:
+        """The entities a match names, the most likely kind first."""
+        found = self.entities.get(self.nlp.vocab.strings[match_id], [])
+        return sorted(found, key=lambda entity: KIND_PRIORITY.index(entity.kind))
+
+    def treaty_by_number(self, number: str) -> Entity | None:
+        treaty = self.reference.treaty(number)
+        return self.by_iri.get(treaty.iri) if treaty is not None else None
+
+    def protocols_of(self, convention: Entity) -> list[Entity]:
+        return [
+            entity
+            for entity in self.treaties.values()
+            if entity.detail("supplements") == convention.iri
+        ]
+
+
+_lexicons: dict[Path, Lexicon] = {}
+_lock = threading.Lock()
+
+
+def lexicon(directory: Path = REFERENCE_DIR) -> Lexicon:
+    """The lexicon of a reference directory, built on first use and then shared."""
+    directory = Path(directory).resolve()
+    with _lock:
+        if directory not in _lexicons:
+            _lexicons[directory] = Lexicon(load_reference(directory))
+        return _lexicons[directory]
+
+
+_TREATY_NUMBER = re.compile(
+    r"\b(?P<series>C?ETS|STCE|STE)\s*(?:No\.?|n°|n\.)?\s*(?P<number>\d{1,3})\b"
+)
+_CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in)"
+_CAP = r"[A-Z][\w'’-]*"
+_INSTRUMENT = re.compile(
+    r"\b(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
+    r"|relating\s+to)\s+(?:the\s+)?(?=[A-Z])"
+)
+_TITLE_REST = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)*{_CAP})*")
+_TITLE_HEAD = re.compile(rf"(?:{_CAP}\s+)*$")
+_ORGANISATION_HEAD = re.compile(
+    r"(?<=\s)(?P<head>Organisation|Organization|Agency|Forum|Association|Institute|Foundation"
+    r"|Corporation|Inc\.|Ltd|Commission|Bank|Fund|Office|Group|Committee|Council)\b"
+)
+_ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*\s+$")
+_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_INSTRUMENT_WORD = re.compile(
+    r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|treaty)(?![\w-])"
+)
+_REFERENCE_PREFIX = re.compile(
+    r"(?P<determiner>\b(?:the|its|this|that|their|The|Its|This|[Ll]e|[Ll]a|[Ll]'|[Ss]on|[Ss]a))?"
+    r"\s*\[?\s*"
+    r"(?:(?P<owner>Convention|Treaty|Charter)['’]s\s+)?"
+    r"(?P<ordinal>(?:(?:First|Second|Third|Fourth|Additional|Optional)\s+)*)$"
+)
+
+
+def find_mentions(
+    text: str, lex: Lexicon, tokens: object | None = None, issued: str | None = None
+) -> tuple[list[Mention], list[Mention]]:
+    """Named entities and topic mentions in a text, each list in text order.
+
+    Named mentions never overlap each other (the longest wins); topics may lie inside
+    them, since "Protocol on Xenophobia and Racism" both names a treaty and states its topic.
+    `issued` (ISO date of the text) rules out treaties opened after the text was written when
+    a generic reference ("its Additional Protocol") is resolved.
+    """
+    from spacy.util import filter_spans
+
+    doc = tokens if tokens is not None else lex.nlp.make_doc(text)
+    spans = []
+    for matcher in (lex.exact, lex.folded):
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            span.label = match_id
+            spans.append(span)
+    mentions: list[Mention] = []
+    for span in filter_spans(spans):
+        candidates = lex.candidates(span.label)
+        if candidates:
+            mentions.append(Mention(span.start_char, span.end_char, span.text, candidates[0]))
+    mentions = _add_pattern_mentions(text, lex, mentions, issued)
+    topic_spans = []
+    for match_id, start, end in lex.topics(doc):
+        span = doc[start:end]
+        span.label = match_id
+        topic_spans.append(span)
+    topics: list[Mention] = []
+    for span in sorted(topic_spans, key=lambda span: (span.start, -len(span))):
+        candidates = lex.candidates(span.label)
+        if not candidates:
+            continue
+        entity = candidates[0]
+        inside_same = any(
+            m.entity == entity and m.start <= span.start_char and span.end_char <= m.end
+            for m in topics
+        )
+        if not inside_same:  # nested topics of other kinds stay: "violence against women
+            topics.append(Mention(span.start_char, span.end_char, span.text, entity))  # and
+            # domestic violence" names both
+    topics.sort(key=lambda m: m.start)
+    return mentions, topics
+
+
+def _free(mentions: list[Mention], start: int, end: int) -> bool:
+    return all(end <= m.start or start >= m.end for m in mentions)
+
+
+def _add_pattern_mentions(
+    text: str, lex: Lexicon, mentions: list[Mention], issued: str | None
+) -> list[Mention]:
+    """Treaty numbers, treaties and organisations named in full but not in the tables, and
+    back-references ("the Convention", "its Protocol") resolved to the last fitting treaty."""
+    found = list(mentions)
+    for match in _TREATY_NUMBER.finditer(text):
+        series = "CETS" if match.group("series") in ("CETS", "STCE") else "ETS"
+        number = f"{series} {int(match.group('number')):03d}"
+        entity = lex.treaty_by_number(number)
+        if entity is None:
+            entity = Entity(
+                "treaty",
+                treaty_slug(number),
+                treaty_iri(number),
+                number,
+                known=False,
+                details=(("treaty_kind", "Treaty"), ("supplements", "")),
+            )
+        found = [m for m in found if not (m.start >= match.start() and m.end <= match.end())]
+        if _free(found, match.start(), match.end()):
+            found.append(Mention(match.start(), match.end(), match.group(), entity, "number"))
+            found = _named_by_number(text, found, match.start(), entity)
+    for match in _INSTRUMENT.finditer(text):
+        rest = _TITLE_REST.match(text, match.end())
+        if rest is None:
+            continue
+        head = _TITLE_HEAD.search(text, max(0, match.start() - 80), match.start())
+        start = head.start() if head is not None else match.start()
+        title = _ARTICLE.sub("", text[start : rest.end()])
+        start = rest.end() - len(title)
+        if _free(found, start, rest.end()):
+            found.append(Mention(start, rest.end(), title, new_treaty(title), "new"))
+    for match in _ORGANISATION_HEAD.finditer(text):
+        name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
+        if name_match is None:
+            continue
+        name = _ARTICLE.sub("", text[name_match.start() : match.end()])
+        start, end = match.end() - len(name), match.end()
+        if " " not in name:
+            continue
+        inside = [m for m in found if m.start < end and start < m.end]
+        if any(m.entity.kind not in ("place", "state") or m.end > end for m in inside):
+            continue  # a known name overlaps: it wins; a place inside ("Lanzarote") does not
+        found = [m for m in found if m not in inside]
+        company = match.group("head") in ("Corporation", "Inc.", "Ltd")
+        found.append(Mention(start, end, name, new_organisation(name, company), "new"))
+    found.sort(key=lambda m: m.start)
+    return _resolve_references(text, lex, found, issued)
+
+
+_NUMBER_AFTER_NAME = re.compile(r"^\s*[(\[]\s*$")
+_PROTOCOL_TO = re.compile(
+    r"(?:(?:First|Second|Third|Fourth|Deuxième|Troisième)\s+)?(?:Additional\s+)?Protocole?"
+    r"(?:\s+additionnel)?\s+(?:to|à|au)\s+(?:the\s+|la\s+|l')?$",
+    re.I,
+)
+
+
+def _named_by_number(text: str, found: list[Mention], number_start: int, entity: Entity):
+    """ "Protocole additionnel à la Convention sur la cybercriminalité (STE n° 189)": the number
+    says which treaty the words before it name, even when only part of them matched a name."""
+    before = [m for m in found if m.end <= number_start and m.entity.kind == "treaty"]
+    if not before or before[-1].entity == entity:
+        return found
+    name = before[-1]
+    if not _NUMBER_AFTER_NAME.match(text[name.end : number_start]):
+        return found
+    head = _PROTOCOL_TO.search(text, max(0, name.start - 60), name.start)
+    start = head.start() if head is not None else name.start
+    relinked = Mention(start, name.end, text[start : name.end], entity, "number")
+    return [relinked if m is name else m for m in found]
+
+
+def _resolve_references(
+    text: str, lex: Lexicon, mentions: list[Mention], issued: str | None
+) -> list[Mention]:
+    """Link "the Convention", "its Protocol", "the Second Additional Protocol" in context."""
+    resolved = list(mentions)
+    for word in _INSTRUMENT_WORD.finditer(text):
+        prefix = _REFERENCE_PREFIX.search(text, max(0, word.start() - 60), word.start())
+        start = word.start()
+        for group in ("ordinal", "owner"):
+            if prefix is not None and prefix.group(group):
+                start = min(start, prefix.start(group))
+        if not _free(resolved, start, word.end()):
+            continue
+        determiner = prefix.group("determiner") if prefix is not None else None
+        owner = prefix.group("owner") if prefix is not None else None
+        ordinal = prefix.group("ordinal").split() if prefix is not None else []
+        if not (determiner or owner or text[word.end() : word.end() + 1] == " "):
+            continue
+        if word.group() == "treaty" and not determiner:
+            continue  # "an international treaty" names no treaty in particular
+        earlier = [m.entity for m in resolved if m.end <= start and m.entity.kind == "treaty"]
+        entity = _antecedent(word.group(), determiner, owner, ordinal, earlier, lex, issued)
+        if entity is not None:
+            resolved.append(
+                Mention(start, word.end(), text[start : word.end()], entity, "reference")
+            )
+            resolved.sort(key=lambda m: m.start)
+    return resolved
+
+
+_WORDS = {"Protocole": "Protocol", "Traité": "Treaty", "treaty": "Treaty", "Charte": "Charter"}
+
+
+def _antecedent(
+    word: str,
+    determiner: str | None,
+    owner: str | None,
+    ordinal: list[str],
+    earlier: list[Entity],
+    lex: Lexicon,
+    issued: str | None = None,
+) -> Entity | None:
+    """The treaty a generic word refers to: the last fitting one named before it."""
+    word = _WORDS.get(word, word)
+    if word == "Treaty" and determiner:
+        return earlier[-1] if earlier else None  # "the treaty": whichever was named last
+    if word != "Protocol":
+        fitting = [e for e in earlier if e.detail("treaty_kind") == word] or [
+            e for e in earlier if word.lower() in e.label.lower()
+        ]
+        return fitting[-1] if fitting else None
+    numbered = [w.lower() for w in ordinal if w not in ("Additional", "Optional")]
+    protocols = [e for e in earlier if e.detail("treaty_kind") == "Protocol"]
+    if numbered:
+        protocols = [e for e in protocols if all(w in e.label.lower() for w in numbered)]
+    elif ordinal:
+        protocols = [e for e in protocols if e.label.startswith(("Additional", "Optional"))]
+    if protocols and not owner and (determiner or "").lower() != "its":
+        return protocols[-1]  # the protocol named before, named again
+    conventions = [e for e in earlier if e.detail("treaty_kind") != "Protocol"]
+    if not conventions:
+        return protocols[-1] if protocols else None
+    options = lex.protocols_of(conventions[-1])
+    if issued is not None:  # a text cannot mean a protocol opened after it was written
+        options = [e for e in options if (e.detail("opened") or "0")[:10] <= issued]
+    if numbered:
+        options = [e for e in options if all(w in e.label.lower() for w in numbered)]
+    elif ordinal or len(options) > 1:
+        plain = [e for e in options if e.label.startswith(("Additional", "Optional"))]
+        options = plain or options
+    return options[0] if len(options) == 1 else None
+
+
+UPPER_LETTERS = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
+_PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das)"
+_PERSON_NAME = (
+    rf"(?P<name>{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|{_PARTICLE}\s+)?{_NAME_WORD}){{1,2}})"
+)
+
+
+def person_pattern(roles: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns for a person with a role: "ROLE NAME" and "NAME, ROLE (of|at) ..."."""
+    before = re.compile(rf"\b(?P<role>(?i:{roles}))\s+{_PERSON_NAME}")
+    after = re.compile(rf"{_PERSON_NAME},\s+(?:the\s+)?(?P<role>(?i:{roles}))\b")
+    return before, after

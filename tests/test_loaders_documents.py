@@ -1,0 +1,108 @@
+"""Reading source files safely, splitting sentences, and parsing press-release headers."""
+
+import pytest
+
+from loaders import MAX_BYTES, make_document, read_document
+from ontology.errors import ComityError
+
+HEADER = """# Press Release
+
+**Example Organisation Media Unit**
+
+**Ref: 12b34**
+
+**Tel: +1 555 0100**
+
+**[press@example.org](mailto:press@example.org)**
+
+**internet: [www.example.org/news](https://www.example.org/news)**
+
+## A headline for the test
+
+Geneva, 02.03.2010 – The first sentence of the body. The second one follows here.
+"""
+
+
+def test_text_is_kept_exactly_and_sentences_point_into_it(tmp_path):
+    path = tmp_path / "Release 2010.md"
+    path.write_text(HEADER, encoding="utf-8")
+    document = read_document(path)
+    assert document.text == HEADER
+    assert document.key == "release-2010"
+    assert document.iri.endswith("/document/release-2010")
+    for sentence in document.sentences:
+        assert HEADER[sentence.start : sentence.end] == sentence.text
+    texts = [sentence.text for sentence in document.sentences]
+    assert "The second one follows here." in texts
+
+
+def test_header_fields_without_markdown():
+    metadata = make_document(HEADER, "x").metadata
+    assert metadata.kind == "PressRelease"
+    assert metadata.publisher == "Example Organisation Media Unit"
+    assert metadata.reference == "12b34"
+    assert metadata.telephone == "+1 555 0100"
+    assert metadata.email == "press@example.org"
+    assert metadata.url == "https://www.example.org/news"
+    assert metadata.title == "A headline for the test"
+    assert metadata.issued.iso() == "2010-03-02"
+    assert metadata.dateline_place == "Geneva"
+
+
+def test_list_lines_are_sentences_and_wrapped_prose_is_joined():
+    text = (
+        "12 members\n\nAlbania  \nAndorra  \nArmenia\n\n"
+        "This paragraph was wrapped by an editor at a fixed width so that its\n"
+        "sentence runs over two lines without a break.\n"
+    )
+    texts = [sentence.text for sentence in make_document(text, "x").sentences]
+    assert texts[:4] == ["12 members", "Albania", "Andorra", "Armenia"]
+    assert texts[4].startswith("This paragraph") and texts[4].endswith("without a break.")
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n", encoding="utf-8")
+    with pytest.raises(ComityError, match=r"empty\.txt: the file is empty"):
+        read_document(path)
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(ComityError, match=r"image\.txt: this is a binary file"):
+        read_document(path)
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
+    with pytest.raises(ComityError, match=r"huge\.txt: the file is 50\.0 MB, over the 5 MB"):
+        read_document(path)
+    assert MAX_BYTES == 5 * 1024 * 1024
+
+
+def test_confident_legacy_encoding_is_decoded_with_a_warning(tmp_path):
+    path = tmp_path / "latin1.txt"
+    text = (
+        "Strasbourg, 13.06.2007 – Le Conseil de l'Europe a réuni des experts à Strasbourg. "
+        "Les délégués ont discuté de la coopération internationale et des stratégies communes."
+    )
+    path.write_bytes(text.replace("–", "-").encode("cp1252"))
+    document = read_document(path)
+    assert "réuni des experts" in document.text
+    assert document.metadata.encoding != "utf-8"
+    assert any("not UTF-8" in warning for warning in document.warnings)
+
+
+def test_doubtful_encoding_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "mangled.txt"
+    path.write_bytes(b"ab\xff\xfe\x81\x8d\x8f\x90\x9d cd \xc3\x28 \xa0\xa1 \xf0\x28\x8c\x28" * 3)
+    with pytest.raises(ComityError, match=r"mangled\.txt: not UTF-8"):
+        read_document(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ComityError, match=r"nowhere\.txt: cannot read the file"):
+        read_document(tmp_path / "nowhere.txt")
