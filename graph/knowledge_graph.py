@@ -31,10 +31,10 @@ from graph.sources import (
     CONTENT_HASH,
     LOADED_AT,
     PART_GRAPH,
-    SOURCES_QUERY,
     SourceInfo,
     SourceMetadata,
     metadata_triples,
+    sources_query,
 )
 from graph.statistics import (
     CLASSES_QUERY,
@@ -126,12 +126,12 @@ class KnowledgeGraph:
 
     def sources(self) -> list[SourceInfo]:
         """Every source in the store, in the order of their graph IRIs."""
-        return [_source_info(solution) for solution in self._evaluate(SOURCES_QUERY)]
+        return [_source_info(solution) for solution in self._evaluate(sources_query())]
 
     def source(self, document: str) -> SourceInfo | None:
         """One source by its document IRI, or None when the store does not hold it."""
-        graph = source_graph_iri(document)
-        return next((source for source in self.sources() if source.graph == graph), None)
+        solutions = self._evaluate(sources_query(source_graph_iri(document)))
+        return next((_source_info(solution) for solution in solutions), None)
 
     def stats(self) -> Statistics:
         """VoID statistics, current after every write (cached per write for the embedded store)."""

@@ -101,11 +101,22 @@ def metadata_triples(
     return triples
 
 
-SOURCES_QUERY = f"""
+def sources_query(graph: str | None = None) -> str:
+    """The query listing every source, or only the source whose named graph is `graph`.
+
+    Naming the graph keeps a single-source look-up (done after every load) independent of
+    how many sources the store holds.
+    """
+    only = f"VALUES ?g {{ <{graph}> }}" if graph else ""
+    return _SOURCES_QUERY.replace("#ONLY", only)
+
+
+_SOURCES_QUERY = f"""
 SELECT ?doc ?g (SAMPLE(?title_) AS ?title) (SAMPLE(?issued_) AS ?issued)
        (SAMPLE(?loaded_) AS ?loaded) (SAMPLE(?count_) AS ?count) (SAMPLE(?hash_) AS ?hash)
        (SAMPLE(?path_) AS ?path)
 WHERE {{
+  #ONLY
   GRAPH ?g {{
     ?doc <{CONTENT_HASH.value}> ?hash_ ; <{LOADED_AT.value}> ?loaded_ .
     OPTIONAL {{ ?doc <{TITLE.value}> ?title_ }}

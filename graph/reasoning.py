@@ -1,0 +1,198 @@
+"""OWL 2 RL entailments of the whole graph, as the triples to put in the inferred graph.
+
+The Rust reasoner `reasonable` does the work: on this domain it is thirty times faster than
+owlrl (see bench/README.md). owlrl stays as an independent cross-check with the same input
+preparation and the same output filter, so that the two can be compared set for set.
+
+What goes in is everything the store holds (ontology + reference + sources) as N-Triples; what
+comes out is only what OWL 2 RL adds to it and what a user of the graph can use:
+
+* no axiomatic or meta-level triples (`owl:Thing a owl:Class`, `x a owl:Thing`,
+  `p a owl:ObjectProperty`, anything about a term of the RDF, RDFS, OWL or XSD vocabularies);
+* no datatype triples (`"3"^^xsd:integer a xsd:integer`) and nothing with a literal or blank
+  subject, nor a blank object: blank node labels are local to one document, so a triple about
+  one would name nothing in the store;
+* no reflexive `owl:sameAs`, `rdfs:subClassOf` or `rdfs:subPropertyOf`;
+* no entailed `owl:equivalentClass` or `owl:equivalentProperty`: the two entailed
+  `rdfs:subClassOf` (`rdfs:subPropertyOf`) triples say the same, and reasoners differ in
+  whether they restate it (owlrl does, `reasonable` does not);
+* no entailed `rdfs:domain` or `rdfs:range` (a property's domain widened to every superclass):
+  the instance typing they imply is already there, and only owlrl derives them.
+
+So the schema-level part of the output is the `rdfs:subClassOf` / `rdfs:subPropertyOf`
+closure; the rest is about the entities themselves (types, aligned and inverse properties,
+`owl:sameAs` between Comity IRIs).
+
+`owl:sameAs` links to Wikidata items are links out, not identities for the reasoner to act on:
+they are withheld from it. Acting on them would copy every statement about a state or an
+organisation onto its Wikidata IRI (and back), doubling the inferred graph with triples that no
+query needs, since a client that wants the Wikidata view follows the asserted link.
+"""
+
+import gc
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import rdflib
+
+from ontology import OWL, RDF, RDFS, WD, XSD
+from ontology.errors import ComityError
+
+BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+_REFLEXIVE_NOISE = frozenset({OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf})
+_RESTATEMENTS = frozenset({OWL.equivalentClass, OWL.equivalentProperty, RDFS.domain, RDFS.range})
+
+_SAME_AS = str(OWL.sameAs).encode()
+_WIKIDATA_SAME_AS = re.compile(
+    rb"[ \t]*(?:<[^>]*>|_:\S+)[ \t]*<"
+    + re.escape(_SAME_AS)
+    + rb">[ \t]*<"
+    + re.escape(str(WD).encode())
+    + rb"[^>]*>"
+    + rb"|[ \t]*<"
+    + re.escape(str(WD).encode())
+    + rb"[^>]*>[ \t]*<"
+    + re.escape(_SAME_AS)
+    + rb">"
+)
+
+Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
+
+
+def entailments(asserted: bytes) -> bytes:
+    """The OWL 2 RL entailments of `asserted` (N-Triples) that it does not already state.
+
+    Returns sorted N-Triples, so that the same input always gives the same bytes.
+    """
+    reasoner = _load_reasonable(without_wikidata_identity(asserted))
+    with _collector_paused():
+        everything = reasoner.reason()
+        base = set(reasoner.get_base_triples())
+        return _to_ntriples(useful(t for t in everything if t not in base))
+
+
+def entailments_owlrl(asserted: bytes) -> bytes:
+    """The same as `entailments`, computed by owlrl: slow, but an independent implementation."""
+    import owlrl
+
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=without_wikidata_identity(asserted), format="nt")
+    except Exception as error:  # rdflib raises several unrelated types for bad syntax
+        raise ComityError(
+            f"cannot reason over the graph: it is not valid N-Triples: {error}"
+        ) from error
+    with _collector_paused():
+        before = set(graph)
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(graph)
+        return _to_ntriples(useful(t for t in graph if t not in before))
+
+
+def without_wikidata_identity(ntriples: bytes) -> bytes:
+    """The N-Triples without the `owl:sameAs` lines that link to or from a Wikidata item.
+
+    Only the lines that mention owl:sameAs are looked at, found by a byte search, so that a
+    large input is not split into lines.
+    """
+    kept: list[bytes] = []
+    copied_up_to = 0
+    found = ntriples.find(_SAME_AS)
+    while found != -1:
+        start = ntriples.rfind(b"\n", 0, found) + 1
+        end = ntriples.find(b"\n", found)
+        end = len(ntriples) if end == -1 else end + 1
+        if _WIKIDATA_SAME_AS.match(ntriples, start, end):
+            kept.append(ntriples[copied_up_to:start])
+            copied_up_to = end
+        found = ntriples.find(_SAME_AS, end)
+    if not kept:
+        return ntriples
+    kept.append(ntriples[copied_up_to:])
+    return b"".join(kept)
+
+
+def useful(triples: Iterable[Triple]) -> list[Triple]:
+    """Only the entailments worth storing (see the module docstring for what is dropped)."""
+    return [triple for triple in triples if _is_useful(triple)]
+
+
+def _is_useful(triple: Triple) -> bool:
+    subject, predicate, obj = triple
+    if not isinstance(subject, rdflib.URIRef) or isinstance(obj, rdflib.BNode):
+        return False
+    # str.startswith, because rdflib's own override of it ignores a tuple of prefixes
+    if str.startswith(subject, BUILTIN_NAMESPACES):
+        return False
+    if isinstance(obj, rdflib.URIRef) and str.startswith(obj, BUILTIN_NAMESPACES):
+        return False
+    if predicate in _RESTATEMENTS:
+        return False
+    return not (subject == obj and predicate in _REFLEXIVE_NOISE)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while millions of term tuples are built.
+
+    They hold no reference cycles, but each collection would scan all of them again: with the
+    collector on, turning a million-triple answer into Python objects takes several times
+    longer. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_reasonable(ntriples: bytes):
+    """A `reasonable` reasoner holding the triples, parsed by its own Rust Turtle reader.
+
+    Handing it a file keeps parsing out of Python: N-Triples is a subset of Turtle, and the
+    reasoner reads only files named .ttl or .n3.
+    """
+    import reasonable
+
+    reasoner = reasonable.PyReasoner()
+    with tempfile.TemporaryDirectory(prefix="comity-reasoning-") as directory:
+        path = Path(directory) / "asserted.ttl"
+        path.write_bytes(ntriples)
+        try:
+            reasoner.load_file(str(path))
+        except OSError as error:
+            raise ComityError(
+                f"cannot reason over the graph: it is not valid N-Triples: {error}"
+            ) from error
+    return reasoner
+
+
+def _to_ntriples(triples: list[Triple]) -> bytes:
+    """Sorted N-Triples lines, written directly: the IRIs were checked when the input was
+    parsed, so only literals need escaping, and this is the one per-triple loop left."""
+    lines = sorted(
+        f"<{subject}> <{predicate}> {_ntriples_object(obj)} .\n"
+        for subject, predicate, obj in triples
+    )
+    return "".join(lines).encode("utf-8")
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _ntriples_object(term: rdflib.term.Node) -> str:
+    if isinstance(term, rdflib.Literal):
+        quoted = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{quoted}^^<{term.datatype}>"
+        return quoted
+    return f"<{term}>"

@@ -1,0 +1,131 @@
+"""SHACL validation of the whole dataset, with each problem traced to the document it came from.
+
+The data graph is the union of all named graphs (ontology, reference, sources and, when the
+caller passes it in, the inferred graph), because a fact's shape is often completed by the
+reference data: a ratification's actor is a state described in the reference graph. No
+inference is run here (pyshacl's `inference="none"`): the store already keeps OWL 2 RL
+entailments in their own graph, and recomputing them per validation would be slow and could
+disagree with what is served.
+"""
+
+from dataclasses import dataclass
+
+import rdflib
+from rdflib.term import Node
+
+from ontology import GRAPH_SOURCE_PREFIX, SH, document_iri
+from ontology.errors import ComityError
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: what is wrong, where, and which source document said it."""
+
+    focus_node: str
+    path: str | None
+    message: str
+    severity: str
+    source_document: str | None
+
+    def to_text(self) -> str:
+        where = f"{self.focus_node} {self.path}" if self.path else self.focus_node
+        source = f" (from {self.source_document})" if self.source_document else ""
+        return f"{self.severity}: {where}: {self.message}{source}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Whether the dataset conforms, and every result that says why not."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def to_text(self) -> str:
+        """A plain-text report for the command line: a verdict, then one result per line."""
+        if self.conforms and not self.violations:
+            return "The data conforms to the shapes.\n"
+        verdict = "conforms, with remarks" if self.conforms else "does not conform"
+        lines = [f"The data {verdict}: {len(self.violations)} result(s)."]
+        lines += [violation.to_text() for violation in self.violations]
+        return "\n".join(lines) + "\n"
+
+
+def validate_dataset(dataset_nquads: bytes, shapes_ntriples: bytes) -> ValidationReport:
+    """Validate the union of the N-Quads' graphs against the shapes (N-Triples).
+
+    Warnings and infos are reported but do not make the data non-conforming; violations do.
+    """
+    import pyshacl
+
+    dataset = rdflib.Dataset()
+    try:
+        dataset.parse(data=dataset_nquads, format="nquads")
+    except Exception as error:  # rdflib raises several unrelated types for bad syntax
+        raise ComityError(f"cannot validate: the dataset is not valid N-Quads: {error}") from error
+    shapes = rdflib.Graph()
+    try:
+        shapes.parse(data=shapes_ntriples, format="nt")
+    except Exception as error:
+        raise ComityError(
+            f"cannot validate: the shapes are not valid N-Triples: {error}"
+        ) from error
+    try:
+        conforms, results, _ = pyshacl.validate(
+            dataset,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except pyshacl.errors.ShapeLoadError as error:
+        raise ComityError(f"cannot validate: the shapes are not valid SHACL: {error}") from error
+    except pyshacl.errors.ReportableRuntimeError as error:
+        raise ComityError(f"cannot validate: {error}") from error
+    violations = sorted(
+        (_violation(results, result, dataset) for result in _results(results)),
+        key=lambda v: (v.source_document or "", v.focus_node, v.path or "", v.message),
+    )
+    return ValidationReport(conforms=bool(conforms), violations=tuple(violations))
+
+
+def _results(report: rdflib.Graph) -> list[Node]:
+    """The report's top-level results; the nested ones (sh:detail) explain them and are left out."""
+    return [
+        result
+        for report_node in report.subjects(rdflib.RDF.type, SH.ValidationReport)
+        for result in report.objects(report_node, SH.result)
+    ]
+
+
+def _violation(report: rdflib.Graph, result: Node, dataset: rdflib.Dataset) -> Violation:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    severity = report.value(result, SH.resultSeverity)
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    if not messages:
+        component = report.value(result, SH.sourceConstraintComponent)
+        messages = [f"fails {_local_name(component)}" if component else "fails a shape"]
+    return Violation(
+        focus_node=str(focus),
+        path=str(path) if isinstance(path, rdflib.URIRef) else None,
+        message="; ".join(messages),
+        severity=_local_name(severity) if severity else "Violation",
+        source_document=_source_document(focus, dataset),
+    )
+
+
+def _source_document(focus: Node | None, dataset: rdflib.Dataset) -> str | None:
+    """The document whose source graph describes the focus node (the first by IRI if several)."""
+    if not isinstance(focus, rdflib.URIRef | rdflib.BNode):
+        return None
+    graphs = {
+        str(graph.identifier if isinstance(graph, rdflib.Graph) else graph)
+        for _, _, _, graph in dataset.quads((focus, None, None, None))
+    }
+    sources = sorted(g for g in graphs if g.startswith(GRAPH_SOURCE_PREFIX))
+    return document_iri(sources[0][len(GRAPH_SOURCE_PREFIX) :]) if sources else None
+
+
+def _local_name(term: Node) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
