@@ -1,0 +1,34 @@
+"""The server's settings: one immutable object, built by `comity serve` or by a test."""
+
+from dataclasses import dataclass, field
+
+DEFAULT_SERVICE_ALLOW = ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """What the application factory needs; every limit has a safe default.
+
+    `token` unset means the endpoint is read-only: SPARQL Update and Graph Store writes are
+    refused. `service_allow` lists IRI prefixes that SERVICE may call; an empty list turns
+    federation off.
+    """
+
+    store: str = "memory:"
+    host: str = "127.0.0.1"
+    port: int = 5000
+    timeout: float = 30.0
+    """Seconds a query may run before it is stopped and answered 503."""
+    max_rows: int = 100_000
+    """Largest result (solutions or triples) answered; past it the answer is an error."""
+    max_body: int = 64 * 1024 * 1024
+    """Largest request body in bytes; past it the answer is 413."""
+    token: str | None = None
+    base: str = "https://w3id.org/comity/id/"
+    service_allow: tuple[str, ...] = field(default=DEFAULT_SERVICE_ALLOW)
+    cors_writes: bool = False
+    """Also send Access-Control-Allow-Origin on writes (they still need the token)."""
+    workers: int = 2
+    """Query worker processes (embedded on-disk store): at most this many queries run at once."""
+    threads: int = 8
+    """Waitress threads answering HTTP requests."""

@@ -1,0 +1,132 @@
+"""SERVICE is allowed only towards endpoints the operator listed.
+
+Oxigraph calls SERVICE endpoints itself, over HTTP, while the query runs. A public endpoint
+must not become a way to reach the machine's own services or the private network behind it,
+so every SERVICE target is checked before the query starts, and a refused one is never
+contacted:
+
+* the IRI must start with one of the allowed prefixes (`--service-allow`), at a boundary
+  (`/`, `?` or `#`), so that `https://dbpedia.org/sparql` does not admit
+  `https://dbpedia.org/sparql.example.net/`;
+* `file:` IRIs, and any IRI whose host is loopback or a private address, are refused unless
+  a prefix lists them literally;
+* a listed host given by name is resolved, and refused when it resolves to a loopback or
+  private address (list it by address to allow that), so a DNS answer cannot redirect the
+  server to itself;
+* SERVICE with a variable is refused: its endpoint is only known while the query runs, too
+  late to check.
+
+Not covered: an allowed endpoint answering with an HTTP redirect elsewhere (Oxigraph follows
+it); list only endpoints you trust.
+"""
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from ontology.errors import ComityError
+from server.sparql_lexer import service_calls
+
+Resolver = Callable[[str], Iterable[str]]
+
+
+class ServiceRefused(ComityError):
+    """A SERVICE clause names an endpoint this server does not call."""
+
+
+def resolve(host: str) -> list[str]:
+    """The addresses a host name resolves to (no connection is made)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+
+
+def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resolve) -> None:
+    """Raise ServiceRefused unless every SERVICE in the request may be called."""
+    allowed = tuple(allow)
+    for call in service_calls(sparql):
+        if call.variable is not None:
+            raise ServiceRefused(
+                f"SERVICE {call.variable}: an endpoint named by a variable cannot be checked "
+                "before the query runs, so it is refused; write the endpoint's IRI instead"
+            )
+        if call.iri is None:
+            raise ServiceRefused(
+                "a SERVICE clause names no endpoint IRI this server can read; "
+                "write SERVICE <https://...> with an absolute IRI"
+            )
+        _check_endpoint(call.iri, allowed, resolver)
+
+
+def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> None:
+    listed = [prefix for prefix in allowed if _starts_with(iri, prefix)]
+    parts = urlsplit(iri)
+    how_to = (
+        "start the server with --service-allow PREFIX to allow it"
+        if allowed
+        else "federation is off: start the server with --service-allow PREFIX to allow it"
+    )
+    if not listed:
+        if parts.scheme.lower() == "file":
+            reason = "file: IRIs are never called"
+        elif parts.scheme.lower() not in ("http", "https"):
+            reason = "only http and https endpoints can be called"
+        elif _is_internal_host(parts.hostname or ""):
+            reason = "it points to this machine or a private network"
+        else:
+            reason = "it is not in the list of allowed endpoints"
+        raise ServiceRefused(f"SERVICE <{iri}> is refused: {reason}; {how_to}")
+    host = parts.hostname or ""
+    if not host or _is_address(host) or host.lower() == "localhost":
+        return
+    try:
+        addresses = list(resolver(host))
+    except (OSError, UnicodeError) as error:
+        raise ServiceRefused(
+            f"SERVICE <{iri}> is refused: its host {host} does not resolve ({error})"
+        ) from error
+    internal = [address for address in addresses if _is_internal_address(address)]
+    if internal:
+        raise ServiceRefused(
+            f"SERVICE <{iri}> is refused: {host} resolves to the internal address "
+            f"{internal[0]}; list the endpoint by that address with --service-allow to allow it"
+        )
+
+
+def _starts_with(iri: str, prefix: str) -> bool:
+    """Prefix match at a boundary, so that a listed endpoint does not admit look-alikes."""
+    if not iri.startswith(prefix):
+        return False
+    rest = iri[len(prefix) :]
+    return not rest or prefix.endswith(("/", "?", "#", "=")) or rest[0] in "/?#"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_internal_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    return _is_address(host) and _is_internal_address(host)
+
+
+def _is_internal_address(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )

@@ -1,0 +1,127 @@
+"""/store: the SPARQL 1.1 Graph Store HTTP Protocol, `?graph=IRI` or `?default`.
+
+Reads go through the same killable query workers as /sparql (with the time limit, without the
+row limit: a graph download is an export). Writes need the token, are parsed completely before
+the store is touched, and become one SPARQL Update each, so they are atomic, never touch the
+inferred graph, and are followed by reasoning like any other update.
+
+A named graph exists when it holds at least one triple: GET, HEAD and DELETE of an empty or
+unknown graph are 404, and PUT or POST creating it are 201. The default graph (the store's
+own, not the union) always exists.
+"""
+
+import pyoxigraph
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+
+from server.negotiation import RDF_FORMATS, media_types, negotiate
+from server.query_workers import QueryJob
+from server.sparql import parse_parameters, require_write_access, state, stream_answer
+
+blueprint = Blueprint("graph_store", __name__)
+
+# Media types a graph may be sent in, beyond the ones Oxigraph names itself.
+_LOOSE_MEDIA_TYPES = {"application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
+
+
+@blueprint.route("/store", methods=["GET", "PUT", "POST", "DELETE"], endpoint="store")
+def graph_store() -> Response:
+    """One graph, named by ?graph= or ?default, read or written by the HTTP method."""
+    graph = _target_graph()
+    if request.method in ("GET", "HEAD"):
+        return _read(graph)
+    require_write_access()
+    if request.method == "DELETE":
+        return _delete(graph)
+    return _write(graph, replace=request.method == "PUT")
+
+
+def _target_graph() -> str | None:
+    """The graph IRI, or None for the default graph; 400 unless exactly one is named."""
+    parameters = parse_parameters(request.query_string, "the URL's query string")
+    named = parameters.getlist("graph")
+    default = "default" in parameters
+    if default == bool(named) or len(named) > 1:
+        raise BadRequest("name exactly one graph: either ?graph=IRI or ?default")
+    if default:
+        return None
+    try:
+        pyoxigraph.NamedNode(named[0])
+    except ValueError as error:
+        raise BadRequest(f"graph={named[0]!r} is not an absolute IRI ({error})") from error
+    return named[0]
+
+
+def _exists(graph: str) -> bool:
+    return bool(
+        state().graph.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", union_default_graph=False)
+    )
+
+
+def _missing(graph: str) -> NotFound:
+    return NotFound(f"the store has no graph <{graph}>")
+
+
+def _read(graph: str | None) -> Response:
+    chosen = negotiate(RDF_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    if chosen is None:
+        raise NotAcceptable(
+            f"no acceptable format; a graph is available as {media_types(RDF_FORMATS)}"
+        )
+    if graph is not None and not _exists(graph):
+        raise _missing(graph)
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    job = QueryJob(
+        sparql=f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}",
+        default_graph=None,
+        named_graphs=None,
+        union_default_graph=False,
+        solutions_media_type=None,
+        graph_media_type=chosen.media_type,
+        max_rows=None,
+        output=state().answers.new_file(),
+    )
+    return stream_answer(job, state().config.timeout)
+
+
+def _payload_as_ntriples(graph: str | None) -> str:
+    """The request body parsed in full and written as N-Triples, or a 4xx saying what is wrong."""
+    media_type = _LOOSE_MEDIA_TYPES.get(request.mimetype, request.mimetype)
+    rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
+    if rdf_format is None:
+        raise UnsupportedMediaType(
+            f"{request.mimetype or 'a body without Content-Type'} is not an RDF format this "
+            f"store reads; send {media_types(RDF_FORMATS)}"
+        )
+    data = request.get_data()
+    base = graph or request.base_url
+    try:
+        triples = pyoxigraph.parse(data, rdf_format, base_iri=base, without_named_graphs=True)
+        ntriples = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    except SyntaxError as error:
+        raise BadRequest(f"the {rdf_format.name} body is not valid: {error}") from error
+    except ValueError as error:
+        raise BadRequest(f"the {rdf_format.name} body cannot be read: {error}") from error
+    return ntriples.decode("utf-8")
+
+
+def _write(graph: str | None, replace: bool) -> Response:
+    ntriples = _payload_as_ntriples(graph)
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    operations = [f"DROP SILENT {target}"] if replace else []
+    if ntriples.strip():
+        content = f"GRAPH <{graph}> {{\n{ntriples}\n}}" if graph else ntriples
+        operations.append(f"INSERT DATA {{\n{content}\n}}")
+    created = graph is not None and not _exists(graph)
+    if operations:
+        update = " ;\n".join(operations)
+        state().write(lambda knowledge_graph: knowledge_graph.update(update))
+    return Response(status=201 if created and ntriples.strip() else 204)
+
+
+def _delete(graph: str | None) -> Response:
+    if graph is not None and not _exists(graph):
+        raise _missing(graph)
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    state().write(lambda knowledge_graph: knowledge_graph.update(f"DROP SILENT {target}"))
+    return Response(status=204)

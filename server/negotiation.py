@@ -1,0 +1,86 @@
+"""Content negotiation for SPARQL results and RDF: `Accept` with q-values, or `format=`.
+
+A `format=` parameter wins over `Accept`, because browsers and shell one-liners cannot set
+the header; without either the first (default) format of the family is answered.
+"""
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import BadRequest
+
+
+@dataclass(frozen=True)
+class Format:
+    """One answer format: the media type sent back and the names that ask for it."""
+
+    media_type: str
+    names: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header: text formats say they are UTF-8."""
+        if self.media_type.startswith("text/"):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+SOLUTION_FORMATS = (
+    Format("application/sparql-results+json", ("json", "srj"), ("application/json",)),
+    Format("application/sparql-results+xml", ("xml", "srx"), ("application/xml", "text/xml")),
+    Format("text/csv", ("csv",)),
+    Format("text/tab-separated-values", ("tsv",)),
+)
+
+RDF_FORMATS = (
+    Format("text/turtle", ("ttl", "turtle", "n3"), ("application/x-turtle",)),
+    Format("application/n-triples", ("nt", "ntriples", "n-triples"), ("text/plain",)),
+    Format("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json",)),
+    Format(
+        "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml", "xml"), ("application/xml", "text/xml")
+    ),
+    Format("application/n-quads", ("nq", "nquads", "n-quads")),
+    Format("application/trig", ("trig",)),
+)
+
+FORMAT_NAMES = sorted(
+    {name for family in (SOLUTION_FORMATS, RDF_FORMATS) for f in family for name in f.names}
+)
+
+
+def negotiate(
+    family: tuple[Format, ...], accept: MIMEAccept, format_name: str | None
+) -> Format | None:
+    """The best format of a family for this request, or None when the client accepts none."""
+    if format_name:
+        wanted = format_name.strip().lower()
+        for candidate in family:
+            if wanted in candidate.names or wanted in (candidate.media_type, *candidate.aliases):
+                return candidate
+        if not any(
+            wanted in f.names or wanted == f.media_type
+            for other in (SOLUTION_FORMATS, RDF_FORMATS)
+            for f in other
+        ):
+            raise BadRequest(
+                f"format={format_name!r} is unknown; use one of {', '.join(FORMAT_NAMES)} "
+                "or a media type"
+            )
+        return None
+    offers: list[str] = []
+    owners: dict[str, Format] = {}
+    for candidate in family:
+        for media_type in (candidate.media_type, *candidate.aliases):
+            if media_type not in owners:
+                offers.append(media_type)
+                owners[media_type] = candidate
+    if not accept:
+        return family[0]
+    best = accept.best_match(offers)
+    return owners[best] if best is not None else None
+
+
+def media_types(family: tuple[Format, ...]) -> str:
+    """The family's media types, for messages."""
+    return ", ".join(candidate.media_type for candidate in family)

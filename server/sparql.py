@@ -1,0 +1,259 @@
+"""/sparql: the SPARQL 1.1 Protocol, query and update operations.
+
+Queries come as GET `query=`, as a POSTed form, or as a POSTed `application/sparql-query`
+body; updates as a POSTed form (`update=`) or an `application/sparql-update` body. A plain GET
+without a query answers the service description.
+
+Choices the Recommendation leaves open, made here:
+
+* A `default-graph-uri` or `named-graph-uri` naming a graph the store does not hold is an
+  empty graph (the answer is 200 with no solutions from it), as in the query language's own
+  dataset semantics; the protocol's dataset replaces any FROM / FROM NAMED of the query.
+  Without them the default graph is the union of all graphs.
+* A result larger than `--max-rows` is answered 422 with a message saying which limit and how
+  to get the data (LIMIT / OFFSET, or a larger --max-rows): never a truncated 200.
+* `timeout=` (seconds) may ask for less than the server's limit, never more.
+* Updates answer 204 No Content; they are refused unless the server has a token.
+"""
+
+import hmac
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+import pyoxigraph
+from flask import Blueprint, Response, current_app, g, request, url_for
+from werkzeug.datastructures import MultiDict, WWWAuthenticate
+from werkzeug.exceptions import (
+    BadGateway,
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotAcceptable,
+    ServiceUnavailable,
+    Unauthorized,
+    UnprocessableEntity,
+    UnsupportedMediaType,
+)
+
+from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
+from server.federation import check_services
+from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate
+from server.query_workers import QueryFailed, QueryJob, answer
+from server.sparql_lexer import add_using
+
+if TYPE_CHECKING:
+    from server.app import ComityState
+
+blueprint = Blueprint("sparql", __name__)
+log = logging.getLogger("comity.server")
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+
+
+def state() -> "ComityState":
+    """The application's Comity state (graph, configuration, query runner)."""
+    return current_app.extensions["comity"]
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
+def endpoint() -> Response:
+    """Dispatch by method and media type, as the protocol's operation table says."""
+    if request.method == "GET":
+        parameters = parse_parameters(request.query_string, "the URL's query string")
+        if "update" in parameters:
+            raise BadRequest("a SPARQL Update must be sent with POST, not GET")
+        if "query" not in parameters:
+            return _service_description()
+        return _query(parameters.getlist("query"), parameters)
+    media_type = request.mimetype
+    if media_type == FORM:
+        parameters = parse_parameters(request.get_data(), "the form body")
+        if "query" in parameters and "update" in parameters:
+            raise BadRequest("the request has both query= and update=; send one operation")
+        if "update" in parameters:
+            return _update(parameters.getlist("update"), parameters)
+        if "query" in parameters:
+            return _query(parameters.getlist("query"), parameters)
+        raise BadRequest("the form has neither query= nor update=; send one of them")
+    if media_type in (QUERY_BODY, UPDATE_BODY):
+        parameters = parse_parameters(request.query_string, "the URL's query string")
+        if "query" in parameters or "update" in parameters:
+            raise BadRequest(
+                f"with a {media_type} body the operation is the body; "
+                "do not repeat it as a URL parameter"
+            )
+        text = body_text(f"the {media_type} body")
+        if media_type == QUERY_BODY:
+            return _query([text], parameters)
+        return _update([text], parameters)
+    raise UnsupportedMediaType(
+        f"POST /sparql takes {FORM}, {QUERY_BODY} or {UPDATE_BODY}, "
+        f"not {media_type or 'a body without Content-Type'}"
+    )
+
+
+def parse_parameters(raw: bytes, where: str) -> MultiDict[str, str]:
+    """Decode URL-encoded parameters strictly: bytes that are not UTF-8 are an error, not '?'."""
+    try:
+        text = raw.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"{where} is not UTF-8 (byte {error.start + 1}); encode the request as UTF-8"
+        ) from error
+    return MultiDict(pairs)
+
+
+def body_text(where: str) -> str:
+    """The request body as UTF-8 text; an empty or undecodable body is a 400."""
+    data = request.get_data()
+    if not data.strip():
+        raise BadRequest(f"{where} is empty")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"{where} is not UTF-8 (byte {error.start + 1}); encode the request as UTF-8"
+        ) from error
+
+
+def _single(values: list[str], name: str) -> str:
+    if len(values) != 1:
+        raise BadRequest(f"the request has {len(values)} {name}= parameters; send exactly one")
+    if not values[0].strip():
+        raise BadRequest(f"the {name} is empty")
+    return values[0]
+
+
+def _iris(parameters: MultiDict[str, str], name: str) -> list[str]:
+    values = parameters.getlist(name)
+    for value in values:
+        try:
+            pyoxigraph.NamedNode(value)
+        except ValueError as error:
+            raise BadRequest(f"{name}={value!r} is not an absolute IRI ({error})") from error
+    return values
+
+
+def _timeout(parameters: MultiDict[str, str]) -> float:
+    limit = state().config.timeout
+    asked = parameters.get("timeout")
+    if asked is None or asked == "":
+        return limit
+    try:
+        seconds = float(asked)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:
+        raise BadRequest(f"timeout={asked!r} is not a positive number of seconds")
+    return min(seconds, limit)
+
+
+def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
+    sparql = _single(queries, "query")
+    default_graph = _iris(parameters, "default-graph-uri")
+    named_graphs = _iris(parameters, "named-graph-uri")
+    config = state().config
+    check_services(sparql, config.service_allow)
+    timeout = _timeout(parameters)
+    format_name = parameters.get("format")
+    solutions = negotiate(SOLUTION_FORMATS, request.accept_mimetypes, format_name)
+    graph = negotiate(RDF_FORMATS, request.accept_mimetypes, format_name)
+    if solutions is None and graph is None:
+        raise NotAcceptable(
+            "no acceptable format; query results are available as "
+            f"{media_types(SOLUTION_FORMATS)} and graphs as {media_types(RDF_FORMATS)}"
+        )
+    dataset_given = bool(default_graph or named_graphs)
+    job = QueryJob(
+        sparql=sparql,
+        default_graph=default_graph or None,
+        named_graphs=named_graphs or None,
+        union_default_graph=not dataset_given,
+        solutions_media_type=solutions.media_type if solutions else None,
+        graph_media_type=graph.media_type if graph else None,
+        max_rows=config.max_rows,
+        output=state().answers.new_file(),
+    )
+    return stream_answer(job, timeout)
+
+
+def stream_answer(job: QueryJob, timeout: float) -> Response:
+    """Run a query job and stream its answer, or turn its failure into the right status."""
+    try:
+        result = answer(state().runner, job, timeout)
+    except QueryFailed as failure:
+        raise http_error(failure) from None
+    g.rows = result.rows
+    family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
+    chosen = next(f for f in family if f.media_type == result.media_type)
+    return Response(
+        result.chunks(),
+        content_type=chosen.content_type,
+        headers={"Vary": "Accept"},
+        direct_passthrough=True,
+    )
+
+
+def http_error(failure: QueryFailed) -> HTTPException:
+    """The HTTP answer for a query that could not be answered."""
+    if failure.reason in ("syntax", "request"):
+        return BadRequest(failure.message)
+    if failure.reason == "not-acceptable":
+        return NotAcceptable(failure.message)
+    if failure.reason == "rows":
+        return UnprocessableEntity(failure.message)
+    if failure.reason == "service":
+        return BadGateway(failure.message)
+    if failure.reason in ("timeout", "busy"):
+        unavailable = ServiceUnavailable(failure.message)
+        unavailable.retry_after = 5 if failure.reason == "busy" else None
+        return unavailable
+    log.error("query failed: %s", failure.message)
+    return InternalServerError("the query failed inside the server; the server log says why")
+
+
+def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
+    require_write_access()
+    sparql = _single(updates, "update")
+    using = _iris(parameters, "using-graph-uri")
+    using_named = _iris(parameters, "using-named-graph-uri")
+    if using or using_named:
+        try:
+            sparql = add_using(sparql, using, using_named)
+        except ValueError as error:
+            raise BadRequest(str(error)) from error
+    check_services(sparql, state().config.service_allow)
+    state().write(lambda graph: graph.update(sparql))
+    return Response(status=204)
+
+
+def require_write_access() -> None:
+    """Writes need the server's token as a bearer credential: 401 without one, 403 when wrong."""
+    g.write = True
+    token = state().config.token
+    if not token:
+        raise Forbidden(
+            "this endpoint is read-only; the operator can allow writes by starting the server "
+            "with --token (or COMITY_TOKEN)"
+        )
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Unauthorized(
+            "writes need the server's token: send the header 'Authorization: Bearer TOKEN'",
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "comity"}),
+        )
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Forbidden("the bearer token is not this server's token")
+
+
+def _service_description() -> Response:
+    chosen = negotiate_rdf()
+    comity = state()
+    endpoint = url_for("sparql.endpoint", _external=True)
+    triples = service_description(endpoint, dataset_iri(), comity.config, comity.graph.stats())
+    return rdf_response(triples, chosen)

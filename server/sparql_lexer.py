@@ -1,0 +1,133 @@
+"""Just enough SPARQL lexing to inspect a request before it runs.
+
+The server has to know two things before handing a query to the engine: which SERVICE
+endpoints it would call (so that a refused one is never contacted) and where the WHERE clauses
+of an update are (to add the protocol's USING clauses). Both need tokens that know strings,
+IRIs and comments apart from keywords; neither needs a full parser, and the engine still
+parses and reports every syntax error itself.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
+    | (?P<word>[^\W\d][\w]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit of a SPARQL text: its kind, its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+    def is_word(self, *words: str) -> bool:
+        """True when the token is one of these keywords (SPARQL keywords ignore case)."""
+        return self.kind == "word" and self.text.upper() in words
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text: no white space, no comments."""
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """A SERVICE clause: the endpoint IRI, or the variable that would name it."""
+
+    iri: str | None
+    variable: str | None
+    silent: bool
+
+
+def service_calls(sparql: str) -> list[ServiceCall]:
+    """Every SERVICE clause of a query or update, with prefixed names and BASE resolved."""
+    calls: list[ServiceCall] = []
+    prefixes: dict[str, str] = {}
+    base = ""
+    stream = list(tokens(sparql))
+    for index, token in enumerate(stream):
+        if token.is_word("PREFIX") and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "pname" and iri.kind == "iri":
+                prefixes[name.text[:-1]] = urljoin(base, iri.text[1:-1])
+        elif token.is_word("BASE") and index + 1 < len(stream):
+            if stream[index + 1].kind == "iri":
+                base = urljoin(base, stream[index + 1].text[1:-1])
+        elif token.is_word("SERVICE"):
+            following = stream[index + 1 : index + 3]
+            silent = bool(following) and following[0].is_word("SILENT")
+            target = following[1] if silent and len(following) > 1 else None
+            if not silent:
+                target = following[0] if following else None
+            calls.append(_service_call(target, silent, prefixes, base))
+    return calls
+
+
+def _service_call(
+    target: Token | None, silent: bool, prefixes: dict[str, str], base: str
+) -> ServiceCall:
+    if target is None:
+        return ServiceCall(iri=None, variable=None, silent=silent)
+    if target.kind == "var":
+        return ServiceCall(iri=None, variable=target.text, silent=silent)
+    if target.kind == "iri":
+        return ServiceCall(iri=urljoin(base, target.text[1:-1]), variable=None, silent=silent)
+    if target.kind == "pname":
+        prefix, _, local = target.text.partition(":")
+        if prefix in prefixes:
+            local = re.sub(r"\\(.)", r"\1", local)
+            return ServiceCall(iri=prefixes[prefix] + local, variable=None, silent=silent)
+    return ServiceCall(iri=None, variable=None, silent=silent)
+
+
+def add_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's USING / USING NAMED clauses before each WHERE it owns.
+
+    Raises ValueError when the update already names its dataset (USING or WITH), which the
+    SPARQL 1.1 Protocol forbids together with using-graph-uri / using-named-graph-uri.
+    """
+    clauses = " ".join(
+        [f"USING <{iri}>" for iri in using] + [f"USING NAMED <{iri}>" for iri in using_named]
+    )
+    pieces: list[str] = []
+    position = 0
+    depth = 0
+    previous: Token | None = None
+    for token in tokens(update):
+        if token.is_word("USING", "WITH") and depth == 0:
+            raise ValueError(
+                f"the update has a {token.text.upper()} clause at character {token.start + 1}; "
+                "send either that or using-graph-uri / using-named-graph-uri, not both"
+            )
+        if token.kind == "other" and token.text == "{":
+            depth += 1
+        elif token.kind == "other" and token.text == "}":
+            depth -= 1
+        elif token.is_word("WHERE") and depth == 0:
+            # `DELETE WHERE { ... }` is a shorthand that takes no USING.
+            if previous is None or not previous.is_word("DELETE"):
+                pieces.append(update[position : token.start])
+                pieces.append(clauses + " ")
+                position = token.start
+        previous = token
+    pieces.append(update[position:])
+    return "".join(pieces)

@@ -1,0 +1,227 @@
+"""Real `comity serve` processes on free ports, over a store preloaded with known data.
+
+Test modules use them with `pytest_plugins = ["tests.server_fixtures"]`.
+"""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+import graph
+
+EX = "http://example.org/"
+TOKEN = "test-token-1234"
+
+# Known data: two people in the file's own source graph, one more in a named graph it declares.
+KNOWN_DATA = """\
+@prefix ex: <http://example.org/> .
+ex:alice ex:name "Alice" ; ex:knows ex:bob ; ex:age 42 .
+ex:bob ex:name "Bob" .
+ex:people { ex:carol ex:name "Carol" ; ex:knows ex:alice . }
+"""
+PEOPLE_GRAPH = EX + "people"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_with_parent() -> None:
+    """In the child, before exec: die with the test process, even when pytest is killed."""
+    parent_death_signal = 1  # PR_SET_PDEATHSIG
+    ctypes.CDLL(None, use_errno=True).prctl(parent_death_signal, signal.SIGTERM)
+
+
+def comity_command() -> list[str]:
+    return [str(Path(sys.executable).with_name("comity"))]
+
+
+@dataclass
+class ComityServer:
+    """A running `comity serve`: where it listens and how to reach its protocols."""
+
+    url: str
+    process: subprocess.Popen
+    store_path: Path
+    token: str | None
+    log_path: Path
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.url}/sparql"
+
+    @property
+    def store(self) -> str:
+        return f"{self.url}/store"
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def select(self, query: str, **params: str) -> list[dict]:
+        """The bindings of a SELECT, as JSON objects."""
+        response = requests.get(
+            self.sparql,
+            params={"query": query, **params},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["results"]["bindings"]
+
+    def ask(self, query: str) -> bool:
+        response = requests.get(self.sparql, params={"query": query}, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()["boolean"]
+
+    def children(self) -> list[int]:
+        """The process ids of the server's child processes (its query workers)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid:
+                found.append(int(entry.name))
+        return found
+
+
+def preload(store_path: Path, data_dir: Path) -> None:
+    """Put the known data into a new on-disk store through the graph layer."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    source = data_dir / "people.trig"
+    source.write_text(KNOWN_DATA, encoding="utf-8")
+    knowledge_graph = graph.open(f"oxigraph:{store_path}")
+    try:
+        knowledge_graph.load_rdf(source)
+        knowledge_graph.reason()
+    finally:
+        knowledge_graph.close()
+
+
+def start_server(
+    store_path: Path, log_path: Path, token: str | None = TOKEN, extra: list[str] | None = None
+) -> ComityServer:
+    """Start `comity serve` on a free port and wait until it answers."""
+    port = free_port()
+    command = [
+        *comity_command(),
+        "serve",
+        "--store",
+        f"oxigraph:{store_path}",
+        "--port",
+        str(port),
+        *(["--token", token] if token else []),
+        *(extra or []),
+    ]
+    environment = {k: v for k, v in os.environ.items() if k != "COMITY_TOKEN"}
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=environment,
+        preexec_fn=stop_with_parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"comity serve exited: {log_path.read_text()}")
+        try:
+            requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30)
+            return ComityServer(url, process, store_path, token, log_path)
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"comity serve did not start: {log_path.read_text()}")
+
+
+def stop_server(server: ComityServer) -> None:
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., ComityServer]]:
+    """Start servers over fresh preloaded stores; all are stopped at the end of the session."""
+    started: list[ComityServer] = []
+
+    def start(token: str | None = TOKEN, extra: list[str] | None = None) -> ComityServer:
+        root = tmp_path_factory.mktemp("comity-server")
+        preload(root / "store", root / "data")
+        server = start_server(root / "store", root / "server.log", token, extra)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def comity_server(server_factory: Callable[..., ComityServer]) -> ComityServer:
+    """One server shared by the protocol tests, with a token, over the known data.
+
+    Tests that write use graphs of their own and never add ex:name, so that the known
+    answers stay true whatever order the tests run in.
+    """
+    return server_factory()
+
+
+@dataclass
+class ConnectionRecorder:
+    """A listening socket that records every connection made to it (and answers nothing)."""
+
+    port: int
+    connections: list[tuple[str, int]] = field(default_factory=list)
+
+
+@pytest.fixture
+def connection_recorder() -> Iterator[ConnectionRecorder]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    recorder = ConnectionRecorder(listener.getsockname()[1])
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            recorder.connections.append(address)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield recorder
+    stop.set()
+    thread.join(timeout=2)
+    listener.close()

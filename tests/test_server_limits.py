@@ -1,0 +1,180 @@
+"""Limits: a slow query is really stopped at its deadline, results past --max-rows are an error,
+bodies past --max-body are 413, and the server keeps serving through all of it."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from server.app import create_app
+from server.config import ServerConfig
+
+pytest.register_assert_rewrite("tests.server_fixtures")
+from tests.server_fixtures import EX, TOKEN  # noqa: E402 - after the rewrite registration
+
+pytest_plugins = ["tests.server_fixtures"]
+
+
+@pytest.fixture(scope="module")
+def limited(server_factory):
+    """One server with small limits for every test here."""
+    return server_factory(extra=["--timeout", "3", "--max-rows", "5", "--max-body", "2000"])
+
+
+# Three copies of every triple of the store joined with each other: billions of rows.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU ticks of a process, None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def busiest(pids: list[int], interval: float = 0.5) -> tuple[int, int]:
+    """The process using the most CPU over an interval, and its ticks in it."""
+    before = {pid: cpu_ticks(pid) or 0 for pid in pids}
+    time.sleep(interval)
+    used = {pid: (cpu_ticks(pid) or 0) - before[pid] for pid in pids}
+    pid = max(used, key=used.get)
+    return pid, used[pid]
+
+
+def test_slow_query_is_stopped_at_its_deadline(limited):
+    """timeout=1: the query is answered 503 after about a second, its worker is killed (its
+    CPU freed), and another client's query meanwhile is answered promptly."""
+    outcome: dict[str, object] = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        response = requests.get(
+            limited.sparql, params={"query": ENDLESS, "timeout": "1"}, timeout=60
+        )
+        outcome["status"] = response.status_code
+        outcome["text"] = response.text
+        outcome["seconds"] = time.monotonic() - started
+
+    workers = limited.children()
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.4)
+    worker, ticks = busiest(workers, 0.3)
+    assert ticks > 0, "no worker was evaluating the slow query"
+    started = time.monotonic()
+    quick = limited.select(f"SELECT ?n WHERE {{ <{EX}bob> <{EX}name> ?n }}")
+    assert [row["n"]["value"] for row in quick] == ["Bob"]
+    assert time.monotonic() - started < 2.5, "a simple query waited for the slow one"
+    thread.join(timeout=30)
+    assert outcome["status"] == 503
+    assert "time limit" in str(outcome["text"])
+    assert float(outcome["seconds"]) < 5
+    assert cpu_ticks(worker) is None, "the worker that ran the slow query is still alive"
+    survivors = limited.children()
+    assert worker not in survivors and len(survivors) == len(workers)
+    # The replacement worker spends some CPU starting up; the older ones must be idle.
+    _, used = busiest([pid for pid in survivors if pid in workers], 0.5)
+    assert used <= 5, "a worker still burns CPU after the deadline"
+    assert limited.ask("ASK { ?s ?p ?o }")
+
+
+def test_result_past_max_rows_is_an_error(limited):
+    """--max-rows: a larger result is 422 naming the limit, never a truncated 200."""
+
+    response = requests.get(
+        limited.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30
+    )
+    assert response.status_code == 422
+    assert "5 rows" in response.text and "--max-rows" in response.text and "LIMIT" in response.text
+    graph = requests.get(
+        limited.sparql,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/turtle"},
+        timeout=30,
+    )
+    assert graph.status_code == 422
+    exact = requests.get(
+        limited.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}, timeout=30
+    )
+    assert exact.status_code == 200
+    assert len(exact.json()["results"]["bindings"]) == 5
+
+
+def test_oversized_body_is_413(limited):
+    """--max-body: a request body past the limit is 413 and the server goes on serving."""
+
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 3000
+    response = requests.post(
+        limited.sparql,
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert response.status_code == 413
+    form = requests.post(limited.sparql, data={"query": query}, timeout=30)
+    assert form.status_code == 413
+    assert limited.ask("ASK { ?s ?p ?o }")
+
+
+def test_client_timeout_cannot_exceed_the_server_limit(limited):
+    """timeout= may only ask for less: a larger value is capped at --timeout."""
+
+    started = time.monotonic()
+    response = requests.get(limited.sparql, params={"query": ENDLESS, "timeout": "100"}, timeout=60)
+    assert response.status_code == 503
+    assert time.monotonic() - started < 10
+    assert "3 s" in response.text
+
+
+@pytest.fixture(scope="module")
+def memory_app():
+    """The application over an in-memory store, through Flask's test client."""
+    app = create_app(ServerConfig(store="memory:", timeout=3, token=TOKEN))
+    yield app
+    app.extensions["comity"].close()
+
+
+def test_memory_store_query_runs_in_a_forked_child(memory_app):
+    """memory: queries run in a forked child, so they too are stopped at the deadline."""
+    client = memory_app.test_client()
+    update = client.post(
+        "/sparql",
+        data={"update": f"INSERT DATA {{ GRAPH <{EX}m> {{ <{EX}m> <{EX}name> 'M' }} }}"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert update.status_code == 204
+    found = client.get("/sparql", query_string={"query": f"SELECT ?n {{ ?s <{EX}name> ?n }}"})
+    assert found.status_code == 200
+    assert [row["n"]["value"] for row in found.json["results"]["bindings"]] == ["M"]
+    started = time.monotonic()
+    slow = client.get("/sparql", query_string={"query": ENDLESS})
+    assert slow.status_code == 503
+    assert time.monotonic() - started < 8
+    answers = memory_app.extensions["comity"].answers.path
+    assert list(answers.iterdir()) == [], "answer files were left behind"
+
+
+def test_remote_store_queries_run_in_process(oxigraph_server):
+    """sparql+http stores: the remote endpoint evaluates and its answer is passed on.
+
+    (Its deadline is not exercised here: the remote endpoint would go on computing an endless
+    query after the 503, and that server is shared with other tests.)"""
+    oxigraph_server.clear()
+    app = create_app(ServerConfig(store=oxigraph_server.store_locator, timeout=10))
+    try:
+        client = app.test_client()
+        found = client.get(
+            "/sparql",
+            query_string={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+xml"},
+        )
+        assert found.status_code == 200
+        assert b"<boolean>true</boolean>" in found.data
+        bad = client.get("/sparql", query_string={"query": "SELECT * {"})
+        assert bad.status_code == 400
+    finally:
+        app.extensions["comity"].close()
