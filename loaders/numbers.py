@@ -122,7 +122,7 @@ class Count:
 def parse_number(text: str) -> int | None:
     """ "47", "1,200", "two", "forty-seven", "one hundred and twenty" -> int; else None."""
     words = text.strip().lower().replace(",", "")
-    if words.isdigit():
+    if words.isascii() and words.isdigit():  # not "²": isdigit() alone admits such marks
         return int(words)
     words = re.sub(r"\s+and\s+", " ", words).replace("-", " ")
     if words in ("hundred", "a hundred"):

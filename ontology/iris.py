@@ -8,12 +8,13 @@ import hashlib
 import re
 import unicodedata
 
+from ontology.errors import ComityError
 from ontology.namespaces import GRAPH_SOURCE_PREFIX
 
 ID = "https://w3id.org/comity/id/"
 
 _TREATY_NUMBER = re.compile(
-    r"^\s*(?:C?ETS|STC?E)\s*(?:(?:No|n°|nº)\.?\s*)?(\d{1,3})\s*$", re.IGNORECASE
+    r"^\s*(?:C?ETS|STC?E)[\s.\-]*(?:(?:No|n°|nº|n)\.?[\s\-]*)?(\d{1,3})\s*$", re.IGNORECASE
 )
 # The Council of Europe's series was the European Treaty Series (ETS) up to No. 193 and has
 # been the Council of Europe Treaty Series (CETS) since No. 194; both name one numbering.
@@ -96,7 +97,13 @@ def topic_scheme_iri() -> str:
 
 def document_key(name: str) -> str:
     """The key of a source document, from its file name without extension."""
-    return slug(name)
+    try:
+        return slug(name)
+    except ValueError as error:
+        raise ComityError(
+            f"{name!r}: a source file name needs a letter or digit to name its document; "
+            "rename the file"
+        ) from error
 
 
 def document_iri(key: str) -> str:

@@ -268,11 +268,21 @@ class Reference:
         return self._by_code.get(code.strip().upper())
 
     def treaty(self, number: str) -> Treaty | None:
-        """A treaty by its number in any usual spelling: "ETS No. 185", "CETS 185", "ets185"."""
-        for entity in self._index.get(normalise_name(number), ()):
-            if isinstance(entity, Treaty):
-                return entity
-        return None
+        """A treaty by its number in any usual spelling ("ETS No. 185", "ETS-185") or by name.
+
+        Minting normalises every spelling of a number, so the IRI is the first look-up key.
+        """
+        entity = self._by_iri.get(treaty_iri(number))
+        if isinstance(entity, Treaty):
+            return entity
+        return next(
+            (
+                entity
+                for entity in self._index.get(normalise_name(number), ())
+                if isinstance(entity, Treaty)
+            ),
+            None,
+        )
 
     def triples(self) -> list[pyoxigraph.Triple]:
         """The reference graph's triples, in table order."""

@@ -59,7 +59,11 @@ def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resol
 
 def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> None:
     listed = [prefix for prefix in allowed if _starts_with(iri, prefix)]
-    parts = urlsplit(iri)
+    try:
+        parts = urlsplit(iri)
+        parts.hostname  # noqa: B018 - urllib checks the brackets of an IPv6 host only here
+    except ValueError as error:
+        raise ServiceRefused(f"SERVICE <{iri}>: not a usable endpoint IRI ({error})") from error
     how_to = (
         "start the server with --service-allow PREFIX to allow it"
         if allowed
