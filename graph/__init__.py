@@ -9,6 +9,7 @@ Store URLs:
 
 from pathlib import Path
 
+from graph.backend import QueryTimeout
 from graph.knowledge_graph import KnowledgeGraph, ReasoningSummary
 from graph.sources import SourceInfo, SourceMetadata
 from graph.statistics import Statistics
@@ -16,30 +17,60 @@ from ontology.errors import ComityError
 
 __all__ = [
     "KnowledgeGraph",
+    "QueryTimeout",
     "ReasoningSummary",
     "SourceInfo",
     "SourceMetadata",
     "Statistics",
     "open",
+    "preload_query_parser",
 ]
 
 
-def open(url: str) -> KnowledgeGraph:  # noqa: A001 - graph.open reads like the built-in it mirrors
-    """Open the knowledge graph a store URL names, with the vocabulary graphs in place."""
+def open(url: str, read_only: bool = False) -> KnowledgeGraph:  # noqa: A001 - mirrors the built-in
+    """Open the knowledge graph a store URL names, with the vocabulary graphs in place.
+
+    `read_only` opens it for reading alone: nothing is written (the vocabulary graphs are taken
+    as they are) and every write method raises ComityError. An ``oxigraph:`` store is then
+    opened without its lock, so any number of processes can read it while one process holds
+    it for writing; each sees the store as it was when opened, and sees later writes once it
+    opens the store again. A ``memory:`` store cannot be opened read-only: a new one is empty
+    and no other handle can share it.
+    """
     from graph.embedded import EmbeddedStore
     from graph.remote import RemoteStore
 
     if url == "memory:":
+        if read_only:
+            raise ComityError(
+                "memory:: a store in memory cannot be opened read-only, since a new one is "
+                "empty and nothing else can share it; open an oxigraph:PATH store read-only, "
+                "or open memory: without read_only"
+            )
         return KnowledgeGraph(EmbeddedStore.in_memory())
     if url.startswith("oxigraph:"):
         path = url[len("oxigraph:") :]
         if not path:
             raise ComityError(f"{url}: the store URL names no directory; write oxigraph:PATH")
-        return KnowledgeGraph(EmbeddedStore.on_disk(Path(path).expanduser()))
+        directory = Path(path).expanduser()
+        if read_only:
+            return KnowledgeGraph(EmbeddedStore.read_only(directory), read_only=True)
+        return KnowledgeGraph(EmbeddedStore.on_disk(directory))
     if url.startswith(("sparql+http://", "sparql+https://")):
         remote = RemoteStore(url)
         remote.check_reachable()
-        return KnowledgeGraph(remote)
+        return KnowledgeGraph(remote, read_only=read_only)
     raise ComityError(
         f"{url!r}: unknown store URL; use oxigraph:PATH, memory: or sparql+http(s)://HOST/PATH"
     )
+
+
+def preload_query_parser() -> None:
+    """Load the SPARQL parser behind KnowledgeGraph.query's NOT EXISTS rewrite now.
+
+    Loading it takes about a second; a process that serves queries calls this at start (or
+    before it forks) so that no query is charged for it.
+    """
+    from graph.not_exists import rewrite_not_exists
+
+    rewrite_not_exists("ASK { ?s ?p ?o FILTER NOT EXISTS { ?s a ?c } }")

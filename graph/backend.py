@@ -10,7 +10,17 @@ from typing import Protocol
 
 import pyoxigraph
 
+from ontology.errors import ComityError
+
 QueryResults = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
+
+
+class QueryTimeout(ComityError):
+    """A query got no complete answer within its time limit, and its request was abandoned.
+
+    A ComityError of its own, so that a server can answer it as "unavailable, try a cheaper
+    query" rather than as a bad request.
+    """
 
 
 class StoreBackend(Protocol):
@@ -28,7 +38,9 @@ class StoreBackend(Protocol):
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         union_default_graph: bool,
-    ) -> QueryResults: ...
+        timeout: float | None = None,
+    ) -> QueryResults:
+        """Evaluate a query; a store that cannot stop its own evaluation ignores `timeout`."""
 
     def update(self, sparql: str) -> None:
         """Run one SPARQL Update as one transaction (one request for a remote store)."""

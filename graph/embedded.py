@@ -1,6 +1,7 @@
 """The embedded store: Oxigraph in this process, on disk (RocksDB) or in memory."""
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from ontology.errors import ComityError
 # Sources extracted from texts stay far below it; large RDF dumps go past it.
 ATOMIC_LIMIT_BYTES = 8 * 1024 * 1024
 
+# How long a read-only open keeps trying while the writing process moves table files.
+READ_ONLY_OPEN_SECONDS = 10
+
 
 class EmbeddedStore:
     """A pyoxigraph.Store; every write up to `atomic_limit_bytes` is one Oxigraph transaction."""
@@ -25,10 +29,12 @@ class EmbeddedStore:
         store: pyoxigraph.Store,
         location: str,
         atomic_limit_bytes: int = ATOMIC_LIMIT_BYTES,
+        writable: bool = True,
     ) -> None:
         self._store = store
         self.location = location
         self.atomic_limit_bytes = atomic_limit_bytes
+        self.writable = writable
 
     @classmethod
     def in_memory(cls) -> "EmbeddedStore":
@@ -73,13 +79,50 @@ class EmbeddedStore:
             ) from error
         return cls(store, location)
 
+    @classmethod
+    def read_only(cls, path: Path) -> "EmbeddedStore":
+        """Open an existing store for reading only, as a snapshot of it at this moment.
+
+        A read-only handle takes no lock, so other processes may read the store while the one
+        process that holds it writes; what it writes after this call stays unseen until the
+        store is opened again.
+        """
+        location = f"oxigraph:{path}"
+        if path.exists() and not path.is_dir():
+            raise ComityError(
+                f"{location}: {path} is a file, not a store directory; point --store to one"
+            )
+        if not (path / "CURRENT").is_file():
+            raise ComityError(
+                f"{location}: there is no Oxigraph store at {path}, and a read-only open does "
+                f"not create one; check the path, or create the store by loading into it "
+                f"(`comity load`)"
+            )
+        try:
+            store = _open_read_only(path)
+        except OSError as error:
+            raise ComityError(
+                f"{location}: cannot open the store read-only ({error}); check the path and "
+                f"its permissions"
+            ) from error
+        except RuntimeError as error:
+            raise ComityError(
+                f"{location}: the store is damaged ({error}); restore it from a backup or an "
+                f"export (`comity export`)"
+            ) from error
+        return cls(store, location, writable=False)
+
     def query(
         self,
         sparql: str,
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         union_default_graph: bool,
+        timeout: float | None = None,
     ) -> QueryResults:
+        """Evaluate in this thread. Oxigraph cannot stop a query part way, so `timeout` is
+        ignored: a caller that needs a deadline runs the query in a process it can kill (as the
+        server's worker pool does)."""
         options: dict[str, object] = {}
         if default_graph is not None:
             options["default_graph"] = [_graph_node(graph) for graph in default_graph]
@@ -122,8 +165,25 @@ class EmbeddedStore:
     def close(self) -> None:
         """Flush and drop the store, which releases the directory's lock; twice is harmless."""
         store = self.__dict__.pop("_store", None)
-        if store is not None and self.location != "memory:":
+        if store is not None and self.writable and self.location != "memory:":
             store.flush()
+
+
+def _open_read_only(path: Path) -> pyoxigraph.Store:
+    """Store.read_only, tried again while the writing process's compaction moves files.
+
+    RocksDB compacts in the background of the process that holds the store: between reading
+    the list of table files and opening them, one may have been merged away. The list is then
+    out of date, not damaged, and reading it again finds the new files.
+    """
+    deadline = time.monotonic() + READ_ONLY_OPEN_SECONDS
+    while True:
+        try:
+            return pyoxigraph.Store.read_only(str(path))
+        except RuntimeError as error:
+            if "No such file" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _graph_node(graph: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:

@@ -11,6 +11,7 @@ Rules the whole project relies on:
 * The inferred graph is only ever written by `reason()`; updates that name it are refused.
 * A new store starts with the ontology and reference graphs; each carries the content hash of
   what it was made from and is rewritten when that changes.
+* A graph opened read-only writes nothing, not even those graphs: each write method refuses.
 """
 
 import hashlib
@@ -76,16 +77,23 @@ class ReasoningSummary:
 class KnowledgeGraph:
     """The Comity knowledge graph over one store (embedded or remote)."""
 
-    def __init__(self, backend: StoreBackend) -> None:
+    def __init__(self, backend: StoreBackend, read_only: bool = False) -> None:
         self._backend = backend
         self._generation = 0
         self._statistics: tuple[int, Statistics] | None = None
-        self._install_vocabulary()
+        self._read_only = read_only
+        if not read_only:
+            self._install_vocabulary()
 
     @property
     def location(self) -> str:
         """The store URL, without credentials."""
         return self._backend.location
+
+    @property
+    def read_only(self) -> bool:
+        """True when every write is refused (see graph.open)."""
+        return self._read_only
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -95,6 +103,7 @@ class KnowledgeGraph:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
+        timeout: float | None = None,
     ) -> QueryResults:
         """Evaluate a SPARQL query.
 
@@ -102,11 +111,16 @@ class KnowledgeGraph:
         (`default_graph` or `named_graphs`) or `union_default_graph` is False. A
         `FILTER NOT EXISTS` that provably means the same as a `MINUS` runs as the (much faster)
         `MINUS`.
+
+        `timeout` (seconds) bounds a query on a remote store: its request is abandoned at the
+        deadline and QueryTimeout raised. An embedded store ignores it, because Oxigraph cannot
+        stop a query part way; run the query in a process you can kill instead (the server's
+        worker pool does).
         """
         from graph.not_exists import rewrite_not_exists
 
         return self._evaluate(
-            rewrite_not_exists(sparql), default_graph, named_graphs, union_default_graph
+            rewrite_not_exists(sparql), default_graph, named_graphs, union_default_graph, timeout
         )
 
     def _evaluate(
@@ -115,10 +129,13 @@ class KnowledgeGraph:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
+        timeout: float | None = None,
     ) -> QueryResults:
         """Run a query as written; the graph layer's own queries come straight here."""
         try:
-            return self._backend.query(sparql, default_graph, named_graphs, union_default_graph)
+            return self._backend.query(
+                sparql, default_graph, named_graphs, union_default_graph, timeout
+            )
         except SyntaxError as error:
             raise ComityError(f"invalid SPARQL query: {one_line(error)}") from error
         except ValueError as error:
@@ -168,6 +185,7 @@ class KnowledgeGraph:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update as one transaction; the inferred graph is out of its reach."""
+        self._check_writable()
         _refuse_inferred(sparql)
         try:
             self._backend.update(sparql)
@@ -187,6 +205,7 @@ class KnowledgeGraph:
         The input is read completely before the store is touched, so an input that fails half
         way (or holds a quad for another graph) leaves the store exactly as it was.
         """
+        self._check_writable()
         _check_iri(doc_iri, "document")
         graph = source_graph_iri(doc_iri)
         name = pyoxigraph.NamedNode(graph)
@@ -216,6 +235,7 @@ class KnowledgeGraph:
         Triples (and the default graph of a quad file) go to the file's source graph; the named
         graphs a quad file declares are kept and belong to that source.
         """
+        self._check_writable()
         rdf = format_of_file(path, format)
         try:
             data = path.read_bytes()
@@ -256,6 +276,7 @@ class KnowledgeGraph:
 
     def remove_source(self, doc_iri: str) -> bool:
         """Drop everything a source contributed; False when the store does not hold it."""
+        self._check_writable()
         _check_iri(doc_iri, "document")
         graph = source_graph_iri(doc_iri)
         owned = self._owned_graphs(doc_iri)
@@ -269,6 +290,7 @@ class KnowledgeGraph:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
         from graph.reasoning import entailments
 
+        self._check_writable()
         started = time.perf_counter()
         asserted = self._backend.construct_ntriples(
             "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
@@ -318,6 +340,13 @@ class KnowledgeGraph:
         self.close()
 
     # -- inside -------------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self._read_only:
+            raise ComityError(
+                f"{self.location}: the store was opened read-only; open it again without "
+                f"read_only=True to write to it"
+            )
 
     def _replace(
         self,

@@ -16,6 +16,10 @@ A query whose default graph is the union of all graphs asks for it with the
 servers to use the union as their default graph (Fuseki: ``tdb2:unionDefaultGraph true``;
 Virtuoso does by default).
 
+A query given a `timeout` is abandoned at that deadline, the whole exchange (connecting,
+waiting, reading the answer) counted: the connection is closed, which tells the endpoint
+nobody waits any more (an Oxigraph server then stops evaluating), and `QueryTimeout` is raised.
+
 Writes: a replacement is one SPARQL Update request (DROP SILENT GRAPH + INSERT DATA), atomic
 on every server that runs an update request as a transaction. Above ``max_request_bytes``
 (``COMITY_STORE_MAX_REQUEST_BYTES``, default 16 MiB) it is split into several requests, and
@@ -23,15 +27,27 @@ is then NOT atomic: a reader may see the graph half-filled, and a blank node sha
 batches becomes two blank nodes.
 """
 
+import contextlib
 import io
 import os
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph
 import requests
+import urllib3
 
-from graph.backend import QueryResults, graph_quads, insert_data, replace_graphs_update
+from graph.backend import (
+    QueryResults,
+    QueryTimeout,
+    graph_quads,
+    insert_data,
+    replace_graphs_update,
+)
 from ontology.errors import ComityError
 
 DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
@@ -39,6 +55,14 @@ CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 600
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """A successful answer of the endpoint, read completely."""
+
+    media_type: str
+    content: bytes
 
 
 class RemoteStore:
@@ -96,7 +120,9 @@ class RemoteStore:
         default_graph: list[str] | None,
         named_graphs: list[str] | None,
         union_default_graph: bool,
+        timeout: float | None = None,
     ) -> QueryResults:
+        """Forward a query; with `timeout`, the request is abandoned at that deadline."""
         fields: list[tuple[str, str]] = [("query", sparql)]
         if default_graph is not None:
             fields += [("default-graph-uri", graph) for graph in default_graph]
@@ -112,8 +138,9 @@ class RemoteStore:
                 "Accept": RESULTS_ACCEPT,
             },
             what="query",
+            timeout=timeout,
         )
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        media_type = response.media_type
         results_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
         if results_format is not None:
             return pyoxigraph.parse_query_results(response.content, results_format)
@@ -209,27 +236,101 @@ class RemoteStore:
     def close(self) -> None:
         self._session.close()
 
-    def _post(self, url: str, data: bytes, headers: dict[str, str], what: str):
+    def _post(
+        self,
+        url: str,
+        data: bytes,
+        headers: dict[str, str],
+        what: str,
+        timeout: float | None = None,
+    ) -> _Reply:
+        """POST a request and read its whole answer, within `timeout` seconds when given."""
+        if timeout is None:
+            deadline = None
+            limits = urllib3.Timeout(connect=CONNECT_TIMEOUT_SECONDS, read=READ_TIMEOUT_SECONDS)
+        else:
+            deadline = time.monotonic() + timeout
+            # `total` makes the wait for the answer's head use what connecting left over.
+            limits = urllib3.Timeout(
+                connect=min(CONNECT_TIMEOUT_SECONDS, timeout), read=timeout, total=timeout
+            )
         try:
             response = self._session.post(
-                url,
-                data=data,
-                headers=headers,
-                timeout=(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS),
+                url, data=data, headers=headers, timeout=limits, stream=True
             )
+        except requests.Timeout as error:
+            raise self._timed_out(url, what, timeout, error) from error
         except requests.RequestException as error:
-            raise ComityError(
-                f"{self.location}: the {what} request to {_without_credentials(url)} failed "
-                f"({_reason(error)}); check that the server is running"
-            ) from error
+            raise self._failed(url, what, error) from error
+        with response:
+            try:
+                content = _read_until(response, deadline)
+            except requests.Timeout as error:
+                raise self._timed_out(url, what, timeout, error) from error
+            except requests.RequestException as error:
+                raise self._failed(url, what, error) from error
         if response.status_code >= 400:
-            detail = " ".join(response.text.split())
+            detail = " ".join(content.decode("utf-8", "replace").split())
             detail = detail if len(detail) <= 300 else detail[:299] + "…"
             raise ComityError(
                 f"{self.location}: the endpoint rejected the SPARQL {what} with HTTP "
                 f"{response.status_code}: {detail}" + _credentials_hint(response.status_code)
             )
-        return response
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        return _Reply(media_type, content)
+
+    def _timed_out(
+        self, url: str, what: str, timeout: float | None, error: requests.RequestException
+    ) -> ComityError:
+        """A timeout of its own past a deadline the caller set, a plain failure otherwise."""
+        if timeout is None:
+            return self._failed(url, what, error)
+        return QueryTimeout(
+            f"{self.location}: the endpoint gave no complete answer to the {what} within "
+            f"{timeout:g} s, so the request was abandoned; make the query more selective "
+            f"(or add a LIMIT), or allow it more time"
+        )
+
+    def _failed(self, url: str, what: str, error: requests.RequestException) -> ComityError:
+        return ComityError(
+            f"{self.location}: the {what} request to {_without_credentials(url)} failed "
+            f"({_reason(error)}); check that the server is running"
+        )
+
+
+def _read_until(response: requests.Response, deadline: float | None) -> bytes:
+    """The whole body of a streamed response, read by the deadline or given up with a Timeout.
+
+    A socket timeout bounds each wait, not the sum of them, so an endpoint sending its answer
+    slowly could hold the reader far past the deadline; instead a timer shuts the connection
+    down at the deadline, which ends any read in progress at once.
+    """
+    connection = response.raw.connection
+    sock = connection.sock if connection is not None else None
+    if deadline is None or sock is None:
+        return response.content
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(deadline - time.monotonic(), 0), expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        content = response.content
+    except requests.RequestException as error:
+        if expired.is_set():
+            raise requests.Timeout("the answer was not read completely by the deadline") from error
+        raise
+    finally:
+        timer.cancel()
+    # Past a shutdown, an answer without a length would look complete when it is not.
+    if expired.is_set():
+        raise requests.Timeout("the answer was not read completely by the deadline")
+    return content
 
 
 def endpoint_urls(url: str) -> tuple[str, str, str | None]:

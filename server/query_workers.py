@@ -9,8 +9,8 @@ other processes that the server kills at the deadline:
 * `memory:` — another process cannot open an in-memory store, so each query runs in a forked
   child, which sees a copy-on-write snapshot of the store as it is at that moment.
 * `sparql+http(s)://` — the remote endpoint evaluates; the query runs in a thread of this
-  process and the client gets 503 at the deadline, but the remote request itself runs on until
-  the endpoint answers or the HTTP client's own timeout ends it.
+  process with the deadline passed to the graph layer, which abandons the remote request at
+  that moment (closing its connection) and the client gets 503.
 
 Every query writes its answer completely to a temporary file before the server answers, so
 that the status code is true (a query stopped half way is a 503, never a truncated 200) and
@@ -22,6 +22,7 @@ other formats are then produced from that file.
 """
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import queue
@@ -39,6 +40,8 @@ from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph
 
+import graph
+from graph import KnowledgeGraph, QueryTimeout
 from ontology import PREFIXES
 from ontology.errors import ComityError
 
@@ -166,6 +169,8 @@ def evaluate(query: QueryFunction, job: QueryJob) -> dict[str, Any]:
         if isinstance(results, pyoxigraph.QuerySolutions):
             return _write_solutions(results, job)
         return _write_triples(results, job)
+    except QueryTimeout as error:
+        return _failure("timeout", str(error))
     except RowLimitExceeded:
         return _failure(
             "rows",
@@ -250,28 +255,6 @@ def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> dict[str,
 # -- on-disk store: a pool of read-only worker processes --------------------------------------
 
 
-def load_query_rewrite() -> None:
-    """Load the parser behind the graph layer's NOT EXISTS rewrite ahead of time, so that no
-    query is charged the second or so that takes (in a worker, or in every forked child)."""
-    from graph.not_exists import rewrite_not_exists
-
-    rewrite_not_exists("ASK { ?s ?p ?o FILTER NOT EXISTS { ?s a ?c } }")
-
-
-def _read_only_query(path: str) -> QueryFunction:
-    """Queries on a read-only snapshot of the store, evaluated as KnowledgeGraph.query does
-    (including its NOT EXISTS rewrite), without the vocabulary set-up that would write."""
-    from graph.embedded import EmbeddedStore
-    from graph.not_exists import rewrite_not_exists
-
-    store = EmbeddedStore(pyoxigraph.Store.read_only(path), f"oxigraph:{path}")
-
-    def query(sparql: str, default: list[str] | None, named: list[str] | None, union: bool):
-        return store.query(rewrite_not_exists(sparql), default, named, union)
-
-    return query
-
-
 def _die_with_server() -> None:
     """On Linux, have the kernel kill this worker when the server process dies, so that an
     orphaned worker never goes on computing a query nobody will read."""
@@ -280,11 +263,11 @@ def _die_with_server() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
 
 
-def _serve_jobs(path: str, jobs: Connection) -> None:
+def _serve_jobs(url: str, jobs: Connection) -> None:
     """A worker's life: (re)open the store when told, answer jobs, until the server goes away."""
     _die_with_server()
-    load_query_rewrite()
-    store = None
+    graph.preload_query_parser()
+    snapshot: KnowledgeGraph | None = None
     jobs.send("ready")
     while True:
         try:
@@ -292,16 +275,18 @@ def _serve_jobs(path: str, jobs: Connection) -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if message == "reopen":
+            if snapshot is not None:
+                snapshot.close()
+                snapshot = None
             try:
-                store = _read_only_query(path)
+                snapshot = graph.open(url, read_only=True)
                 jobs.send("opened")
-            except OSError as error:
-                store = None
-                jobs.send(f"cannot open the store read-only: {error}")
-        elif store is None:
+            except ComityError as error:
+                jobs.send(str(error))
+        elif snapshot is None:
             jobs.send(_failure("fault", "the worker has no store open"))
         else:
-            jobs.send(evaluate(store, message))
+            jobs.send(evaluate(snapshot.query, message))
 
 
 @dataclass
@@ -326,7 +311,7 @@ class WorkerPool:
     """
 
     def __init__(self, path: Path, size: int, write_lock: threading.Lock) -> None:
-        self._path = str(path)
+        self._url = f"oxigraph:{path}"
         self._write_lock = write_lock
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -338,7 +323,7 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
-            target=_serve_jobs, args=(self._path, theirs), name="comity-query", daemon=True
+            target=_serve_jobs, args=(self._url, theirs), name="comity-query", daemon=True
         )
         process.start()
         theirs.close()
@@ -419,7 +404,7 @@ class ForkPerQuery:
     def __init__(self, query: QueryFunction, size: int, write_lock: threading.Lock) -> None:
         self._query = query
         self._write_lock = write_lock
-        load_query_rewrite()
+        graph.preload_query_parser()
         self._context = multiprocessing.get_context("fork")
         self._slots = threading.BoundedSemaphore(max(size, 1))
 
@@ -462,21 +447,28 @@ class ForkPerQuery:
 
 
 class InProcess:
-    """For a remote store: the endpoint does the work; the client is answered at the deadline."""
+    """For a remote store: the endpoint does the work, and the graph layer abandons its request
+    at the deadline, so no connection outlives the client's 503."""
 
-    def __init__(self, query: QueryFunction) -> None:
+    # How long past the deadline to wait for the graph layer to give up by itself.
+    GRACE_SECONDS = 1.0
+
+    def __init__(self, query: Callable[..., Any]) -> None:
         self._query = query
+        graph.preload_query_parser()
 
     def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+        query = functools.partial(self._query, timeout=timeout)
         replies: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=1)
-        thread = threading.Thread(
-            target=lambda: replies.put(evaluate(self._query, job)), daemon=True
-        )
+        thread = threading.Thread(target=lambda: replies.put(evaluate(query, job)), daemon=True)
         thread.start()
         try:
-            return replies.get(timeout=timeout)
+            reply = replies.get(timeout=timeout + self.GRACE_SECONDS)
         except queue.Empty:
             raise QueryFailed("timeout", _timeout_message(timeout)) from None
+        if reply.get("error") == "timeout":
+            raise QueryFailed("timeout", _timeout_message(timeout))
+        return reply
 
     def store_changed(self) -> None:
         """Nothing to do: the remote endpoint always answers from its current data."""
