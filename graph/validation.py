@@ -55,7 +55,8 @@ def validate_dataset(dataset_nquads: bytes, shapes_ntriples: bytes) -> Validatio
 
     Warnings and infos are reported but do not make the data non-conforming; violations do.
     """
-    import pyshacl
+    import pyshacl  # imported here: it takes a second, and most users of this module never validate
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
     dataset = rdflib.Dataset()
     try:
@@ -77,9 +78,9 @@ def validate_dataset(dataset_nquads: bytes, shapes_ntriples: bytes) -> Validatio
             allow_warnings=True,
             allow_infos=True,
         )
-    except pyshacl.errors.ShapeLoadError as error:
+    except (ShapeLoadError, ConstraintLoadError) as error:
         raise ComityError(f"cannot validate: the shapes are not valid SHACL: {error}") from error
-    except pyshacl.errors.ReportableRuntimeError as error:
+    except ReportableRuntimeError as error:
         raise ComityError(f"cannot validate: {error}") from error
     violations = sorted(
         (_violation(results, result, dataset) for result in _results(results)),
