@@ -6,7 +6,8 @@ for the embedded Oxigraph store and for any SPARQL 1.1 endpoint alike.
 """
 
 from collections.abc import Iterator
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph
 
@@ -60,22 +61,49 @@ class StoreBackend(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class BulkLoadingStore(StoreBackend, Protocol):
+    """A store that can load a whole RDF file natively, much faster than through updates.
+
+    Such a load is not atomic: readers may see it half done, and a failure part way leaves
+    part of the file in the store. The knowledge graph uses it only past `atomic_limit_bytes`.
+    """
+
+    atomic_limit_bytes: int
+
+    def bulk_load_file(
+        self, path: Path, format: pyoxigraph.RdfFormat, base_iri: str, graph: str
+    ) -> None:
+        """Add a file's quads: its default graph to `graph`, its named graphs as they are.
+
+        The file's blank nodes get fresh names, so they never meet blank nodes already stored.
+        """
+
+
 def replace_graphs_update(drop: list[str], contents: dict[str, bytes]) -> str:
     """One SPARQL Update that drops graphs and inserts new content into them.
 
     N-Triples lines are valid triples inside INSERT DATA, so content goes in as-is without
-    a Python loop over triples.
+    a Python loop over triples. All graphs share one INSERT DATA: a blank node label belongs
+    to one operation, so a node two graphs share must be written by a single one.
     """
     operations = [f"DROP SILENT GRAPH <{graph}>" for graph in dict.fromkeys(drop)]
-    for graph, ntriples in contents.items():
-        if ntriples.strip():
-            operations.append(insert_data(graph, ntriples))
-    return " ;\n".join(operations) if operations else ""
+    blocks = [
+        graph_block(graph, ntriples) for graph, ntriples in contents.items() if ntriples.strip()
+    ]
+    if blocks:
+        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)
 
 
 def insert_data(graph: str, ntriples: bytes) -> str:
     """An INSERT DATA operation putting N-Triples into one named graph."""
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}} }}"
+    return f"INSERT DATA {{ {graph_block(graph, ntriples)} }}"
+
+
+def graph_block(graph: str, ntriples: bytes) -> str:
+    """The `GRAPH <iri> { ... }` block of INSERT DATA holding N-Triples."""
+    return f"GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}}"
 
 
 def graph_quads(graph: str, ntriples: bytes) -> Iterator[pyoxigraph.Quad]:

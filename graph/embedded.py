@@ -143,10 +143,28 @@ class EmbeddedStore:
                 self._store.update(sparql)
             return
         self._store.update(replace_graphs_update(drop, {}))
+        with_blank_nodes = [graph for graph, ntriples in contents.items() if b"_:" in ntriples]
+        if len(with_blank_nodes) > 1:
+            # Each bulk load names its blank nodes afresh: a node shared by two graphs must
+            # come in one load, so the graphs go in together as one N-Quads document.
+            self._store.bulk_load(_as_nquads(contents), pyoxigraph.RdfFormat.N_QUADS)
+            return
         for graph, ntriples in contents.items():
             self._store.bulk_load(
                 ntriples, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph)
             )
+
+    def bulk_load_file(
+        self, path: Path, format: pyoxigraph.RdfFormat, base_iri: str, graph: str
+    ) -> None:
+        """Oxigraph's bulk loader, which parses and writes in native threads; not atomic.
+
+        It gives the file's blank nodes fresh names and puts the default graph of a quad file
+        into `graph`, as the knowledge graph needs.
+        """
+        self._store.bulk_load(
+            path=path, format=format, base_iri=base_iri, to_graph=pyoxigraph.NamedNode(graph)
+        )
 
     def construct_ntriples(self, sparql: str) -> bytes:
         result = self._store.query(sparql)
@@ -184,6 +202,16 @@ def _open_read_only(path: Path) -> pyoxigraph.Store:
             if "No such file" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _as_nquads(contents: dict[str, bytes]) -> bytes:
+    """N-Triples documents, one per graph, as one N-Quads document."""
+    quads = (
+        pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, pyoxigraph.NamedNode(graph))
+        for graph, ntriples in contents.items()
+        for quad in pyoxigraph.parse(ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
+    )
+    return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
 
 
 def _graph_node(graph: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
