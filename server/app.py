@@ -19,7 +19,14 @@ from graph import KnowledgeGraph
 from ontology.errors import ComityError
 from server import description, graph_store, query_page, resources, sparql
 from server.config import ServerConfig
-from server.query_workers import ForkPerQuery, InProcess, QueryRunner, ResultsDirectory, WorkerPool
+from server.query_workers import (
+    CachedRunner,
+    ForkPerQuery,
+    InProcess,
+    QueryRunner,
+    ResultsDirectory,
+    WorkerPool,
+)
 
 log = logging.getLogger("comity.server")
 
@@ -63,7 +70,7 @@ def create_app(config: ServerConfig, knowledge_graph: KnowledgeGraph | None = No
     app.extensions["comity"] = ComityState(
         graph=opened,
         config=config,
-        runner=_query_runner(config, opened, write_lock),
+        runner=_query_runner(config, opened, write_lock, cache=knowledge_graph is None),
         answers=ResultsDirectory(),
         write_lock=write_lock,
     )
@@ -79,15 +86,23 @@ def create_app(config: ServerConfig, knowledge_graph: KnowledgeGraph | None = No
 
 
 def _query_runner(
-    config: ServerConfig, knowledge_graph: KnowledgeGraph, write_lock: threading.Lock
+    config: ServerConfig, knowledge_graph: KnowledgeGraph, write_lock: threading.Lock, cache: bool
 ) -> QueryRunner:
-    """Queries on an on-disk store go to a worker pool, on memory to forks, remote in-process."""
+    """Queries on an on-disk store go to a worker pool, on memory to forks, remote in-process.
+
+    Answers are cached only for an embedded store the application opened itself: then every
+    write goes through it. A remote endpoint's data, or a graph the caller passed in and may
+    still change directly, changes without the server knowing.
+    """
+    runner: QueryRunner
     if config.store.startswith("oxigraph:"):
         path = Path(config.store[len("oxigraph:") :])
-        return WorkerPool(path, config.workers, write_lock)
-    if config.store == "memory:":
-        return ForkPerQuery(knowledge_graph.query, config.workers, write_lock)
-    return InProcess(knowledge_graph.query)
+        runner = WorkerPool(path, config.workers, write_lock)
+    elif config.store == "memory:":
+        runner = ForkPerQuery(knowledge_graph.query, config.workers, write_lock)
+    else:
+        return InProcess(knowledge_graph.query)
+    return CachedRunner(runner) if cache else runner
 
 
 def _text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -126,9 +141,10 @@ def _cross_origin(response: Response) -> Response:
     config: ServerConfig = current_app.extensions["comity"].config
     if g.get("write") and not config.cors_writes:
         return response
-    requested = request.headers.get("Access-Control-Request-Method", "")
-    if request.method == "OPTIONS" and requested in ("PUT", "DELETE") and not config.cors_writes:
-        return response
+    if request.method == "OPTIONS" and not config.cors_writes:
+        requested = request.headers.get("Access-Control-Request-Method", "")
+        if requested in ("PUT", "DELETE"):
+            return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
         methods = "GET, HEAD, POST, OPTIONS" + (", PUT, DELETE" if config.cors_writes else "")

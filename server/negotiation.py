@@ -4,10 +4,12 @@ A `format=` parameter wins over `Accept`, because browsers and shell one-liners 
 the header; without either the first (default) format of the family is answered.
 """
 
+import functools
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest
+from werkzeug.http import parse_accept_header
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,27 @@ def negotiate(
         return family[0]
     best = accept.best_match(offers)
     return owners[best] if best is not None else None
+
+
+def negotiate_header(
+    family: tuple[Format, ...], accept_header: str | None, format_name: str | None
+) -> Format | None:
+    """`negotiate` for a raw Accept header, remembered: clients repeat the same few headers,
+    and parsing and matching one costs more than the rest of a cached query's answer. Only
+    short values are remembered, so that odd clients cannot fill the memory."""
+    if len(accept_header or "") + len(format_name or "") > REMEMBERED_HEADER_CHARS:
+        return negotiate(family, parse_accept_header(accept_header, MIMEAccept), format_name)
+    return _negotiate_remembered(family, accept_header, format_name)
+
+
+REMEMBERED_HEADER_CHARS = 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate_remembered(
+    family: tuple[Format, ...], accept_header: str | None, format_name: str | None
+) -> Format | None:
+    return negotiate(family, parse_accept_header(accept_header, MIMEAccept), format_name)
 
 
 def media_types(family: tuple[Format, ...]) -> str:

@@ -12,10 +12,13 @@ other processes that the server kills at the deadline:
   process with the deadline passed to the graph layer, which abandons the remote request at
   that moment (closing its connection) and the client gets 503.
 
-Every query writes its answer completely to a temporary file before the server answers, so
-that the status code is true (a query stopped half way is a 503, never a truncated 200) and
-the row limit is checked on the real count. The file is then streamed to the client and is
-already unlinked while it streams. Rows are counted without a Python loop over solutions:
+Every query has its answer written completely before the server answers, so that the status
+code is true (a query stopped half way is a 503, never a truncated 200) and the row limit is
+checked on the real count. A small answer (up to `MEMORY_ANSWER_BYTES`) stays in memory and
+comes back over the worker's pipe, which costs far less than a file; a larger one spills to a
+temporary file that is streamed to the client and is already unlinked while it streams. Small
+answers of the embedded stores are also kept in an `AnswerCache` until the next write. Rows
+are counted without a Python loop over solutions:
 solutions are first written as TSV and triples as N-Triples, one line per row, and the newline
 count is checked chunk by chunk while Oxigraph writes (so an oversized result stops early);
 other formats are then produced from that file.
@@ -23,15 +26,20 @@ other formats are then produced from that file.
 
 import ctypes
 import functools
+import io
+import itertools
 import multiprocessing
 import os
 import queue
+import re
+import select
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -51,6 +59,12 @@ GRAPH = "graph"
 
 QueryFunction = Callable[[str, list[str] | None, list[str] | None, bool], Any]
 
+MEMORY_ANSWER_BYTES = 1024 * 1024
+"""An answer up to this size is passed back in memory; a larger one goes through a file."""
+
+STREAM_CHUNK_BYTES = 64 * 1024
+"""A response larger than this is streamed in chunks of this size."""
+
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -66,20 +80,24 @@ class QueryJob:
     """The format for CONSTRUCT / DESCRIBE results, None when the client accepts none."""
     max_rows: int | None
     output: str
-    """The file the answer is written to."""
+    """The file the answer is written to when it is too large to be passed back in memory."""
 
 
 @dataclass(frozen=True)
 class QueryAnswer:
-    """A finished query: what it returned and the open file holding the serialised answer."""
+    """A finished query: what it returned and its serialised answer, in memory or in a file."""
 
     kind: str
     media_type: str
     rows: int | None
-    body: BinaryIO
+    body: BinaryIO | bytes
 
-    def chunks(self, size: int = 64 * 1024) -> Iterator[bytes]:
+    def chunks(self, size: int = STREAM_CHUNK_BYTES) -> Iterator[bytes]:
         """The answer in pieces, for a streamed response; closes the file at the end."""
+        if isinstance(self.body, bytes):
+            for start in range(0, len(self.body), size):
+                yield self.body[start : start + size]
+            return
         with self.body:
             while chunk := self.body.read(size):
                 yield chunk
@@ -109,30 +127,148 @@ class ResultsDirectory:
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="comity-answers-"))
-        self._counter = 0
-        self._lock = threading.Lock()
+        self._prefix = str(self.path / "answer-")
+        self._numbers = itertools.count(1)  # next() on it is atomic: no lock needed
 
     def new_file(self) -> str:
-        with self._lock:
-            self._counter += 1
-            return str(self.path / f"answer-{self._counter}")
+        return f"{self._prefix}{next(self._numbers)}"
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
 def answer(runner: QueryRunner, job: QueryJob, timeout: float) -> QueryAnswer:
-    """Run a job and open its answer; the file is unlinked at once and lives while it is open."""
+    """Run a job and get its answer; a file answer is unlinked at once and lives while open."""
     try:
         reply = runner.run(job, timeout)
-        if "error" in reply:
-            raise QueryFailed(reply["error"], reply["message"])
-        body = open(job.output, "rb")  # noqa: SIM115 - closed by QueryAnswer.chunks
-    finally:
-        # The answer and the line-per-row file it may be made from (left by a killed worker).
-        for suffix in ("", ".tsv", ".nt"):
-            Path(job.output + suffix).unlink(missing_ok=True)
+    except BaseException:
+        _remove_answer_files(job.output)  # what a killed worker may have left
+        raise
+    if "error" in reply:
+        _remove_answer_files(job.output)
+        raise QueryFailed(reply["error"], reply["message"])
+    body = reply["body"]
+    if body is None:
+        try:
+            body = open(job.output, "rb")  # noqa: SIM115 - closed by QueryAnswer.chunks
+        finally:
+            _remove_answer_files(job.output)
     return QueryAnswer(reply["kind"], reply["media_type"], reply["rows"], body)
+
+
+def _remove_answer_files(output: str) -> None:
+    """The answer and the line-per-row file it may be made from."""
+    for suffix in ("", ".tsv", ".nt"):
+        Path(output + suffix).unlink(missing_ok=True)
+
+
+# -- answers kept until the next write ---------------------------------------------------------
+
+# Words that make an answer differ from one evaluation to the next (SERVICE: the remote data;
+# RAND, NOW, UUID, STRUUID, BNODE: new values every time). A query naming one anywhere, even in
+# a literal or an IRI, is not cached: a false alarm only costs speed. `\u` escapes are
+# decoded before SPARQL is parsed, so they could spell any of these words; such queries are not
+# cached either.
+_UNCACHEABLE = re.compile(r"\b(?:service|rand|now|uuid|struuid|bnode)\b|\\u", re.IGNORECASE)
+
+
+class AnswerCache:
+    """Small answers of an embedded store, kept until the next write.
+
+    Exact, not approximate: an answer is a function of the query job and the store's contents,
+    and every write through the server bumps the generation and empties the cache. No other
+    process can write the store meanwhile: the server holds it open read-write, which locks
+    the directory against every other writer. Answers from elsewhere (SERVICE) or that differ
+    per evaluation (RAND, NOW, UUID, BNODE) are never kept.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._entries: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    @staticmethod
+    def key(job: QueryJob) -> tuple[Any, ...] | None:
+        """What the answer depends on besides the data, or None when it must not be cached."""
+        if _UNCACHEABLE.search(job.sparql):
+            return None
+        return (
+            job.sparql,
+            tuple(job.default_graph) if job.default_graph is not None else None,
+            tuple(job.named_graphs) if job.named_graphs is not None else None,
+            job.union_default_graph,
+            job.solutions_media_type,
+            job.graph_media_type,
+            job.max_rows,
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: tuple[Any, ...], generation: int, reply: dict[str, Any]) -> None:
+        """Keep a successful in-memory answer computed at `generation`, if still current."""
+        body = reply.get("body")
+        if not isinstance(body, bytes):
+            return
+        size = len(body) + len(key[0])  # the answer and the query text
+        if size > self._max_bytes // 16:
+            return
+        with self._lock:
+            if generation != self.generation or key in self._entries:
+                return
+            self._entries[key] = (reply, size)
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    def invalidate(self) -> None:
+        """The store changed: forget every answer."""
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()
+            self._bytes = 0
+
+
+class CachedRunner:
+    """A runner whose small answers are served from an `AnswerCache` until the next write."""
+
+    def __init__(self, runner: QueryRunner, cache: AnswerCache | None = None) -> None:
+        self._runner = runner
+        self.cache = cache if cache is not None else AnswerCache()
+
+    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+        key = self.cache.key(job)
+        if key is None:
+            return self._runner.run(job, timeout)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        generation = self.cache.generation
+        reply = self._runner.run(job, timeout)
+        if "error" not in reply:
+            self.cache.put(key, generation, reply)
+        return reply
+
+    def store_changed(self) -> None:
+        # The runner first: once the cache's generation moves on, every query that misses must
+        # already reach the new snapshot. An answer begun before the write was keyed to the
+        # old generation, so it is dropped, whether it arrives before or after the clearing.
+        self._runner.store_changed()
+        self.cache.invalidate()
+
+    def close(self) -> None:
+        self._runner.close()
 
 
 # -- evaluation (runs inside a worker) ---------------------------------------------------------
@@ -145,7 +281,7 @@ class RowLimitExceeded(Exception):
 class _LineCountingFile:
     """A binary file that counts the lines written to it and stops past a limit."""
 
-    def __init__(self, target: BinaryIO, limit: int | None) -> None:
+    def __init__(self, target: "_SpillingOutput", limit: int | None) -> None:
         self._target = target
         self._limit = limit
         self.lines = 0
@@ -158,6 +294,47 @@ class _LineCountingFile:
 
     def flush(self) -> None:
         self._target.flush()
+
+
+class _SpillingOutput:
+    """Collects an answer in memory and moves it to `path` once it outgrows
+    MEMORY_ANSWER_BYTES, so that small answers never touch the file system."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._file: BinaryIO | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._memory is not None:
+            if self._memory.tell() + len(data) <= MEMORY_ANSWER_BYTES:
+                return self._memory.write(data)
+            self._file = open(self._path, "wb")  # noqa: SIM115 - closed by finish / close
+            self._file.write(self._memory.getvalue())
+            self._memory = None
+        assert self._file is not None
+        return self._file.write(data)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def finish(self) -> bytes | None:
+        """The answer when it stayed in memory; None when it is complete in the file."""
+        if self._memory is not None:
+            return self._memory.getvalue()
+        self.close()
+        return None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def __enter__(self) -> "_SpillingOutput":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def evaluate(query: QueryFunction, job: QueryJob) -> dict[str, Any]:
@@ -203,9 +380,8 @@ def _write_boolean(results: pyoxigraph.QueryBoolean, job: QueryJob) -> dict[str,
     if job.solutions_media_type is None:
         return _not_acceptable(BOOLEAN)
     target = pyoxigraph.QueryResultsFormat.from_media_type(job.solutions_media_type)
-    with open(job.output, "wb") as output:
-        results.serialize(output, target)
-    return {"kind": BOOLEAN, "media_type": job.solutions_media_type, "rows": None}
+    body = results.serialize(format=target)
+    return {"kind": BOOLEAN, "media_type": job.solutions_media_type, "rows": None, "body": body}
 
 
 def _write_solutions(results: pyoxigraph.QuerySolutions, job: QueryJob) -> dict[str, Any]:
@@ -215,18 +391,25 @@ def _write_solutions(results: pyoxigraph.QuerySolutions, job: QueryJob) -> dict[
     tsv = pyoxigraph.QueryResultsFormat.TSV
     lines_path = job.output if target == tsv else job.output + ".tsv"
     limit = None if job.max_rows is None else job.max_rows + 1  # the header line
-    with open(lines_path, "wb") as output:
-        counter = _LineCountingFile(output, limit)
+    with _SpillingOutput(lines_path) as lines:
+        counter = _LineCountingFile(lines, limit)
         results.serialize(counter, tsv)
+        body = lines.finish()
     rows = max(counter.lines - 1, 0)
     if target != tsv:
+        spilled = body is None
         try:
-            parsed = pyoxigraph.parse_query_results(path=lines_path, format=tsv)
-            with open(job.output, "wb") as output:
+            if spilled:
+                parsed = pyoxigraph.parse_query_results(path=lines_path, format=tsv)
+            else:
+                parsed = pyoxigraph.parse_query_results(body, format=tsv)
+            with _SpillingOutput(job.output) as output:
                 parsed.serialize(output, target)
+                body = output.finish()
         finally:
-            os.unlink(lines_path)
-    return {"kind": SOLUTIONS, "media_type": job.solutions_media_type, "rows": rows}
+            if spilled:
+                os.unlink(lines_path)
+    return {"kind": SOLUTIONS, "media_type": job.solutions_media_type, "rows": rows, "body": body}
 
 
 def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> dict[str, Any]:
@@ -235,21 +418,28 @@ def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> dict[str,
     target = pyoxigraph.RdfFormat.from_media_type(job.graph_media_type)
     ntriples = pyoxigraph.RdfFormat.N_TRIPLES
     lines_path = job.output if target == ntriples else job.output + ".nt"
-    with open(lines_path, "wb") as output:
-        counter = _LineCountingFile(output, job.max_rows)
+    with _SpillingOutput(lines_path) as lines:
+        counter = _LineCountingFile(lines, job.max_rows)
         results.serialize(counter, ntriples)
+        body = lines.finish()
     if target != ntriples:
+        spilled = body is None
         try:
-            triples = pyoxigraph.parse(path=lines_path, format=ntriples)
+            if spilled:
+                triples = pyoxigraph.parse(path=lines_path, format=ntriples)
+            else:
+                triples = pyoxigraph.parse(body, format=ntriples)
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
-            with open(job.output, "wb") as output:
+            with _SpillingOutput(job.output) as output:
                 if target in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG):
                     pyoxigraph.serialize(triples, output, target, prefixes=prefixes)
                 else:
                     pyoxigraph.serialize(triples, output, target)
+                body = output.finish()
         finally:
-            os.unlink(lines_path)
-    return {"kind": GRAPH, "media_type": job.graph_media_type, "rows": counter.lines}
+            if spilled:
+                os.unlink(lines_path)
+    return {"kind": GRAPH, "media_type": job.graph_media_type, "rows": counter.lines, "body": body}
 
 
 # -- on-disk store: a pool of read-only worker processes --------------------------------------
@@ -297,6 +487,16 @@ class _Worker:
     generation: int = -1
     """The write generation of the store snapshot this worker has open."""
 
+    def __post_init__(self) -> None:
+        # Connection.poll builds and tears down a selector on every call; one poll object
+        # per worker waits for the reply in a single system call.
+        self._replies = select.poll()
+        self._replies.register(self.jobs.fileno(), select.POLLIN)
+
+    def reply_within(self, seconds: float) -> bool:
+        """Whether the worker answers (or dies, which recv then reports) within `seconds`."""
+        return bool(self._replies.poll(max(seconds, 0) * 1000))
+
     def wait_until_ready(self, seconds: float = 60) -> None:
         """A new worker's start (imports) must not count against the first query's time."""
         if not self.ready and self.jobs.poll(seconds) and self.jobs.recv() == "ready":
@@ -343,7 +543,7 @@ class WorkerPool:
                 self._reopen(worker)
             deadline = time.monotonic() + timeout
             worker.jobs.send(job)
-            if worker.jobs.poll(max(deadline - time.monotonic(), 0)):
+            if worker.reply_within(deadline - time.monotonic()):
                 reply = worker.jobs.recv()
                 self._idle.put(worker)
                 return reply

@@ -39,8 +39,8 @@ from werkzeug.exceptions import (
 
 from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
 from server.federation import check_services
-from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate
-from server.query_workers import QueryFailed, QueryJob, answer
+from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
+from server.query_workers import STREAM_CHUNK_BYTES, QueryFailed, QueryJob, answer
 from server.sparql_lexer import add_using
 
 if TYPE_CHECKING:
@@ -121,6 +121,12 @@ def body_text(where: str) -> str:
         ) from error
 
 
+def optional(parameters: MultiDict[str, str], name: str) -> str | None:
+    """A parameter's first value, or None. (MultiDict.get builds and catches an HTTP exception
+    for each missing name, which costs more than the rest of a cached answer's look-ups.)"""
+    return parameters.get(name) if name in parameters else None
+
+
 def _single(values: list[str], name: str) -> str:
     if len(values) != 1:
         raise BadRequest(f"the request has {len(values)} {name}= parameters; send exactly one")
@@ -141,7 +147,7 @@ def _iris(parameters: MultiDict[str, str], name: str) -> list[str]:
 
 def _timeout(parameters: MultiDict[str, str]) -> float:
     limit = state().config.timeout
-    asked = parameters.get("timeout")
+    asked = optional(parameters, "timeout")
     if asked is None or asked == "":
         return limit
     try:
@@ -160,9 +166,10 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
     config = state().config
     check_services(sparql, config.service_allow)
     timeout = _timeout(parameters)
-    format_name = parameters.get("format")
-    solutions = negotiate(SOLUTION_FORMATS, request.accept_mimetypes, format_name)
-    graph = negotiate(RDF_FORMATS, request.accept_mimetypes, format_name)
+    format_name = optional(parameters, "format")
+    accept = request.headers.get("Accept")
+    solutions = negotiate_header(SOLUTION_FORMATS, accept, format_name)
+    graph = negotiate_header(RDF_FORMATS, accept, format_name)
     if solutions is None and graph is None:
         raise NotAcceptable(
             "no acceptable format; query results are available as "
@@ -191,8 +198,11 @@ def stream_answer(job: QueryJob, timeout: float) -> Response:
     g.rows = result.rows
     family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
     chosen = next(f for f in family if f.media_type == result.media_type)
+    # A small answer goes out in one piece with its length; a larger one streams in chunks.
+    small = isinstance(result.body, bytes) and len(result.body) <= STREAM_CHUNK_BYTES
+    body = result.body if small else result.chunks()
     return Response(
-        result.chunks(),
+        body,
         content_type=chosen.content_type,
         headers={"Vary": "Accept"},
         direct_passthrough=True,

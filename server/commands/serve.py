@@ -1,8 +1,10 @@
 """`comity serve`: the SPARQL endpoint and linked-data pages on waitress."""
 
 import logging
+import queue
 import signal
 import sys
+from logging.handlers import QueueHandler, QueueListener
 
 import click
 
@@ -88,7 +90,7 @@ def serve(
 
     from server.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    log_writer = _log_in_background()
     allow = tuple(prefix for prefix in service_allow if prefix) if service_allow else None
     config = ServerConfig(
         store=store,
@@ -123,6 +125,21 @@ def serve(
         )
     finally:
         state.close()
+        log_writer.stop()
+
+
+def _log_in_background() -> QueueListener:
+    """Request threads only queue their log lines and one thread writes them to stderr, so
+    that answering threads never wait on each other (or on a slow terminal) to log."""
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    writer = logging.StreamHandler()
+    writer.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    queued = QueueHandler(records)
+    queued.setFormatter(logging.Formatter("%(message)s"))  # the writer adds time and name
+    logging.basicConfig(level=logging.INFO, handlers=[queued])
+    listener = QueueListener(records, writer)
+    listener.start()
+    return listener
 
 
 COMMANDS = [serve]

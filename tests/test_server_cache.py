@@ -1,0 +1,217 @@
+"""The answer cache and in-memory answers: a write through the server is seen by the very next
+query, answers that differ per evaluation are never reused, and a large answer still goes
+through a file and streams whole."""
+
+import json
+from collections.abc import Iterator
+
+import pyoxigraph
+import pytest
+from flask import Flask
+
+import graph
+from server.app import create_app
+from server.config import ServerConfig
+from server.query_workers import MEMORY_ANSWER_BYTES, AnswerCache, CachedRunner, QueryJob
+
+EX = "http://example.org/"
+TOKEN = "cache-test-token"
+WRITE = {"Authorization": f"Bearer {TOKEN}"}
+JSON = {"Accept": "application/sparql-results+json"}
+LONG_TEXT = "x" * 400
+BULK_TRIPLES = 3000  # with LONG_TEXT, a few MiB as JSON: past MEMORY_ANSWER_BYTES
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An on-disk store holding BULK_TRIPLES long literals, served with writes allowed."""
+    location = f"oxigraph:{tmp_path_factory.mktemp('cache') / 'store'}"
+    with graph.open(location) as knowledge_graph:
+        rows = " ".join(f'<{EX}bulk{n}> <{EX}text> "{LONG_TEXT}{n}" .' for n in range(BULK_TRIPLES))
+        knowledge_graph.update(f"INSERT DATA {{ GRAPH <{EX}bulk> {{ {rows} }} }}")
+    application = create_app(
+        ServerConfig(store=location, token=TOKEN, workers=1, max_rows=BULK_TRIPLES + 10)
+    )
+    yield application
+    application.extensions["comity"].close()
+
+
+def names(app: Flask, subject: str) -> list[str]:
+    response = app.test_client().get(
+        "/sparql",
+        query_string={"query": f"SELECT ?n {{ <{EX}{subject}> <{EX}name> ?n }} ORDER BY ?n"},
+        headers=JSON,
+    )
+    assert response.status_code == 200, response.text
+    return [row["n"]["value"] for row in response.json["results"]["bindings"]]
+
+
+def cache_of(app: Flask) -> AnswerCache:
+    runner = app.extensions["comity"].runner
+    assert isinstance(runner, CachedRunner)
+    return runner.cache
+
+
+def test_every_kind_of_write_is_seen_by_the_next_query(app):
+    client = app.test_client()
+    insert = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}w> <{EX}name> "first" }} }}'
+    assert client.post("/sparql", data={"update": insert}, headers=WRITE).status_code == 204
+    assert names(app, "w") == ["first"]
+    assert len(cache_of(app)) >= 1, "a repeated query should be answered from the cache"
+    assert names(app, "w") == ["first"]
+
+    insert = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}w> <{EX}name> "second" }} }}'
+    assert client.post("/sparql", data={"update": insert}, headers=WRITE).status_code == 204
+    assert names(app, "w") == ["first", "second"]
+
+    replaced = client.put(
+        "/store",
+        query_string={"graph": f"{EX}g"},
+        data=f'<{EX}w> <{EX}name> "third" .',
+        headers={**WRITE, "Content-Type": "application/n-triples"},
+    )
+    assert replaced.status_code in (200, 204), replaced.text
+    assert names(app, "w") == ["third"]
+
+    deleted = client.delete("/store", query_string={"graph": f"{EX}g"}, headers=WRITE)
+    assert deleted.status_code in (200, 204), deleted.text
+    assert names(app, "w") == []
+
+
+def test_a_refused_write_keeps_the_cache(app):
+    assert names(app, "nobody") == []
+    before = len(cache_of(app))
+    refused = app.test_client().post(
+        "/sparql", data={"update": f'INSERT DATA {{ <{EX}a> <{EX}name> "x" }}'}
+    )
+    assert refused.status_code == 401
+    assert len(cache_of(app)) == before
+
+
+@pytest.mark.parametrize("expression", ["STRUUID()", "UUID()", "RAND()", "BNODE()", "str(now ( ))"])
+def test_answers_that_differ_per_evaluation_are_not_reused(app, expression):
+    query = f"SELECT ?v WHERE {{ BIND({expression} AS ?v) }}"
+    client = app.test_client()
+    before = len(cache_of(app))
+    answers = [
+        client.get("/sparql", query_string={"query": query}, headers=JSON).json for _ in range(2)
+    ]
+    assert all(len(a["results"]["bindings"]) == 1 for a in answers)
+    assert len(cache_of(app)) == before
+    if expression != "str(now ( ))":  # two NOW() calls may fall in the same clock tick
+        assert answers[0] != answers[1]
+
+
+def test_large_answer_goes_through_a_file_and_streams_whole(app):
+    query = f"SELECT ?s ?t WHERE {{ ?s <{EX}text> ?t }}"
+    response = app.test_client().get("/sparql", query_string={"query": query}, headers=JSON)
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert len(response.data) > MEMORY_ANSWER_BYTES
+    bindings = json.loads(response.data)["results"]["bindings"]
+    assert len(bindings) == BULK_TRIPLES
+    assert {row["t"]["value"] for row in bindings} == {
+        f"{LONG_TEXT}{n}" for n in range(BULK_TRIPLES)
+    }
+    construct = f"CONSTRUCT {{ ?s <{EX}text> ?t }} WHERE {{ ?s <{EX}text> ?t }}"
+    turtle = app.test_client().get(
+        "/sparql", query_string={"query": construct}, headers={"Accept": "text/turtle"}
+    )
+    assert turtle.status_code == 200
+    parsed = list(pyoxigraph.parse(turtle.data, pyoxigraph.RdfFormat.TURTLE))
+    assert len(parsed) == BULK_TRIPLES
+    assert list(app.extensions["comity"].answers.path.iterdir()) == [], "files left behind"
+
+
+def test_row_limit_holds_for_small_and_repeated_queries(app):
+    query = f"SELECT * WHERE {{ ?a <{EX}text> ?t . ?b <{EX}text> ?u }} LIMIT {BULK_TRIPLES + 11}"
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/sparql", query_string={"query": query}, headers=JSON)
+        assert response.status_code == 422
+        assert "--max-rows" in response.text
+    under = client.get(
+        "/sparql", query_string={"query": query.replace("LIMIT", "LIMIT 3 #")}, headers=JSON
+    )
+    assert len(under.json["results"]["bindings"]) == 3
+
+
+def job(sparql: str) -> QueryJob:
+    return QueryJob(sparql, None, None, True, "text/csv", None, 10, "unused")
+
+
+def reply(size: int) -> dict[str, object]:
+    return {"kind": "solutions", "media_type": "text/csv", "rows": 1, "body": b"x" * size}
+
+
+def test_cache_keeps_within_its_byte_budget_dropping_the_least_recent():
+    cache = AnswerCache(max_bytes=16_000)  # room for 17 entries of about 910 bytes
+    keys = [cache.key(job(f"SELECT {n} {{}}")) for n in range(4)]
+    for key in keys[:3]:
+        cache.put(key, cache.generation, reply(900))
+    assert cache.get(keys[0]) is not None  # now the most recently used
+    for filler in range(15):
+        cache.put(cache.key(job(f"ASK {{}} #{filler:02}")), cache.generation, reply(900))
+    assert len(cache) == 17
+    assert cache.get(keys[1]) is None, "the least recently used answer should go first"
+    assert cache.get(keys[0]) is not None and cache.get(keys[2]) is not None
+    cache.put(keys[3], cache.generation, reply(5_000))  # larger than a sixteenth: not kept
+    assert cache.get(keys[3]) is None
+
+
+def test_an_answer_computed_before_a_write_is_not_kept():
+    cache = AnswerCache()
+    key = cache.key(job("SELECT * {}"))
+    started_at = cache.generation
+    cache.invalidate()
+    cache.put(key, started_at, reply(10))
+    assert cache.get(key) is None
+    cache.put(key, cache.generation, reply(10))
+    assert cache.get(key) is not None
+    cache.invalidate()
+    assert cache.get(key) is None and len(cache) == 0
+
+
+def test_a_graph_passed_in_is_not_cached():
+    """The caller may change a graph it passes in directly, without the server knowing."""
+    knowledge_graph = graph.open("memory:")
+    app = create_app(ServerConfig(store="memory:"), knowledge_graph=knowledge_graph)
+    try:
+        assert names(app, "direct") == []
+        knowledge_graph.update(f'INSERT DATA {{ <{EX}direct> <{EX}name> "D" }}')
+        assert names(app, "direct") == ["D"]
+    finally:
+        app.extensions["comity"].close()
+
+
+class SnapshotRunner:
+    """Answers from its snapshot, which moves on when told of a write, as a worker's does; a
+    hook runs a query just before the snapshot moves, as a request arriving mid-write would."""
+
+    def __init__(self) -> None:
+        self.snapshot = b"before"
+        self.just_before_moving: list[object] = []
+
+    def run(self, job: QueryJob, timeout: float) -> dict[str, object]:
+        return {"kind": "solutions", "media_type": "text/csv", "rows": 1, "body": self.snapshot}
+
+    def store_changed(self) -> None:
+        for hook in self.just_before_moving:
+            hook()
+        self.snapshot = b"after"
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_query_arriving_during_a_write_leaves_no_stale_answer():
+    runner = SnapshotRunner()
+    cached = CachedRunner(runner)
+    asked = job("SELECT * {}")
+    assert cached.run(asked, 1)["body"] == b"before"
+    during = []
+    runner.just_before_moving.append(lambda: during.append(cached.run(job("ASK {}"), 1)))
+    cached.store_changed()
+    assert during[0]["body"] == b"before"  # the write was not finished yet
+    assert cached.run(asked, 1)["body"] == b"after"
+    assert cached.run(job("ASK {}"), 1)["body"] == b"after"
