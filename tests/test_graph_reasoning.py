@@ -155,6 +155,27 @@ def test_withholding_wikidata_identity_keeps_every_other_line():
     }
 
 
+def test_asserted_triples_spelt_differently_are_not_repeated():
+    """A stated value is recognised in the closure even when written in another lexical form
+    or with a language tag in other case, so it is not stated a second time as inferred."""
+    integer = f"<{ontology.XSD.integer}>"
+    data = f"""<{EX}part> <{RDFS.subPropertyOf}> <{EX}whole> .
+<{EX}a> <{EX}part> "1"^^{integer} .
+<{EX}a> <{EX}whole> "01"^^{integer} .
+<{EX}a> <{EX}part> "Vienna"@en-GB .
+<{EX}a> <{EX}whole> "Vienna"@EN-gb .
+<{EX}a> <{EX}part> "Wien"@de-AT .
+<{EX}a> <{EX}part> "007"^^{integer} .
+""".encode()
+    lines = entailments(data).splitlines()
+    assert len(lines) == len(set(lines))
+    whole = iri(EX + "whole")
+    assert {t[2] for t in parsed(b"\n".join(lines) + b"\n") if t[1] == whole} == {
+        '"Wien"@de-at',
+        f'"7"^^{integer}',
+    }
+
+
 def test_output_is_sorted_and_repeatable():
     data = ntriples(SAMPLE)
     first = entailments(data)
