@@ -29,4 +29,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench graph --sizes 100k
+	$(BIN)/python -m bench extract --documents 1000 --jobs 2
+	$(BIN)/python -m bench serve --sizes 100k --duration 10

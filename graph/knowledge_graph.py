@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph
+import rdflib
 
 from graph.backend import BulkLoadingStore, QueryResults, StoreBackend, graph_quads
 from graph.formats import format_of_file, rdf_format
@@ -68,8 +69,8 @@ MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
 _PROVISIONAL_HASH = "incomplete: the bulk load did not finish"
-
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_PNAME_ESCAPE = re.compile(r"\\(.)")
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ class KnowledgeGraph:
             self._backend.update(sparql)
         except SyntaxError as error:
             raise ComityError(f"invalid SPARQL update: {one_line(error)}") from error
+        except RuntimeError as error:  # evaluation refused, e.g. DROP of a missing graph
+            raise ComityError(f"the SPARQL update failed: {one_line(error)}") from error
         finally:
             self._generation += 1
 
@@ -591,13 +594,38 @@ def _refuse_inferred(sparql: str) -> None:
         f"the update names the inferred graph <{GRAPH_INFERRED}>, which only "
         f"`comity reason` writes; change the asserted graphs and run `comity reason`"
     )
-    if GRAPH_INFERRED in sparql:
+    # SPARQL applies \u and \U escapes to the whole text before parsing it; so does this check.
+    sparql = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if GRAPH_INFERRED in sparql or GRAPH_INFERRED in _iris_of_update(sparql):
         raise ComityError(message)
-    for prefix, namespace in _PREFIX_DECLARATION.findall(sparql):
-        if GRAPH_INFERRED.startswith(namespace):
-            local = re.escape(GRAPH_INFERRED[len(namespace) :])
-            if re.search(rf"(?<![\w-]){re.escape(prefix)}:{local}(?![\w-])", sparql):
-                raise ComityError(message)
+
+
+def _iris_of_update(sparql: str) -> set[str]:
+    """Every IRI an update names once BASE, prefixes and escapes are resolved.
+
+    rdflib's parser does the resolving; an update it cannot parse yields nothing here and is
+    left to Oxigraph's parser, which reports the syntax error.
+    """
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        update = translateUpdate(parseUpdate(sparql))
+    except Exception:  # noqa: BLE001 - any parse failure means "no IRIs known"
+        return set()
+    found: set[str] = set()
+    pending: list[object] = [update.algebra]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, rdflib.URIRef):
+            found.add(str(item))
+            found.add(_PNAME_ESCAPE.sub(r"\1", str(item)))  # rdflib keeps "g:a\/b" escaped
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            pending.extend(item)
+    return found
 
 
 def _check_iri(value: str, what: str) -> None:

@@ -14,7 +14,7 @@ from ontology.namespaces import GRAPH_SOURCE_PREFIX
 ID = "https://w3id.org/comity/id/"
 
 _TREATY_NUMBER = re.compile(
-    r"^\s*(?:C?ETS|STC?E)[\s.\-]*(?:(?:No|n°|nº|n)\.?[\s\-]*)?(\d{1,3})\s*$", re.IGNORECASE
+    r"^\s*(?:C?ETS|STC?E)[\W_]*(?:(?:No|Nr|n)[\W_]*)?(\d{1,3})\s*$", re.IGNORECASE
 )
 # The Council of Europe's series was the European Treaty Series (ETS) up to No. 193 and has
 # been the Council of Europe Treaty Series (CETS) since No. 194; both name one numbering.
@@ -44,7 +44,7 @@ def treaty_slug(number: str) -> str:
     The prefix follows the number, not the spelling, so every way of writing a treaty's
     number mints one IRI; anything that is not a number is slugged as a title.
     """
-    match = _TREATY_NUMBER.match(number)
+    match = _TREATY_NUMBER.match(unicodedata.normalize("NFKC", number))  # "ＥＴＳ ２２４", "№"
     if match:
         value = int(match.group(1))
         series = "ets" if value < _FIRST_CETS_NUMBER else "cets"

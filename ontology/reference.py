@@ -272,7 +272,10 @@ class Reference:
 
         Minting normalises every spelling of a number, so the IRI is the first look-up key.
         """
-        entity = self._by_iri.get(treaty_iri(number))
+        try:
+            entity = self._by_iri.get(treaty_iri(number))
+        except ValueError:  # no letter or digit: no treaty has such a name either
+            return None
         if isinstance(entity, Treaty):
             return entity
         return next(

@@ -68,10 +68,10 @@ def service_calls(sparql: str) -> list[ServiceCall]:
         if token.is_word("PREFIX") and index + 2 < len(stream):
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind == "pname" and iri.kind == "iri":
-                prefixes[name.text[:-1]] = urljoin(base, iri.text[1:-1])
+                prefixes[name.text[:-1]] = _resolved(base, iri.text[1:-1])
         elif token.is_word("BASE") and index + 1 < len(stream):
             if stream[index + 1].kind == "iri":
-                base = urljoin(base, stream[index + 1].text[1:-1])
+                base = _resolved(base, stream[index + 1].text[1:-1])
         elif token.is_word("SERVICE"):
             following = stream[index + 1 : index + 3]
             silent = bool(following) and following[0].is_word("SILENT")
@@ -90,7 +90,7 @@ def _service_call(
     if target.kind == "var":
         return ServiceCall(iri=None, variable=target.text, silent=silent)
     if target.kind == "iri":
-        return ServiceCall(iri=urljoin(base, target.text[1:-1]), variable=None, silent=silent)
+        return ServiceCall(iri=_resolved(base, target.text[1:-1]), variable=None, silent=silent)
     if target.kind == "pname":
         prefix, _, local = target.text.partition(":")
         if prefix in prefixes:
@@ -131,3 +131,15 @@ def add_using(update: str, using: list[str], using_named: list[str]) -> str:
         previous = token
     pieces.append(update[position:])
     return "".join(pieces)
+
+
+def _resolved(base: str, iri: str) -> str:
+    """`iri` resolved against `base`, or as written when the base is not a usable IRI.
+
+    An unresolvable IRI is then judged as written (and refused as not absolute) instead of
+    failing the whole request.
+    """
+    try:
+        return urljoin(base, iri)
+    except ValueError:
+        return iri

@@ -24,27 +24,7 @@ TARGETS = targets()
 
 # Targets that find a real fault of another engineer's module, until it is fixed there. Each
 # stays strict: the day the fault is fixed, the xfail fails and must be removed from here.
-KNOWN_FAULTS: dict[str, str] = {
-    "iris.treaty_number_variants": (
-        "ontology/iris.py treaty_slug gives ets-224 for full-width 'ＥＴＳ ２２４' and for "
-        "'ETS/224' (not cets-224), ets-1 for 'ＥＴＳ １', ets-no185 for 'ETS №185', where "
-        "Reference.treaty finds the right treaty"
-    ),
-    "reference.treaty_any_text": (
-        "ontology/reference.py Reference.treaty('') or ('!!!') raises the ValueError of "
-        "treaty_iri (a text without letters or digits) instead of answering None"
-    ),
-    "graph.update_inferred": (
-        "graph/knowledge_graph.py _refuse_inferred looks for the inferred graph's IRI as "
-        "written, so KnowledgeGraph.update edits that graph when the update names it relative "
-        "to a BASE, with an escaped prefixed name (g:graph\\/inferred) or a \\u escape"
-    ),
-    "federation.bracketed_hosts": (
-        "server/sparql_lexer.py service_calls: a BASE IRI with bad IPv6 brackets "
-        "('BASE <http://[> SELECT * { SERVICE <a> {} }') makes urljoin raise ValueError, "
-        "not ServiceRefused: GET /sparql answers 500, not 400"
-    ),
-}
+KNOWN_FAULTS: dict[str, str] = {}
 
 
 def _parameters() -> list:
