@@ -19,6 +19,7 @@ from hypothesis import event
 from hypothesis import strategies as st
 
 from fuzz import target
+from loaders.numbers import QUALIFIERS
 from ontology.errors import ComityError
 
 # --- shared strategies -------------------------------------------------------------------------
@@ -232,25 +233,6 @@ _ORDINAL_UNIT_WORDS = (
     "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
 ).split()
-_QUALIFIERS = (
-    "more than",
-    "less than",
-    "fewer than",
-    "at least",
-    "up to",
-    "nearly",
-    "almost",
-    "around",
-    "about",
-    "approximately",
-    "roughly",
-    "some",
-    "over",
-    "under",
-    "another",
-    "a further",
-    "a total of",
-)
 
 
 def _in_words(number: int) -> str:
@@ -281,7 +263,7 @@ _NUMBER_TOKENS = st.sampled_from(
 digit_marks = st.text(alphabet=st.characters(categories=("Nd", "No")), min_size=1, max_size=4)
 number_like_text = st.one_of(
     decoded_text,
-    st.lists(st.one_of(_NUMBER_TOKENS, st.sampled_from(_QUALIFIERS)), max_size=12).map(" ".join),
+    st.lists(st.one_of(_NUMBER_TOKENS, st.sampled_from(QUALIFIERS)), max_size=12).map(" ".join),
     st.lists(_NUMBER_TOKENS, max_size=12).map("".join),
 )
 
@@ -313,7 +295,7 @@ def written_counts(draw: st.DrawFn) -> tuple[str, int, str | None, str]:
         forms.append(_in_words(value))
     case = draw(st.sampled_from(_CASINGS))
     number = case(draw(st.sampled_from(forms)))
-    qualifier = draw(st.none() | st.sampled_from(_QUALIFIERS))
+    qualifier = draw(st.none() | st.sampled_from(QUALIFIERS))
     spacing = draw(st.sampled_from([" ", "  ", "\n"]))
     phrase = f"{spacing.join(case(qualifier).split())} {number}" if qualifier else number
     before, after = draw(_FILLER), draw(_FILLER)
