@@ -34,6 +34,7 @@ import graph
 from bench.generate import generate
 from graph.reasoning import entailments, entailments_owlrl
 from ontology import GRAPH_ONTOLOGY, GRAPH_REFERENCE, source_graph_iri
+from ontology.reference import reference_ntriples
 from ontology.vocabulary import read_ontology
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -186,19 +187,10 @@ def _reasoning_input(world: Path) -> bytes:
     store = ox.Store()
     store.bulk_load(path=world, format=ox.RdfFormat.N_QUADS)
     store.bulk_load(read_ontology(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_ONTOLOGY))
-    reference = _reference()
-    if reference:
-        store.bulk_load(reference, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_REFERENCE))
+    reference = reference_ntriples()
+    store.bulk_load(reference, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_REFERENCE))
     query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
     return store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
-
-
-def _reference() -> bytes | None:
-    try:
-        from ontology.reference import reference_ntriples
-    except ImportError:
-        return None
-    return reference_ntriples()
 
 
 def _report(

@@ -509,11 +509,13 @@ class KnowledgeGraph:
 
     def _install_vocabulary(self) -> None:
         """Write the ontology and reference graphs when missing or made from older files."""
+        from ontology.reference import reference_ntriples
         from ontology.vocabulary import read_ontology
 
-        for graph, ntriples in ((GRAPH_ONTOLOGY, read_ontology()), (GRAPH_REFERENCE, _reference())):
-            if ntriples is None:
-                continue
+        for graph, ntriples in (
+            (GRAPH_ONTOLOGY, read_ontology()),
+            (GRAPH_REFERENCE, reference_ntriples()),
+        ):
             digest = hashlib.sha256(ntriples).hexdigest()
             current = self._evaluate(
                 f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{CONTENT_HASH.value}> "{digest}" }} }}'
@@ -577,15 +579,6 @@ def _set_content_hash(graph: str, document: str, content_hash: str) -> str:
         f"DELETE DATA {{ GRAPH <{graph}> {{ {statement} {provisional} }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{graph}> {{ {statement} {final} }} }}"
     )
-
-
-def _reference() -> bytes | None:
-    """The reference graph's N-Triples, or None while ontology.reference does not offer them."""
-    try:
-        from ontology.reference import reference_ntriples
-    except ImportError:
-        return None
-    return reference_ntriples()
 
 
 def _refuse_inferred(sparql: str) -> None:
