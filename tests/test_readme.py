@@ -15,7 +15,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def _first_code_block() -> list[str]:
     block = re.search(r"```[a-z]*\n(.*?)```", README, re.DOTALL)
     assert block, "the README has no code block"
-    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    commands = (line.split("#")[0].strip() for line in block.group(1).splitlines())
+    return [command for command in commands if command]
 
 
 def _section(command: str) -> str:
