@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
+# Imported here first, so its asserts must be registered for rewriting before the import.
+pytest.register_assert_rewrite("tests.server_fixtures")
+from tests.server_fixtures import stop_process  # noqa: E402 - after the rewrite registration
+
 
 @dataclass(frozen=True)
 class OxigraphServer:
@@ -100,12 +104,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     try:
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         log.close()
 
 

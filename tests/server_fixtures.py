@@ -153,13 +153,18 @@ def start_server(
     raise RuntimeError(f"comity serve did not start: {log_path.read_text()}")
 
 
-def stop_server(server: ComityServer) -> None:
-    server.process.send_signal(signal.SIGTERM)
+def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
+    """Ask a child process to stop (SIGTERM), and kill it if it has not within `grace` s."""
+    process.terminate()
     try:
-        server.process.wait(timeout=15)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+        process.kill()
+        process.wait()
+
+
+def stop_server(server: ComityServer) -> None:
+    stop_process(server.process, grace=15)
 
 
 @pytest.fixture(scope="session")

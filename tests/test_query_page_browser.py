@@ -19,6 +19,7 @@ import pytest
 import requests
 import websocket
 
+from tests.server_fixtures import stop_process
 from tests.test_server_pages import SENTENCE, loaded_application
 
 CHROMIUM = shutil.which("chromium")
@@ -146,12 +147,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         yield devtools
         devtools.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")

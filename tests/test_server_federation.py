@@ -12,7 +12,7 @@ from ontology.errors import ComityError
 from server.federation import ServiceRefused, check_services
 
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import EX, free_port, stop_with_parent  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import EX, free_port, stop_process, stop_with_parent  # noqa: E402 - after the rewrite registration
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -129,8 +129,7 @@ def remote_endpoint(tmp_path_factory):
                 raise
             time.sleep(0.2)
     yield f"{url}/query"
-    process.terminate()
-    process.wait(timeout=10)
+    stop_process(process)
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ from ontology import (
 from server import query_page
 from server.app import create_app
 from server.config import ServerConfig
+from tests.server_fixtures import stop_process
 
 DOCUMENT_KEY = "coe-press-2007-06-13-cybercrime"
 SENTENCE = "France ratified the Convention on Cybercrime on 10 January 2006."
@@ -496,12 +497,7 @@ def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
         assert query.status_code == 200
         assert requests.get(f"{url}/assets/query.js", timeout=10).status_code == 200
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         process.stderr.close()
 
 
