@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from ontology import ID
+
 DEFAULT_SERVICE_ALLOW = ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
 
 
@@ -24,7 +26,7 @@ class ServerConfig:
     max_body: int = 64 * 1024 * 1024
     """Largest request body in bytes; past it the answer is 413."""
     token: str | None = None
-    base: str = "https://w3id.org/comity/id/"
+    base: str = ID
     service_allow: tuple[str, ...] = field(default=DEFAULT_SERVICE_ALLOW)
     cors_writes: bool = False
     """Also send Access-Control-Allow-Origin on writes (they still need the token)."""

@@ -11,28 +11,31 @@ import click
 from server.commands.options import store_option
 from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
 
+# The options' defaults are the configuration's own, so the two cannot drift apart.
+DEFAULTS = ServerConfig()
+
 
 @click.command()
 @store_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default=DEFAULTS.host, show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULTS.port, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
     "--timeout",
-    default=30.0,
+    default=DEFAULTS.timeout,
     show_default=True,
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds a query may run before it is stopped and answered 503.",
 )
 @click.option(
     "--max-rows",
-    default=100_000,
+    default=DEFAULTS.max_rows,
     show_default=True,
     type=click.IntRange(min=1),
     help="Largest result answered (solutions or triples); a larger one is an error.",
 )
 @click.option(
     "--max-body",
-    default=64 * 1024 * 1024,
+    default=DEFAULTS.max_body,
     show_default=True,
     type=click.IntRange(min=1),
     help="Largest request body in bytes; a larger one is answered 413.",
@@ -46,7 +49,7 @@ from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
 )
 @click.option(
     "--base",
-    default="https://w3id.org/comity/id/",
+    default=DEFAULTS.base,
     show_default=True,
     help="The IRI base of the resources the server dereferences.",
 )
@@ -58,14 +61,14 @@ from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
 )
 @click.option(
     "--threads",
-    default=8,
+    default=DEFAULTS.threads,
     show_default=True,
     type=click.IntRange(min=1),
     help="Threads answering HTTP requests.",
 )
 @click.option(
     "--workers",
-    default=2,
+    default=DEFAULTS.workers,
     show_default=True,
     type=click.IntRange(min=1),
     help="Query worker processes: at most this many queries run at once.",
