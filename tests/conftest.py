@@ -1,7 +1,6 @@
 """Shared fixtures: a real Oxigraph server, and a fresh knowledge graph on every kind of store."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ import requests
 
 # Imported here first, so its asserts must be registered for rewriting before the import.
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import stop_process  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import free_port, stop_process  # noqa: E402 - after the rewrite registration
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,6 @@ def oxigraph_binary() -> str:
     if found is None:
         raise RuntimeError("the `oxigraph` program is missing: pip install -e '.[test]'")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

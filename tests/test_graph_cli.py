@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 import graph
 from graph import SourceMetadata
 from ontology import COMITY, GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF, document_iri, source_graph_iri
+from tests.server_fixtures import free_port
 
 COMITY_PROGRAM = str(Path(sys.executable).parent / "comity")
 EX = "http://example.org/"
@@ -168,12 +168,6 @@ def test_update_reason_validate_remove(tmp_path: Path):
     removed = comity("remove", "cli-notice", store=url)
     assert removed.returncode == 0, removed.stderr
     assert json.loads(comity("sources", "--format", "json", store=url).stdout) == []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_unknown_scheme():

@@ -1,6 +1,5 @@
 """Linked-data pages, the ontology page and the query page, through Flask and a real socket."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -41,7 +40,7 @@ from ontology import (
 from server import query_page
 from server.app import create_app
 from server.config import ServerConfig
-from tests.server_fixtures import stop_process
+from tests.server_fixtures import free_port, stop_process
 
 DOCUMENT_KEY = "coe-press-2007-06-13-cybercrime"
 SENTENCE = "France ratified the Convention on Cybercrime on 10 January 2006."
@@ -451,12 +450,6 @@ def test_evidence_example_finds_the_sentence(knowledge_graph) -> None:
 
 
 # --- over a real socket -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
