@@ -6,10 +6,10 @@ one process (tests) never share a store, a worker pool or a token.
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -27,6 +27,8 @@ from server.query_workers import (
     ResultsDirectory,
     WorkerPool,
 )
+from server.request_log import RequestLog
+from server.response_cache import ResponseCache
 
 log = logging.getLogger("comity.server")
 
@@ -40,6 +42,11 @@ class ComityState:
     runner: QueryRunner
     answers: ResultsDirectory
     write_lock: threading.Lock
+    responses: ResponseCache
+    request_log: RequestLog | None
+    keeps_answers: bool
+    """Whether answers may be kept until the next write: only for an embedded store the
+    application opened itself, since then every write goes through it."""
 
     def write(self, change: Callable[[KnowledgeGraph], object]) -> None:
         """Apply one write, refresh the inferred graph, and let query workers see the result.
@@ -53,35 +60,50 @@ class ComityState:
                 self.graph.reason()
             finally:
                 self.runner.store_changed()
+                self.responses.invalidate()
 
     def close(self) -> None:
         """Stop the query workers, remove pending answers and release the store."""
         self.runner.close()
         self.answers.close()
         self.graph.close()
+        if self.request_log is not None:
+            self.request_log.close()
 
 
-def create_app(config: ServerConfig, knowledge_graph: KnowledgeGraph | None = None) -> Flask:
-    """A Comity server for one store: opened from `config.store` unless a graph is passed in."""
+def create_app(
+    config: ServerConfig,
+    knowledge_graph: KnowledgeGraph | None = None,
+    request_log: TextIO | None = None,
+) -> Flask:
+    """A Comity server for one store: opened from `config.store` unless a graph is passed in.
+
+    With `request_log`, one line per request is written to that stream.
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
     opened = knowledge_graph if knowledge_graph is not None else graph_layer.open(config.store)
     write_lock = threading.Lock()
+    keeps_answers = knowledge_graph is None and not config.store.startswith("sparql+")
+    responses = ResponseCache(app.wsgi_app)
+    logged = RequestLog(responses, request_log) if request_log is not None else None
+    app.wsgi_app = logged or responses  # type: ignore[method-assign]
     app.extensions["comity"] = ComityState(
         graph=opened,
         config=config,
-        runner=_query_runner(config, opened, write_lock, cache=knowledge_graph is None),
+        runner=_query_runner(config, opened, write_lock, cache=keeps_answers),
         answers=ResultsDirectory(),
         write_lock=write_lock,
+        responses=responses,
+        request_log=logged,
+        keeps_answers=keeps_answers,
     )
     for module in (sparql, graph_store, description, resources, query_page):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ComityError, _user_error)
     app.register_error_handler(Exception, _fault)
-    app.before_request(_start_clock)
     app.after_request(_cross_origin)
-    app.after_request(_log_request)
     return app
 
 
@@ -90,9 +112,8 @@ def _query_runner(
 ) -> QueryRunner:
     """Queries on an on-disk store go to a worker pool, on memory to forks, remote in-process.
 
-    Answers are cached only for an embedded store the application opened itself: then every
-    write goes through it. A remote endpoint's data, or a graph the caller passed in and may
-    still change directly, changes without the server knowing.
+    Answers are cached only when `cache` says so (see ComityState.keeps_answers): a remote
+    endpoint's data, or a graph the caller passed in, changes without the server knowing.
     """
     runner: QueryRunner
     if config.store.startswith("oxigraph:"):
@@ -132,10 +153,6 @@ def _fault(error: Exception) -> Response:
     return _http_error(InternalServerError("internal server error; the server log says why"))
 
 
-def _start_clock() -> None:
-    g.started = time.perf_counter()
-
-
 def _cross_origin(response: Response) -> Response:
     """Reads are open to every origin; writes only when the operator says so."""
     config: ServerConfig = current_app.extensions["comity"].config
@@ -152,19 +169,4 @@ def _cross_origin(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = methods
         response.headers["Access-Control-Allow-Headers"] = allowed_headers
         response.headers["Access-Control-Max-Age"] = "86400"
-    return response
-
-
-def _log_request(response: Response) -> Response:
-    """One line per request: method, path, status, milliseconds, rows (when a query ran)."""
-    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    rows = g.get("rows")
-    log.info(
-        "%s %s %d %.1f ms%s",
-        request.method,
-        request.path,
-        response.status_code,
-        elapsed,
-        f" {rows} rows" if rows is not None else "",
-    )
     return response

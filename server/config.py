@@ -33,4 +33,4 @@ class ServerConfig:
     workers: int = 2
     """Query worker processes (embedded on-disk store): at most this many queries run at once."""
     threads: int = 8
-    """Waitress threads answering HTTP requests."""
+    """Threads calling the application for HTTP requests (granian's blocking threads)."""

@@ -40,7 +40,8 @@ from werkzeug.exceptions import (
 from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
 from server.federation import check_services
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
-from server.query_workers import STREAM_CHUNK_BYTES, QueryFailed, QueryJob, answer
+from server.query_workers import AnswerCache, QueryFailed, QueryJob, answer
+from server.response_cache import ROWS, mark_cacheable
 from server.sparql_lexer import add_using
 
 if TYPE_CHECKING:
@@ -191,16 +192,21 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
 
 def stream_answer(job: QueryJob, timeout: float) -> Response:
     """Run a query job and stream its answer, or turn its failure into the right status."""
+    comity = state()
+    generation = comity.responses.generation  # read before the answer is computed
     try:
-        result = answer(state().runner, job, timeout)
+        result = answer(comity.runner, job, timeout)
     except QueryFailed as failure:
         raise http_error(failure) from None
-    g.rows = result.rows
+    request.environ[ROWS] = result.rows
     family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
     chosen = next(f for f in family if f.media_type == result.media_type)
-    # A small answer goes out in one piece with its length; a larger one streams in chunks.
-    small = isinstance(result.body, bytes) and len(result.body) <= STREAM_CHUNK_BYTES
-    body = result.body if small else result.chunks()
+    # An answer held in memory (at most MEMORY_ANSWER_BYTES) goes out in one piece with its
+    # length; a larger one streams from its file in chunks.
+    in_memory = isinstance(result.body, bytes)
+    body = result.body if in_memory else result.chunks()
+    if in_memory and comity.keeps_answers and AnswerCache.key(job) is not None:
+        mark_cacheable(request.environ, generation, result.body)
     return Response(
         body,
         content_type=chosen.content_type,

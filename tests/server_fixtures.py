@@ -87,19 +87,24 @@ class ComityServer:
         return response.json()["boolean"]
 
     def children(self) -> list[int]:
-        """The process ids of the server's child processes (its query workers)."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid:
-                found.append(int(entry.name))
-        return found
+        """The query worker processes: children of the process that runs the application
+        (granian's worker, itself the one child of `comity serve`)."""
+        application = _children_of([self.process.pid])
+        return _children_of(application)
+
+
+def _children_of(parents: list[int]) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) in parents:
+            found.append(int(entry.name))
+    return found
 
 
 def preload(store_path: Path, data_dir: Path) -> None:

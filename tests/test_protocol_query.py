@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from ontology import GRAPH_INFERRED
+from server.query_workers import MEMORY_ANSWER_BYTES
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, PEOPLE_GRAPH  # noqa: E402 - after the rewrite registration
@@ -244,16 +245,26 @@ def test_malformed_query_is_400_with_position(comity_server):
 
 
 def test_results_stream_chunked(comity_server):
-    """2.1.6 success responses: 200 with the results, streamed in chunks."""
-    response = requests.get(
+    """2.1.6 success responses: 200 with the results. An answer too large to be held in
+    memory streams in chunks; a smaller one comes whole, with its length."""
+    large = requests.get(
         comity_server.sparql,
-        params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
+        params={"query": "SELECT * WHERE { ?s ?p ?o }"},
         stream=True,
         timeout=30,
     )
-    assert response.status_code == 200
-    assert response.headers.get("Transfer-Encoding") == "chunked"
-    assert len(json.loads(response.content)["results"]["bindings"]) == 500
+    assert large.status_code == 200
+    assert large.headers.get("Transfer-Encoding") == "chunked"
+    assert len(large.content) > MEMORY_ANSWER_BYTES
+    assert len(json.loads(large.content)["results"]["bindings"]) > 500
+    small = requests.get(
+        comity_server.sparql,
+        params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
+        timeout=30,
+    )
+    assert small.status_code == 200
+    assert int(small.headers["Content-Length"]) == len(small.content)
+    assert len(json.loads(small.content)["results"]["bindings"]) == 500
 
 
 def test_service_description_on_plain_get(comity_server):

@@ -9,7 +9,6 @@ import itertools
 import json
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +18,9 @@ import pytest
 import requests
 import websocket
 
-from tests.server_fixtures import stop_process
-from tests.test_server_pages import SENTENCE, loaded_application
+import graph
+from tests.server_fixtures import start_server, stop_process, stop_server
+from tests.test_server_pages import SENTENCE, load_sample
 
 CHROMIUM = shutil.which("chromium")
 BAD_QUERY = "SELECT ?s WHERE { ?s ?p }"
@@ -151,17 +151,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
 
 
 @pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    """The whole application (query page, /sparql, /id pages) on a real socket."""
-    from waitress.server import create_server
-
-    with loaded_application() as app:
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.effective_port}"
-        server.close()
-        thread.join(timeout=5)
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `comity serve` (query page, /sparql, /id pages) over the sample press release."""
+    root = tmp_path_factory.mktemp("browser")
+    knowledge_graph = graph.open(f"oxigraph:{root / 'store'}")
+    try:
+        load_sample(knowledge_graph)
+    finally:
+        knowledge_graph.close()
+    server = start_server(root / "store", root / "server.log", token=None)
+    yield server.url
+    stop_server(server)
 
 
 def test_run_an_example_and_follow_a_result_to_its_page(browser: DevTools, server_url: str) -> None:

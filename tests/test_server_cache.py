@@ -1,6 +1,7 @@
-"""The answer cache and in-memory answers: a write through the server is seen by the very next
-query, answers that differ per evaluation are never reused, and a large answer still goes
-through a file and streams whole."""
+"""The answer and response caches and in-memory answers: a write through the server is seen by
+the very next query, answers that differ per evaluation are never reused, a repeated GET is
+replayed without reaching the view, and a large answer still goes through a file and streams
+whole."""
 
 import json
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ import pytest
 from flask import Flask
 
 import graph
+from server import sparql
 from server.app import create_app
 from server.config import ServerConfig
 from server.query_workers import MEMORY_ANSWER_BYTES, AnswerCache, CachedRunner, QueryJob
@@ -78,6 +80,49 @@ def test_every_kind_of_write_is_seen_by_the_next_query(app):
     assert names(app, "w") == []
 
 
+def test_a_repeated_get_is_replayed_without_reaching_the_view(app, monkeypatch):
+    query = f'SELECT ?s WHERE {{ ?s <{EX}text> "{LONG_TEXT}7" }}'
+    client = app.test_client()
+    first = client.get("/sparql", query_string={"query": query}, headers=JSON)
+    assert first.status_code == 200
+    assert first.json["results"]["bindings"] == [{"s": {"type": "uri", "value": f"{EX}bulk7"}}]
+
+    def unreachable(*_: object) -> None:
+        raise AssertionError("a repeated GET reached the view")
+
+    monkeypatch.setattr(sparql, "stream_answer", unreachable)
+    again = client.get("/sparql", query_string={"query": query}, headers=JSON)
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers == first.headers
+    # Another Accept header is another response: it goes to the view, here a failing one.
+    xml = {"Accept": "application/sparql-results+xml"}
+    assert client.get("/sparql", query_string={"query": query}, headers=xml).status_code == 500
+
+
+def test_only_successful_answers_are_replayed(app):
+    client = app.test_client()
+    responses = app.extensions["comity"].responses
+    before = len(responses)
+    for _ in range(2):
+        bad = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s"}, headers=JSON)
+        assert bad.status_code == 400
+    assert len(responses) == before
+
+
+def test_a_write_empties_the_response_cache(app):
+    names(app, "v")
+    responses = app.extensions["comity"].responses
+    assert len(responses) >= 1
+    insert = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}v> <{EX}name> "new" }} }}'
+    client = app.test_client()
+    assert client.post("/sparql", data={"update": insert}, headers=WRITE).status_code == 204
+    assert len(responses) == 0
+    assert names(app, "v") == ["new"]
+    deleted = client.delete("/store", query_string={"graph": f"{EX}g"}, headers=WRITE)
+    assert deleted.status_code in (200, 204), deleted.text
+
+
 def test_a_refused_write_keeps_the_cache(app):
     assert names(app, "nobody") == []
     before = len(cache_of(app))
@@ -93,11 +138,13 @@ def test_answers_that_differ_per_evaluation_are_not_reused(app, expression):
     query = f"SELECT ?v WHERE {{ BIND({expression} AS ?v) }}"
     client = app.test_client()
     before = len(cache_of(app))
+    responses_before = len(app.extensions["comity"].responses)
     answers = [
         client.get("/sparql", query_string={"query": query}, headers=JSON).json for _ in range(2)
     ]
     assert all(len(a["results"]["bindings"]) == 1 for a in answers)
     assert len(cache_of(app)) == before
+    assert len(app.extensions["comity"].responses) == responses_before
     if expression != "str(now ( ))":  # two NOW() calls may fall in the same clock tick
         assert answers[0] != answers[1]
 

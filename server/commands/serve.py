@@ -1,13 +1,22 @@
-"""`comity serve`: the SPARQL endpoint and linked-data pages on waitress."""
+"""`comity serve`: the SPARQL endpoint and linked-data pages on granian.
 
+Granian parses HTTP in Rust and calls the WSGI application from a pool of threads, so a request
+whose answer is ready costs the server a few tens of microseconds of Python; waitress and
+gunicorn spend several times that on their own HTTP handling (bench/SERVE.md). Granian runs the
+application in one worker process: the store is opened there, read-write, by that process only.
+"""
+
+import functools
 import logging
-import queue
-import signal
+import multiprocessing
+import multiprocessing.util
 import sys
-from logging.handlers import QueueHandler, QueueListener
+from collections.abc import Callable
+from typing import Any
 
 import click
 
+import graph
 from server.commands.options import store_option
 from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
 
@@ -89,11 +98,10 @@ def serve(
     cors_writes: bool,
 ) -> None:
     """Serve the store over SPARQL 1.1 (query, update, graph store) and as linked data."""
-    import waitress
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
-    from server.app import create_app
-
-    log_writer = _log_in_background()
     allow = tuple(prefix for prefix in service_allow if prefix) if service_allow else None
     config = ServerConfig(
         store=store,
@@ -109,40 +117,46 @@ def serve(
         workers=workers,
         threads=threads,
     )
-    app = create_app(config)
-    state = app.extensions["comity"]
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(
-        f"comity: serving {state.graph.location} at http://{host}:{port}/sparql "
-        f"({'writes need the token' if token else 'read-only'})",
-        err=True,
+    # Fail here, with one clear line, rather than in granian's worker with a traceback. The
+    # worker is then spawned, not forked: a fork would inherit the state of the storage
+    # engine's background threads without the threads themselves.
+    graph.open(store).close()
+    multiprocessing.set_start_method("spawn", force=True)
+    server = Server(
+        "comity",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=threads,
+        http=HTTPModes.http1,
+        log_level=LogLevels.error,  # one line per request is ours to write
     )
-    try:
-        waitress.serve(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=max_body,
-            ident="comity",
-        )
-    finally:
-        state.close()
-        log_writer.stop()
+    server.serve(target_loader=functools.partial(load_application, config), wrap_loader=False)
 
 
-def _log_in_background() -> QueueListener:
-    """Request threads only queue their log lines and one thread writes them to stderr, so
-    that answering threads never wait on each other (or on a slow terminal) to log."""
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    writer = logging.StreamHandler()
-    writer.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-    queued = QueueHandler(records)
-    queued.setFormatter(logging.Formatter("%(message)s"))  # the writer adds time and name
-    logging.basicConfig(level=logging.INFO, handlers=[queued])
-    listener = QueueListener(records, writer)
-    listener.start()
-    return listener
+def load_application(config: ServerConfig) -> Callable[..., Any]:
+    """Build the application inside granian's worker process, where it runs.
+
+    The store is opened here, not in the command's process, so that exactly one process holds
+    it. The worker ends through multiprocessing, which skips atexit but runs its finalizers:
+    one of them stops the query workers and releases the store.
+    """
+    from server.app import create_app
+
+    # The few other messages (start, faults) go through logging; requests have their own log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)
+    app = create_app(config, request_log=sys.stderr)
+    state = app.extensions["comity"]
+    multiprocessing.util.Finalize(state, state.close, exitpriority=100)
+    logging.getLogger("comity.server").info(
+        "serving %s at http://%s:%d/sparql (%s)",
+        state.graph.location,
+        config.host,
+        config.port,
+        "writes need the token" if config.token else "read-only",
+    )
+    return app
 
 
 COMMANDS = [serve]
