@@ -29,6 +29,7 @@ from server.query_workers import (
 )
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
+from server.service_relay import ServiceRelay
 
 log = logging.getLogger("comity.server")
 
@@ -47,6 +48,8 @@ class ComityState:
     keeps_answers: bool
     """Whether answers may be kept until the next write: only for an embedded store the
     application opened itself, since then every write goes through it."""
+    relay: ServiceRelay | None = None
+    """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
 
     def write(self, change: Callable[[KnowledgeGraph], object]) -> None:
         """Apply one write, refresh the inferred graph, and let query workers see the result.
@@ -65,6 +68,8 @@ class ComityState:
     def close(self) -> None:
         """Stop the query workers, remove pending answers and release the store."""
         self.runner.close()
+        if self.relay is not None:
+            self.relay.close()
         self.answers.close()
         self.graph.close()
         if self.request_log is not None:
@@ -97,6 +102,7 @@ def create_app(
         responses=responses,
         request_log=logged,
         keeps_answers=keeps_answers,
+        relay=_service_relay(config),
     )
     for module in (sparql, graph_store, description, resources, query_page):
         app.register_blueprint(module.blueprint)
@@ -124,6 +130,15 @@ def _query_runner(
     else:
         return InProcess(knowledge_graph.query)
     return CachedRunner(runner) if cache else runner
+
+
+def _service_relay(config: ServerConfig) -> ServiceRelay | None:
+    """A relay when the engine runs here and federation is on: the engine then calls SERVICE
+    endpoints through it, which never follows a redirect. A remote store calls them itself."""
+    embedded = config.store.startswith("oxigraph:") or config.store == "memory:"
+    if not embedded or not config.service_allow:
+        return None
+    return ServiceRelay(config.service_allow, config.timeout)
 
 
 def _text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:

@@ -16,8 +16,10 @@ contacted:
 * SERVICE with a variable is refused: its endpoint is only known while the query runs, too
   late to check.
 
-Not covered: an allowed endpoint answering with an HTTP redirect elsewhere (Oxigraph follows
-it); list only endpoints you trust.
+With an embedded store, Oxigraph does not call the endpoints itself: each SERVICE IRI is
+rewritten to point at the server's own relay (server/service_relay.py), which checks the IRI
+again, connects only to the address it checked, and refuses to follow redirects, so an allowed
+endpoint cannot send the server on to another host. A remote store evaluates SERVICE itself.
 """
 
 import ipaddress
@@ -64,7 +66,22 @@ def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resol
         _check_endpoint(call.iri, allowed, resolver)
 
 
-def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> None:
+def endpoint_addresses(iri: str, allow: Iterable[str], resolver: Resolver = resolve) -> list[str]:
+    """The addresses the server may connect to for this endpoint, after the same checks.
+
+    Resolving once and connecting to what was checked leaves a DNS answer no second chance to
+    point elsewhere. Raises ServiceRefused as check_services does.
+    """
+    addresses = _check_endpoint(iri, tuple(allow), resolver)
+    if addresses is not None:
+        return addresses
+    host = urlsplit(iri).hostname or ""
+    return [host] if _is_address(host) else _addresses(iri, host, resolver)
+
+
+def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> list[str] | None:
+    """Raise ServiceRefused unless the endpoint may be called; the addresses it resolved to,
+    or None when its host is an address or "localhost", which are taken as listed."""
     listed = [prefix for prefix in allowed if _starts_with(iri, prefix)]
     try:
         parts = urlsplit(iri)
@@ -88,19 +105,24 @@ def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> N
         raise ServiceRefused(f"SERVICE <{iri}> is refused: {reason}; {how_to}")
     host = parts.hostname or ""
     if not host or _is_address(host) or host.lower() == "localhost":
-        return
-    try:
-        addresses = list(resolver(host))
-    except (OSError, UnicodeError) as error:
-        raise ServiceRefused(
-            f"SERVICE <{iri}> is refused: its host {host} does not resolve ({error})"
-        ) from error
+        return None
+    addresses = _addresses(iri, host, resolver)
     internal = [address for address in addresses if _is_internal_address(address)]
     if internal:
         raise ServiceRefused(
             f"SERVICE <{iri}> is refused: {host} resolves to the internal address "
             f"{internal[0]}; list the endpoint by that address with --service-allow to allow it"
         )
+    return addresses
+
+
+def _addresses(iri: str, host: str, resolver: Resolver) -> list[str]:
+    try:
+        return list(resolver(host))
+    except (OSError, UnicodeError) as error:
+        raise ServiceRefused(
+            f"SERVICE <{iri}> is refused: its host {host} does not resolve ({error})"
+        ) from error
 
 
 def _starts_with(iri: str, prefix: str) -> bool:

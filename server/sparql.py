@@ -37,11 +37,13 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from ontology.errors import ComityError
 from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
 from server.federation import check_services
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
 from server.query_workers import AnswerCache, QueryFailed, QueryJob, answer
 from server.response_cache import ROWS, mark_cacheable
+from server.service_relay import RoutedText
 from server.sparql_lexer import add_using
 
 if TYPE_CHECKING:
@@ -166,6 +168,7 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
     named_graphs = _iris(parameters, "named-graph-uri")
     config = state().config
     check_services(sparql, config.service_allow)
+    routed = _routed(sparql)
     timeout = _timeout(parameters)
     format_name = optional(parameters, "format")
     accept = request.headers.get("Accept")
@@ -178,7 +181,7 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
         )
     dataset_given = bool(default_graph or named_graphs)
     job = QueryJob(
-        sparql=sparql,
+        sparql=routed.sparql,
         default_graph=default_graph or None,
         named_graphs=named_graphs or None,
         union_default_graph=not dataset_given,
@@ -187,17 +190,25 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
         max_rows=config.max_rows,
         output=state().answers.new_file(),
     )
-    return stream_answer(job, timeout)
+    return stream_answer(job, timeout, routed)
 
 
-def stream_answer(job: QueryJob, timeout: float) -> Response:
-    """Run a query job and stream its answer, or turn its failure into the right status."""
+def _routed(sparql: str) -> RoutedText:
+    """The request with its SERVICE calls sent through the relay, when the server has one."""
+    relay = state().relay
+    return relay.route(sparql) if relay is not None else RoutedText(sparql, sparql)
+
+
+def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = None) -> Response:
+    """Run a query job and stream its answer, or turn its failure into the right status.
+
+    With `routed`, a failure is reported about the client's text, not the relayed one."""
     comity = state()
     generation = comity.responses.generation  # read before the answer is computed
     try:
         result = answer(comity.runner, job, timeout)
     except QueryFailed as failure:
-        raise http_error(failure) from None
+        raise http_error(routed.failure(failure) if routed is not None else failure) from None
     request.environ[ROWS] = result.rows
     family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
     chosen = next(f for f in family if f.media_type == result.media_type)
@@ -244,7 +255,16 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
         except ValueError as error:
             raise BadRequest(str(error)) from error
     check_services(sparql, state().config.service_allow)
-    state().write(lambda graph: graph.update(sparql))
+    routed = _routed(sparql)
+    try:
+        state().write(lambda graph: graph.update(routed.sparql))
+    except (ComityError, OSError) as error:
+        explained = routed.service_failure(str(error))
+        if explained is not None:
+            raise BadGateway(explained) from error
+        if routed.edits and isinstance(error, ComityError):
+            raise ComityError(routed.message(str(error))) from error
+        raise
     return Response(status=204)
 
 

@@ -1,15 +1,16 @@
 """Just enough SPARQL lexing to inspect a request before it runs.
 
 The server has to know two things before handing a query to the engine: which SERVICE
-endpoints it would call (so that a refused one is never contacted) and where the WHERE clauses
-of an update are (to add the protocol's USING clauses). Both need tokens that know strings,
+endpoints it would call, and where (so that a refused one is never contacted and an allowed one
+is called through the server's relay), and where the WHERE clauses of an update are (to add the
+protocol's USING clauses). Both need tokens that know strings,
 IRIs and comments apart from keywords; neither needs a full parser, and the engine still
 parses and reports every syntax error itself.
 """
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 _TOKEN = re.compile(
@@ -51,11 +52,18 @@ def tokens(sparql: str) -> Iterator[Token]:
 
 @dataclass(frozen=True)
 class ServiceCall:
-    """A SERVICE clause: the endpoint IRI, or the variable that would name it."""
+    """A SERVICE clause: the endpoint IRI, or the variable that would name it.
+
+    `span` is where the endpoint is written in the text (start, end), when it is written at
+    all; `nested` says the clause sits inside another SERVICE's group, so the endpoint of
+    that outer clause evaluates it, not this server.
+    """
 
     iri: str | None
     variable: str | None
     silent: bool
+    span: tuple[int, int] | None = None
+    nested: bool = False
 
 
 def service_calls(sparql: str) -> list[ServiceCall]:
@@ -64,8 +72,20 @@ def service_calls(sparql: str) -> list[ServiceCall]:
     prefixes: dict[str, str] = {}
     base = ""
     stream = list(tokens(sparql))
+    depth = 0
+    service_groups: list[int] = []  # the depths of the SERVICE groups we are inside
+    group_pending = False  # a SERVICE clause was read; its group opens at the next brace
     for index, token in enumerate(stream):
-        if token.is_word("PREFIX") and index + 2 < len(stream):
+        if token.kind == "other" and token.text == "{":
+            depth += 1
+            if group_pending:
+                service_groups.append(depth)
+                group_pending = False
+        elif token.kind == "other" and token.text == "}":
+            if service_groups and service_groups[-1] == depth:
+                service_groups.pop()
+            depth -= 1
+        elif token.is_word("PREFIX") and index + 2 < len(stream):
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind == "pname" and iri.kind == "iri":
                 prefixes[name.text[:-1]] = _resolved(base, iri.text[1:-1])
@@ -78,7 +98,9 @@ def service_calls(sparql: str) -> list[ServiceCall]:
             target = following[1] if silent and len(following) > 1 else None
             if not silent:
                 target = following[0] if following else None
-            calls.append(_service_call(target, silent, prefixes, base))
+            call = _service_call(target, silent, prefixes, base)
+            calls.append(replace(call, nested=bool(service_groups)))
+            group_pending = True
     return calls
 
 
@@ -87,15 +109,19 @@ def _service_call(
 ) -> ServiceCall:
     if target is None:
         return ServiceCall(iri=None, variable=None, silent=silent)
+    span = (target.start, target.start + len(target.text))
     if target.kind == "var":
-        return ServiceCall(iri=None, variable=target.text, silent=silent)
+        return ServiceCall(iri=None, variable=target.text, silent=silent, span=span)
     if target.kind == "iri":
-        return ServiceCall(iri=_resolved(base, target.text[1:-1]), variable=None, silent=silent)
+        iri = _resolved(base, target.text[1:-1])
+        return ServiceCall(iri=iri, variable=None, silent=silent, span=span)
     if target.kind == "pname":
         prefix, _, local = target.text.partition(":")
         if prefix in prefixes:
             local = re.sub(r"\\(.)", r"\1", local)
-            return ServiceCall(iri=prefixes[prefix] + local, variable=None, silent=silent)
+            return ServiceCall(
+                iri=prefixes[prefix] + local, variable=None, silent=silent, span=span
+            )
     return ServiceCall(iri=None, variable=None, silent=silent)
 
 

@@ -1,15 +1,28 @@
-"""SERVICE: allowed endpoints are called, every other one is refused before any connection."""
+"""SERVICE: allowed endpoints are called, every other one is refused before any connection,
+and an allowed endpoint's redirect is never followed."""
 
+import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pyoxigraph
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ontology.errors import ComityError
 from server.federation import ServiceRefused, check_services
+from server.query_workers import QueryFailed
+from server.service_relay import ServiceRelay
+from server.sparql_lexer import service_calls
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, free_port, stop_process, stop_with_parent  # noqa: E402 - after the rewrite registration
@@ -132,10 +145,52 @@ def remote_endpoint(tmp_path_factory):
     stop_process(process)
 
 
+@dataclass
+class Redirector:
+    """An endpoint that answers every request with a redirect: `/STATUS/PORT` sends the
+    client to http://127.0.0.1:PORT/sparql with that status."""
+
+    url: str
+    paths: list[str] = field(default_factory=list)
+
+    def endpoint(self, status: int, port: int) -> str:
+        return f"{self.url}/{status}/{port}"
+
+
 @pytest.fixture(scope="module")
-def federated(server_factory, remote_endpoint):
-    """A server whose only allowed SERVICE endpoint is the local Oxigraph server."""
-    return server_factory(extra=["--service-allow", remote_endpoint])
+def redirector() -> Iterator[Redirector]:
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            recorder.paths.append(self.path)
+            status, port = self.path.strip("/").split("/")[-2:]
+            self.send_response(int(status))
+            self.send_header("Location", f"http://127.0.0.1:{port.split('?')[0]}/sparql")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    recorder = Redirector(f"http://127.0.0.1:{server.server_address[1]}/redirect")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield recorder
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def federated(server_factory, remote_endpoint, redirector):
+    """A server whose allowed SERVICE endpoints are the local Oxigraph server and an endpoint
+    that answers with redirects."""
+    return server_factory(
+        extra=["--service-allow", remote_endpoint, "--service-allow", redirector.url]
+    )
 
 
 def test_allowlisted_local_endpoint_is_called(federated, remote_endpoint):
@@ -158,3 +213,243 @@ def test_federation_off_when_allowlist_is_empty(server_factory, remote_endpoint)
     assert response.status_code == 400
     assert "federation is off" in response.text
     assert "BasicFederatedQuery" not in requests.get(server.sparql, timeout=30).text
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_redirect_of_an_allowed_endpoint_is_refused(
+    federated, redirector, connection_recorder, status
+):
+    """The endpoint is called, its redirect is not followed: 502, and its target sees nothing."""
+    endpoint = redirector.endpoint(status, connection_recorder.port)
+    query = f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+    before = len(redirector.paths)
+    response = requests.get(federated.sparql, params={"query": query}, timeout=30)
+    assert response.status_code == 502, response.text
+    assert "redirect was refused" in response.text
+    assert endpoint in response.text
+    assert f"http://127.0.0.1:{connection_recorder.port}/sparql" in response.text
+    # The relay's address (and its secret) stays inside the server.
+    named = set(re.findall(r"127\.0\.0\.1:(\d+)", response.text))
+    assert named == {str(urlsplit(redirector.url).port), str(connection_recorder.port)}
+    assert len(redirector.paths) == before + 1
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+
+
+def test_endpoint_error_is_a_bad_gateway_naming_the_endpoint(federated, redirector):
+    endpoint = redirector.endpoint(500, 9)
+    query = f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+    response = requests.get(federated.sparql, params={"query": query}, timeout=30)
+    assert response.status_code == 502
+    assert f"SERVICE <{endpoint}> answered 500" in response.text
+
+
+def test_silent_service_with_a_redirect_is_empty(federated, redirector, connection_recorder):
+    """SERVICE SILENT: the refused redirect leaves one empty solution, the rest is answered."""
+    endpoint = redirector.endpoint(302, connection_recorder.port)
+    query = (
+        f"SELECT ?s ?local WHERE {{ SERVICE SILENT <{endpoint}> {{ ?s ?p ?o }} "
+        f"<{EX}bob> <{EX}name> ?local }}"
+    )
+    rows = federated.select(query)
+    assert rows == [{"local": {"type": "literal", "value": "Bob"}}]
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+
+
+def test_syntax_error_after_a_service_is_located_in_the_query_as_sent(federated, remote_endpoint):
+    """The engine sees relay IRIs, the client its own text: positions are the client's."""
+    query = f"PREFIX r: <{remote_endpoint}>\nSELECT * {{ SERVICE r: {{ ?s ?p ?o }} ?x }}"
+    response = requests.get(federated.sparql, params={"query": query}, timeout=30)
+    assert response.status_code == 400
+    assert "error at 2:40:" in response.text, response.text
+    assert "127.0.0.1" not in response.text.replace(remote_endpoint, "")
+
+
+@pytest.fixture(scope="module")
+def memory_server(server_factory, remote_endpoint, redirector):
+    """A server over an empty memory store (one process forked per query), with a token."""
+    return server_factory(
+        extra=[
+            "--store",
+            "memory:",
+            "--service-allow",
+            remote_endpoint,
+            "--service-allow",
+            redirector.url,
+        ]
+    )
+
+
+def test_memory_store_queries_and_updates_through_the_relay(
+    memory_server, remote_endpoint, redirector, connection_recorder
+):
+    query = f"SELECT ?n WHERE {{ SERVICE <{remote_endpoint}> {{ ?s <{EX}name> ?n }} }}"
+    assert [row["n"]["value"] for row in memory_server.select(query)] == ["Remote"]
+    update = (
+        f"INSERT {{ ?s <{EX}copied> ?n }} "
+        f"WHERE {{ SERVICE <{remote_endpoint}> {{ ?s <{EX}name> ?n }} }}"
+    )
+    response = requests.post(
+        memory_server.sparql, data={"update": update}, headers=memory_server.auth(), timeout=30
+    )
+    assert response.status_code == 204, response.text
+    copied = memory_server.select(f"SELECT ?s ?n WHERE {{ ?s <{EX}copied> ?n }}")
+    assert [(row["s"]["value"], row["n"]["value"]) for row in copied] == [(f"{EX}remote", "Remote")]
+
+    endpoint = redirector.endpoint(307, connection_recorder.port)
+    refused = f"INSERT {{ ?s <{EX}moved> ?o }} WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+    response = requests.post(
+        memory_server.sparql, data={"update": refused}, headers=memory_server.auth(), timeout=30
+    )
+    assert response.status_code == 502
+    assert "redirect was refused" in response.text and endpoint in response.text
+    assert not memory_server.ask(f"ASK {{ ?s <{EX}moved> ?o }}")
+    query = f"SELECT * {{ SERVICE <{endpoint}> {{}} }}"
+    response = requests.get(memory_server.sparql, params={"query": query}, timeout=30)
+    assert response.status_code == 502 and "redirect was refused" in response.text
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+
+
+# -- the relay itself ---------------------------------------------------------------------------
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+@pytest.fixture(scope="module")
+def relay() -> Iterator[ServiceRelay]:
+    running = ServiceRelay((WIKIDATA, "http://127.0.0.1:9999/"), timeout=5)
+    yield running
+    running.close()
+
+
+def relayed_endpoints(relay: ServiceRelay, sparql: str) -> list[str | None]:
+    """The endpoints the relay IRIs of a routed text stand for, in order."""
+    endpoints = []
+    for call in service_calls(sparql):
+        assert call.iri is not None and call.iri.startswith(relay.url), call
+        endpoints.append(relay.endpoint(urlsplit(call.iri).path))
+    return endpoints
+
+
+def test_route_rewrites_each_service_endpoint_and_nothing_else(relay):
+    query = (
+        "PREFIX wd: <https://query.wikidata.org/>\n"
+        "SELECT * WHERE {\n"
+        '  ?s ?p "SERVICE <https://query.wikidata.org/sparql> { }" .  # SERVICE <https://x/>\n'
+        "  service <https://query.wikidata.org/sparql> { ?s ?p ?o }\n"
+        "  SERVICE SILENT wd:sparql { ?o ?q ?r }\n"
+        "}"
+    )
+    routed = relay.route(query)
+    assert relayed_endpoints(relay, routed.sparql) == [WIKIDATA, WIKIDATA]
+    assert '"SERVICE <https://query.wikidata.org/sparql> { }"' in routed.sparql
+    assert "# SERVICE <https://x/>\n" in routed.sparql
+    assert "service <http://127.0.0.1:" in routed.sparql
+    assert "SERVICE SILENT <http://127.0.0.1:" in routed.sparql
+    # Named back, the text is the client's, the prefixed name written out in full.
+    assert routed.message(routed.sparql) == query.replace("wd:sparql", f"<{WIKIDATA}>")
+
+
+def test_route_leaves_nested_and_absent_services_alone(relay):
+    nested = (
+        f"SELECT * {{ SERVICE <{WIKIDATA}> {{ SERVICE <{WIKIDATA}/inner> {{ ?s ?p ?o }} }} "
+        f"SERVICE <{WIKIDATA}/next> {{ ?a ?b ?c }} }}"
+    )
+    routed = relay.route(nested)
+    assert f"SERVICE <{WIKIDATA}/inner>" in routed.sparql
+    assert [call.nested for call in service_calls(nested)] == [False, True, False]
+    outer = [call.iri for call in service_calls(routed.sparql) if not call.nested]
+    assert [relay.endpoint(urlsplit(iri or "").path) for iri in outer] == [
+        WIKIDATA,
+        f"{WIKIDATA}/next",
+    ]
+    plain = "SELECT * WHERE { ?s <http://example.org/service> ?o }"
+    assert relay.route(plain).sparql == plain and relay.route(plain).edits == ()
+
+
+def test_syntax_error_positions_are_mapped_back_to_the_client_text(relay):
+    """The engine's own message on the routed text, located as on the client's text."""
+    query = (
+        "PREFIX wd: <https://query.wikidata.org/>\n"
+        f"SELECT * {{ SERVICE wd:sparql {{ ?s ?p ?o }} SERVICE <{WIKIDATA}> {{ }} ?x }}"
+    )
+    routed = relay.route(query)
+    for text in (query, routed.sparql):
+        with pytest.raises(SyntaxError) as raised:
+            pyoxigraph.Store().query(text)
+        if text is query:
+            expected = str(raised.value)
+        else:
+            relayed = str(raised.value)
+    assert relayed != expected
+    failure = routed.failure(QueryFailed("syntax", relayed))
+    assert (failure.reason, failure.message) == ("syntax", expected)
+    # An error inside a relay IRI points at the start of the endpoint as the client wrote it.
+    inside = QueryFailed("syntax", f"error at 2:{len('SELECT * { SERVICE ') + 5}: x")
+    assert routed.failure(inside).message == f"error at 2:{len('SELECT * { SERVICE ') + 1}: x"
+
+
+def test_relay_answers_404_without_its_secret(relay):
+    routed = relay.route(f"SELECT * {{ SERVICE <{WIKIDATA}> {{}} }}")
+    relay_iri = service_calls(routed.sparql)[0].iri or ""
+    encoded = relay_iri.rsplit("/", 1)[1]
+    for path in ("/", f"/{encoded}", f"/not-the-secret/{encoded}", "/sparql?query=ASK%7B%7D"):
+        response = requests.post(
+            f"http://127.0.0.1:{relay.port}{path}",
+            data="ASK {}",
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=10,
+        )
+        assert response.status_code == 404, path
+        assert "query.wikidata" not in response.text
+
+
+def test_relay_checks_the_endpoint_again(relay, connection_recorder):
+    """A relay IRI for an endpoint not on the allowlist is refused without a connection."""
+    endpoint = f"http://127.0.0.1:{connection_recorder.port}/sparql"
+    routed = relay.route(f"SELECT * {{ SERVICE <{endpoint}> {{}} }}")
+    relay_iri = service_calls(routed.sparql)[0].iri or ""
+    response = requests.post(relay_iri, data="ASK {}", timeout=10)
+    assert response.status_code == 403
+    assert endpoint in response.text and "refused" in response.text
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+
+
+# Token soup without PREFIX or BASE, so that every endpoint is named as it is written.
+SOUP = st.lists(
+    st.sampled_from(
+        [
+            "SERVICE",
+            "service",
+            "SILENT",
+            f"<{WIKIDATA}>",
+            "<sparql>",
+            "?e",
+            "e:x",
+            "{",
+            "}",
+            '"',
+            "'",
+            "#",
+            "\n",
+            "\\",
+            '"SERVICE <x>"',
+        ]
+    ),
+    max_size=20,
+).map(" ".join)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(SOUP)
+def test_route_changes_nothing_but_endpoints(relay, text):
+    """Named back, any routed text is the text as written: only endpoint IRIs were replaced,
+    and each by a relay IRI that stands for that endpoint."""
+    routed = relay.route(text)
+    assert routed.message(routed.sparql) == text
+    written = [call.iri for call in service_calls(text) if not call.nested and call.iri]
+    relayed = [call.iri for call in service_calls(routed.sparql) if not call.nested and call.iri]
+    assert [relay.endpoint(urlsplit(iri).path) for iri in relayed] == written

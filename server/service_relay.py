@@ -1,0 +1,334 @@
+"""The relay through which an embedded store calls SERVICE endpoints.
+
+Oxigraph makes SERVICE calls itself and follows HTTP redirects, and pyoxigraph offers no hook
+to stop it: an allowed endpoint answering 3xx could send the server on to a host the allowlist
+never admitted, such as this machine's own services or the private network behind it. So, once
+check_services has accepted a request, every SERVICE endpoint in it is rewritten to an IRI of
+this relay, a small HTTP server on the loopback interface inside the server process. The relay
+checks the endpoint again, resolves its host once and connects only to the address it checked
+(TLS still verifies the endpoint's own name), and answers a redirect with an error instead of
+following it. A random path segment keeps other programs on the machine from using the relay
+as a proxy.
+"""
+
+import base64
+import binascii
+import hmac
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from server.federation import Resolver, ServiceRefused, endpoint_addresses, resolve
+from server.query_workers import QueryFailed
+from server.sparql_lexer import service_calls
+
+log = logging.getLogger("comity.server")
+
+CHUNK_BYTES = 64 * 1024
+PAYLOAD_EXCERPT_BYTES = 1000
+
+# Keywords are never written with escapes (see federation.py): no such word, no SERVICE.
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+# How Oxigraph's parser locates a syntax error: line and column, both counted from 1.
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+# Headers of Oxigraph's request that the endpoint needs; the rest is the relay's business.
+_FORWARDED_HEADERS = ("Accept", "Content-Type", "User-Agent")
+
+
+@dataclass(frozen=True)
+class RoutedText:
+    """A request as it goes to the engine, with its SERVICE endpoints pointing at the relay,
+    and what it takes to talk about it in the client's own words again."""
+
+    original: str
+    sparql: str
+    edits: tuple[tuple[int, int, int], ...] = ()
+    """(start, end) of each rewritten endpoint in `original`, and its replacement's length."""
+    relay_url: str = ""
+
+    def message(self, text: str) -> str:
+        """An error message about `sparql` made about `original`: positions mapped back and
+        relay IRIs replaced by the endpoints they stand for."""
+        if not self.edits:
+            return text
+        text = _POSITION.sub(lambda match: self._original_position(match), text)
+        return self._endpoints_named(text)
+
+    def service_failure(self, text: str) -> str | None:
+        """The client's message when `text` reports a SERVICE call that failed through the
+        relay, or None when it reports something else."""
+        if not self.relay_url or self.relay_url not in text:
+            return None
+        relay_iri = re.escape(self.relay_url) + r"[\w-]*"
+        answer = re.search(rf"returned by {relay_iri} with payload:\s*(.+)", text, re.DOTALL)
+        if answer is not None:  # the relay's own explanation
+            return self._endpoints_named(answer.group(1).strip())
+        return f"a SERVICE endpoint could not be queried: {self._endpoints_named(text)}"
+
+    def failure(self, failure: QueryFailed) -> QueryFailed:
+        """A query failure as the client should read it."""
+        explained = self.service_failure(failure.message)
+        if explained is not None:
+            return QueryFailed("service", explained)
+        if self.edits:  # a syntax error's position, whatever layer reported it
+            return QueryFailed(failure.reason, self.message(failure.message))
+        return failure
+
+    def _original_position(self, match: re.Match[str]) -> str:
+        line, column = int(match.group(1)), int(match.group(2))
+        lines = self.sparql.split("\n")
+        offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+        shift = 0
+        for start, end, length in self.edits:
+            if offset < start + shift:
+                break
+            if offset < start + shift + length:  # inside a relay IRI: its endpoint's start
+                shift = offset - start
+                break
+            shift += length - (end - start)
+        original = offset - shift
+        line = self.original.count("\n", 0, original) + 1
+        column = original - (self.original.rfind("\n", 0, original) + 1) + 1
+        return f"error at {line}:{column}"
+
+    def _endpoints_named(self, text: str) -> str:
+        relay_iri = re.compile(re.escape(self.relay_url) + r"([\w-]*)")
+        return relay_iri.sub(lambda match: _decoded(match.group(1)) or "(the relay)", text)
+
+
+class ServiceRelay:
+    """The loopback HTTP server through which the engine calls SERVICE endpoints.
+
+    Requests are relayed one by one, each in its own thread; answers are streamed through,
+    never held whole in memory.
+    """
+
+    def __init__(self, allow: Iterable[str], timeout: float, resolver: Resolver = resolve) -> None:
+        self.allow = tuple(allow)
+        self.timeout = timeout
+        self.resolver = resolver
+        self._secret = secrets.token_urlsafe(24)
+        self._server = _RelayServer(self)
+        self.port: int = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/{self._secret}/"
+        """Every relay IRI starts with this; the rest names the endpoint."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="comity-service-relay", daemon=True
+        )
+        self._thread.start()
+
+    def route(self, sparql: str) -> RoutedText:
+        """The request with each SERVICE endpoint this server would call replaced by a relay
+        IRI. Call it only on text check_services has accepted.
+
+        SERVICE clauses nested in another SERVICE's group are left as written: the outer
+        endpoint evaluates them, and the relay's address means nothing there.
+        """
+        if not _SERVICE_WORD.search(sparql):
+            return RoutedText(sparql, sparql)
+        pieces: list[str] = []
+        edits: list[tuple[int, int, int]] = []
+        position = 0
+        for call in service_calls(sparql):
+            if call.nested or call.iri is None or call.span is None:
+                continue
+            start, end = call.span
+            replacement = f"<{self.url}{_encoded(call.iri)}>"
+            pieces += [sparql[position:start], replacement]
+            edits.append((start, end, len(replacement)))
+            position = end
+        if not edits:
+            return RoutedText(sparql, sparql)
+        pieces.append(sparql[position:])
+        return RoutedText(sparql, "".join(pieces), tuple(edits), self.url)
+
+    def endpoint(self, path: str) -> str | None:
+        """The endpoint IRI a request path stands for; None without the right secret."""
+        secret, _, encoded = path.lstrip("/").partition("/")
+        if not hmac.compare_digest(secret.encode(), self._secret.encode()):
+            return None
+        return _decoded(encoded)
+
+    def close(self) -> None:
+        """Stop listening; calls still being relayed end with their query."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def _encoded(iri: str) -> str:
+    return base64.urlsafe_b64encode(iri.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _decoded(encoded: str) -> str | None:
+    try:
+        data = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
+        return data.decode("utf-8") or None
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+class _RelayServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, relay: ServiceRelay) -> None:
+        self.relay = relay
+        super().__init__(("127.0.0.1", 0), _RelayHandler)
+
+
+class _RelayHandler(BaseHTTPRequestHandler):
+    """One SPARQL protocol request of the engine, passed on to the endpoint it stands for."""
+
+    protocol_version = "HTTP/1.1"  # chunked answers: Oxigraph reads no close-delimited body
+    server: _RelayServer
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        self._relay()
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        self._relay()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Quiet: the request log records the client's request, which is what matters."""
+
+    def _relay(self) -> None:
+        self.close_connection = True
+        relay = self.server.relay
+        path, _, query = self.path.partition("?")
+        iri = relay.endpoint(path)
+        if iri is None:
+            self._answer(404, "not found")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._answer(400, "the Content-Length header is not a number")
+            return
+        body = self.rfile.read(length) if length > 0 else None
+        if urlsplit(iri).scheme.lower() not in ("http", "https"):
+            self._answer(403, f"SERVICE <{iri}> is refused: only http and https are called")
+            return
+        try:
+            addresses = endpoint_addresses(iri, relay.allow, relay.resolver)
+        except ServiceRefused as error:
+            self._answer(403, str(error))
+            return
+        headers = {name: self.headers[name] for name in _FORWARDED_HEADERS if name in self.headers}
+        call = _EndpointCall(iri, addresses, relay.timeout)
+        try:
+            with call.response(self.command, query, headers, body) as response:
+                self._pass_on(iri, response)
+        except requests.Timeout:
+            self._answer(504, f"SERVICE <{iri}> did not answer within {relay.timeout:g} s")
+        except (requests.RequestException, ValueError) as error:  # ValueError: e.g. a bad port
+            self._answer(502, f"SERVICE <{iri}> could not be reached: {error}")
+
+    def _pass_on(self, iri: str, response: requests.Response) -> None:
+        status = response.status_code
+        if 300 <= status < 400:
+            target = response.headers.get("Location", "nowhere")
+            log.warning("SERVICE <%s> answered %d to %s: not followed", iri, status, target)
+            self._answer(
+                502,
+                f"SERVICE <{iri}> answered {status} {response.reason}, a redirect to {target}; "
+                "the redirect was refused: this server does not follow redirects of SERVICE "
+                "endpoints, since they could lead to a host the allowlist does not admit. "
+                "Name the endpoint that answers in the query, and list it with "
+                "--service-allow if needed",
+            )
+            return
+        if not 200 <= status < 300:
+            excerpt = next(response.iter_content(PAYLOAD_EXCERPT_BYTES), b"")
+            said = " ".join(excerpt.decode("utf-8", "replace").split())
+            reason = f"SERVICE <{iri}> answered {status} {response.reason}"
+            self._answer(502, f"{reason}: {said}" if said else reason)
+            return
+        self.send_response(status)
+        if "Content-Type" in response.headers:
+            self.send_header("Content-Type", response.headers["Content-Type"])
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                if chunk:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except (requests.RequestException, OSError) as error:
+            # The status is sent: leaving the chunked body unfinished is how to say it failed.
+            log.warning("SERVICE <%s>: the answer broke off (%s)", iri, error)
+
+    def _answer(self, status: int, text: str) -> None:
+        data = (text.rstrip() + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _PinnedTLS(HTTPAdapter):
+    """TLS to an address chosen beforehand that still verifies the endpoint's host name."""
+
+    def __init__(self, host_name: str) -> None:
+        self._host_name = host_name  # before the base, which builds the pool manager
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool: Any
+    ) -> None:
+        pool.update(server_hostname=self._host_name, assert_hostname=self._host_name)
+        super().init_poolmanager(connections, maxsize, block, **pool)
+
+
+@dataclass(frozen=True)
+class _EndpointCall:
+    """One call to an endpoint, at the addresses checked for it, without following redirects."""
+
+    iri: str
+    addresses: list[str]
+    timeout: float
+
+    @contextmanager
+    def response(
+        self, method: str, query: str, headers: dict[str, str], body: bytes | None
+    ) -> Iterator[requests.Response]:
+        parts = urlsplit(self.iri)
+        target_query = "&".join(part for part in (parts.query, query) if part)
+        path = (parts.path or "/") + (f"?{target_query}" if target_query else "")
+        port = f":{parts.port}" if parts.port else ""
+        headers = {**headers, "Host": parts.netloc.rpartition("@")[2]}
+        with requests.Session() as session:
+            session.trust_env = False  # no proxy from the environment: the address is pinned
+            session.mount("https://", _PinnedTLS(parts.hostname or ""))
+            failure: requests.RequestException | None = None
+            for address in self.addresses:
+                host = f"[{address}]" if ":" in address else address
+                try:
+                    response = session.request(
+                        method,
+                        f"{parts.scheme}://{host}{port}{path}",
+                        headers=headers,
+                        data=body,
+                        timeout=self.timeout,
+                        allow_redirects=False,
+                        stream=True,
+                    )
+                except requests.ConnectionError as error:  # try the host's next address
+                    failure = error
+                    continue
+                with response:
+                    yield response
+                return
+            raise failure or requests.ConnectionError(f"{parts.hostname} has no address")
