@@ -653,7 +653,36 @@ def _print_table(report: dict, concurrencies: list[int]) -> None:
                 for peer in peers:
                     line += f"{_format_ratio(report, key, peer):>22}"
             print(line)
+    for concurrency in concurrencies:
+        line = f"   {'mix':<26}{concurrency:>3}"
+        for name in servers:
+            rate = _mix_rate(report, name, concurrency)
+            line += f"{'-' if rate is None else f'{rate:.2f}':>28}"
+        if "comity" in servers:
+            for peer in peers:
+                ratio = _mix_ratio(report, peer, concurrency)
+                line += f"{'-' if ratio is None else f'{ratio:.2f}x':>22}"
+        print(line)
     print("   * one request, slower than a cell's duration: its rate stands for every concurrency")
+    print("   mix: one request of each query, served at each query's own rate (req/s)")
+
+
+def _mix_rate(report: dict, server: str, concurrency: int) -> float | None:
+    """Requests per second over the whole mix: the time to serve one request of each query,
+    each at its measured rate, shared out over the mix's requests."""
+    rates = [
+        (_cells(report, server).get(f"{query}@{concurrency}") or {}).get("requests_per_second")
+        for query in QUERIES
+    ]
+    if not all(rates):
+        return None
+    return len(rates) / sum(1 / rate for rate in rates)
+
+
+def _mix_ratio(report: dict, peer: str, concurrency: int) -> float | None:
+    ours = _mix_rate(report, "comity", concurrency)
+    theirs = _mix_rate(report, peer, concurrency)
+    return None if ours is None or not theirs else ours / theirs
 
 
 def _format_cell(cell: dict | None) -> str:
@@ -677,7 +706,11 @@ def _format_ratio(report: dict, key: str, peer: str) -> str:
 
 
 def _goals(report: dict, concurrencies: list[int]) -> dict:
-    """The goals of the issue, each with the figures that decide it."""
+    """The goals of the issue, each with the figures that decide it.
+
+    A throughput goal is judged on the mix (the issue states the peers' figures for a query
+    mix); the geometric mean and the worst query's ratio are reported beside it.
+    """
     top = max(concurrencies)
     targets = {"oxigraph-memory": 1.0, "oxigraph-disk": 2.5, "rdflib-endpoint": 40.0}
     goals: dict = {}
@@ -687,8 +720,10 @@ def _goals(report: dict, concurrencies: list[int]) -> dict:
         if not known:
             continue
         mean = statistics.geometric_mean(known)
+        mix = _mix_ratio(report, peer, top)
         figures = {
             "target": target,
+            "mix": None if mix is None else round(mix, 2),
             "geometric_mean": round(mean, 2),
             "worst": round(min(known), 2),
             "queries_below_target": [
@@ -696,7 +731,7 @@ def _goals(report: dict, concurrencies: list[int]) -> dict:
                 for query, ratio in zip(QUERIES, ratios, strict=True)
                 if ratio and ratio < target
             ],
-            "met": mean >= target,
+            "met": mix is not None and mix >= target,
         }
         timed_out = [
             query
