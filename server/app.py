@@ -6,7 +6,6 @@ one process (tests) never share a store, a worker pool or a token.
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -30,6 +29,7 @@ from server.query_workers import (
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
 from server.service_relay import ServiceRelay
+from server.store_writer import InProcessWrites, UpdateTimeout, WriterProcess, Writes
 
 log = logging.getLogger("comity.server")
 
@@ -39,7 +39,9 @@ class ComityState:
     """Per-application state: the graph, the settings, and the machinery for queries."""
 
     graph: KnowledgeGraph
+    """What the server reads in process; for an on-disk store a read-only snapshot."""
     config: ServerConfig
+    writes: Writes
     runner: QueryRunner
     answers: ResultsDirectory
     write_lock: threading.Lock
@@ -51,17 +53,19 @@ class ComityState:
     relay: ServiceRelay | None = None
     """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
 
-    def write(self, change: Callable[[KnowledgeGraph], object]) -> None:
-        """Apply one write, refresh the inferred graph, and let query workers see the result.
+    def write(self, sparql: str) -> None:
+        """Apply one update within the time limit, refresh the inferred graph, and let every
+        reader see the result.
 
         Writes are serialised: the graph layer's transactions are per call, and reasoning
         after one write must not interleave with the next.
         """
         with self.write_lock:
             try:
-                change(self.graph)
-                self.graph.reason()
+                self.writes.apply(sparql, self.config.timeout)
             finally:
+                if self.graph.read_only:  # a snapshot: take a new one
+                    self.graph = graph_layer.open(self.graph.location, read_only=True)
                 self.runner.store_changed()
                 self.responses.invalidate()
 
@@ -71,6 +75,7 @@ class ComityState:
         if self.relay is not None:
             self.relay.close()
         self.answers.close()
+        self.writes.close()
         self.graph.close()
         if self.request_log is not None:
             self.request_log.close()
@@ -87,7 +92,7 @@ def create_app(
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
-    opened = knowledge_graph if knowledge_graph is not None else graph_layer.open(config.store)
+    opened, writes = _open_store(config, knowledge_graph)
     write_lock = threading.Lock()
     keeps_answers = knowledge_graph is None and not config.store.startswith("sparql+")
     responses = ResponseCache(app.wsgi_app)
@@ -96,6 +101,7 @@ def create_app(
     app.extensions["comity"] = ComityState(
         graph=opened,
         config=config,
+        writes=writes,
         runner=_query_runner(config, opened, write_lock, cache=keeps_answers),
         answers=ResultsDirectory(),
         write_lock=write_lock,
@@ -108,9 +114,31 @@ def create_app(
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ComityError, _user_error)
+    app.register_error_handler(UpdateTimeout, _update_timeout)
     app.register_error_handler(Exception, _fault)
     app.after_request(_cross_origin)
     return app
+
+
+def _open_store(
+    config: ServerConfig, knowledge_graph: KnowledgeGraph | None
+) -> tuple[KnowledgeGraph, Writes]:
+    """The graph the server reads, and where its writes run.
+
+    An on-disk store is written by a writer process, which opens (and if need be creates) it
+    first; the server reads a read-only snapshot of it, taken again after every write.
+    """
+    if knowledge_graph is not None:
+        return knowledge_graph, InProcessWrites(knowledge_graph)
+    if config.store.startswith("oxigraph:"):
+        writes = WriterProcess(Path(config.store[len("oxigraph:") :]).expanduser())
+        try:
+            return graph_layer.open(config.store, read_only=True), writes
+        except BaseException:
+            writes.close()
+            raise
+    opened = graph_layer.open(config.store)
+    return opened, InProcessWrites(opened)
 
 
 def _query_runner(
@@ -160,6 +188,10 @@ def _http_error(error: HTTPException) -> Response:
 
 def _user_error(error: ComityError) -> Response:
     return _text(str(error), 400)
+
+
+def _update_timeout(error: UpdateTimeout) -> Response:
+    return _text(str(error), 503)
 
 
 def _fault(error: Exception) -> Response:

@@ -257,7 +257,7 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
     check_services(sparql, state().config.service_allow)
     routed = _routed(sparql)
     try:
-        state().write(lambda graph: graph.update(routed.sparql))
+        state().write(routed.sparql)
     except (ComityError, OSError) as error:
         explained = routed.service_failure(str(error))
         if explained is not None:

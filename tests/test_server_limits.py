@@ -1,5 +1,5 @@
-"""Limits: a slow query is really stopped at its deadline, results past --max-rows are an error,
-bodies past --max-body are 413, and the server keeps serving through all of it."""
+"""Limits: a slow query or update is really stopped at its deadline, results past --max-rows
+are an error, bodies past --max-body are 413, and the server keeps serving through all of it."""
 
 import threading
 import time
@@ -80,6 +80,58 @@ def test_slow_query_is_stopped_at_its_deadline(limited):
     _, used = busiest([pid for pid in survivors if pid in workers], 0.5)
     assert used <= 5, "a worker still burns CPU after the deadline"
     assert limited.ask("ASK { ?s ?p ?o }")
+
+
+# The same product of every graph's triples, counted inside an update (whose default graph is
+# the store's own, empty here): CPU-bound for minutes, with no memory growth.
+ENDLESS_UPDATE = (
+    f"INSERT {{ GRAPH <{EX}endless> {{ <{EX}product> <{EX}size> ?n }} }} WHERE {{ "
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?x { ?a ?b ?c } GRAPH ?y { ?d ?e ?f } "
+    "GRAPH ?z { ?g ?h ?i } } }"
+)
+
+
+def test_slow_update_is_stopped_and_writes_nothing(limited):
+    """--timeout 3 holds for updates too: 503, the process evaluating it is killed, nothing of
+    it is written, queries go on meanwhile, and the next update is applied."""
+    outcome: dict[str, object] = {}
+    authorised = {"Authorization": f"Bearer {TOKEN}"}
+
+    def slow() -> None:
+        started = time.monotonic()
+        response = requests.post(
+            limited.sparql, data={"update": ENDLESS_UPDATE}, headers=authorised, timeout=60
+        )
+        outcome["status"] = response.status_code
+        outcome["text"] = response.text
+        outcome["seconds"] = time.monotonic() - started
+
+    children = limited.children()
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.5)
+    writer, ticks = busiest(children, 0.3)
+    assert ticks > 0, "no process was evaluating the update"
+    started = time.monotonic()
+    assert [
+        row["n"]["value"] for row in limited.select(f"SELECT ?n {{ <{EX}bob> <{EX}name> ?n }}")
+    ] == ["Bob"]
+    assert time.monotonic() - started < 2.5, "a query waited for the slow update"
+    thread.join(timeout=30)
+    assert outcome["status"] == 503, outcome
+    assert "time limit" in str(outcome["text"]) and "nothing" in str(outcome["text"])
+    assert float(outcome["seconds"]) < 8
+    assert cpu_ticks(writer) is None, "the process evaluating the update is still alive"
+    assert not limited.ask(f"ASK {{ GRAPH <{EX}endless> {{ ?s ?p ?o }} }}")
+
+    small = f'INSERT DATA {{ GRAPH <{EX}after> {{ <{EX}x> <{EX}name> "after" }} }}'
+    response = requests.post(limited.sparql, data={"update": small}, headers=authorised, timeout=60)
+    assert response.status_code == 204, response.text
+    assert limited.ask(f'ASK {{ GRAPH <{EX}after> {{ <{EX}x> <{EX}name> "after" }} }}')
+    drop = requests.post(
+        limited.sparql, data={"update": f"DROP GRAPH <{EX}after>"}, headers=authorised, timeout=60
+    )
+    assert drop.status_code == 204
 
 
 def test_result_past_max_rows_is_an_error(limited):

@@ -1,0 +1,165 @@
+"""Where writes run: in a process of their own for an on-disk store, so that a time limit holds.
+
+Oxigraph cannot stop an update once it has started, and the process evaluating it cannot be
+stopped without stopping everything it holds. So for an `oxigraph:` store one writer process
+holds the store read-write and applies every update (SPARQL Update and Graph Store writes
+alike), then refreshes the inferred graph. An update still running at its deadline has its
+process killed: its transaction was never committed, so the store is exactly as before, and a
+new writer takes over. Reasoning, which follows a committed update, is never cut short: the
+inferred graph must match what was written. It runs outside the server process, so a long
+closure never holds the server's interpreter.
+
+A `memory:` store lives in the server process and cannot be shared, and a remote store
+evaluates its updates itself: both are written in process, with no time limit of ours.
+"""
+
+import multiprocessing
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+import graph
+from graph import KnowledgeGraph
+from ontology.errors import ComityError
+from server.query_workers import _die_with_server as die_with_server
+
+
+class UpdateTimeout(Exception):
+    """An update ran past its time limit and was stopped; nothing of it was written."""
+
+
+class ServiceFailure(OSError):
+    """The update's SERVICE call failed (Oxigraph reports it as an OSError)."""
+
+
+class Writes(Protocol):
+    """Applies one update and refreshes the inferred graph, within a time limit if it can."""
+
+    def apply(self, sparql: str, timeout: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessWrites:
+    """Updates on the graph the server holds itself (memory, remote, or passed in)."""
+
+    def __init__(self, knowledge_graph: KnowledgeGraph) -> None:
+        self._graph = knowledge_graph
+
+    def apply(self, sparql: str, timeout: float) -> None:
+        self._graph.update(sparql)
+        self._graph.reason()
+
+    def close(self) -> None:
+        """Nothing to do: the graph is the server's."""
+
+
+def _serve_writes(url: str, requests: Connection) -> None:
+    """A writer's life: open the store read-write, then apply updates until told to stop."""
+    die_with_server()
+    try:
+        knowledge_graph = graph.open(url)
+    except ComityError as error:
+        requests.send(("error", "store", str(error)))
+        return
+    requests.send(("ready",))
+    with knowledge_graph:
+        while True:
+            try:
+                sparql = requests.recv()
+            except (EOFError, OSError, KeyboardInterrupt):
+                return
+            try:
+                knowledge_graph.update(sparql)
+            except ComityError as error:
+                requests.send(("error", "update", str(error)))
+                continue
+            except OSError as error:
+                requests.send(("error", "service", str(error)))
+                continue
+            requests.send(("updated",))
+            try:
+                knowledge_graph.reason()
+            except Exception as error:  # noqa: BLE001 - the server logs and reports it
+                requests.send(("error", "reasoning", f"{type(error).__name__}: {error}"))
+                continue
+            requests.send(("reasoned",))
+
+
+class WriterProcess:
+    """The one process holding an on-disk store read-write; killed and replaced at a deadline.
+
+    Calls are serialised by the server's write lock, so one update at a time reaches it.
+    """
+
+    START_SECONDS = 120.0
+    """Longest wait for a writer to open the store (a large store takes a while)."""
+
+    def __init__(self, path: Path) -> None:
+        self._url = f"oxigraph:{path}"
+        self._context = multiprocessing.get_context("spawn")
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._start()
+
+    def _start(self) -> None:
+        """Start a writer and wait until it has the store open."""
+        ours, theirs = self._context.Pipe()
+        self._process = self._context.Process(
+            target=_serve_writes, args=(self._url, theirs), name="comity-writer", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        self._requests = ours
+        try:
+            reply = self._requests.recv() if self._requests.poll(self.START_SECONDS) else None
+        except EOFError:  # it died before it could say why
+            reply = None
+        if reply is None or reply[0] != "ready":
+            self._stop()
+            reason = reply[2] if reply else "the writer process gave no answer"
+            raise ComityError(f"{self._url}: the store could not be opened for writing: {reason}")
+
+    def apply(self, sparql: str, timeout: float) -> None:
+        if self._process is None:  # the last one was stopped: its successor starts now
+            self._start()
+        deadline = time.monotonic() + timeout
+        try:
+            self._requests.send(sparql)
+            if not self._requests.poll(max(deadline - time.monotonic(), 0)):
+                self._stop()
+                raise UpdateTimeout(
+                    f"the update ran past the time limit of {timeout:g} s and was stopped; "
+                    "nothing of it was written. Split it into smaller updates, or ask the "
+                    "server operator for a larger --timeout"
+                )
+            reply = self._requests.recv()
+            if reply[0] == "updated":
+                reply = self._requests.recv()  # reasoning: never cut short
+        except (EOFError, OSError) as error:
+            self._stop()
+            raise RuntimeError(f"the writer process died: {error}") from error
+        if reply[0] == "error":
+            _, kind, message = reply
+            if kind == "update":
+                raise ComityError(message)
+            if kind == "service":
+                raise ServiceFailure(message)
+            raise RuntimeError(message)
+
+    def _stop(self) -> None:
+        """Kill the writer at once: an uncommitted transaction dies with it."""
+        if self._process is None:
+            return
+        self._process.kill()
+        self._process.join(timeout=10)
+        self._requests.close()
+        self._process = None
+
+    def close(self) -> None:
+        """Let the writer close the store cleanly, then make sure it is gone."""
+        if self._process is None:
+            return
+        self._requests.close()  # the writer sees the end of its pipe and closes the store
+        self._process.join(timeout=10)
+        self._stop()
