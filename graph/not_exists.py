@@ -82,6 +82,27 @@ _TOKEN = re.compile(
 )
 
 
+# A query's lexemes as far as comments and white space are concerned. White space is SPARQL's
+# own four characters: any other space character outside a string is an error and must stay
+# one. A backslash outside a string keeps the next character (as in a prefixed name's
+# `ex:a\#b`) from starting a comment or a string.
+_LEXEME = re.compile(
+    r"""
+    (?P<gap>(?:[ \t\r\n]|\#[^\r\n]*)+)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\r\n]|\\[^\r\n])*'|"(?:[^"\\\r\n]|\\[^\r\n])*")
+  | (?P<quote>['"])
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<escape>\\.)
+  | (?P<plain>[^ \t\r\n'"<\#\\]+|<)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_NOT_END = re.compile(r"(?<![\w:?$\-])NOT$", re.IGNORECASE)
+_EXISTS_START = re.compile(r"EXISTS(?![\w:\-])", re.IGNORECASE)
+_SCHEME_AUTHORITY = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
 @dataclass(frozen=True)
 class _Token:
     kind: str
@@ -113,10 +134,67 @@ def rewrite_not_exists(sparql: str) -> str:
     """Return ``sparql`` with each provably equivalent ``FILTER NOT EXISTS`` made a ``MINUS``.
 
     Anything not proven equivalent, and any text rdflib cannot parse, comes back unchanged.
+    Deciding costs two rdflib parses, so decisions are cached by the query's normal form: the
+    same query with other comments or spacing is decided once. A rewritten query comes back
+    in that normal form (no comments, single spaces), which means exactly the same.
     """
     if "exists" not in sparql.lower():
         return sparql
-    return _rewrite_cached(sparql)
+    normal = normal_form(sparql)
+    if normal is None:
+        return _rewrite_cached(sparql)
+    text, has_not_exists = normal
+    if not has_not_exists:
+        return sparql
+    rewritten = _rewrite_cached(text)
+    return sparql if rewritten == text else rewritten
+
+
+def normal_form(sparql: str) -> tuple[str, bool] | None:
+    """The query with comments dropped and each run of white space made one space, and whether
+    the words ``NOT EXISTS`` occur in it outside strings, IRIs and comments.
+
+    Strings, IRIs and every other character are kept exactly. None when the text cannot be
+    split with certainty: a ``\\u`` escape (decoded before SPARQL is parsed, it may spell a
+    quote), an unterminated string, or an ``<...>`` holding ``#`` or a quote that may be a
+    less-than sign rather than an IRI (``FILTER(?a<?b#...``), unless it follows ``PREFIX p:``
+    or ``BASE``, or starts with ``scheme://`` (which after a less-than sign cannot parse).
+    """
+    if "\\u" in sparql or "\\U" in sparql:
+        return None
+    pieces: list[str] = []
+    code: list[str] = []  # the lexemes that are neither white space nor comments, in order
+    has_not_exists = False
+    for match in _LEXEME.finditer(sparql):
+        kind, lexeme = match.lastgroup, match.group()
+        if kind == "gap":
+            if match.start() > 0 and match.end() < len(sparql):
+                pieces.append(" ")
+            continue
+        if kind == "quote":
+            return None
+        if kind == "iri" and ("#" in lexeme or "'" in lexeme) and not _certainly_iri(lexeme, code):
+            return None
+        if (
+            kind == "plain"
+            and code
+            and pieces[-1] == " "
+            and _EXISTS_START.match(lexeme)
+            and _NOT_END.search(code[-1])
+        ):
+            has_not_exists = True
+        pieces.append(lexeme)
+        code.append(lexeme)
+    return "".join(pieces), has_not_exists
+
+
+def _certainly_iri(lexeme: str, before: list[str]) -> bool:
+    """Whether an ``<...>`` can only be an IRI, by its start or by the words before it."""
+    if _SCHEME_AUTHORITY.match(lexeme):
+        return True
+    if before and before[-1].upper() == "BASE":
+        return True
+    return len(before) >= 2 and before[-2].upper() == "PREFIX" and before[-1].endswith(":")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -22,7 +22,7 @@ from typing import Protocol
 import graph
 from graph import KnowledgeGraph
 from ontology.errors import ComityError
-from server.query_workers import _die_with_server as die_with_server
+from server.query_workers import die_with_server
 
 
 class UpdateTimeout(Exception):

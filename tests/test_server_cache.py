@@ -191,6 +191,22 @@ def reply(size: int) -> dict[str, object]:
     return {"kind": "solutions", "media_type": "text/csv", "rows": 1, "body": b"x" * size}
 
 
+@pytest.mark.parametrize(
+    ("sparql", "cacheable"),
+    [
+        ("SELECT ?v { BIND(RaNd() AS ?v) }", False),
+        ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", False),
+        ("SELECT ?v { BIND(STRUUID() AS ?v) }", False),
+        ('SELECT ?v { BIND("\\U00000041" AS ?v) }', False),  # an escape may spell RAND
+        ("SELECT ?v { BIND(ſtruuid() AS ?v) }", False),  # the long s folds onto s
+        ("SELECT ?s { ?s <http://example.org/known> <http://example.org/grand> }", True),
+        ("SELECT ?s { ?s <http://example.org/name> 'Zoë' }", True),
+    ],
+)
+def test_only_answers_that_cannot_differ_between_evaluations_have_a_key(sparql, cacheable):
+    assert (AnswerCache.key(job(sparql)) is not None) is cacheable
+
+
 def test_cache_keeps_within_its_byte_budget_dropping_the_least_recent():
     cache = AnswerCache(max_bytes=16_000)  # room for 17 entries of about 910 bytes
     keys = [cache.key(job(f"SELECT {n} {{}}")) for n in range(4)]

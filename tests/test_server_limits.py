@@ -10,6 +10,7 @@ import requests
 
 from server.app import create_app
 from server.config import ServerConfig
+from server.query_workers import _IdleWorkers
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, TOKEN  # noqa: E402 - after the rewrite registration
@@ -80,6 +81,26 @@ def test_slow_query_is_stopped_at_its_deadline(limited):
     _, used = busiest([pid for pid in survivors if pid in workers], 0.5)
     assert used <= 5, "a worker still burns CPU after the deadline"
     assert limited.ask("ASK { ?s ?p ?o }")
+
+
+def test_idle_workers_go_most_recent_first_and_a_new_one_last():
+    """The worker that answered last is reused (its caches are warm); a worker started to
+    replace a killed one is taken only when no ready worker is idle, so the query after a kill
+    does not wait for its start."""
+    idle = _IdleWorkers()
+    for started in ("first", "second"):
+        idle.put_fresh(started)
+    answering = idle.get(1)
+    idle.put_recent(answering)
+    assert idle.get(1) == answering
+    idle.put_recent(answering)
+    idle.put_fresh("replacement")
+    taken = [idle.get(1), idle.get(1), idle.get(1)]
+    assert taken[0] == answering and taken[2] == "replacement"
+    assert sorted(taken[:2]) == ["first", "second"]
+    started = time.monotonic()
+    assert idle.get(0.2) is None
+    assert 0.15 < time.monotonic() - started < 5
 
 
 # The same product of every graph's triples, counted inside an update (whose default graph is
