@@ -25,6 +25,7 @@ other formats are then produced from that file.
 """
 
 import collections
+import concurrent.futures
 import ctypes
 import functools
 import io
@@ -467,6 +468,24 @@ def die_with_server() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
 
 
+class ProcessStarter:
+    """Starts child processes from one thread that lives as long as their owner.
+
+    The parent-death signal of `die_with_server` is sent when the thread that started the
+    child ends, not the process: a child started from a request thread would be killed when
+    the HTTP server retires that thread after a while idle. So children start from here.
+    """
+
+    def __init__(self) -> None:
+        self._thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="comity-start")
+
+    def start(self, process: multiprocessing.process.BaseProcess) -> None:
+        self._thread.submit(process.start).result()
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False)
+
+
 def _serve_jobs(url: str, jobs: Connection) -> None:
     """A worker's life: (re)open the store when told, answer jobs, until the server goes away."""
     die_with_server()
@@ -562,6 +581,7 @@ class WorkerPool:
         self._idle = _IdleWorkers()
         self._generation = 0
         self._closed = False
+        self._starter = ProcessStarter()
         for _ in range(max(size, 1)):
             self._idle.put_fresh(self._spawn())
 
@@ -570,7 +590,7 @@ class WorkerPool:
         process = self._context.Process(
             target=_serve_jobs, args=(self._url, theirs), name="comity-query", daemon=True
         )
-        process.start()
+        self._starter.start(process)
         theirs.close()
         return _Worker(process, ours)
 
@@ -623,6 +643,7 @@ class WorkerPool:
         while (worker := self._idle.get(0)) is not None:
             _kill(worker.process)
             worker.jobs.close()
+        self._starter.close()
 
 
 # -- in-memory store: one forked child per query ----------------------------------------------

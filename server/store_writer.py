@@ -22,7 +22,7 @@ from typing import Protocol
 import graph
 from graph import KnowledgeGraph
 from ontology.errors import ComityError
-from server.query_workers import die_with_server
+from server.query_workers import ProcessStarter, die_with_server
 
 
 class UpdateTimeout(Exception):
@@ -100,6 +100,7 @@ class WriterProcess:
         self._url = f"oxigraph:{path}"
         self._context = multiprocessing.get_context("spawn")
         self._process: multiprocessing.process.BaseProcess | None = None
+        self._starter = ProcessStarter()
         self._start()
 
     def _start(self) -> None:
@@ -108,7 +109,7 @@ class WriterProcess:
         self._process = self._context.Process(
             target=_serve_writes, args=(self._url, theirs), name="comity-writer", daemon=True
         )
-        self._process.start()
+        self._starter.start(self._process)
         theirs.close()
         self._requests = ours
         try:
@@ -121,6 +122,8 @@ class WriterProcess:
             raise ComityError(f"{self._url}: the store could not be opened for writing: {reason}")
 
     def apply(self, sparql: str, timeout: float) -> None:
+        if self._process is not None and not self._process.is_alive():
+            self._stop()  # it died between two updates (killed from outside, out of memory)
         if self._process is None:  # the last one was stopped: its successor starts now
             self._start()
         deadline = time.monotonic() + timeout
@@ -158,8 +161,8 @@ class WriterProcess:
 
     def close(self) -> None:
         """Let the writer close the store cleanly, then make sure it is gone."""
-        if self._process is None:
-            return
-        self._requests.close()  # the writer sees the end of its pipe and closes the store
-        self._process.join(timeout=10)
-        self._stop()
+        if self._process is not None:
+            self._requests.close()  # the writer sees the end of its pipe, closes the store
+            self._process.join(timeout=10)
+            self._stop()
+        self._starter.close()

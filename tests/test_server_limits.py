@@ -1,6 +1,9 @@
 """Limits: a slow query or update is really stopped at its deadline, results past --max-rows
 are an error, bodies past --max-body are 413, and the server keeps serving through all of it."""
 
+import multiprocessing
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -10,7 +13,7 @@ import requests
 
 from server.app import create_app
 from server.config import ServerConfig
-from server.query_workers import _IdleWorkers
+from server.query_workers import ProcessStarter, _IdleWorkers, die_with_server
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, TOKEN  # noqa: E402 - after the rewrite registration
@@ -155,6 +158,64 @@ def test_slow_update_is_stopped_and_writes_nothing(limited):
     assert drop.status_code == 204
 
 
+def dead(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet with every thread ended (the first
+    thread of a process shows as a zombie while the others are still being torn down)."""
+    try:
+        zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        return zombie and len(list(Path(f"/proc/{pid}/task").iterdir())) <= 1
+    except OSError:
+        return True
+
+
+def store_writer(server) -> int:
+    """The server's writer process: the one child holding the store's lock file open."""
+    lock = str(server.store_path / "LOCK")
+    for pid in server.children():
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for descriptor in descriptors:
+            try:
+                if os.readlink(descriptor) == lock:
+                    return pid
+            except OSError:
+                continue
+    raise AssertionError("no child process holds the store's lock")
+
+
+def test_a_writer_that_dies_is_replaced_and_nothing_is_lost(limited):
+    """The writer killed from outside between two updates: the next update starts a new one
+    and is applied; what was written before is still there."""
+    authorised = {"Authorization": f"Bearer {TOKEN}"}
+
+    def insert(name: str) -> None:
+        update = f'INSERT DATA {{ GRAPH <{EX}survivors> {{ <{EX}{name}> <{EX}name> "{name}" }} }}'
+        response = requests.post(
+            limited.sparql, data={"update": update}, headers=authorised, timeout=60
+        )
+        assert response.status_code == 204, response.text
+
+    insert("before")
+    writer = store_writer(limited)
+    os.kill(writer, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not dead(writer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    insert("after")
+    assert store_writer(limited) != writer
+    names = limited.select(f"SELECT ?n {{ GRAPH <{EX}survivors> {{ ?s <{EX}name> ?n }} }}")
+    assert sorted(row["n"]["value"] for row in names) == ["after", "before"]
+    drop = requests.post(
+        limited.sparql,
+        data={"update": f"DROP GRAPH <{EX}survivors>"},
+        headers=authorised,
+        timeout=60,
+    )
+    assert drop.status_code == 204
+
+
 def test_result_past_max_rows_is_an_error(limited):
     """--max-rows: a larger result is 422 naming the limit, never a truncated 200."""
 
@@ -251,3 +312,34 @@ def test_remote_store_queries_run_in_process(oxigraph_server):
         assert bad.status_code == 400
     finally:
         app.extensions["comity"].close()
+
+
+def _live_until_orphaned() -> None:
+    die_with_server()
+    time.sleep(30)
+
+
+def _started_from_a_thread_that_ends(start) -> multiprocessing.process.BaseProcess:
+    """A child that dies with its starting thread, started by `start` from a thread that
+    then ends, as a request thread of the HTTP server may."""
+    child = multiprocessing.get_context("fork").Process(target=_live_until_orphaned, daemon=True)
+    thread = threading.Thread(target=start, args=(child,))
+    thread.start()
+    thread.join()
+    return child
+
+
+def test_children_outlive_the_request_thread_that_asked_for_them():
+    """Workers replaced from a request thread must not die when that thread is retired."""
+    starter = ProcessStarter()
+    try:
+        kept = _started_from_a_thread_that_ends(starter.start)
+        bare = _started_from_a_thread_that_ends(lambda child: child.start())
+        bare.join(timeout=10)
+        assert bare.exitcode == -signal.SIGKILL, "the kernel kept a child of an ended thread"
+        time.sleep(0.2)
+        assert kept.is_alive()
+    finally:
+        kept.kill()
+        kept.join()
+        starter.close()
