@@ -314,16 +314,24 @@ def test_remote_store_queries_run_in_process(oxigraph_server):
         app.extensions["comity"].close()
 
 
-def _live_until_orphaned() -> None:
+def _live_until_orphaned(ready) -> None:
     die_with_server()
+    ready.set()
     time.sleep(30)
 
 
 def _started_from_a_thread_that_ends(start) -> multiprocessing.process.BaseProcess:
     """A child that dies with its starting thread, started by `start` from a thread that
-    then ends, as a request thread of the HTTP server may."""
-    child = multiprocessing.get_context("fork").Process(target=_live_until_orphaned, daemon=True)
-    thread = threading.Thread(target=start, args=(child,))
+    ends once the child has asked for that, as a request thread of the HTTP server may."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    child = context.Process(target=_live_until_orphaned, args=(ready,), daemon=True)
+
+    def start_and_wait() -> None:
+        start(child)
+        assert ready.wait(10), "the child did not start"
+
+    thread = threading.Thread(target=start_and_wait)
     thread.start()
     thread.join()
     return child
