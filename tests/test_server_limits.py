@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,23 +50,33 @@ def busiest(pids: list[int], interval: float = 0.5) -> tuple[int, int]:
     return pid, used[pid]
 
 
+def in_background(
+    send: Callable[[], requests.Response],
+) -> tuple[threading.Thread, dict[str, object]]:
+    """Send a request from another thread; its status, text and seconds land in the dict."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        response = send()
+        outcome.update(
+            status=response.status_code,
+            text=response.text,
+            seconds=time.monotonic() - started,
+        )
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
 def test_slow_query_is_stopped_at_its_deadline(limited):
     """timeout=1: the query is answered 503 after about a second, its worker is killed (its
     CPU freed), and another client's query meanwhile is answered promptly."""
-    outcome: dict[str, object] = {}
-
-    def slow() -> None:
-        started = time.monotonic()
-        response = requests.get(
-            limited.sparql, params={"query": ENDLESS, "timeout": "1"}, timeout=60
-        )
-        outcome["status"] = response.status_code
-        outcome["text"] = response.text
-        outcome["seconds"] = time.monotonic() - started
-
     workers = limited.children()
-    thread = threading.Thread(target=slow)
-    thread.start()
+    thread, outcome = in_background(
+        lambda: requests.get(limited.sparql, params={"query": ENDLESS, "timeout": "1"}, timeout=60)
+    )
     time.sleep(0.4)
     worker, ticks = busiest(workers, 0.3)
     assert ticks > 0, "no worker was evaluating the slow query"
@@ -118,21 +129,13 @@ ENDLESS_UPDATE = (
 def test_slow_update_is_stopped_and_writes_nothing(limited):
     """--timeout 3 holds for updates too: 503, the process evaluating it is killed, nothing of
     it is written, queries go on meanwhile, and the next update is applied."""
-    outcome: dict[str, object] = {}
     authorised = {"Authorization": f"Bearer {TOKEN}"}
-
-    def slow() -> None:
-        started = time.monotonic()
-        response = requests.post(
+    children = limited.children()
+    thread, outcome = in_background(
+        lambda: requests.post(
             limited.sparql, data={"update": ENDLESS_UPDATE}, headers=authorised, timeout=60
         )
-        outcome["status"] = response.status_code
-        outcome["text"] = response.text
-        outcome["seconds"] = time.monotonic() - started
-
-    children = limited.children()
-    thread = threading.Thread(target=slow)
-    thread.start()
+    )
     time.sleep(0.5)
     writer, ticks = busiest(children, 0.3)
     assert ticks > 0, "no process was evaluating the update"
