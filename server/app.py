@@ -64,7 +64,9 @@ class ComityState:
             try:
                 self.writes.apply(sparql, self.config.timeout)
             finally:
-                if self.graph.read_only:  # a snapshot: take a new one
+                if self.graph.read_only:
+                    # A snapshot: take a new one. The old one is not closed here, since a
+                    # request may still be reading it; it closes when the last reader drops it.
                     self.graph = graph_layer.open(self.graph.location, read_only=True)
                 self.runner.store_changed()
                 self.responses.invalidate()
