@@ -74,7 +74,7 @@ class ResponseCache:
         return result
 
     def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
-        size = len(entry.body) + sum(len(part) for part in key)
+        size = _footprint(key, entry)
         if size > self._max_bytes // 16:
             return
         with self._lock:
@@ -85,7 +85,7 @@ class ResponseCache:
             while self._bytes > self._max_bytes:  # the oldest go first
                 oldest = next(iter(self._entries))
                 dropped = self._entries.pop(oldest)
-                self._bytes -= len(dropped.body) + sum(len(part) for part in oldest)
+                self._bytes -= _footprint(oldest, dropped)
 
     def invalidate(self) -> None:
         """The store changed: forget every response."""
@@ -93,6 +93,11 @@ class ResponseCache:
             self.generation += 1
             self._entries.clear()
             self._bytes = 0
+
+
+def _footprint(key: tuple[str, str, str], entry: _Entry) -> int:
+    """What an entry counts against the cache's bound: its body and its key."""
+    return len(entry.body) + sum(len(part) for part in key)
 
 
 def mark_cacheable(environ: dict[str, Any], generation: int, body: bytes) -> None:
