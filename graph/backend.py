@@ -72,9 +72,16 @@ class BulkLoadingStore(StoreBackend, Protocol):
     atomic_limit_bytes: int
 
     def bulk_load_file(
-        self, path: Path, format: pyoxigraph.RdfFormat, base_iri: str, graph: str
+        self,
+        path: Path,
+        format: pyoxigraph.RdfFormat,
+        base_iri: str,
+        graph: str,
+        graphs: list[str] | None = None,
     ) -> None:
         """Add a file's quads: its default graph to `graph`, its named graphs as they are.
+
+        `graphs` lists every graph the file writes (`graph` alone when None).
 
         The file's blank nodes get fresh names, so they never meet blank nodes already stored.
         """

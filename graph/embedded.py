@@ -1,6 +1,16 @@
-"""The embedded store: Oxigraph in this process, on disk (RocksDB) or in memory."""
+"""The embedded store: Oxigraph in this process, on disk (RocksDB) or in memory.
+
+A query's default graph is the union of all graphs, and an RDF merge is a set: a triple that
+three graphs hold is one triple. Oxigraph's own union (and a dataset of several default graphs)
+is a bag, so the store keeps the union itself, as a set, in a hidden named graph
+(`GRAPH_UNION`) that every write maintains in the same transaction, and queries read it as
+their default graph. Writes of whole graphs (the loaders, reasoning, the Graph Store) keep it
+in step at the cost of what they write; any other update rebuilds it after running, at the cost
+of one pass over the store. No query sees the hidden graph among the named graphs.
+"""
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +18,8 @@ from pathlib import Path
 import pyoxigraph
 
 from graph.backend import QueryResults, replace_graphs_update
+from graph.query_dataset import declared_dataset
+from ontology import GRAPH_UNION
 from ontology.errors import ComityError
 
 # Above this much N-Triples, a replacement drops the old graphs, then bulk-loads the new ones:
@@ -35,6 +47,12 @@ class EmbeddedStore:
         self.location = location
         self.atomic_limit_bytes = atomic_limit_bytes
         self.writable = writable
+        self._visible_graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode] | None = None
+        self._has_union = self._union_is_kept()
+        if writable and not self._has_union:
+            # A store written before the union was kept: build it once, in one transaction.
+            self._store.update(_REBUILD_UNION)
+            self._has_union = True
 
     @classmethod
     def in_memory(cls) -> "EmbeddedStore":
@@ -120,71 +138,207 @@ class EmbeddedStore:
         union_default_graph: bool,
         timeout: float | None = None,
     ) -> QueryResults:
-        """Evaluate in this thread. Oxigraph cannot stop a query part way, so `timeout` is
-        ignored: a caller that needs a deadline runs the query in a process it can kill (as the
-        server's worker pool does)."""
+        """Evaluate in this thread, every default graph of it a set (see the module's doc).
+
+        A dataset named by the request comes first, then one the query declares (FROM, FROM
+        NAMED), then the union. Oxigraph cannot stop a query part way, so `timeout` is
+        ignored: a caller that needs a deadline runs the query in a process it can kill (as
+        the server's worker pool does).
+        """
+        if default_graph is None and named_graphs is None:
+            declared = declared_dataset(sparql)
+            if declared is not None:
+                default_graph, named_graphs = declared
+                if not default_graph:
+                    default_graph = [_NO_GRAPH]
+        if default_graph is not None and len(set(default_graph)) > 1:
+            return self._query_merged(sparql, sorted(set(default_graph)), named_graphs)
         options: dict[str, object] = {}
         if default_graph is not None:
             options["default_graph"] = [_graph_node(graph) for graph in default_graph]
-        else:
-            options["use_default_graph_as_union"] = union_default_graph and named_graphs is None
+        elif union_default_graph and named_graphs is None:
+            if self._has_union:
+                options["default_graph"] = [_UNION_NODE]
+            else:
+                # A read-only snapshot of a store no writer has opened since the union was
+                # introduced: Oxigraph's union is the only one it has.
+                options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [pyoxigraph.NamedNode(graph) for graph in named_graphs]
+        elif self._has_union and _may_name_graphs(sparql):
+            options["named_graphs"] = self._named_graphs()
         return self._store.query(sparql, **options)
 
+    def _query_merged(
+        self, sparql: str, default_graph: list[str], named_graphs: list[str] | None
+    ) -> QueryResults:
+        """A query whose default graph merges several graphs, evaluated over a scratch copy
+        in which the merge is one graph, so that a triple two of them hold counts once."""
+        scratch = pyoxigraph.Store()
+        scratch.extend(
+            pyoxigraph.Quad(quad.subject, quad.predicate, quad.object)
+            for graph in default_graph
+            for quad in self._store.quads_for_pattern(None, None, None, _graph_node(graph))
+        )
+        names = [] if named_graphs is None else named_graphs
+        scratch.extend(
+            quad
+            for graph in names
+            for quad in self._store.quads_for_pattern(None, None, None, _graph_node(graph))
+        )
+        return scratch.query(
+            sparql,
+            default_graph=pyoxigraph.DefaultGraph(),
+            named_graphs=[pyoxigraph.NamedNode(graph) for graph in names],
+        )
+
     def update(self, sparql: str) -> None:
+        """The update, then the union rebuilt from what it left, as one transaction.
+
+        The rebuild is appended as further operations of the same request. An update may
+        already end in its own `;`, so the request is tried with and without the separator;
+        an update that is invalid either way is run alone, so that its own error is reported.
+        """
+        self._visible_graphs = None
+        for separator in ("\n;\n", "\n"):
+            try:
+                self._store.update(sparql + separator + _REBUILD_UNION)
+                return
+            except SyntaxError:
+                continue
         self._store.update(sparql)
+        raise AssertionError("an update that did not parse with the union rebuild ran alone")
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
-        """One Store.update, which Oxigraph applies as one transaction; bulk loads when large."""
+        """One Store.update, which Oxigraph applies as one transaction; bulk loads when large.
+
+        The union keeps a dropped graph's triples that another graph still holds, and gains
+        the new content, in the same transaction.
+        """
+        _refuse_union(drop, contents)
+        self._visible_graphs = None
+        release = _release_from_union(list(dict.fromkeys(drop)))
         if sum(len(ntriples) for ntriples in contents.values()) <= self.atomic_limit_bytes:
-            sparql = replace_graphs_update(drop, contents)
-            if sparql:
-                self._store.update(sparql)
+            union = b"\n".join(ntriples for ntriples in contents.values() if ntriples.strip())
+            sparql = replace_graphs_update(drop, {**contents, GRAPH_UNION: union})
+            self._store.update(release + " ;\n" + sparql if sparql else release)
             return
-        self._store.update(replace_graphs_update(drop, {}))
+        self._store.update(release + " ;\n" + replace_graphs_update(drop, {}))
         with_blank_nodes = [graph for graph, ntriples in contents.items() if b"_:" in ntriples]
         if len(with_blank_nodes) > 1:
             # Each bulk load names its blank nodes afresh: a node shared by two graphs must
             # come in one load, so the graphs go in together as one N-Quads document.
             self._store.bulk_load(_as_nquads(contents), pyoxigraph.RdfFormat.N_QUADS)
-            return
-        for graph, ntriples in contents.items():
-            self._store.bulk_load(
-                ntriples, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph)
-            )
+        else:
+            for graph, ntriples in contents.items():
+                self._store.bulk_load(
+                    ntriples, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(graph)
+                )
+        self._add_to_union(list(contents))
 
     def bulk_load_file(
-        self, path: Path, format: pyoxigraph.RdfFormat, base_iri: str, graph: str
+        self,
+        path: Path,
+        format: pyoxigraph.RdfFormat,
+        base_iri: str,
+        graph: str,
+        graphs: list[str] | None = None,
     ) -> None:
         """Oxigraph's bulk loader, which parses and writes in native threads; not atomic.
 
         It gives the file's blank nodes fresh names and puts the default graph of a quad file
-        into `graph`, as the knowledge graph needs.
+        into `graph`, as the knowledge graph needs. `graphs` names every graph the file writes
+        (`graph` alone when None), whose triples then join the union.
         """
+        _refuse_union([graph, *(graphs or [])], {})
+        self._visible_graphs = None
         self._store.bulk_load(
             path=path, format=format, base_iri=base_iri, to_graph=pyoxigraph.NamedNode(graph)
         )
+        self._add_to_union(graphs or [graph])
 
     def construct_ntriples(self, sparql: str) -> bytes:
-        result = self._store.query(sparql)
+        result = self._store.query(sparql, named_graphs=self._named_graphs())
         return result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
     def graph_names(self) -> list[str]:
         return [
-            graph.value
-            for graph in self._store.named_graphs()
-            if isinstance(graph, pyoxigraph.NamedNode)
+            graph.value for graph in self._named_graphs() if isinstance(graph, pyoxigraph.NamedNode)
         ]
 
     def quads(self, graph: str | None) -> Iterator[pyoxigraph.Quad]:
         return self._store.quads_for_pattern(None, None, None, _graph_node(graph))
+
+    def _named_graphs(self) -> list[pyoxigraph.NamedNode | pyoxigraph.BlankNode]:
+        """Every named graph but the hidden union, listed once per write."""
+        if self._visible_graphs is None:
+            self._visible_graphs = [
+                graph for graph in self._store.named_graphs() if graph != _UNION_NODE
+            ]
+        return self._visible_graphs
+
+    def _union_is_kept(self) -> bool:
+        """True when the union graph is in place: it holds triples, or the store is empty."""
+        if next(iter(self._store.quads_for_pattern(None, None, None, _UNION_NODE)), None):
+            return True
+        return next(iter(self._store), None) is None
+
+    def _add_to_union(self, graphs: list[str]) -> None:
+        """Copy whole graphs into the union after a bulk load (not atomic, like the load)."""
+        for graph in graphs:
+            quads = [
+                pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, _UNION_NODE)
+                for quad in self._store.quads_for_pattern(None, None, None, _graph_node(graph))
+            ]
+            self._store.bulk_extend(quads)
 
     def close(self) -> None:
         """Flush and drop the store, which releases the directory's lock; twice is harmless."""
         store = self.__dict__.pop("_store", None)
         if store is not None and self.writable and self.location != "memory:":
             store.flush()
+
+
+_UNION_NODE = pyoxigraph.NamedNode(GRAPH_UNION)
+
+# A graph no store holds: the default graph of a query that declares FROM NAMED alone.
+_NO_GRAPH = "urn:comity:no-graph"
+
+# Rebuild the union from every other graph (and the stored default graph): drop what no graph
+# holds any more, add what is missing. One pass over the store, as operations of an update.
+_REBUILD_UNION = f"""DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
+WHERE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }} ;
+INSERT {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
+WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }}"""
+
+_GRAPH_WORD = re.compile(r"graph", re.IGNORECASE)
+
+
+def _may_name_graphs(sparql: str) -> bool:
+    """False when the query cannot address a named graph (it has no GRAPH keyword), so that
+    listing the visible named graphs for it can be skipped."""
+    return _GRAPH_WORD.search(sparql) is not None
+
+
+def _release_from_union(graphs: list[str]) -> str:
+    """The update removing from the union the triples of `graphs` that no other graph holds."""
+    listed = " ".join(f"<{graph}>" for graph in graphs)
+    excluded = ", ".join(f"<{graph}>" for graph in [GRAPH_UNION, *graphs])
+    return (
+        f"DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ VALUES ?replaced {{ {listed} }} GRAPH ?replaced {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({excluded})) }} }}"
+    )
+
+
+def _refuse_union(drop: list[str], contents: dict[str, bytes]) -> None:
+    if GRAPH_UNION in drop or GRAPH_UNION in contents:
+        raise ComityError(
+            f"<{GRAPH_UNION}> is where the store keeps the union of all graphs; it is never "
+            f"written directly"
+        )
 
 
 def _open_read_only(path: Path) -> pyoxigraph.Store:

@@ -54,6 +54,7 @@ from ontology import (
     GRAPH_ONTOLOGY,
     GRAPH_REFERENCE,
     GRAPH_SOURCE_PREFIX,
+    GRAPH_UNION,
     PREFIXES,
     RDF,
     document_iri,
@@ -65,7 +66,7 @@ from ontology.errors import ComityError
 if TYPE_CHECKING:
     from graph.validation import ValidationReport
 
-MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED)
+MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED, GRAPH_UNION)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
 _PROVISIONAL_HASH = "incomplete: the bulk load did not finish"
@@ -326,7 +327,7 @@ class KnowledgeGraph:
             backend.replace_graphs(
                 [*written, *(self._owned_graphs(document) or [])], {graph: provisional}
             )
-            backend.bulk_load_file(path, rdf, document, graph)
+            backend.bulk_load_file(path, rdf, document, graph, written)
             backend.update(_set_content_hash(graph, document, content_hash))
         except (OSError, SyntaxError) as error:
             # Only a file changed since it was checked, or a failing disk, gets here.

@@ -17,6 +17,8 @@ GRAPH_ONTOLOGY = GRAPH_BASE + "ontology"
 GRAPH_REFERENCE = GRAPH_BASE + "reference"
 GRAPH_INFERRED = GRAPH_BASE + "inferred"
 GRAPH_SOURCE_PREFIX = GRAPH_BASE + "source/"
+# The embedded store keeps the union of all graphs here, as a set; no query names it.
+GRAPH_UNION = GRAPH_BASE + "union"
 
 PREFIXES: dict[str, str] = {
     "comity": str(COMITY),
@@ -43,6 +45,7 @@ __all__ = [
     "GRAPH_ONTOLOGY",
     "GRAPH_REFERENCE",
     "GRAPH_SOURCE_PREFIX",
+    "GRAPH_UNION",
     "ORG",
     "OWL",
     "PREFIXES",

@@ -29,18 +29,18 @@ class RecordingStore(EmbeddedStore):
         super().__init__(pyoxigraph.Store(), "memory:", atomic_limit_bytes)
         self.bulk_loads = 0
 
-    def bulk_load_file(self, path: Path, format, base_iri: str, graph: str) -> None:
+    def bulk_load_file(self, path: Path, format, base_iri: str, graph: str, graphs=None) -> None:
         self.bulk_loads += 1
-        super().bulk_load_file(path, format, base_iri, graph)
+        super().bulk_load_file(path, format, base_iri, graph, graphs)
 
 
 class FileChangingStore(RecordingStore):
     """A store whose file is broken between the check and the bulk load, as by another
     process writing it meanwhile."""
 
-    def bulk_load_file(self, path: Path, format, base_iri: str, graph: str) -> None:
+    def bulk_load_file(self, path: Path, format, base_iri: str, graph: str, graphs=None) -> None:
         path.write_bytes(path.read_bytes() + b"<broken\n")
-        super().bulk_load_file(path, format, base_iri, graph)
+        super().bulk_load_file(path, format, base_iri, graph, graphs)
 
 
 def bulk_graph() -> tuple[KnowledgeGraph, RecordingStore]:

@@ -214,3 +214,22 @@ def test_cors_for_writes_only_when_configured():
             assert ("Access-Control-Allow-Origin" in response.headers) is cors_writes
         finally:
             app.extensions["comity"].close()
+
+
+def test_the_union_default_graph_counts_a_shared_triple_once(comity_server):
+    """A triple written to the stored default graph and to two named graphs is one triple of
+    the query's default graph (the union, an RDF merge), before and after one graph goes."""
+    line = f"<{EX}shared-subject> <{EX}sharedBy> <{EX}three-graphs> ."
+    update = f"INSERT DATA {{ {line} GRAPH <{EX}one> {{ {line} }} GRAPH <{EX}two> {{ {line} }} }}"
+    headers = {"Content-Type": "application/sparql-update", **comity_server.auth()}
+    response = requests.post(
+        comity_server.sparql, data=update.encode(), headers=headers, timeout=60
+    )
+    assert response.status_code == 204
+    counted = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}sharedBy> ?o }}"
+    assert comity_server.select(counted)[0]["n"]["value"] == "1"
+    drop = f"DROP GRAPH <{EX}one>".encode()
+    assert requests.post(comity_server.sparql, data=drop, headers=headers, timeout=60).ok
+    assert comity_server.select(counted)[0]["n"]["value"] == "1"
+    named = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s <{EX}sharedBy> ?o }} }}"
+    assert [row["g"]["value"] for row in comity_server.select(named)] == [EX + "two"]
