@@ -4,6 +4,7 @@ The expectations are what a careful reader takes from the text; where the text l
 to an ISO code or a Wikidata item, the link is checked through the reference graph in a store.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,19 @@ def test_the_store_answers_with_the_document_graph_and_conforms_to_the_shapes():
         assert bool(ask)
     finally:
         kg.close()
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "loaders" / "samples"
+
+
+def test_every_sample_gold_fact_names_a_public_source() -> None:
+    """Bundled samples state only true facts: each gold fact says where it can be checked."""
+    gold_files = sorted(SAMPLES.glob("*.gold.json"))
+    assert len(gold_files) >= 15
+    unsourced = [
+        (path.name, fact.get("type"))
+        for path in gold_files
+        for fact in json.loads(path.read_text(encoding="utf-8"))["facts"]
+        if not str(fact.get("source", "")).strip()
+    ]
+    assert unsourced == []
