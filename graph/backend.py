@@ -43,11 +43,21 @@ class StoreBackend(Protocol):
     ) -> QueryResults:
         """Evaluate a query; a store that cannot stop its own evaluation ignores `timeout`."""
 
-    def update(self, sparql: str) -> None:
-        """Run one SPARQL Update as one transaction (one request for a remote store)."""
+    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+        """Run one SPARQL Update as one transaction (one request for a remote store).
+
+        `graphs`, when given, are the only graphs the update writes (None: the default
+        graph), as the caller knows for a Graph Store write; a store may use it to keep
+        what it derives from the graphs (the embedded store's union) at their cost alone.
+        """
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """Drop graphs and fill graphs with N-Triples content, atomically where the store can."""
+
+    def change_triples(
+        self, graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
+    ) -> None:
+        """Remove and add single triples (without blank nodes) of one graph, in one write."""
 
     def construct_ntriples(self, sparql: str) -> bytes:
         """The N-Triples of a CONSTRUCT query over the real (non-union) default graph."""
@@ -101,6 +111,18 @@ def replace_graphs_update(drop: list[str], contents: dict[str, bytes]) -> str:
     if blocks:
         operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
     return " ;\n".join(operations)
+
+
+def change_data(
+    graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
+) -> list[str]:
+    """DELETE DATA and INSERT DATA operations for single triples of one graph."""
+    operations = []
+    for keyword, triples in (("DELETE", removed), ("INSERT", added)):
+        if triples:
+            lines = " ".join(f"{triple} ." for triple in triples)
+            operations.append(f"{keyword} DATA {{ GRAPH <{graph}> {{ {lines} }} }}")
+    return operations
 
 
 def insert_data(graph: str, ntriples: bytes) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from graph.backend import QueryResults, replace_graphs_update
+from graph.backend import QueryResults, change_data, replace_graphs_update
 from graph.query_dataset import declared_dataset
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
@@ -192,22 +192,31 @@ class EmbeddedStore:
             named_graphs=[pyoxigraph.NamedNode(graph) for graph in names],
         )
 
-    def update(self, sparql: str) -> None:
-        """The update, then the union rebuilt from what it left, as one transaction.
+    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+        """The update and the union kept in step, as one transaction.
 
-        The rebuild is appended as further operations of the same request. An update may
-        already end in its own `;`, so the request is tried with and without the separator;
-        an update that is invalid either way is run alone, so that its own error is reported.
+        With `graphs` (the only graphs the update writes), their triples leave the union
+        before the update unless another graph holds them, and their new triples join it
+        after: the cost of those graphs. Without, the union is rebuilt from the whole store.
+        The maintenance goes into the same request as operations before and after the
+        update's own. An update may already end in its own `;`, so the request is tried with
+        and without a separator; an update invalid either way is run alone, so that its own
+        error is reported.
         """
         self._visible_graphs = None
+        if graphs is None:
+            before, after = "", _REBUILD_UNION
+        else:
+            before = _release_from_union(graphs) + " ;\n"
+            after = _add_graphs_to_union(graphs)
         for separator in ("\n;\n", "\n"):
             try:
-                self._store.update(sparql + separator + _REBUILD_UNION)
+                self._store.update(before + sparql + separator + after)
                 return
             except SyntaxError:
                 continue
         self._store.update(sparql)
-        raise AssertionError("an update that did not parse with the union rebuild ran alone")
+        raise AssertionError("an update that did not parse with the union's upkeep ran alone")
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One Store.update, which Oxigraph applies as one transaction; bulk loads when large.
@@ -236,6 +245,26 @@ class EmbeddedStore:
                 )
         self._add_to_union(list(contents))
 
+    def change_triples(
+        self, graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
+    ) -> None:
+        """The triples' own change and the union's, one transaction, at the cost of the
+        triples: a removed triple leaves the union unless another graph still holds it."""
+        self._visible_graphs = None
+        operations = change_data(graph, removed, added)
+        for triple in removed:
+            pattern = f"{triple.subject} {triple.predicate} {triple.object}"
+            operations.append(
+                f"DELETE {{ GRAPH <{GRAPH_UNION}> {{ {pattern} }} }} WHERE {{ "
+                f"FILTER NOT EXISTS {{ {pattern} }} FILTER NOT EXISTS {{ GRAPH ?other "
+                f"{{ {pattern} }} FILTER(?other != <{GRAPH_UNION}>) }} }}"
+            )
+        if added:
+            lines = " ".join(f"{triple} ." for triple in added)
+            operations.append(f"INSERT DATA {{ GRAPH <{GRAPH_UNION}> {{ {lines} }} }}")
+        if operations:
+            self._store.update(" ;\n".join(operations))
+
     def bulk_load_file(
         self,
         path: Path,
@@ -255,7 +284,12 @@ class EmbeddedStore:
         self._store.bulk_load(
             path=path, format=format, base_iri=base_iri, to_graph=pyoxigraph.NamedNode(graph)
         )
-        self._add_to_union(graphs or [graph])
+        if graphs in (None, [graph]) and not _may_hold_blank_nodes(path):
+            # The same file loaded again, into the union: as fast as the load itself, and
+            # its terms are the same, having no blank nodes to be named afresh.
+            self._store.bulk_load(path=path, format=format, base_iri=base_iri, to_graph=_UNION_NODE)
+        else:
+            self._add_to_union(graphs or [graph])
 
     def construct_ntriples(self, sparql: str) -> bytes:
         result = self._store.query(sparql, named_graphs=self._named_graphs())
@@ -321,16 +355,47 @@ def _may_name_graphs(sparql: str) -> bool:
     return _GRAPH_WORD.search(sparql) is not None
 
 
-def _release_from_union(graphs: list[str]) -> str:
-    """The update removing from the union the triples of `graphs` that no other graph holds."""
-    listed = " ".join(f"<{graph}>" for graph in graphs)
-    excluded = ", ".join(f"<{graph}>" for graph in [GRAPH_UNION, *graphs])
-    return (
-        f"DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }} "
-        f"WHERE {{ VALUES ?replaced {{ {listed} }} GRAPH ?replaced {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({excluded})) }} }}"
+def _may_hold_blank_nodes(path: Path) -> bool:
+    """False only when the file certainly has no blank node: no `_:` label, and none of the
+    brackets with which Turtle and TriG write anonymous nodes and lists."""
+    tail = b""
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            chunk, tail = tail + chunk, chunk[-1:]  # a label may straddle two reads
+            if b"_:" in chunk or b"[" in chunk or b"(" in chunk:
+                return True
+    return False
+
+
+def _release_from_union(graphs: list[str | None]) -> str:
+    """The operation removing from the union the triples of `graphs` (None: the default
+    graph) that no other graph holds."""
+    named = [graph for graph in dict.fromkeys(graphs) if graph is not None]
+    excluded = ", ".join(f"<{graph}>" for graph in [GRAPH_UNION, *named])
+    elsewhere = (
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({excluded})) }}"
     )
+    patterns = []
+    if named:
+        listed = " ".join(f"<{graph}>" for graph in named)
+        in_default = "" if None in graphs else "FILTER NOT EXISTS { ?s ?p ?o } "
+        patterns.append(
+            f"{{ VALUES ?replaced {{ {listed} }} GRAPH ?replaced {{ ?s ?p ?o }} {in_default}}}"
+        )
+    if None in graphs:
+        patterns.append("{ ?s ?p ?o }")
+    where = " UNION ".join(patterns) if patterns else "{ FILTER(false) }"
+    return f"DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }} WHERE {{ {where} {elsewhere} }}"
+
+
+def _add_graphs_to_union(graphs: list[str | None]) -> str:
+    """The operation copying the triples of `graphs` (None: the default graph) into the union."""
+    patterns = [
+        "{ ?s ?p ?o }" if graph is None else f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        for graph in dict.fromkeys(graphs)
+    ]
+    where = " UNION ".join(patterns) if patterns else "FILTER(false)"
+    return f"INSERT {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
 
 
 def _refuse_union(drop: list[str], contents: dict[str, bytes]) -> None:

@@ -192,12 +192,16 @@ class KnowledgeGraph:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update as one transaction; the inferred graph is out of its reach."""
+    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+        """Run a SPARQL Update as one transaction; the inferred graph is out of its reach.
+
+        `graphs`: the only graphs the update writes, when the caller knows them (None stands
+        for the default graph); the store then keeps its union in step at their cost alone.
+        """
         self._check_writable()
         _refuse_inferred(sparql)
         try:
-            self._backend.update(sparql)
+            self._backend.update(sparql, graphs)
         except SyntaxError as error:
             raise ComityError(f"invalid SPARQL update: {one_line(error)}") from error
         except RuntimeError as error:  # evaluation refused, e.g. DROP of a missing graph
@@ -328,7 +332,12 @@ class KnowledgeGraph:
                 [*written, *(self._owned_graphs(document) or [])], {graph: provisional}
             )
             backend.bulk_load_file(path, rdf, document, graph, written)
-            backend.update(_set_content_hash(graph, document, content_hash))
+            hashed = pyoxigraph.NamedNode(document), CONTENT_HASH
+            backend.change_triples(
+                graph,
+                [pyoxigraph.Triple(*hashed, pyoxigraph.Literal(_PROVISIONAL_HASH))],
+                [pyoxigraph.Triple(*hashed, pyoxigraph.Literal(content_hash))],
+            )
         except (OSError, SyntaxError) as error:
             # Only a file changed since it was checked, or a failing disk, gets here.
             backend.replace_graphs(written, {})
@@ -569,17 +578,6 @@ def _refuse_managed_graphs(path: Path, graph: str, targets: Collection[str]) -> 
                 f"{path}: the file writes to graph <{target}>, which Comity manages itself; "
                 f"rename that graph in the file; nothing was loaded"
             )
-
-
-def _set_content_hash(graph: str, document: str, content_hash: str) -> str:
-    """The update replacing a bulk-loaded source's provisional hash with the real one."""
-    statement = f"<{document}> <{CONTENT_HASH.value}>"
-    provisional = pyoxigraph.Literal(_PROVISIONAL_HASH)
-    final = pyoxigraph.Literal(content_hash)
-    return (
-        f"DELETE DATA {{ GRAPH <{graph}> {{ {statement} {provisional} }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{graph}> {{ {statement} {final} }} }}"
-    )
 
 
 def _refuse_inferred(sparql: str) -> None:

@@ -44,6 +44,7 @@ import urllib3
 from graph.backend import (
     QueryResults,
     QueryTimeout,
+    change_data,
     graph_quads,
     insert_data,
     replace_graphs_update,
@@ -155,13 +156,20 @@ class RemoteStore:
         scratch.load(response.content, rdf_format)
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
         self._post(
             self.update_url,
             data=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             what="update",
         )
+
+    def change_triples(
+        self, graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
+    ) -> None:
+        operations = change_data(graph, removed, added)
+        if operations:
+            self.update(" ;\n".join(operations))
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         sparql = replace_graphs_update(drop, contents)
