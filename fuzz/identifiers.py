@@ -85,7 +85,7 @@ def treaty_number_variants(draw: st.DrawFn) -> tuple[int, str]:
     "ETS №185", full-width "ＣＥＴＳ ２２４" or digits of another script."""
     from ontology.reference import load_reference
 
-    treaty = draw(st.sampled_from(load_reference().treaties))
+    treaty = draw(st.sampled_from([item for item in load_reference().treaties if item.number]))
     number = int(treaty.number.split()[1])
     series = draw(_SERIES)
     how = draw(st.sampled_from(["separator", "mark", "full width", "other digits"]))

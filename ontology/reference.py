@@ -9,6 +9,7 @@ mentions, and turns the tables into the reference named graph.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import re
@@ -31,9 +32,22 @@ from ontology.iris import (
     topic_iri,
     topic_scheme_iri,
     treaty_iri,
+    treaty_slug,
     unit_iri,
 )
-from ontology.namespaces import COMITY, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from ontology.namespaces import (
+    COMITY,
+    GRAPH_REFERENCE,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+)
 from ontology.paths import REFERENCE_DIR
 
 STATES_FILE = "states.csv"
@@ -41,6 +55,15 @@ ORGANISATIONS_FILE = "organisations.csv"
 TREATIES_FILE = "treaties.csv"
 TOPICS_FILE = "topics.csv"
 PLACES_FILE = "places.csv"
+MEMBERSHIPS_FILE = "memberships.csv"
+TABLE_FILES = (
+    STATES_FILE,
+    ORGANISATIONS_FILE,
+    TREATIES_FILE,
+    TOPICS_FILE,
+    PLACES_FILE,
+    MEMBERSHIPS_FILE,
+)
 
 STATE_COLUMNS = (
     "key",
@@ -53,6 +76,8 @@ STATE_COLUMNS = (
     "former_names",
     "un_status",
     "iso3166_exemption",
+    "ended",
+    "successors",
 )
 ORGANISATION_COLUMNS = (
     "key",
@@ -65,35 +90,66 @@ ORGANISATION_COLUMNS = (
     "aliases",
     "headquarters",
     "founded",
+    "source",
     "note",
 )
 TREATY_COLUMNS = (
+    "key",
     "number",
     "title_en",
     "title_fr",
     "short_names",
     "kind",
     "supplements",
+    "concluded_within",
+    "untc_reference",
     "opened",
     "opened_at",
+    "entry_into_force",
     "topics",
     "wikidata_qid",
+    "source",
 )
 TOPIC_COLUMNS = ("key", "label_en", "label_fr", "aliases", "broader")
-PLACE_COLUMNS = ("key", "name_en", "name_fr", "country", "kind", "aliases", "wikidata_qid")
+PLACE_COLUMNS = (
+    "key",
+    "name_en",
+    "name_fr",
+    "country",
+    "kind",
+    "aliases",
+    "wikidata_qid",
+    "source",
+)
+MEMBERSHIP_COLUMNS = ("organisation", "member", "since", "until", "end_kind", "source", "note")
 
 UN_STATUSES = ("member", "observer", "none")
-ORGANISATION_KINDS = ("intergovernmental", "company", "forum", "body")
-TREATY_KINDS = ("Convention", "Protocol", "Agreement", "Charter", "Code", "Statute")
+ORGANISATION_KINDS = ("intergovernmental", "company", "forum", "body", "agency", "ngo")
+TREATY_KINDS = (
+    "Convention",
+    "Protocol",
+    "Agreement",
+    "Charter",
+    "Code",
+    "Statute",
+    "Arrangement",
+    "Covenant",
+    "Treaty",
+    "Act",
+    "Final Act",
+)
+MEMBERSHIP_ENDS = ("withdrawal", "expulsion", "dissolution", "succession")
 PLACE_KINDS = ("city", "island")
 
 # The Council of Europe renamed its treaty series from ETS to CETS in 2004; number 194 was
 # the first to be published as CETS. Numbering runs on across the rename.
 FIRST_CETS_NUMBER = 194
-TREATY_ORGANISATION = "Council of Europe"
 # Where the curated treaty facts (dates and places of opening for signature) come from: the
 # Treaty Office's complete list. Reference facts name it as their source, not a document.
 TREATY_LIST = "https://www.coe.int/en/web/conventions/full-list"
+# Where other reference facts come from: the reference tables, whose rows each name their
+# public source (ontology/reference/README.md), published as the reference graph.
+REFERENCE = GRAPH_REFERENCE
 
 # Names that really do name two reference entities. Linking a mention of one of them needs
 # context (the sentence, the kind of entity expected); the lookup returns every candidate.
@@ -103,6 +159,20 @@ AMBIGUOUS_NAMES: frozenset[str] = frozenset(
         "echr",  # the European Convention on Human Rights (ETS 005) and its Court
         "luxembourg",  # the state and its capital city
         "cedh",  # French for the Convention (CEDH) and, informally, the Court
+        "yugoslavia",  # the socialist federation (to 1992) and its rump state (1992-2006)
+        "yougoslavie",
+        "djibouti",  # each a state and its capital city
+        "singapore",
+        "singapour",
+        "grenade",  # French for Grenada, and for the Spanish city of Granada
+        "unfccc",  # the climate convention and, in common usage, its secretariat
+        "ccnucc",
+        "torture convention",  # the UN convention against torture and the European one
+        # ETS 081 (1974) and ETS 113 (1983): two additional protocols with one title.
+        "additional protocol to the protocol to the european agreement on the protection of "
+        "television broadcasts",
+        "protocole additionnel au protocole a l'arrangement europeen pour la protection des "
+        "emissions de television",
     }
 )
 
@@ -110,6 +180,7 @@ _QID = re.compile(r"Q[1-9][0-9]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _CANONICAL_NUMBER = re.compile(r"(C?ETS) ([0-9]{3})")
 _NUMBER_IN_NAME = re.compile(
     r"(?:c?ets|stce|ste)\s*(?:no\.?|n°|n\.)?\s*([0-9]{1,3})", re.IGNORECASE
@@ -132,6 +203,9 @@ class State:
     former_names: tuple[str, ...]
     un_status: str = "member"
     iso3166_exemption: str = ""
+    ended: str = ""
+    """The day the state ceased to exist; empty for a state that exists."""
+    successor_iris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,7 +228,7 @@ class Organisation:
 
 @dataclass(frozen=True)
 class Treaty:
-    """A Council of Europe treaty, identified by its number in the ETS/CETS series."""
+    """A treaty: a Council of Europe one by its ETS/CETS number, any other by its key."""
 
     iri: str
     number: str
@@ -167,6 +241,23 @@ class Treaty:
     opened_at_iri: str = ""
     topic_iris: tuple[str, ...] = ()
     qid: str = ""
+    key: str = ""
+    concluded_within_iri: str = ""
+    untc_reference: str = ""
+    entry_into_force: str = ""
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A state's membership of an organisation over a period; `until` is the first day it
+    no longer held, empty while it lasts."""
+
+    iri: str
+    member_iri: str
+    organisation_iri: str
+    since: str
+    until: str = ""
+    end_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +317,9 @@ class Reference:
         treaties: tuple[Treaty, ...],
         topics: tuple[Topic, ...],
         places: tuple[Place, ...],
+        memberships: tuple[Membership, ...] = (),
     ) -> None:
+        self.memberships = memberships
         self.states = states
         self.organisations = organisations
         self.treaties = treaties
@@ -300,14 +393,15 @@ def names_of(entity: Entity) -> tuple[str, ...]:
         acronym = (entity.acronym,) if entity.acronym else ()
         return (entity.name_en, entity.name_fr, *acronym, *entity.aliases)
     if isinstance(entity, Treaty):
-        return (entity.number, entity.title_en, entity.title_fr, *entity.short_names)
+        number = (entity.number,) if entity.number else ()
+        return (*number, entity.title_en, entity.title_fr, *entity.short_names)
     if isinstance(entity, Topic):
         return (entity.label_en, entity.label_fr, *entity.aliases)
     return (entity.name_en, entity.name_fr, *entity.aliases)
 
 
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
-    """Read and check the five reference tables of a directory.
+    """Read and check the six reference tables of a directory.
 
     The result is cached per directory and per state of its files, so callers may ask for it
     freely, and an edited table is read again.
@@ -324,7 +418,7 @@ def reference_ntriples(directory: Path = REFERENCE_DIR) -> bytes:
 
 def _files_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
     state = []
-    for name in (STATES_FILE, ORGANISATIONS_FILE, TREATIES_FILE, TOPICS_FILE, PLACES_FILE):
+    for name in TABLE_FILES:
         try:
             stat = (directory / name).stat()
         except OSError:
@@ -342,9 +436,9 @@ def _load_cached(directory: Path, files_state: tuple[tuple[str, int, int], ...])
     organisation_rows = _read_table(directory / ORGANISATIONS_FILE, ORGANISATION_COLUMNS)
     topic_rows = _read_table(directory / TOPICS_FILE, TOPIC_COLUMNS)
     treaty_rows = _read_table(directory / TREATIES_FILE, TREATY_COLUMNS)
+    membership_rows = _read_table(directory / MEMBERSHIPS_FILE, MEMBERSHIP_COLUMNS)
 
-    states = tuple(_state(row) for row in state_rows)
-    _refuse_duplicates(state_rows, [state.key for state in states], "state key")
+    states = _states(state_rows)
     state_iris = {state.key: state.iri for state in states}
 
     places = tuple(_place(row, state_iris) for row in place_rows)
@@ -352,10 +446,20 @@ def _load_cached(directory: Path, files_state: tuple[tuple[str, int, int], ...])
     place_iris = {place.key: place.iri for place in places}
 
     organisations = _organisations(organisation_rows, place_iris)
+    organisation_iris = {organisation.key: organisation.iri for organisation in organisations}
     topics = _topics(topic_rows)
     topic_iris = {topic.key: topic.iri for topic in topics}
-    treaties = _treaties(treaty_rows, topic_iris, place_iris)
-    return Reference(states, organisations, treaties, topics, places)
+    treaties = _treaties(treaty_rows, topic_iris, place_iris, organisation_iris)
+    memberships = _memberships(membership_rows, state_iris, organisation_iris)
+    _refuse_duplicate_items(
+        [
+            (state_rows, states),
+            (place_rows, places),
+            (organisation_rows, organisations),
+            (treaty_rows, treaties),
+        ]
+    )
+    return Reference(states, organisations, treaties, topics, places, memberships)
 
 
 class _Row:
@@ -413,16 +517,18 @@ class _Row:
             raise self.fail(f"{column} {value!r} is not a four-digit year")
         return value
 
-    def date(self, column: str) -> str:
+    def date(self, column: str, partial: bool = False) -> str:
+        """A day (YYYY-MM-DD); with `partial`, also a month (YYYY-MM) or a year (YYYY)."""
         value = self.cells[column]
         if not value:
             return ""
         try:
-            if not _DATE.fullmatch(value):
+            if not (_PARTIAL_DATE if partial else _DATE).fullmatch(value):
                 raise ValueError(value)
-            date.fromisoformat(value)
+            date.fromisoformat((value + "-01-01")[:10])
         except ValueError:
-            raise self.fail(f"{column} {value!r} is not a date written YYYY-MM-DD") from None
+            form = "YYYY-MM-DD, YYYY-MM or YYYY" if partial else "YYYY-MM-DD"
+            raise self.fail(f"{column} {value!r} is not a date written {form}") from None
         return value
 
     def reference(
@@ -495,12 +601,42 @@ def _refuse_duplicates(rows: list[_Row], keys: list[str], what: str) -> None:
         seen[key] = row.line
 
 
+def _states(rows: list[_Row]) -> tuple[State, ...]:
+    """The states, then their successors resolved once every key is known."""
+    states = [_state(row) for row in rows]
+    _refuse_duplicates(rows, [state.key for state in states], "state key")
+    iris = {state.key: state.iri for state in states}
+    resolved = []
+    for row, state in zip(rows, states, strict=True):
+        successors = []
+        for key in row.names("successors"):
+            if key not in iris or key == state.key:
+                raise row.fail(f"successors: {key!r} is not the key of another state")
+            successors.append(iris[key])
+        if successors and not state.ended:
+            raise row.fail("only a state that ended has successors; give `ended` too")
+        resolved.append(dataclasses.replace(state, successor_iris=tuple(successors)))
+    return tuple(resolved)
+
+
 def _state(row: _Row) -> State:
     key = row.text("key")
     alpha2 = row.text("iso3166_alpha2", required=False)
     alpha3 = row.text("iso3166_alpha3", required=False)
     exemption = row.text("iso3166_exemption", required=False)
-    if alpha3 or alpha2:
+    ended = row.date("ended")
+    if ended and alpha3:
+        # A state that no longer exists keeps the alpha-3 code ISO 3166-3 records for it;
+        # its alpha-2 code has been given to others since, so it has none here.
+        if pycountry.historic_countries.get(alpha_3=alpha3) is None:
+            raise row.fail(f"iso3166_alpha3 {alpha3!r} is not a withdrawn code of ISO 3166-3")
+        if alpha2:
+            raise row.fail("a state that ended takes no iso3166_alpha2: ISO has reused it")
+        if key != alpha3:
+            raise row.fail(f"key {key!r} must be the alpha-3 code {alpha3!r}")
+        if exemption:
+            raise row.fail("a state with an ISO code takes no iso3166_exemption")
+    elif alpha3 or alpha2:
         country = (
             pycountry.countries.get(alpha_3=alpha3) if re.fullmatch("[A-Z]{3}", alpha3) else None
         )
@@ -532,6 +668,7 @@ def _state(row: _Row) -> State:
         former_names=row.names("former_names"),
         un_status=row.choice("un_status", UN_STATUSES),
         iso3166_exemption=exemption,
+        ended=ended,
     )
 
 
@@ -587,7 +724,7 @@ def _organisations(rows: list[_Row], place_iris: dict[str, str]) -> tuple[Organi
                 aliases=row.names("aliases"),
                 parent_iri=parent_iri,
                 headquarters=row.reference("headquarters", place_iris, PLACES_FILE),
-                founded=row.year("founded"),
+                founded=row.date("founded", partial=True),
                 note=row.text("note", required=False),
             )
         )
@@ -617,56 +754,141 @@ def _topics(rows: list[_Row]) -> tuple[Topic, ...]:
     )
 
 
-def _treaty_number(row: _Row) -> str:
-    number = row.text("number")
-    match = _CANONICAL_NUMBER.fullmatch(number)
-    if not match:
+def _treaty_key(row: _Row) -> tuple[str, str]:
+    """The treaty's key and its ETS/CETS number (empty for a treaty outside the series)."""
+    key = row.text("key")
+    number = row.text("number", required=False)
+    if number:
+        match = _CANONICAL_NUMBER.fullmatch(number)
+        if not match:
+            raise row.fail(
+                f"number {number!r} is not a treaty number; write 'ETS 185' or 'CETS 224' "
+                "(series, one space, three digits)"
+            )
+        expected = "CETS" if int(match.group(2)) >= FIRST_CETS_NUMBER else "ETS"
+        if match.group(1) != expected:
+            raise row.fail(
+                f"number {number!r} has the wrong series: treaties before {FIRST_CETS_NUMBER} "
+                f"are ETS, from {FIRST_CETS_NUMBER} on CETS; write '{expected} {match.group(2)}'"
+            )
+        if key != treaty_slug(number):
+            raise row.fail(f"key {key!r} of treaty {number} must be {treaty_slug(number)!r}")
+    elif slug(key) != key or treaty_slug(key) != key:
         raise row.fail(
-            f"number {number!r} is not a treaty number; write 'ETS 185' or 'CETS 224' "
-            "(series, one space, three digits)"
+            f"key {key!r} must be a slug (lower-case words joined by '-') that is not an "
+            "ETS/CETS number; a treaty of that series gives its number"
         )
-    expected = "CETS" if int(match.group(2)) >= FIRST_CETS_NUMBER else "ETS"
-    if match.group(1) != expected:
-        raise row.fail(
-            f"number {number!r} has the wrong series: treaties before {FIRST_CETS_NUMBER} are "
-            f"ETS, from {FIRST_CETS_NUMBER} on CETS; write '{expected} {match.group(2)}'"
-        )
-    return number
+    return key, number
 
 
 def _treaties(
-    rows: list[_Row], topic_iris: dict[str, str], place_iris: dict[str, str]
+    rows: list[_Row],
+    topic_iris: dict[str, str],
+    place_iris: dict[str, str],
+    organisation_iris: dict[str, str],
 ) -> tuple[Treaty, ...]:
-    numbers = [_treaty_number(row) for row in rows]
-    _refuse_duplicates(rows, numbers, "treaty number")
-    iris = {number: treaty_iri(number) for number in numbers}
+    keys = [_treaty_key(row) for row in rows]
+    _refuse_duplicates(rows, [key for key, _ in keys], "treaty key")
+    iris = {key: treaty_iri(key) for key, _ in keys}
     treaties = []
-    for number, row in zip(numbers, rows, strict=True):
+    for (key, number), row in zip(keys, rows, strict=True):
         kind = row.choice("kind", TREATY_KINDS)
         supplements = row.reference("supplements", iris, TREATIES_FILE)
-        if supplements == iris[number]:
+        if supplements == iris[key]:
             raise row.fail("a treaty cannot supplement itself")
         topics = []
         for topic in row.names("topics"):
             if topic not in topic_iris:
                 raise row.fail(f"topics: {topic!r} is not a key in {TOPICS_FILE}")
             topics.append(topic_iris[topic])
+        opened = row.date("opened", partial=True)
+        in_force = row.date("entry_into_force", partial=True)
+        if opened and in_force and not _not_after(opened, in_force):
+            raise row.fail(
+                f"entry_into_force {in_force} is before the opening for signature {opened}"
+            )
         treaties.append(
             Treaty(
-                iri=iris[number],
+                iri=iris[key],
                 number=number,
                 title_en=row.text("title_en"),
                 title_fr=row.text("title_fr"),
                 short_names=row.names("short_names"),
                 kind=kind,
                 supplements_iri=supplements,
-                opened=row.date("opened"),
+                opened=opened,
                 opened_at_iri=row.reference("opened_at", place_iris, PLACES_FILE),
                 topic_iris=tuple(topics),
                 qid=row.qid(),
+                key=key,
+                concluded_within_iri=row.reference(
+                    "concluded_within", organisation_iris, ORGANISATIONS_FILE
+                ),
+                untc_reference=row.text("untc_reference", required=False),
+                entry_into_force=in_force,
             )
         )
     return tuple(treaties)
+
+
+def _memberships(
+    rows: list[_Row], state_iris: dict[str, str], organisation_iris: dict[str, str]
+) -> tuple[Membership, ...]:
+    """Memberships with their periods; one member's periods in one organisation never overlap."""
+    memberships = []
+    periods: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+    for row in rows:
+        organisation = row.reference(
+            "organisation", organisation_iris, ORGANISATIONS_FILE, required=True
+        )
+        member = row.reference("member", state_iris, STATES_FILE, required=True)
+        since = row.date("since")
+        if not since:
+            raise row.fail("column 'since' is empty; a membership needs its first day")
+        until = row.date("until")
+        if until and until <= since:
+            raise row.fail(f"until {until} is not after since {since}")
+        end_kind = row.text("end_kind", required=False)
+        if end_kind and end_kind not in MEMBERSHIP_ENDS:
+            raise row.fail(f"end_kind {end_kind!r} is not one of: {', '.join(MEMBERSHIP_ENDS)}")
+        if bool(end_kind) != bool(until):
+            raise row.fail("until and end_kind go together: a membership that ended says how")
+        for other_since, other_until, line in periods.get((organisation, member), []):
+            if since < (other_until or "9999") and other_since < (until or "9999"):
+                raise row.fail(f"this period overlaps the one on line {line}")
+        periods.setdefault((organisation, member), []).append((since, until, row.line))
+        memberships.append(
+            Membership(
+                iri=fact_iri("membership", _REFERENCE_DOCUMENT, member, organisation, since),
+                member_iri=member,
+                organisation_iri=organisation,
+                since=since,
+                until=until,
+                end_kind=end_kind,
+            )
+        )
+    return tuple(memberships)
+
+
+def _not_after(first: str, second: str) -> bool:
+    """True unless `first` is certainly later than `second`, at the precision both share."""
+    shared = min(len(first), len(second))
+    return first[:shared] <= second[:shared]
+
+
+def _refuse_duplicate_items(tables: list[tuple[list[_Row], tuple[Entity, ...]]]) -> None:
+    """No Wikidata item may stand for two reference entities, in one table or across tables."""
+    seen: dict[str, _Row] = {}
+    for rows, entities in tables:
+        for row, entity in zip(rows, entities, strict=True):
+            if not entity.qid:
+                continue
+            first = seen.setdefault(entity.qid, row)
+            if first is not row:
+                raise row.fail(
+                    f"wikidata_qid {entity.qid} is already the item of {first.path.name} line "
+                    f"{first.line}; one item names one entity"
+                )
 
 
 _ORGANISATION_CLASSES = {
@@ -674,6 +896,8 @@ _ORGANISATION_CLASSES = {
     "company": COMITY.Company,
     "forum": COMITY.Organisation,
     "body": COMITY.OrganisationalUnit,
+    "agency": COMITY.Organisation,
+    "ngo": COMITY.Organisation,
 }
 _TREATY_CLASSES = {"Convention": COMITY.Convention, "Protocol": COMITY.Protocol}
 _PLACE_CLASSES = {"city": COMITY.City, "island": COMITY.Place}
@@ -689,9 +913,10 @@ class _ReferenceGraph:
             self._state(state)
         for organisation in reference.organisations:
             self._organisation(organisation)
-        treaty_organisation = organisation_iri(TREATY_ORGANISATION)
         for treaty in reference.treaties:
-            self._treaty(treaty, treaty_organisation)
+            self._treaty(treaty)
+        for membership in reference.memberships:
+            self._membership(membership)
         if reference.topics:
             scheme = topic_scheme_iri()
             self._add(scheme, RDF.type, _iri(SKOS.ConceptScheme))
@@ -729,11 +954,17 @@ class _ReferenceGraph:
         self._strings(state.iri, SKOS.altLabel, state.aliases)
         self._strings(state.iri, COMITY.formerName, state.former_names)
         if state.alpha3:
-            self._strings(state.iri, COMITY.iso3166Alpha2, (state.alpha2,))
+            if state.alpha2:
+                self._strings(state.iri, COMITY.iso3166Alpha2, (state.alpha2,))
             self._strings(state.iri, COMITY.iso3166Alpha3, (state.alpha3,))
         else:
             self._strings(state.iri, COMITY.iso3166Exemption, (state.iso3166_exemption,))
         self._same_as(state.iri, state.qid)
+        if state.ended:
+            self._link(state.iri, RDF.type, COMITY.FormerState)
+            self._add(state.iri, SCHEMA.dissolutionDate, _date_literal(state.ended))
+        for successor in state.successor_iris:
+            self._link(state.iri, COMITY.successor, successor)
 
     def _organisation(self, organisation: Organisation) -> None:
         iri = organisation.iri
@@ -745,32 +976,54 @@ class _ReferenceGraph:
         self._link(iri, ORG.unitOf, organisation.parent_iri)
         self._link(iri, COMITY.headquarters, organisation.headquarters)
         if organisation.founded:
-            year = pyoxigraph.Literal(organisation.founded, datatype=_iri(XSD.gYear))
-            self._add(iri, SCHEMA.foundingDate, year)
+            self._add(iri, SCHEMA.foundingDate, _date_literal(organisation.founded))
         self._same_as(iri, organisation.qid)
 
-    def _treaty(self, treaty: Treaty, treaty_organisation: str) -> None:
+    def _treaty(self, treaty: Treaty) -> None:
         iri = treaty.iri
         self._link(iri, RDF.type, COMITY.Treaty)
         if treaty.kind in _TREATY_CLASSES:
             self._link(iri, RDF.type, _TREATY_CLASSES[treaty.kind])
         self._labels(iri, RDFS.label, treaty.title_en, treaty.title_fr)
-        self._strings(iri, COMITY.treatyNumber, (treaty.number,))
+        if treaty.number:
+            self._strings(iri, COMITY.treatyNumber, (treaty.number,))
+        if treaty.untc_reference:
+            self._strings(iri, COMITY.untcReference, (treaty.untc_reference,))
         self._strings(iri, COMITY.shortName, treaty.short_names)
         self._link(iri, COMITY.supplements, treaty.supplements_iri)
-        self._link(iri, COMITY.concludedWithin, treaty_organisation)
+        self._link(iri, COMITY.concludedWithin, treaty.concluded_within_iri)
         for topic in treaty.topic_iris:
             self._link(iri, COMITY.addresses, topic)
         self._same_as(iri, treaty.qid)
+        # The acts of the treaty itself, which no state performs.
+        identity = treaty.number or treaty.key
         if treaty.opened:
-            opening = fact_iri("opening-for-signature", _REFERENCE_DOCUMENT, treaty.number)
+            opening = fact_iri("opening-for-signature", _REFERENCE_DOCUMENT, identity)
             self._link(opening, RDF.type, COMITY.OpeningForSignature)
             self._link(opening, COMITY.treaty, iri)
-            self._add(
-                opening, COMITY.date, pyoxigraph.Literal(treaty.opened, datatype=_iri(XSD.date))
-            )
+            self._add(opening, COMITY.date, _date_literal(treaty.opened))
             self._link(opening, SCHEMA.location, treaty.opened_at_iri)
-            self._link(opening, PROV.wasDerivedFrom, TREATY_LIST)
+            self._link(opening, PROV.wasDerivedFrom, TREATY_LIST if treaty.number else REFERENCE)
+        if treaty.entry_into_force:
+            in_force = fact_iri("entry-into-force", _REFERENCE_DOCUMENT, identity)
+            self._link(in_force, RDF.type, COMITY.EntryIntoForce)
+            self._link(in_force, COMITY.treaty, iri)
+            self._add(in_force, COMITY.date, _date_literal(treaty.entry_into_force))
+            self._link(in_force, PROV.wasDerivedFrom, TREATY_LIST if treaty.number else REFERENCE)
+
+    def _membership(self, membership: Membership) -> None:
+        iri = membership.iri
+        self._link(iri, RDF.type, COMITY.Membership)
+        self._link(iri, ORG.member, membership.member_iri)
+        self._link(iri, ORG.organization, membership.organisation_iri)
+        self._add(iri, COMITY.since, _date_literal(membership.since))
+        self._link(iri, PROV.wasDerivedFrom, REFERENCE)
+        if membership.until:
+            self._add(iri, COMITY.until, _date_literal(membership.until))
+            self._add(iri, COMITY.endedBy, pyoxigraph.Literal(membership.end_kind))
+        else:
+            # The shortcut holds now, so it is stated only for a membership that lasts.
+            self._link(membership.member_iri, COMITY.memberOf, membership.organisation_iri)
 
     def _topic(self, topic: Topic) -> None:
         self._link(topic.iri, RDF.type, COMITY.Topic)
@@ -791,3 +1044,9 @@ class _ReferenceGraph:
 
 def _iri(value: str) -> pyoxigraph.NamedNode:
     return pyoxigraph.NamedNode(str(value))
+
+
+def _date_literal(value: str) -> pyoxigraph.Literal:
+    """A date at the precision it is known: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return pyoxigraph.Literal(value, datatype=_iri(datatype))

@@ -45,12 +45,30 @@ def example_queries() -> list[ExampleQuery]:
         ExampleQuery(
             "members",
             "Members of the Council of Europe",
-            "Which states are members of the Council of Europe?",
-            f"""SELECT DISTINCT ?state ?name WHERE {{
-  {{ ?state comity:memberOf {council} }}
-  UNION
-  {{ ?membership org:member ?state ; org:organization {council} }}
-  ?state a comity:State .
+            "Which states are members of the Council of Europe today?",
+            f"""SELECT DISTINCT ?state ?name ?since WHERE {{
+  ?membership a comity:Membership ;
+              org:organization {council} ;
+              org:member ?state ;
+              comity:since ?since .
+  FILTER NOT EXISTS {{ ?membership comity:until ?until }}
+  OPTIONAL {{ ?state rdfs:label ?name {english} }}
+}}
+ORDER BY ?name
+""",
+        ),
+        ExampleQuery(
+            "members-on-a-date",
+            "Members on a date",
+            "Which states were members of the Council of Europe on 13 June 2007?",
+            f"""SELECT DISTINCT ?state ?name ?since ?until WHERE {{
+  BIND("2007-06-13"^^xsd:date AS ?day)
+  ?membership a comity:Membership ;
+              org:organization {council} ;
+              org:member ?state ;
+              comity:since ?since .
+  OPTIONAL {{ ?membership comity:until ?until }}
+  FILTER(?since <= ?day && (!BOUND(?until) || ?until > ?day))
   OPTIONAL {{ ?state rdfs:label ?name {english} }}
 }}
 ORDER BY ?name

@@ -14,7 +14,6 @@ import pytest
 import rdflib
 
 from ontology import COMITY, ORG, OWL, RDF, REFERENCE_DIR, SCHEMA, WD
-from ontology.build_reference import build_organisations, build_states
 from ontology.errors import ComityError
 from ontology.iris import organisation_iri, state_iri, topic_iri, treaty_iri, unit_iri
 from ontology.reference import (
@@ -30,6 +29,7 @@ from ontology.reference import (
     reference_ntriples,
 )
 from ontology.vocabulary import read_ontology, read_shapes
+from tools.build_reference import OUTPUT_FILES, SOURCES_DIR, build_organisations, build_states
 
 REPO = Path(__file__).resolve().parent.parent
 QID = re.compile(r"^Q[0-9]+$")
@@ -60,8 +60,9 @@ def only(reference: Reference, name: str, kind: type) -> object:
 
 
 def test_tables_hold_every_current_state_and_the_required_treaties(reference):
-    assert len(reference.states) == 197
-    assert sum(state.un_status == "member" for state in reference.states) == 193
+    current = [state for state in reference.states if not state.ended]
+    assert len(current) == 197
+    assert sum(state.un_status == "member" for state in current) == 193
     numbers = {treaty.number for treaty in reference.treaties}
     required = """ETS 005 ETS 009 ETS 024 ETS 030 ETS 035 ETS 090 ETS 108 CETS 223 ETS 126 ETS 141
     CETS 198 ETS 157 ETS 148 ETS 164 ETS 173 ETS 174 ETS 185 ETS 189 CETS 196 CETS 197 CETS 201
@@ -71,7 +72,7 @@ def test_tables_hold_every_current_state_and_the_required_treaties(reference):
 
 
 def test_iso_codes_are_unique_and_agree_with_pycountry(reference):
-    with_codes = [state for state in reference.states if state.alpha3]
+    with_codes = [state for state in reference.states if state.alpha3 and not state.ended]
     assert len({state.alpha2 for state in with_codes}) == len(with_codes)
     assert len({state.alpha3 for state in with_codes}) == len(with_codes)
     for state in with_codes:
@@ -81,8 +82,20 @@ def test_iso_codes_are_unique_and_agree_with_pycountry(reference):
         assert state.iri == state_iri(state.alpha3)
 
 
+def test_former_states_keep_their_withdrawn_codes_and_name_their_successors(reference):
+    former = {state.key: state for state in reference.states if state.ended}
+    assert {"SCG", "YUG", "CSK", "SUN", "DDR"} <= set(former)
+    for state in former.values():
+        if state.alpha3:
+            assert pycountry.historic_countries.get(alpha_3=state.alpha3) is not None
+            assert state.alpha2 == ""
+        assert state.successor_iris, state.key
+    assert former["SCG"].ended == "2006-06-03"
+    assert set(former["SCG"].successor_iris) == {state_iri("SRB"), state_iri("MNE")}
+
+
 def test_only_kosovo_lacks_iso_codes_and_it_says_why(reference):
-    without = [state for state in reference.states if not state.alpha3]
+    without = [state for state in reference.states if not state.alpha3 and not state.ended]
     assert [state.key for state in without] == ["kosovo"]
     assert without[0].iri == state_iri("kosovo") == "https://w3id.org/comity/id/state/kosovo"
     assert without[0].iso3166_exemption
@@ -99,13 +112,13 @@ def test_organisation_qids_are_exactly_the_shared_ones(reference):
     assert by_key["coe"].qid == "Q8908"
     assert by_key["un"].qid == "Q1065"
     assert by_key["igf"].qid == ""
-    assert all(not organisation.qid for organisation in by_key.values() if organisation.parent_iri)
 
 
 def test_every_protocol_names_the_treaty_it_supplements(reference):
     for treaty in reference.treaties:
-        assert (treaty.kind == "Protocol") == bool(treaty.supplements_iri), treaty.number
-        assert treaty.iri == treaty_iri(treaty.number)
+        if treaty.number:
+            assert (treaty.kind == "Protocol") == bool(treaty.supplements_iri), treaty.number
+        assert treaty.iri == treaty_iri(treaty.key)
 
 
 @pytest.mark.parametrize(
@@ -139,7 +152,7 @@ def test_ambiguous_names_are_exactly_the_documented_ones(reference):
         ("Russia", "RUS", "Q159"),
         ("Moldova", "MDA", "Q217"),
         ("the Republic of Moldova", "MDA", "Q217"),
-        ("Serbia and Montenegro", "SRB", "Q403"),
+        ("Serbia and Montenegro", "SCG", "Q37024"),
         ("Swaziland", "SWZ", "Q1050"),
         ("Turkey", "TUR", "Q43"),
         ("Türkiye", "TUR", "Q43"),
@@ -364,9 +377,9 @@ def test_unknown_column(tables):
 
 def test_wrong_number_of_fields(tables):
     line = edit_row(
-        tables / "treaties.csv", "ETS 185,", lambda line: line.replace(",Convention,", ",")
+        tables / "treaties.csv", "ets-185,", lambda line: line.replace(",Convention,", ",")
     )
-    refused(tables, "treaties.csv", line, "fields where the header has 10")
+    refused(tables, "treaties.csv", line, "fields where the header has 15")
 
 
 def test_bad_qid(tables):
@@ -394,40 +407,44 @@ def test_state_without_codes_needs_an_exemption(tables):
 def test_duplicate_key(tables):
     path = tables / "places.csv"
     with path.open("a", encoding="utf-8") as file:
-        file.write("paris,Paris,Paris,FRA,city,,\n")
+        file.write("paris,Paris,Paris,FRA,city,,,\n")
     line = len(path.read_text(encoding="utf-8").splitlines())
     refused(tables, "places.csv", line, "place key 'paris' appears twice")
 
 
 def test_duplicate_treaty_number(tables):
     line = edit_row(
-        tables / "treaties.csv", "ETS 174,", lambda line: line.replace("ETS 174", "ETS 173")
+        tables / "treaties.csv",
+        "ets-174,",
+        lambda line: line.replace("ets-174,ETS 174", "ets-173,ETS 173"),
     )
-    refused(tables, "treaties.csv", line, "treaty number 'ETS 173' appears twice")
+    refused(tables, "treaties.csv", line, "treaty key 'ets-173' appears twice")
 
 
 def test_unknown_supplements_reference(tables):
     line = edit_row(
-        tables / "treaties.csv", "ETS 189,", lambda line: line.replace(",ETS 185,", ",ETS 999,")
+        tables / "treaties.csv", "ets-189,", lambda line: line.replace(",ets-185,", ",ets-999,")
     )
-    refused(tables, "treaties.csv", line, "supplements 'ETS 999' is not a key in treaties.csv")
+    refused(tables, "treaties.csv", line, "supplements 'ets-999' is not a key in treaties.csv")
 
 
 def test_treaty_number_in_the_wrong_series(tables):
-    line = edit_row(tables / "treaties.csv", "ETS 185,", lambda line: "C" + line)
+    line = edit_row(
+        tables / "treaties.csv", "ets-185,", lambda line: line.replace(",ETS 185,", ",CETS 185,")
+    )
     refused(tables, "treaties.csv", line, "wrong series")
 
 
 def test_bad_opening_date(tables):
     line = edit_row(
-        tables / "treaties.csv", "ETS 185,", lambda line: line.replace("2001-11-23", "2001-13-23")
+        tables / "treaties.csv", "ets-185,", lambda line: line.replace("2001-11-23", "2001-13-23")
     )
     refused(tables, "treaties.csv", line, "'2001-13-23' is not a date")
 
 
 def test_unknown_topic_of_a_treaty(tables):
     line = edit_row(
-        tables / "treaties.csv", "ETS 185,", lambda line: line.replace("|fraud|", "|frauds|")
+        tables / "treaties.csv", "ets-185,", lambda line: line.replace("|fraud|", "|frauds|")
     )
     refused(tables, "treaties.csv", line, "'frauds' is not a key in topics.csv")
 
@@ -535,56 +552,51 @@ def test_build_organisations_refuses_an_organisation_without_curation():
         build_organisations([row])
 
 
-UN_STATUS = {"member": "un_member", "observer": "un_observer_state", "none": "state_not_un_member"}
-
-
-def write_shared_tables(directory: Path, reference: Reference) -> None:
-    """The committed tables turned back into the shared layout, one former name per state."""
-    directory.mkdir()
-    states = [["iso3166_alpha2", "iso3166_alpha3", "wikidata_qid", "name_en", "aliases", "kind"]]
-    for state in reference.states:
-        codes = [state.alpha2, state.alpha3, state.qid]
-        names = "|".join([state.name_en, *state.aliases])
-        states.append([*codes, state.name_en, names, UN_STATUS[state.un_status]])
-        for former in state.former_names[:1]:
-            states.append([*codes, former, former, "former_or_alternative_name"])
-    organisations = [["key", "name_en", "acronym", "wikidata_qid", "aliases"]]
-    for organisation in reference.organisations:
-        if organisation.key != "gfce" and not organisation.parent_iri:
-            names = (organisation.key, organisation.name_en, organisation.acronym)
-            organisations.append([*names, organisation.qid, "|".join(organisation.aliases)])
-    for name, rows in (("states.csv", states), ("organisations.csv", organisations)):
-        with (directory / name).open("w", encoding="utf-8", newline="") as file:
-            csv.writer(file).writerows(rows)
-
-
 def run_builder(*arguments: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "ontology.build_reference", *arguments]
+    command = [sys.executable, "-m", "tools.build_reference", *arguments]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
 
 
-def test_command_regenerates_tables_that_load(reference, tmp_path):
-    shared, output = tmp_path / "shared", tmp_path / "out"
-    write_shared_tables(shared, reference)
-    shutil.copytree(REFERENCE_DIR, output)
-    for name in ("states.csv", "organisations.csv"):
-        (output / name).unlink()
-    result = run_builder(str(shared), "--output", str(output))
+def test_the_committed_tables_are_what_the_builder_makes_of_the_snapshots(tmp_path):
+    """Every table follows from committed source snapshots and curation, with no network."""
+    result = run_builder("--output", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    rebuilt = load_reference(output)
-    assert [state.iri for state in rebuilt.states] == [state.iri for state in reference.states]
-    assert [state.name_fr for state in rebuilt.states] == [
-        state.name_fr for state in reference.states
-    ]
-    assert rebuilt.state("TUR").former_names == ("Turkey",)
-    assert [o.iri for o in rebuilt.organisations] == [o.iri for o in reference.organisations]
+    for name in OUTPUT_FILES:
+        assert (tmp_path / name).read_bytes() == (REFERENCE_DIR / name).read_bytes(), name
 
 
-def test_command_reports_a_bad_shared_directory(tmp_path):
-    result = run_builder(str(tmp_path / "absent"), "--output", str(tmp_path))
+def test_command_reports_a_missing_sources_directory(tmp_path):
+    result = run_builder("--sources", str(tmp_path / "absent"), "--output", str(tmp_path))
     assert result.returncode == 1
-    assert "states.csv: cannot read the shared table" in result.stderr
+    assert "cannot read" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "change", "reason"),
+    [
+        ("world-treaties.csv", ("1982-12-10", "1982-12-32"), "is not a date"),
+        ("world-treaties.csv", (",unclos,un,", ",unclos-x,un,"), "is not a key in treaties.csv"),
+        ("memberships.csv", ("coe,MNE,2007-05-11", "coe,MNE,2007-05-11x"), "is not a date"),
+        ("organisations-world.csv", (",Q170075,", ",170075,"), "is not a Wikidata item id"),
+        ("organisations-world.csv", (",Q170075,", ",Q8908,"), "one item names one entity"),
+    ],
+)
+def test_a_bad_snapshot_stops_the_build_and_changes_nothing(tmp_path, snapshot, change, reason):
+    sources, output = tmp_path / "sources", tmp_path / "out"
+    shutil.copytree(SOURCES_DIR, sources)
+    path = sources / snapshot
+    text = path.read_text(encoding="utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    output.mkdir()
+    (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
+    result = run_builder("--sources", str(sources), "--output", str(output))
+    assert result.returncode == 1
+    assert reason in result.stderr
+    assert re.search(r"\.csv: line [0-9]+: ", result.stderr), result.stderr
+    assert (output / "states.csv").read_text(encoding="utf-8") == "left as it was\n"
+    assert sorted(item.name for item in output.iterdir()) == ["states.csv"]
 
 
 def test_reference_graph_conforms_to_the_shapes():
@@ -594,17 +606,3 @@ def test_reference_graph_conforms_to_the_shapes():
     shapes = rdflib.Graph().parse(data=read_shapes(), format="nt")
     conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
     assert conforms, text
-
-
-def test_command_leaves_the_output_untouched_when_the_result_would_not_load(reference, tmp_path):
-    shared, output = tmp_path / "shared", tmp_path / "out"
-    write_shared_tables(shared, reference)
-    shutil.copytree(REFERENCE_DIR, output)
-    places = output / "places.csv"
-    lines = places.read_text(encoding="utf-8").splitlines(keepends=True)
-    places.write_text("".join(line for line in lines if not line.startswith("redmond,")))
-    (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
-    result = run_builder(str(shared), "--output", str(output))
-    assert result.returncode == 1
-    assert "headquarters 'redmond' is not a key in places.csv" in result.stderr
-    assert (output / "states.csv").read_text(encoding="utf-8") == "left as it was\n"

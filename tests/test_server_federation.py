@@ -453,3 +453,40 @@ def test_route_changes_nothing_but_endpoints(relay, text):
     written = [call.iri for call in service_calls(text) if not call.nested and call.iri]
     relayed = [call.iri for call in service_calls(routed.sparql) if not call.nested and call.iri]
     assert [relay.endpoint(urlsplit(iri).path) for iri in relayed] == written
+
+
+WD, WDT = "http://www.wikidata.org/entity/", "http://www.wikidata.org/prop/direct/"
+# Paris Agreement: signed by France (Q142) and Germany (Q183), ratified by France.
+WIKIDATA_SHAPED = "".join(
+    f"<{WD}Q21707860> <{WDT}{prop}> <{WD}{item}> .\n"
+    for prop, item in (("P1891", "Q142"), ("P1891", "Q183"), ("P6193", "Q142"))
+)
+
+
+def test_a_comity_treaty_joins_wikidata_through_its_same_as_link(federated, remote_endpoint):
+    """The README's federation example, with the local endpoint standing in for Wikidata:
+    the Paris Agreement's owl:sameAs item finds its signatories (P1891) and parties (P6193)."""
+    store = remote_endpoint.rsplit("/", 1)[0] + "/store?default"
+    response = requests.post(
+        store,
+        data=WIKIDATA_SHAPED.encode(),
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    query = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT ?state ?ratified WHERE {{
+  <https://w3id.org/comity/id/treaty/paris-agreement> owl:sameAs ?item .
+  SERVICE <{remote_endpoint}> {{
+    ?item wdt:P1891 ?signatory .
+    OPTIONAL {{ ?item wdt:P6193 ?signatory . BIND(true AS ?ratified) }}
+  }}
+  ?state owl:sameAs ?signatory .
+}}"""
+    rows = federated.select(query)
+    found = {(row["state"]["value"], "ratified" in row) for row in rows}
+    assert found == {
+        ("https://w3id.org/comity/id/state/FRA", True),
+        ("https://w3id.org/comity/id/state/DEU", False),
+    }

@@ -1,13 +1,21 @@
-"""Regenerate states.csv and organisations.csv from the shared reference tables.
+"""Rebuild every reference table from the committed snapshots of its sources.
 
-    python -m ontology.build_reference SHARED_REFERENCE_DIR [--output DIR]
+    python -m tools.build_reference [--sources DIR] [--curated DIR] [--output DIR]
 
-The shared tables (states.csv, organisations.csv) hold the verified facts: codes, names,
-Wikidata items and their sources. This command reshapes them into Comity's layout (one row
-per entity, former names in their own column, French names from pycountry's gettext
-catalogue) and adds the curation that lives below: French names the catalogue gets wrong for
-running text, aliases that readers meet, and what Comity knows about organisations (kind,
-seat, founding year, bodies). Edit the curation here, not the generated files.
+Inputs, all committed, none fetched (there is no network at build time):
+
+* tools/reference/sources/: what was read in public sources, one CSV per source family, each
+  row naming where its values come from (`source`): the shared state and organisation tables,
+  former states, memberships with dates, Council of Europe treaties, other multilateral
+  treaties, more organisations, and the places they name;
+* tools/reference/curated/: what Comity adds by hand (places with aliases, the topic scheme,
+  short names and topics of treaties), plus the curation tables below (French names for
+  running text, aliases readers meet, organisations' kind, seat and founding year).
+
+The output (ontology/reference/*.csv) is first written to a scratch directory and loaded with
+the strict reader of ontology.reference: a duplicate number, a malformed date, an unknown
+supplements target or a bad Wikidata id stops the build with the file, line and reason, and the
+output is left untouched.
 """
 
 from __future__ import annotations
@@ -25,23 +33,36 @@ from pathlib import Path
 import pycountry
 
 from ontology.errors import ComityError
+from ontology.iris import slug, treaty_slug
 from ontology.paths import REFERENCE_DIR
 from ontology.reference import (
+    MEMBERSHIP_COLUMNS,
+    MEMBERSHIPS_FILE,
     ORGANISATION_COLUMNS,
     ORGANISATIONS_FILE,
+    PLACE_COLUMNS,
     PLACES_FILE,
     STATE_COLUMNS,
     STATES_FILE,
+    TABLE_FILES,
     TOPICS_FILE,
     TREATIES_FILE,
+    TREATY_COLUMNS,
     load_reference,
     normalise_name,
 )
 
+TOOLS_DIR = Path(__file__).resolve().parent
+SOURCES_DIR = TOOLS_DIR / "reference" / "sources"
+CURATED_DIR = TOOLS_DIR / "reference" / "curated"
+# Curated tables that go to the output as they are: the topic scheme, and the adjectives of
+# state names that the loaders read ("the Portuguese authorities").
+CURATED_TABLES = (TOPICS_FILE, "demonyms.csv")
+OUTPUT_FILES = tuple(dict.fromkeys([*TABLE_FILES, *CURATED_TABLES]))
+
 SHARED_STATE_COLUMNS = ("iso3166_alpha2", "iso3166_alpha3", "wikidata_qid", "name_en", "aliases")
 SHARED_ORGANISATION_COLUMNS = ("key", "name_en", "acronym", "wikidata_qid", "aliases")
 
-OTHER_TABLES = (TREATIES_FILE, TOPICS_FILE, PLACES_FILE)
 FORMER_ROW_KIND = "former_or_alternative_name"
 UN_STATUS = {"un_member": "member", "un_observer_state": "observer", "state_not_un_member": "none"}
 
@@ -484,6 +505,7 @@ def build_organisations(rows: list[dict[str, str]]) -> list[dict[str, str]]:
                 ),
                 "headquarters": headquarters,
                 "founded": founded,
+                "source": row.get("source", "").strip(),
                 "note": "; ".join(notes),
             }
         )
@@ -510,6 +532,7 @@ def build_organisations(rows: list[dict[str, str]]) -> list[dict[str, str]]:
                 "aliases": aliases,
                 "headquarters": headquarters,
                 "founded": founded,
+                "source": "curated by hand (tools/build_reference.py)",
                 "note": "",
             }
         )
@@ -524,48 +547,333 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> 
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
-def build(shared: Path, output: Path = REFERENCE_DIR) -> None:
-    """Write states.csv and organisations.csv into output, once they load with its other tables.
+def _read(path: Path) -> list[dict[str, str]]:
+    """A snapshot or curated table; a missing one is an error naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ComityError(f"{path}: cannot read the table ({error})") from error
+    return [
+        {name: (value or "").strip() for name, value in row.items()}
+        for row in csv.DictReader(io.StringIO(text, newline=""))
+    ]
 
-    The new tables are first checked together with the output's treaties, topics and places in
-    a scratch directory, so a change that breaks a cross-reference leaves the output untouched.
-    """
-    states = build_states(_read_shared(shared / STATES_FILE, SHARED_STATE_COLUMNS))
-    organisations = build_organisations(
-        _read_shared(shared / ORGANISATIONS_FILE, SHARED_ORGANISATION_COLUMNS)
+
+def _without(names: str, excluded: set[str]) -> str:
+    return "|".join(
+        name for name in names.split("|") if name and normalise_name(name) not in excluded
     )
+
+
+def build_historical_states(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Former states as rows of states.csv: their withdrawn ISO code, end and successors."""
+    states = []
+    for row in rows:
+        key = row["key"]
+        coded = len(key) == 3 and key.isupper()
+        states.append(
+            {
+                "key": key,
+                "iso3166_alpha2": "",
+                "iso3166_alpha3": key if coded else "",
+                "wikidata_qid": row["wikidata_qid"],
+                "name_en": row["name_en"],
+                "name_fr": row["name_fr"],
+                "aliases": "|".join(
+                    _distinct(row["aliases"].split("|"), exclude=[row["name_en"], row["name_fr"]])
+                ),
+                "former_names": "",
+                "un_status": "none",
+                "iso3166_exemption": ""
+                if coded
+                else "No ISO 3166 code: the state ended before it could be given one",
+                "ended": row["end"],
+                "successors": row["successors"],
+            }
+        )
+    return states
+
+
+def build_places(curated: list[dict[str, str]], *snapshots: list[dict[str, str]]) -> list[dict]:
+    """The curated places, then every place a snapshot names that they lack."""
+    places = {
+        row["key"]: {**row, "source": row.get("source", "curated by hand")} for row in curated
+    }
+    for rows in snapshots:
+        for row in rows:
+            if row["key"] in places:
+                continue
+            places[row["key"]] = {
+                "key": row["key"],
+                "name_en": row["name_en"],
+                "name_fr": row["name_fr"] or row["name_en"],
+                "country": row["country"],
+                "kind": "city",
+                "aliases": "",
+                "wikidata_qid": row["wikidata_qid"],
+                "source": row["source"],
+            }
+    return list(places.values())
+
+
+def place_keys(places: list[dict[str, str]]) -> dict[str, str]:
+    """Every place's key by its key and by its English name, as snapshots name cities."""
+    keys = {row["key"]: row["key"] for row in places}
+    keys.update({normalise_name(row["name_en"]): row["key"] for row in places})
+    return keys
+
+
+def _place(name: str, keys: dict[str, str]) -> str:
+    if not name:
+        return ""
+    return keys.get(name) or keys.get(normalise_name(name)) or slug(name)
+
+
+def build_more_organisations(
+    organisations: list[dict[str, str]],
+    added: list[dict[str, str]],
+    corrections: list[dict[str, str]],
+    places: dict[str, str],
+) -> list[dict[str, str]]:
+    """The organisations from the shared table and the curation, then the snapshot's, with
+    the snapshot's corrections of single cells applied."""
+    known = {row["key"] for row in organisations}
+    result = [dict(row) for row in organisations]
+    for row in added:
+        if row["key"] in known:
+            raise ComityError(f"organisations-world.csv: {row['key']!r} is already an organisation")
+        result.append(
+            {
+                "key": row["key"],
+                "name_en": row["name_en"],
+                "name_fr": row["name_fr"],
+                "acronym": row["acronym"],
+                "wikidata_qid": row["wikidata_qid"],
+                "kind": row["kind"],
+                "parent": row["parent"],
+                "aliases": "|".join(
+                    _distinct(
+                        row["aliases"].split("|"),
+                        exclude=[row["name_en"], row["name_fr"], row["acronym"]],
+                    )
+                ),
+                "headquarters": _place(row["headquarters"], places),
+                "founded": row["founded"],
+                "source": row["source"],
+                "note": row["note"],
+            }
+        )
+    by_key = {row["key"]: row for row in result}
+    for correction in corrections:
+        target = by_key.get(correction["key"])
+        if target is None or correction["column"] not in target:
+            raise ComityError(
+                f"organisations-corrections.csv: no cell {correction['column']!r} of "
+                f"{correction['key']!r} to correct"
+            )
+        target[correction["column"]] = correction["value"]
+        target["source"] = "; ".join(
+            part for part in (target["source"], correction["source"]) if part
+        )
+    return result
+
+
+def build_coe_treaties(
+    draft: list[dict[str, str]],
+    verified: list[list[dict[str, str]]],
+    additions: list[dict[str, str]],
+    extras: list[dict[str, str]],
+    places: dict[str, str],
+) -> list[dict[str, str]]:
+    """Council of Europe treaties from three kinds of snapshot, in this order of trust: a
+    verified pass's row replaces the draft's row whole (an empty cell there is deliberate),
+    and a later pass of additions fills or corrects single cells.
+
+    A row without both titles is left out: the table holds only treaties it can name.
+    """
+    merged = {row["number"]: dict(row) for row in draft}
+    for rows in verified:
+        merged.update({row["number"]: dict(row) for row in rows})
+    for row in additions:
+        target = merged.setdefault(row["number"], {})
+        for column, value in row.items():
+            if value and column != "note":
+                target[column] = value
+    curated = {row["number"]: row for row in extras}
+    treaties = []
+    for number in sorted(merged, key=lambda text: int(text.split()[1])):
+        row = merged[number]
+        if not (row.get("title_en") and row.get("title_fr") and row.get("kind")):
+            continue
+        extra = curated.get(number, {})
+        treaties.append(
+            {
+                "key": treaty_slug(number),
+                "number": number,
+                "title_en": row["title_en"],
+                "title_fr": row["title_fr"],
+                "short_names": extra.get("short_names", ""),
+                "kind": row["kind"],
+                "supplements": treaty_slug(row["supplements"]) if row.get("supplements") else "",
+                "concluded_within": "coe",
+                "untc_reference": "",
+                "opened": row.get("opened", ""),
+                "opened_at": _place(row.get("opened_at", ""), places),
+                "entry_into_force": row.get("entry_into_force", ""),
+                "topics": extra.get("topics", ""),
+                "wikidata_qid": row.get("wikidata_qid", ""),
+                "source": row.get("source", ""),
+            }
+        )
+    kept = {row["key"] for row in treaties}
+    for row in treaties:
+        if row["supplements"] and row["supplements"] not in kept:
+            row["supplements"] = ""  # the parent is not in the table: its link waits for it
+    return treaties
+
+
+def build_world_treaties(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [
+        {
+            "key": row["key"],
+            "number": "",
+            "title_en": row["title_en"],
+            "title_fr": row["title_fr"],
+            "short_names": row["short_names"],
+            "kind": row["kind"],
+            "supplements": row["supplements"],
+            "concluded_within": row["concluded_within"],
+            "untc_reference": row["untc_reference"],
+            "opened": row["opened"],
+            "opened_at": row["opened_at"],
+            "entry_into_force": row["entry_into_force"],
+            "topics": "",
+            "wikidata_qid": row["wikidata_qid"],
+            "source": row["source"],
+        }
+        for row in rows
+        if row["title_en"] and row["title_fr"]
+    ]
+
+
+def apply_wikidata_links(
+    links: list[dict[str, str]], tables: dict[str, list[dict[str, str]]]
+) -> None:
+    """Set the Wikidata item of treaties and places from the links snapshot, naming its source.
+
+    A link to a row the tables do not hold is an error; a row that already has another item
+    is one too, since two sources then disagree.
+    """
+    for link in links:
+        rows = tables.get(f"{link['table']}.csv")
+        target = next((row for row in rows or [] if row["key"] == link["key"]), None)
+        if target is None:
+            raise ComityError(f"wikidata-links.csv: no {link['table']} row has key {link['key']!r}")
+        if target["wikidata_qid"] and target["wikidata_qid"] != link["wikidata_qid"]:
+            raise ComityError(
+                f"wikidata-links.csv: {link['key']!r} has {target['wikidata_qid']} already, "
+                f"the link says {link['wikidata_qid']}"
+            )
+        target["wikidata_qid"] = link["wikidata_qid"]
+        target["source"] = "; ".join(
+            part for part in (target["source"], f"wikidata_qid: {link['source']}") if part
+        )
+
+
+def build(
+    sources: Path = SOURCES_DIR, curated: Path = CURATED_DIR, output: Path = REFERENCE_DIR
+) -> None:
+    """Write every table into output, once all of them load together."""
+    historical = _read(sources / "historical-states.csv")
+    historical_names = {
+        normalise_name(name)
+        for row in historical
+        for name in (row["name_en"], row["name_fr"], *row["aliases"].split("|"))
+    }
+    shared_states = [
+        row
+        for row in _read_shared(sources / "shared-states.csv", SHARED_STATE_COLUMNS)
+        if not (
+            row.get("kind") == FORMER_ROW_KIND
+            and normalise_name(row["name_en"]) in historical_names
+        )
+    ]
+    states = [
+        {
+            **row,
+            # A name of a former state names that state, not its successor.
+            "aliases": _without(row["aliases"], historical_names),
+            "former_names": _without(row["former_names"], historical_names),
+            "ended": "",
+            "successors": "",
+        }
+        for row in build_states(shared_states)
+    ] + build_historical_states(historical)
+    organisations = build_organisations(
+        _read_shared(sources / "shared-organisations.csv", SHARED_ORGANISATION_COLUMNS)
+    )
+    places = build_places(
+        _read(curated / PLACES_FILE),
+        _read(sources / "coe-places.csv"),
+        _read(sources / "world-places.csv"),
+        _read(sources / "organisation-places.csv"),
+    )
+    keys = place_keys(places)
+    organisations = build_more_organisations(
+        organisations,
+        _read(sources / "organisations-world.csv"),
+        _read(sources / "organisations-corrections.csv"),
+        keys,
+    )
+    treaties = build_coe_treaties(
+        _read(sources / "coe-treaties.csv"),
+        [_read(sources / "coe-treaties-1.csv"), _read(sources / "coe-treaties-2.csv")],
+        _read(sources / "coe-treaties-3.csv"),
+        _read(curated / "coe-treaty-extras.csv"),
+        keys,
+    )
+    treaties += build_world_treaties(_read(sources / "world-treaties.csv"))
+    apply_wikidata_links(
+        _read(sources / "wikidata-links.csv"), {TREATIES_FILE: treaties, PLACES_FILE: places}
+    )
+    memberships = [
+        {column: row[column] for column in MEMBERSHIP_COLUMNS}
+        for row in _read(sources / "memberships.csv")
+    ]
+    tables = {
+        STATES_FILE: (STATE_COLUMNS, states),
+        ORGANISATIONS_FILE: (ORGANISATION_COLUMNS, organisations),
+        PLACES_FILE: (PLACE_COLUMNS, places),
+        TREATIES_FILE: (TREATY_COLUMNS, treaties),
+        MEMBERSHIPS_FILE: (MEMBERSHIP_COLUMNS, memberships),
+    }
     with tempfile.TemporaryDirectory(prefix="comity-reference-") as scratch:
         checked = Path(scratch)
-        for name in OTHER_TABLES:
-            if (output / name).exists():
-                shutil.copy2(output / name, checked / name)
-        _write(checked / STATES_FILE, STATE_COLUMNS, states)
-        _write(checked / ORGANISATIONS_FILE, ORGANISATION_COLUMNS, organisations)
+        for name in CURATED_TABLES:
+            shutil.copyfile(curated / name, checked / name)
+        for name, (columns, rows) in tables.items():
+            _write(checked / name, columns, rows)
         load_reference(checked)
         output.mkdir(parents=True, exist_ok=True)
-        for name in (STATES_FILE, ORGANISATIONS_FILE):
+        for name in OUTPUT_FILES:
             shutil.copyfile(checked / name, output / name)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ontology.build_reference",
-        description="Regenerate states.csv and organisations.csv from the shared tables.",
+        prog="python -m tools.build_reference",
+        description="Rebuild the reference tables from the committed source snapshots.",
     )
-    parser.add_argument("shared", type=Path, metavar="SHARED_REFERENCE_DIR")
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=REFERENCE_DIR,
-        help="directory to write (default: %(default)s)",
-    )
+    parser.add_argument("--sources", type=Path, default=SOURCES_DIR, help="default: %(default)s")
+    parser.add_argument("--curated", type=Path, default=CURATED_DIR, help="default: %(default)s")
+    parser.add_argument("--output", type=Path, default=REFERENCE_DIR, help="default: %(default)s")
     arguments = parser.parse_args(argv)
     try:
-        build(arguments.shared, arguments.output)
+        build(arguments.sources, arguments.curated, arguments.output)
     except ComityError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"wrote {arguments.output / STATES_FILE} and {arguments.output / ORGANISATIONS_FILE}")
+    print(f"wrote the reference tables into {arguments.output}")
     return 0
 
 
