@@ -328,8 +328,41 @@ def parse_header(text: str) -> DocumentMetadata:
             metadata.publisher = value
     if metadata.title is None:
         metadata.title = _first_headline(text, header_limit)
+    if metadata.issued is None:
+        metadata.issued = _date_line(text) or _url_date(text)
     metadata.header_end = _header_end(text, metadata)
     return metadata
+
+
+_DATE_LINE = re.compile(r"^[^\S\n]*(?:\w+day,?\s+)?(?P<date>[^\n]{6,40}?)[^\S\n]*$", re.M)
+_SOURCE_URL = re.compile(r"^\s*source\s*:\s*(?P<url>\S+)", re.I)
+_URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/](?P<m>[01]\d)[-/](?P<d>[0-3]\d)(?!\d)")
+
+
+def _date_line(text: str, limit: int = 800) -> PartialDate | None:
+    """A line near the top that holds nothing but a full date ("12 March 2019") dates the text."""
+    for line in _DATE_LINE.finditer(text, 0, min(len(text), limit)):
+        dates = find_dates(line.group("date"))
+        if len(dates) == 1 and dates[0].first.day is not None:
+            found = dates[0]
+            rest = line.group("date")[: found.start] + line.group("date")[found.end :]
+            if not re.search(r"[^\W\d_]{3,}", re.sub(r"\b\w+day\b", "", rest)):
+                return found.first
+    return None
+
+
+def _url_date(text: str) -> PartialDate | None:
+    """A date in the `source:` URL of the first line (".../2014-09-25/...")."""
+    source = _SOURCE_URL.match(text)
+    if source is None:
+        return None
+    found = _URL_DATE.search(source.group("url"))
+    if found is None:
+        return None
+    try:
+        return PartialDate(int(found.group("y")), int(found.group("m")), int(found.group("d")))
+    except (TypeError, ValueError):
+        return None
 
 
 def _set_field(metadata: DocumentMetadata, label: str, value: str, line: str) -> None:

@@ -64,7 +64,7 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
             ("supplements", item.supplements_iri),
             ("opened", item.opened),
         )
-        return Entity("treaty", treaty_slug(item.number), item.iri, item.title_en, details=details)
+        return Entity("treaty", item.key, item.iri, item.title_en, details=details)
     if isinstance(item, Topic):
         return Entity("topic", item.key, item.iri, item.label_en)
     return Entity("place", item.key, item.iri, item.name_en)
@@ -132,6 +132,8 @@ class Lexicon:
         from spacy.matcher import PhraseMatcher
 
         self.reference = reference
+        self.directory: Path | None = None
+        """Where the tables were read from, for the tables only some rules use."""
         self.nlp = english()
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -192,6 +194,7 @@ def lexicon(directory: Path = REFERENCE_DIR) -> Lexicon:
     with _lock:
         if directory not in _lexicons:
             _lexicons[directory] = Lexicon(load_reference(directory))
+            _lexicons[directory].directory = directory
         return _lexicons[directory]
 
 

@@ -58,6 +58,8 @@ from loaders.numbers import (
     parse_number,
     parse_ordinal,
 )
+from loaders.rules.memberships import membership_ends
+from loaders.rules.mentions import normalise_typography, state_mentions
 from ontology import REFERENCE_DIR, slug, unit_iri
 from ontology.reference import normalise_name
 
@@ -147,7 +149,13 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     """Read every fact a document states, with its evidence."""
     lex = lexicon(reference_dir)
     issued = document.metadata.issued.iso() if document.metadata.issued else None
-    mentions, topics = find_mentions(document.text, lex, document.tokens, issued)
+    normalised = normalise_typography(document.text)
+    if normalised == document.text:
+        mentions, topics = find_mentions(document.text, lex, document.tokens, issued)
+    else:  # typographic variants (curly quotes, NBSP, dashes) are matched in their plain form
+        mentions, topics = find_mentions(normalised, lex, None, issued)
+        mentions = [_original(document.text, m) for m in mentions]
+        topics = [_original(document.text, m) for m in topics]
     publisher, issuer = _publisher(document, lex, mentions)
     context = _Context(document, lex, mentions, topics, issuer)
     place = _dateline_place(document, lex)
@@ -161,6 +169,8 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
         for rule in RULES:
             rule(context, sentence)
     _treaty_topics(context)
+    context.facts.extend(state_mentions(document, mentions, lex))
+    context.facts.extend(membership_ends(document, mentions, context.issued, skip_until))
     if context.conference is not None:
         context.facts.append(context.conference)
     if context.partnership is not None:
@@ -172,6 +182,10 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     if not facts:
         extraction.warnings.append(f"{_name(document)}: no facts found in the text")
     return extraction
+
+
+def _original(text: str, mention: Mention) -> Mention:
+    return dataclasses.replace(mention, text=text[mention.start : mention.end])
 
 
 def _name(document: Document) -> str:
@@ -488,7 +502,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
         clause_treaties = context.within(start, end, ("treaty",)) or treaties
         if not clause_treaties:
             last = context.last_treaty(sentence.start)
-            if last is None or not re.search(r"\b(?:it|the treaty|the instrument)\b", clause, re.I):
+            if last is None or not _REFERS_BACK.search(clause):
                 continue
             clause_treaties = [last]
         local = [d for d in dates if start - sentence.start <= d.start < end - sentence.start] or (
@@ -522,8 +536,16 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 break
 
 
+_REFERS_BACK = re.compile(
+    r"\b(?:it|the\s+treaty|the\s+instrument|(?:its|their)\s+instruments?\s+of"
+    r"|l'instrument|leurs?\s+instruments?)\b",
+    re.I,
+)
+"""Words that carry a treaty act over to the treaty in focus: "depositing their instruments
+of ratification" names no treaty but means the one the text is about."""
+
 _FOR_STATE = re.compile(
-    r"^\s*(?:\w+\s+){0,6}?(?:for|in\s+respect\s+of|à\s+l'égard\s+d[eu']|pour)\s*"
+    r"^\s*(?:\w+\s+){0,6}?(?:for|in|in\s+respect\s+of|à\s+l'égard\s+d[eu']|pour|en|au)\s*"
     r"(?:the\s+|la\s+|le\s+|l')?$",
     re.I,
 )
@@ -560,6 +582,8 @@ def _actors(
             m
             for m in context.within(passive.end(), end, (*_STATE_KINDS, "organisation"))
             if not text[max(0, m.start - 4) : m.start].lower().endswith("non-")
+            and not _MEMBERS_OF.match(text, m.end)  # "by all Council of Europe member states"
+            and not _excepted(text, passive.end(), m.start)
         ]
         if _COUNT_FIRST.match(text, passive.end()):
             # "signed by 32 states, including Canada and Japan": only the states named
@@ -573,6 +597,24 @@ def _actors(
     possessive = [m for m in states if text[m.end : m.end + 2] in ("'s", "’s")]
     actors = [m.entity for m in states if m not in possessive] + organisations
     return actors or None
+
+
+_MEMBERS_OF = re.compile(r"\s+(?:member\s+)?(?:states|countries|members)\b", re.I)
+_EXCEPT = re.compile(
+    r"\b(?:except|excepting|all\s+but|other\s+than|apart\s+from|with\s+the\s+exception\s+of"
+    r"|save|sauf|hormis|à\s+l'exception\s+d[eu']?)\b",
+    re.I,
+)
+
+
+def _excepted(text: str, start: int, position: int) -> bool:
+    """ "ratified by all members except A and B (...)": A and B are the ones who did not."""
+    exceptions = list(_EXCEPT.finditer(text, start, position))
+    if not exceptions:
+        return False
+    exception = exceptions[-1]
+    between = text[exception.end() : position]
+    return not (")" in between and "(" in text[start : exception.start()])
 
 
 def _nearest_date(dates: list[DateMention], span: tuple[int, int]) -> DateMention | None:

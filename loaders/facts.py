@@ -7,7 +7,7 @@ text it was read from, so that every triple in the graph can be traced back to i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from loaders.dates import PartialDate
@@ -43,21 +43,34 @@ class Entity:
         return dict(self.details).get(name)
 
 
-def _key(entity: Entity | None) -> str | None:
-    return entity.key if entity is not None else None
+def _gold_value(value: object, ordered: bool = False) -> object:
+    """A field's value as the gold files write it: keys, ISO dates, integers, lists."""
+    if isinstance(value, Entity):
+        return value.key
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, Count):
+        return value.value
+    if isinstance(value, tuple):
+        items = [_gold_value(item) for item in value]
+        return items if ordered or not all(isinstance(v, str) for v in items) else sorted(items)
+    return value
 
 
-def _iso(date: PartialDate | None) -> str | None:
-    return date.iso() if date is not None else None
-
-
-def _value(count: Count | None) -> int | None:
-    return count.value if count is not None else None
+def gold(name: str, *, qualifier: str | None = None, ordered: bool = False) -> dict[str, object]:
+    """Field metadata: the gold name of a field, where its count's qualifier goes, whether a
+    list keeps its order. `qualifier="qualifiers"` gathers qualifiers into one mapping."""
+    return {"gold": name, "qualifier": qualifier, "ordered": ordered}
 
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact read from one span of one document."""
+    """A fact read from one span of one document.
+
+    The gold form (docs/gold-format.md) is derived from the dataclass fields: a field's gold
+    name is its `gold` metadata, else its name in camelCase; entities become their keys, dates
+    their ISO form, counts their value (and their qualifier its own field).
+    """
 
     kind: ClassVar[str] = "Fact"
     evidence: Evidence = field(kw_only=True)
@@ -67,7 +80,36 @@ class Fact:
         return tuple(sorted(self.to_gold().items(), key=lambda item: item[0]))
 
     def to_gold(self) -> dict[str, object]:
-        raise NotImplementedError
+        result: dict[str, object] = {"type": self.kind}
+        qualifiers: dict[str, str] = {}
+        for item in fields(self):
+            if item.name == "evidence":
+                continue
+            name = item.metadata.get("gold") or _camel(item.name)
+            value = getattr(self, item.name)
+            result[name] = _gold_value(value, bool(item.metadata.get("ordered")))
+            qualifier_name = item.metadata.get("qualifier")
+            if qualifier_name == "qualifiers":
+                if isinstance(value, Count) and value.qualifier:
+                    qualifiers[name] = value.qualifier
+            elif qualifier_name:
+                result[qualifier_name] = value.qualifier if isinstance(value, Count) else None
+        if qualifiers:
+            result["qualifiers"] = qualifiers
+        return result
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def _iso(date: PartialDate | None) -> str | None:
+    return date.iso() if date is not None else None
+
+
+def _key(entity: Entity | None) -> str | None:
+    return entity.key if entity is not None else None
 
 
 @dataclass(frozen=True)
@@ -78,15 +120,6 @@ class Membership(Fact):
     as_of: PartialDate | None = None
     since: PartialDate | None = None
 
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "member": self.member.key,
-            "organisation": self.organisation.key,
-            "asOf": _iso(self.as_of),
-            "since": _iso(self.since),
-        }
-
 
 @dataclass(frozen=True)
 class TreatyAction(Fact):
@@ -96,14 +129,6 @@ class TreatyAction(Fact):
     actor: Entity | None
     treaty: Entity
     date: PartialDate | None = None
-
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "actor": _key(self.actor),
-            "treaty": self.treaty.key,
-            "date": _iso(self.date),
-        }
 
 
 @dataclass(frozen=True)
@@ -137,19 +162,18 @@ class EntryIntoForce(TreatyAction):
 
 
 @dataclass(frozen=True)
+class Denunciation(TreatyAction):
+    """A state denouncing a treaty, or notifying that it leaves it."""
+
+    kind: ClassVar[str] = "Denunciation"
+
+
+@dataclass(frozen=True)
 class OpeningForSignature(Fact):
     kind: ClassVar[str] = "OpeningForSignature"
     treaty: Entity
     date: PartialDate | None = None
     place: Entity | None = None
-
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "treaty": self.treaty.key,
-            "date": _iso(self.date),
-            "place": _key(self.place),
-        }
 
     def identity(self) -> tuple[object, ...]:
         return (self.treaty.key, _iso(self.date))
@@ -162,37 +186,29 @@ class TreatyStatus(Fact):
     kind: ClassVar[str] = "TreatyStatus"
     treaty: Entity
     as_of: PartialDate | None = None
-    parties: Count | None = None
-    ratified: Count | None = None
-    signed_only: Count | None = None
-    invited: Count | None = None
+    parties: Count | None = field(
+        default=None, metadata=gold("partiesCount", qualifier="qualifiers")
+    )
+    ratified: Count | None = field(
+        default=None, metadata=gold("ratifiedCount", qualifier="qualifiers")
+    )
+    signed_only: Count | None = field(
+        default=None, metadata=gold("signedOnlyCount", qualifier="qualifiers")
+    )
+    invited: Count | None = field(
+        default=None, metadata=gold("invitedCount", qualifier="qualifiers")
+    )
+    signatories: Count | None = field(
+        default=None, metadata=gold("signatoriesCount", qualifier="qualifiers")
+    )
 
     def counts(self) -> dict[str, Count]:
         """The reported counts by their gold/ontology name, leaving out the unsaid ones."""
-        named = {
-            "partiesCount": self.parties,
-            "ratifiedCount": self.ratified,
-            "signedOnlyCount": self.signed_only,
-            "invitedCount": self.invited,
+        return {
+            item.metadata["gold"]: getattr(self, item.name)
+            for item in fields(self)
+            if "gold" in item.metadata and getattr(self, item.name) is not None
         }
-        return {name: count for name, count in named.items() if count is not None}
-
-    def to_gold(self) -> dict[str, object]:
-        gold: dict[str, object] = {
-            "type": self.kind,
-            "treaty": self.treaty.key,
-            "asOf": _iso(self.as_of),
-            "partiesCount": _value(self.parties),
-            "ratifiedCount": _value(self.ratified),
-            "signedOnlyCount": _value(self.signed_only),
-            "invitedCount": _value(self.invited),
-        }
-        qualifiers = {
-            name: count.qualifier for name, count in self.counts().items() if count.qualifier
-        }
-        if qualifiers:
-            gold["qualifiers"] = qualifiers
-        return gold
 
     def identity(self) -> tuple[object, ...]:
         return (self.treaty.key, _iso(self.as_of))
@@ -206,15 +222,12 @@ class LegalReform(Fact):
     actor: Entity
     based_on: Entity
     status: str | None = None
-    as_of: PartialDate | None = None
+    as_of: PartialDate | None = field(default=None, metadata=gold("asOf"))
 
     def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "actor": self.actor.key,
-            "basedOn": self.based_on.key,
-            "status": self.status,
-        }
+        result = super().to_gold()
+        del result["asOf"]  # kept in the graph, not part of the gold form
+        return result
 
     def identity(self) -> tuple[object, ...]:
         return (self.actor.key, self.based_on.key)
@@ -224,18 +237,11 @@ class LegalReform(Fact):
 class Partnership(Fact):
     kind: ClassVar[str] = "Partnership"
     partners: tuple[Entity, ...]
-    partnership_kind: str | None = None
-    principles: tuple[str, ...] = ()
-    representatives: tuple[Entity, ...] = ()
-
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "partners": sorted(partner.key for partner in self.partners),
-            "kind": self.partnership_kind,
-            "principles": list(self.principles),
-            "representatives": [person.key for person in self.representatives],
-        }
+    partnership_kind: str | None = field(default=None, metadata=gold("kind"))
+    principles: tuple[str, ...] = field(default=(), metadata=gold("principles", ordered=True))
+    representatives: tuple[Entity, ...] = field(
+        default=(), metadata=gold("representatives", ordered=True)
+    )
 
     def identity(self) -> tuple[object, ...]:
         return (*sorted(partner.key for partner in self.partners), self.partnership_kind)
@@ -247,28 +253,18 @@ class Conference(Fact):
     name: str | None = None
     organiser: Entity | None = None
     place: Entity | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    participant_count: Count | None = None
-    country_count: Count | None = None
+    start: PartialDate | None = field(default=None, metadata=gold("startDate"))
+    end: PartialDate | None = field(default=None, metadata=gold("endDate"))
+    participant_count: Count | None = field(
+        default=None, metadata=gold("participantCount", qualifier="participantQualifier")
+    )
+    country_count: Count | None = field(
+        default=None, metadata=gold("countryCount", qualifier="countryQualifier")
+    )
+    delegation_count: Count | None = field(
+        default=None, metadata=gold("delegationCount", qualifier="delegationQualifier")
+    )
     participants: tuple[Entity, ...] = ()
-
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "name": self.name,
-            "organiser": _key(self.organiser),
-            "place": _key(self.place),
-            "startDate": _iso(self.start),
-            "endDate": _iso(self.end),
-            "participantCount": _value(self.participant_count),
-            "countryCount": _value(self.country_count),
-            "participantQualifier": self.participant_count.qualifier
-            if self.participant_count
-            else None,
-            "countryQualifier": self.country_count.qualifier if self.country_count else None,
-            "participants": sorted(entity.key for entity in self.participants),
-        }
 
     def identity(self) -> tuple[object, ...]:
         return (self.name, _key(self.organiser), _key(self.place), _iso(self.start))
@@ -285,18 +281,12 @@ class Founding(Fact):
     organisation: Entity
     date: PartialDate
 
-    def to_gold(self) -> dict[str, object]:
-        return {"type": self.kind, "organisation": self.organisation.key, "date": _iso(self.date)}
-
 
 @dataclass(frozen=True)
 class Headquarters(Fact):
     kind: ClassVar[str] = "Headquarters"
     organisation: Entity
     place: Entity
-
-    def to_gold(self) -> dict[str, object]:
-        return {"type": self.kind, "organisation": self.organisation.key, "place": self.place.key}
 
 
 @dataclass(frozen=True)
@@ -305,18 +295,12 @@ class Supplements(Fact):
     protocol: Entity
     treaty: Entity
 
-    def to_gold(self) -> dict[str, object]:
-        return {"type": self.kind, "protocol": self.protocol.key, "treaty": self.treaty.key}
-
 
 @dataclass(frozen=True)
 class TreatyTopic(Fact):
     kind: ClassVar[str] = "TreatyTopic"
     treaty: Entity
     topic: Entity
-
-    def to_gold(self) -> dict[str, object]:
-        return {"type": self.kind, "treaty": self.treaty.key, "topic": self.topic.key}
 
 
 @dataclass(frozen=True)
@@ -326,27 +310,98 @@ class PersonRole(Fact):
     role: str
     affiliation: Entity | None = None
 
-    def to_gold(self) -> dict[str, object]:
-        return {
-            "type": self.kind,
-            "person": self.person.key,
-            "role": self.role,
-            "affiliation": _key(self.affiliation),
-        }
+
+@dataclass(frozen=True)
+class Mention(Fact):
+    """A state the document names as a state, acting or not: once per document."""
+
+    kind: ClassVar[str] = "Mention"
+    entity: Entity
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.entity.key,)
+
+
+@dataclass(frozen=True)
+class MemberCount(Fact):
+    """How many members the text says an organisation has ("its 38 member countries")."""
+
+    kind: ClassVar[str] = "MemberCount"
+    organisation: Entity
+    as_of: PartialDate | None
+    count: Count = field(metadata=gold("count", qualifier="qualifier"))
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.organisation.key, _iso(self.as_of))
+
+
+@dataclass(frozen=True)
+class ActionTally(Fact):
+    """How many states did one kind of treaty act on one day ("40 countries ratified")."""
+
+    kind: ClassVar[str] = "ActionTally"
+    treaty: Entity
+    date: PartialDate | None
+    action: str
+    count: Count = field(metadata=gold("count", qualifier="qualifier"))
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.treaty.key, _iso(self.date), self.action)
+
+
+@dataclass(frozen=True)
+class MembershipEnd(Fact):
+    """A member leaving an organisation; `how` is withdrawal, expulsion or cessation."""
+
+    kind: ClassVar[str] = "MembershipEnd"
+    member: Entity
+    organisation: Entity
+    date: PartialDate | None = None
+    how: str | None = None
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.member.key, self.organisation.key, _iso(self.date))
+
+
+@dataclass(frozen=True)
+class Suspension(Fact):
+    """A member's rights of representation or membership suspended."""
+
+    kind: ClassVar[str] = "Suspension"
+    member: Entity
+    organisation: Entity
+    date: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class MembershipApplication(Fact):
+    """A state applying or asking to join an organisation."""
+
+    kind: ClassVar[str] = "MembershipApplication"
+    member: Entity
+    organisation: Entity
+    date: PartialDate | None = None
 
 
 FACT_TYPES: dict[str, type[Fact]] = {
     cls.kind: cls
     for cls in (
+        Mention,
         Membership,
+        MembershipApplication,
+        MembershipEnd,
+        Suspension,
+        MemberCount,
         Signature,
         Ratification,
         Accession,
         Acceptance,
         Approval,
         EntryIntoForce,
+        Denunciation,
         OpeningForSignature,
         TreatyStatus,
+        ActionTally,
         LegalReform,
         Partnership,
         Conference,
@@ -360,8 +415,23 @@ FACT_TYPES: dict[str, type[Fact]] = {
 }
 """Every fact type by the name the gold files use."""
 
+_EVENT_FIELDS = (
+    "organiser",
+    "place",
+    "startDate",
+    "endDate",
+    "participantCount",
+    "countryCount",
+    "delegationCount",
+)
+
 COMPARED_FIELDS: dict[str, tuple[str, ...]] = {
+    "Mention": ("entity",),
     "Membership": ("member", "organisation", "asOf", "since"),
+    "MembershipApplication": ("member", "organisation", "date"),
+    "MembershipEnd": ("member", "organisation", "date"),
+    "Suspension": ("member", "organisation", "date"),
+    "MemberCount": ("organisation", "asOf", "count"),
     **{
         name: ("actor", "treaty", "date")
         for name in (
@@ -371,6 +441,7 @@ COMPARED_FIELDS: dict[str, tuple[str, ...]] = {
             "Acceptance",
             "Approval",
             "EntryIntoForce",
+            "Denunciation",
         )
     },
     "OpeningForSignature": ("treaty", "date"),
@@ -381,18 +452,13 @@ COMPARED_FIELDS: dict[str, tuple[str, ...]] = {
         "ratifiedCount",
         "signedOnlyCount",
         "invitedCount",
+        "signatoriesCount",
     ),
+    "ActionTally": ("treaty", "date", "action", "count"),
     "LegalReform": ("actor", "basedOn"),
     "Partnership": ("partners", "kind"),
-    "Conference": (
-        "organiser",
-        "place",
-        "startDate",
-        "endDate",
-        "participantCount",
-        "countryCount",
-    ),
-    "Meeting": ("organiser", "place", "startDate", "endDate", "participantCount", "countryCount"),
+    "Conference": _EVENT_FIELDS,
+    "Meeting": _EVENT_FIELDS,
     "Founding": ("organisation", "date"),
     "Headquarters": ("organisation", "place"),
     "Supplements": ("protocol", "treaty"),

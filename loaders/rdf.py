@@ -20,6 +20,7 @@ from loaders.extraction import Extraction
 from loaders.facts import (
     Acceptance,
     Accession,
+    ActionTally,
     Approval,
     Conference,
     Entity,
@@ -28,13 +29,18 @@ from loaders.facts import (
     Founding,
     Headquarters,
     LegalReform,
+    MemberCount,
     Membership,
+    MembershipApplication,
+    MembershipEnd,
+    Mention,
     OpeningForSignature,
     Partnership,
     PersonRole,
     Ratification,
     Signature,
     Supplements,
+    Suspension,
     TreatyAction,
     TreatyStatus,
     TreatyTopic,
@@ -303,6 +309,7 @@ def _status(graph: _Graph, fact: TreatyStatus) -> None:
     graph.count(iri, "ratifiedCount", fact.ratified)
     graph.count(iri, "signedOnlyCount", fact.signed_only)
     graph.count(iri, "invitedCount", fact.invited)
+    graph.count(iri, "signatoriesCount", fact.signatories)
     graph.entity(fact.treaty)
 
 
@@ -339,6 +346,7 @@ def _event(graph: _Graph, fact: Conference) -> None:
     graph.add(iri, S.endDate, fact.end)
     graph.count(iri, "participantCount", fact.participant_count)
     graph.count(iri, "countryCount", fact.country_count)
+    graph.count(iri, "delegationCount", fact.delegation_count)
     for participant in fact.participants:
         graph.add(iri, C.participant, participant)
         graph.entity(participant)
@@ -377,7 +385,49 @@ def _person_role(graph: _Graph, fact: PersonRole) -> None:
         graph.entity(fact.affiliation)
 
 
+def _mention(graph: _Graph, fact: Mention) -> None:
+    graph.statement(fact, graph.doc, C.mentions, fact.entity)
+    graph.entity(fact.entity)
+
+
+def _membership_act(
+    graph: _Graph, fact: MembershipEnd | Suspension | MembershipApplication
+) -> None:
+    iri = _n_ary(graph, fact, C[fact.kind])
+    graph.typed(iri, C.MembershipAct)
+    graph.add(iri, C.actor, fact.member)
+    graph.add(iri, C.organisation, fact.organisation)
+    graph.add(iri, C.date, fact.date)
+    if isinstance(fact, MembershipEnd):
+        graph.add(iri, C.endKind, fact.how)
+    graph.entity(fact.member)
+    graph.entity(fact.organisation)
+
+
+def _member_count(graph: _Graph, fact: MemberCount) -> None:
+    iri = _n_ary(graph, fact, C.MemberCount)
+    graph.add(iri, C.organisation, fact.organisation)
+    graph.add(iri, C.asOf, fact.as_of)
+    graph.count(iri, "memberCount", fact.count)
+    graph.entity(fact.organisation)
+
+
+def _tally(graph: _Graph, fact: ActionTally) -> None:
+    iri = _n_ary(graph, fact, C.ActionTally)
+    graph.add(iri, C.treaty, fact.treaty)
+    graph.add(iri, C.date, fact.date)
+    graph.add(iri, C.actionType, fact.action)
+    graph.count(iri, "actionCount", fact.count)
+    graph.entity(fact.treaty)
+
+
 _HANDLERS: list[tuple[type, object]] = [
+    (Mention, _mention),
+    (MembershipEnd, _membership_act),
+    (Suspension, _membership_act),
+    (MembershipApplication, _membership_act),
+    (MemberCount, _member_count),
+    (ActionTally, _tally),
     (Membership, _membership),
     (TreatyAction, _treaty_action),
     (OpeningForSignature, _opening),

@@ -17,7 +17,7 @@ from rich.table import Table
 
 import graph
 from loaders import expand_paths, extract_source, load_paths
-from loaders.evaluation import evaluate_directory
+from loaders.evaluation import FAMILIES, Evaluation, evaluate_directory
 from loaders.facts import FACT_TYPES
 from loaders.rdf import document_triples
 from ontology import PREFIXES, RDF
@@ -154,13 +154,36 @@ def extract(output_format: str, file: Path) -> None:
 
 
 @click.command(name="eval")
+@click.option(
+    "--gold",
+    "gold_directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Read the gold files from this directory instead of DIRECTORY.",
+)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def eval_(directory: Path) -> None:
-    """Score extraction against the gold files in DIRECTORY: P/R/F1 per fact type."""
-    evaluation = evaluate_directory(directory)
+def eval_(gold_directory: Path | None, directory: Path) -> None:
+    """Score extraction against the gold files in DIRECTORY: P/R/F1 per fact type.
+
+    When the gold files name their half (`"split": "tuning"` or `"check"`), each half is
+    scored on its own as well as the whole.
+    """
+    evaluation = evaluate_directory(directory, gold_directory)
     for problem in evaluation.problems:
         click.echo(f"warning: {problem}", err=True)
-    table = Table(title=f"Extraction scores over {evaluation.documents} document(s)")
+    console = Console()
+    halves = sorted(evaluation.splits.items(), key=lambda item: (item[0] != "tuning", item[0]))
+    for name, part in halves:
+        console.print(_score_table(part, f"{name} half: {part.documents} document(s)"))
+    title = f"Extraction scores over {evaluation.documents} document(s)"
+    console.print(_score_table(evaluation, ("all: " if evaluation.splits else "") + title))
+    if evaluation.unscored:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(evaluation.unscored.items()))
+        console.print(f"not scored (no gold file records these types): {kinds}")
+
+
+def _score_table(evaluation: Evaluation, title: str) -> Table:
+    table = Table(title=title)
     for column in ("type", "gold", "predicted", "correct", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "type" else "right")
     order = [kind for kind in FACT_TYPES if kind in evaluation.by_type]
@@ -168,8 +191,19 @@ def eval_(directory: Path) -> None:
         score = evaluation.by_type[kind]
         table.add_row(kind, *_score_cells(score))
     table.add_section()
+    for family in FAMILIES:
+        score = evaluation.family(family)
+        if score.true_positives + score.false_positives + score.false_negatives:
+            table.add_row(f"family {family}", *_score_cells(score))
+    table.add_section()
     table.add_row("micro overall", *_score_cells(evaluation.overall))
-    Console().print(table)
+    accuracy = evaluation.date_accuracy
+    if accuracy is not None:
+        table.caption = (
+            f"dates right for {evaluation.right_dates} of {evaluation.dated_pairs} treaty acts "
+            f"found with a dated gold act ({accuracy:.0%})"
+        )
+    return table
 
 
 def _score_cells(score: object) -> list[str]:
