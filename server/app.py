@@ -53,7 +53,7 @@ class ComityState:
     relay: ServiceRelay | None = None
     """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
 
-    def write(self, sparql: str) -> None:
+    def write(self, sparql: str, graphs: list[str | None] | None = None) -> None:
         """Apply one update within the time limit, refresh the inferred graph, and let every
         reader see the result.
 
@@ -62,7 +62,7 @@ class ComityState:
         """
         with self.write_lock:
             try:
-                self.writes.apply(sparql, self.config.timeout)
+                self.writes.apply(sparql, self.config.timeout, graphs)
             finally:
                 if self.graph.read_only:
                     # A snapshot: take a new one. The old one is not closed here, since a

@@ -115,7 +115,7 @@ def _write(graph: str | None, replace: bool) -> Response:
     created = graph is not None and not _exists(graph)
     if operations:
         update = " ;\n".join(operations)
-        state().write(update)
+        state().write(update, graphs=[graph])
     return Response(status=201 if created and ntriples.strip() else 204)
 
 
@@ -123,5 +123,5 @@ def _delete(graph: str | None) -> Response:
     if graph is not None and not _exists(graph):
         raise _missing(graph)
     target = f"GRAPH <{graph}>" if graph else "DEFAULT"
-    state().write(f"DROP SILENT {target}")
+    state().write(f"DROP SILENT {target}", graphs=[graph])
     return Response(status=204)

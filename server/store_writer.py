@@ -36,7 +36,8 @@ class ServiceFailure(OSError):
 class Writes(Protocol):
     """Applies one update and refreshes the inferred graph, within a time limit if it can."""
 
-    def apply(self, sparql: str, timeout: float) -> None: ...
+    def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
+        """`graphs`: the only graphs the update writes, when known (see KnowledgeGraph.update)."""
 
     def close(self) -> None: ...
 
@@ -47,8 +48,8 @@ class InProcessWrites:
     def __init__(self, knowledge_graph: KnowledgeGraph) -> None:
         self._graph = knowledge_graph
 
-    def apply(self, sparql: str, timeout: float) -> None:
-        self._graph.update(sparql)
+    def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
+        self._graph.update(sparql, graphs)
         self._graph.reason()
 
     def close(self) -> None:
@@ -67,11 +68,11 @@ def _serve_writes(url: str, requests: Connection) -> None:
     with knowledge_graph:
         while True:
             try:
-                sparql = requests.recv()
+                sparql, graphs = requests.recv()
             except (EOFError, OSError, KeyboardInterrupt):
                 return
             try:
-                knowledge_graph.update(sparql)
+                knowledge_graph.update(sparql, graphs)
             except ComityError as error:
                 requests.send(("error", "update", str(error)))
                 continue
@@ -121,14 +122,14 @@ class WriterProcess:
             reason = reply[2] if reply else "the writer process gave no answer"
             raise ComityError(f"{self._url}: the store could not be opened for writing: {reason}")
 
-    def apply(self, sparql: str, timeout: float) -> None:
+    def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
         if self._process is not None and not self._process.is_alive():
             self._stop()  # it died between two updates (killed from outside, out of memory)
         if self._process is None:  # the last one was stopped: its successor starts now
             self._start()
         deadline = time.monotonic() + timeout
         try:
-            self._requests.send(sparql)
+            self._requests.send((sparql, graphs))
             if not self._requests.poll(max(deadline - time.monotonic(), 0)):
                 self._stop()
                 raise UpdateTimeout(

@@ -208,3 +208,28 @@ def test_written_graph_is_visible_to_queries(comity_server):
     assert put(comity_server, graph, f'<{EX}v> <{EX}label> "Visible" .').status_code == 201
     rows = comity_server.select(f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?s ?p ?n }} }}")
     assert [row["n"]["value"] for row in rows] == ["Visible"]
+
+
+def test_a_triple_in_two_graphs_counts_once_in_the_default_graph(comity_server):
+    """The default graph is the set union of the named graphs: a Graph Store write into one
+    graph neither duplicates a triple another graph holds nor removes it when dropped."""
+    triple = f'<{EX}shared> <{EX}p> "in both" .'
+    count = f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}shared> <{EX}p> "in both" }}'
+    assert put(comity_server, EX + "union-a", triple).status_code == 201
+    assert put(comity_server, EX + "union-b", triple).status_code == 201
+    assert comity_server.select(count)[0]["n"]["value"] == "1"
+    deleted = requests.delete(
+        comity_server.store,
+        params={"graph": EX + "union-a"},
+        headers=comity_server.auth(),
+        timeout=60,
+    )
+    assert deleted.status_code == 204
+    assert comity_server.select(count)[0]["n"]["value"] == "1"
+    requests.delete(
+        comity_server.store,
+        params={"graph": EX + "union-b"},
+        headers=comity_server.auth(),
+        timeout=60,
+    )
+    assert comity_server.select(count)[0]["n"]["value"] == "0"
