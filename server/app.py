@@ -171,7 +171,7 @@ def _service_relay(config: ServerConfig) -> ServiceRelay | None:
     return ServiceRelay(config.service_allow, config.timeout)
 
 
-def _text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def _text(message: str, status: int, headers: list[tuple[str, str]] | None = None) -> Response:
     return Response(
         message.rstrip() + "\n",
         status=status,
@@ -183,8 +183,12 @@ def _text(message: str, status: int, headers: dict[str, str] | None = None) -> R
 def _http_error(error: HTTPException) -> Response:
     """Protocol errors as one plain-text line a SPARQL client can show as it is."""
     response = error.get_response()
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
-    headers.pop("Content-Length", None)
+    # A list, not a dict: a header may repeat (one WWW-Authenticate per challenge).
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-type", "content-length")
+    ]
     return _text(error.description or error.name, error.code or 500, headers)
 
 

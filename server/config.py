@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from ontology import ID
+from server.credentials import Account
 
 DEFAULT_SERVICE_ALLOW = ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
 
@@ -11,9 +12,9 @@ DEFAULT_SERVICE_ALLOW = ("https://query.wikidata.org/sparql", "https://dbpedia.o
 class ServerConfig:
     """What the application factory needs; every limit has a safe default.
 
-    `token` unset means the endpoint is read-only: SPARQL Update and Graph Store writes are
-    refused. `service_allow` lists IRI prefixes that SERVICE may call; an empty list turns
-    federation off.
+    With no `token` and no `accounts` the endpoint is read-only: SPARQL Update and Graph
+    Store writes are refused. `service_allow` lists IRI prefixes that SERVICE may call; an
+    empty list turns federation off.
     """
 
     store: str = "memory:"
@@ -26,6 +27,8 @@ class ServerConfig:
     max_body: int = 64 * 1024 * 1024
     """Largest request body in bytes; past it the answer is 413."""
     token: str | None = None
+    accounts: tuple[Account, ...] = ()
+    """Accounts of the users file (HTTP Basic); with neither these nor a token, read-only."""
     base: str = ID
     service_allow: tuple[str, ...] = field(default=DEFAULT_SERVICE_ALLOW)
     cors_writes: bool = False

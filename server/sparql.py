@@ -16,7 +16,6 @@ Choices the Recommendation leaves open, made here:
 * Updates answer 204 No Content; they are refused unless the server has a token.
 """
 
-import hmac
 import logging
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
@@ -38,6 +37,7 @@ from werkzeug.exceptions import (
 )
 
 from ontology.errors import ComityError
+from server.credentials import Verdict, check_write
 from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
 from server.federation import check_services
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
@@ -269,22 +269,23 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
 
 
 def require_write_access() -> None:
-    """Writes need the server's token as a bearer credential: 401 without one, 403 when wrong."""
+    """Writes need the token or a write account: 401 without credentials, 403 when wrong."""
     g.write = True
-    token = state().config.token
-    if not token:
+    config = state().config
+    if not config.token and not config.accounts:
         raise Forbidden(
             "this endpoint is read-only; the operator can allow writes by starting the server "
-            "with --token (or COMITY_TOKEN)"
+            "with --token (or COMITY_TOKEN) or --users FILE"
         )
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise Unauthorized(
-            "writes need the server's token: send the header 'Authorization: Bearer TOKEN'",
-            www_authenticate=WWWAuthenticate("bearer", {"realm": "comity"}),
-        )
-    if not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise Forbidden("the bearer token is not this server's token")
+    verdict, reason = check_write(
+        request.headers.get("Authorization", ""), config.token, config.accounts
+    )
+    if verdict is Verdict.MISSING:
+        challenges = [WWWAuthenticate("bearer", {"realm": "comity"})]
+        challenges.append(WWWAuthenticate("basic", {"realm": "comity", "charset": "UTF-8"}))
+        raise Unauthorized(reason, www_authenticate=challenges)
+    if verdict is Verdict.REFUSED:
+        raise Forbidden(reason)
 
 
 def _service_description() -> Response:

@@ -40,10 +40,21 @@ def test_every_make_target_the_readme_names_exists():
     assert named <= targets, named - targets
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_every_command_and_option_is_documented(name):
-    section = _section(name)
-    command = main.commands[name]
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command, a group's subcommands included, by the name the README uses."""
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, prefix + name + " "))
+    return found
+
+
+@pytest.mark.parametrize("name, command", _commands(main), ids=lambda item: str(item))
+def test_every_command_and_option_is_documented(name, command):
+    section = _section(name.split(" ")[0])
+    if " " in name:
+        assert f"comity {name}" in section, f"`comity {name}` is not in the README"
     for parameter in command.params:
         if isinstance(parameter, click.Option):
             for flag in parameter.opts + parameter.secondary_opts:

@@ -12,6 +12,7 @@ import multiprocessing
 import multiprocessing.util
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ import click
 import graph
 from server.commands.options import store_option
 from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
+from server.credentials import read_accounts
 
 # The options' defaults are the configuration's own, so the two cannot drift apart.
 DEFAULTS = ServerConfig()
@@ -53,8 +55,18 @@ DEFAULTS = ServerConfig()
     "--token",
     envvar="COMITY_TOKEN",
     default=None,
-    help="Bearer token that SPARQL Update and Graph Store writes need (also COMITY_TOKEN); "
-    "without it the endpoint is read-only.",
+    help="Token that SPARQL Update and Graph Store writes need (also COMITY_TOKEN), as a bearer "
+    "credential or as the HTTP Basic password of any user; without it or --users the endpoint "
+    "is read-only.",
+)
+@click.option(
+    "--users",
+    "users_file",
+    envvar="COMITY_USERS",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Users file for HTTP Basic (one 'NAME ACCESS HASH' per line, made by comity users "
+    "add); accounts with write access may write (also COMITY_USERS).",
 )
 @click.option(
     "--base",
@@ -91,6 +103,7 @@ def serve(
     max_rows: int,
     max_body: int,
     token: str | None,
+    users_file: Path | None,
     base: str,
     service_allow: tuple[str, ...],
     threads: int,
@@ -111,6 +124,7 @@ def serve(
         max_rows=max_rows,
         max_body=max_body,
         token=token or None,
+        accounts=read_accounts(users_file) if users_file is not None else (),
         base=base,
         service_allow=DEFAULT_SERVICE_ALLOW if allow is None else allow,
         cors_writes=cors_writes,
@@ -155,7 +169,7 @@ def load_application(config: ServerConfig) -> Callable[..., Any]:
         state.graph.location,
         config.host,
         config.port,
-        "writes need the token" if config.token else "read-only",
+        "writes need credentials" if config.token or config.accounts else "read-only",
     )
     return app
 
