@@ -96,6 +96,13 @@ class BulkLoadingStore(StoreBackend, Protocol):
         The file's blank nodes get fresh names, so they never meet blank nodes already stored.
         """
 
+    def restore_dataset(
+        self, path: Path, format: pyoxigraph.RdfFormat, marker: pyoxigraph.Quad
+    ) -> None:
+        """Empty the store and load a dump as it is (graph names kept, its default graph the
+        default graph). Not atomic: `marker` is in the store from the start until the end,
+        so that a restore cut short can be told from a whole one."""
+
 
 def replace_graphs_update(drop: list[str], contents: dict[str, bytes]) -> str:
     """One SPARQL Update that drops graphs and inserts new content into them.

@@ -291,6 +291,17 @@ class EmbeddedStore:
         else:
             self._add_to_union(graphs or [graph])
 
+    def restore_dataset(
+        self, path: Path, format: pyoxigraph.RdfFormat, marker: pyoxigraph.Quad
+    ) -> None:
+        self._store.clear()
+        self._visible_graphs = None
+        self._store.add(marker)
+        self._store.bulk_load(path=path, format=format)
+        self._store.update(_REBUILD_UNION)
+        self._store.remove(marker)
+        self._store.remove(pyoxigraph.Quad(*marker.triple, _UNION_NODE))
+
     def construct_ntriples(self, sparql: str) -> bytes:
         result = self._store.query(sparql, named_graphs=self._named_graphs())
         return result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b""

@@ -55,6 +55,7 @@ from ontology import (
     GRAPH_REFERENCE,
     GRAPH_SOURCE_PREFIX,
     GRAPH_UNION,
+    ID,
     PREFIXES,
     RDF,
     document_iri,
@@ -70,6 +71,13 @@ MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED, GRAPH_UNION)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
 _PROVISIONAL_HASH = "incomplete: the bulk load did not finish"
+# The content hash the ontology graph carries while a restore is under way.
+_RESTORE_MARKER = pyoxigraph.Quad(
+    pyoxigraph.NamedNode(GRAPH_ONTOLOGY),
+    CONTENT_HASH,
+    pyoxigraph.Literal("incomplete: the restore did not finish"),
+    pyoxigraph.NamedNode(GRAPH_ONTOLOGY),
+)
 _PNAME_ESCAPE = re.compile(r"\\(.)")
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -81,6 +89,16 @@ class ReasoningSummary:
     asserted_triples: int
     inferred_triples: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    """What a restore put in the store, and which of Comity's own graphs the dump holds in
+    another version than this release's."""
+
+    quads: int
+    graphs: int
+    differing: list[str]
 
 
 class KnowledgeGraph:
@@ -354,6 +372,63 @@ class KnowledgeGraph:
             raise ComityError(f"{self.location}: the store did not keep source {document}")
         return loaded
 
+    def restore(self, path: Path, replace: bool = False) -> RestoreSummary:
+        """Make the store hold exactly what a dump of `comity export` holds.
+
+        The dump is parsed whole before anything changes, so a malformed or truncated file
+        restores nothing. A store holding data of its own is kept unless `replace` is given.
+        """
+        self._check_writable()
+        backend = self._backend
+        if not isinstance(backend, BulkLoadingStore):
+            raise ComityError(
+                f"{self.location}: restore works on embedded stores (oxigraph:PATH); load a "
+                f"dump into a remote store with that store's own loader"
+            )
+        rdf = format_of_file(path)
+        if not rdf.supports_datasets:
+            raise ComityError(
+                f"{path}: a dump keeps its graph names: restore N-Quads (.nq) or TriG (.trig), "
+                f"as `comity export` writes them; nothing was restored"
+            )
+        statements = _statements_per_graph(path, rdf, ID)
+        if pyoxigraph.NamedNode(GRAPH_UNION) in statements:
+            raise ComityError(
+                f"{path}: the dump writes to <{GRAPH_UNION}>, which Comity keeps itself; "
+                f"nothing was restored"
+            )
+        held = [name for name in backend.graph_names() if name not in MANAGED_GRAPHS]
+        if (held or next(iter(backend.quads(None)), None) is not None) and not replace:
+            raise ComityError(
+                f"{self.location}: the store already holds data ({len(held)} named graph(s) "
+                f"besides Comity's own, or a default graph); restore into an empty store, or "
+                f"replace everything it holds (--replace); nothing was restored"
+            )
+        try:
+            backend.restore_dataset(path, rdf, _RESTORE_MARKER)
+        except (OSError, SyntaxError) as error:
+            reason = _located(path, error) if isinstance(error, SyntaxError) else str(error)
+            raise ComityError(
+                f"{path}: the restore failed part way ({reason}); the store is marked "
+                f"incomplete: restore it again with --replace"
+            ) from error
+        finally:
+            self._generation += 1
+        differing = [
+            graph for graph, digest in _vocabulary_digests() if not self._holds(graph, digest)
+        ]
+        return RestoreSummary(sum(statements.values()), len(statements), differing)
+
+    def restore_unfinished(self) -> bool:
+        """True when a restore into this store was cut short: it holds part of a dump."""
+        marker = _RESTORE_MARKER
+        return bool(
+            self._evaluate(
+                f"ASK {{ GRAPH {marker.graph_name} {{ {marker.subject} {marker.predicate} "
+                f"{marker.object} }} }}"
+            )
+        )
+
     def remove_source(self, doc_iri: str) -> bool:
         """Drop everything a source contributed; False when the store does not hold it."""
         self._check_writable()
@@ -527,22 +602,33 @@ class KnowledgeGraph:
 
     def _install_vocabulary(self) -> None:
         """Write the ontology and reference graphs when missing or made from older files."""
-        from ontology.reference import reference_ntriples
-        from ontology.vocabulary import read_ontology
-
-        for graph, ntriples in (
-            (GRAPH_ONTOLOGY, read_ontology()),
-            (GRAPH_REFERENCE, reference_ntriples()),
-        ):
+        for graph, ntriples in _vocabulary():
             digest = hashlib.sha256(ntriples).hexdigest()
-            current = self._evaluate(
-                f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{CONTENT_HASH.value}> "{digest}" }} }}'
-            )
-            if bool(current):
+            if self._holds(graph, digest):
                 continue
             stamp = f'<{graph}> <{CONTENT_HASH.value}> "{digest}" .\n'.encode()
             self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
             self._generation += 1
+
+    def _holds(self, graph: str, digest: str) -> bool:
+        """Whether a vocabulary graph is stamped with the content hash of these files."""
+        return bool(
+            self._evaluate(
+                f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{CONTENT_HASH.value}> "{digest}" }} }}'
+            )
+        )
+
+
+def _vocabulary() -> list[tuple[str, bytes]]:
+    """The ontology and reference graphs of this release, as N-Triples."""
+    from ontology.reference import reference_ntriples
+    from ontology.vocabulary import read_ontology
+
+    return [(GRAPH_ONTOLOGY, read_ontology()), (GRAPH_REFERENCE, reference_ntriples())]
+
+
+def _vocabulary_digests() -> list[tuple[str, str]]:
+    return [(graph, hashlib.sha256(ntriples).hexdigest()) for graph, ntriples in _vocabulary()]
 
 
 def _file_metadata(path: Path, content_hash: str) -> SourceMetadata:

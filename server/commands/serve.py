@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 import graph
+from ontology.errors import ComityError
 from server.commands.options import store_option
 from server.config import DEFAULT_SERVICE_ALLOW, ServerConfig
 from server.credentials import read_accounts
@@ -134,7 +135,12 @@ def serve(
     # Fail here, with one clear line, rather than in granian's worker with a traceback. The
     # worker is then spawned, not forked: a fork would inherit the state of the storage
     # engine's background threads without the threads themselves.
-    graph.open(store).close()
+    with graph.open(store) as knowledge_graph:
+        if knowledge_graph.restore_unfinished():
+            raise ComityError(
+                f"{store}: a restore into this store did not finish, so it holds part of a "
+                f"dump; run `comity restore --replace DUMP` again before serving it"
+            )
     multiprocessing.set_start_method("spawn", force=True)
     server = Server(
         "comity",

@@ -1,4 +1,5 @@
-"""`comity query`, `update`, `reason`, `validate`, `export`, `stats`, `sources`, `remove`.
+"""`comity query`, `update`, `reason`, `validate`, `export`, `restore`, `stats`, `sources`,
+`remove`.
 
 Each command opens the store named by --store, does one job through the graph layer, and
 closes it. Results go to stdout (tables for people on a terminal, machine formats otherwise);
@@ -238,6 +239,23 @@ def export(store: str, name: str, graphs: tuple[str, ...], output: Path | None) 
             knowledge_graph.export(name, stream, list(graphs) or None)
 
 
+@click.command()
+@store_option
+@click.option("--replace", is_flag=True, help="Drop everything the store holds before restoring.")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(store: str, replace: bool, dump: Path) -> None:
+    """Make the store hold exactly what DUMP (comity export, N-Quads or TriG) holds."""
+    with graph.open(store) as knowledge_graph:
+        summary = knowledge_graph.restore(dump, replace=replace)
+    click.echo(f"{dump}: restored {summary.quads} statements in {summary.graphs} graph(s)")
+    for name in summary.differing:
+        click.echo(
+            f"note: the dump's <{name}> is not this release's version; it is kept as restored "
+            f"until the store is next opened for writing, when this release's replaces it",
+            err=True,
+        )
+
+
 @contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A stream to a temporary file that becomes `path` only when the block succeeds."""
@@ -328,4 +346,4 @@ def remove(store: str, refresh: bool, document: str) -> None:
             knowledge_graph.reason()
 
 
-COMMANDS = [query, update, reason, validate, export, stats, sources, remove]
+COMMANDS = [query, update, reason, validate, export, restore, stats, sources, remove]
