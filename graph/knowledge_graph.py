@@ -42,13 +42,7 @@ from graph.sources import (
     metadata_triples,
     sources_query,
 )
-from graph.statistics import (
-    CLASSES_QUERY,
-    GRAPHS_QUERY,
-    PROPERTIES_QUERY,
-    TOTALS_QUERY,
-    Statistics,
-)
+from graph.statistics import Statistics, compute_statistics
 from ontology import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -181,16 +175,7 @@ class KnowledgeGraph:
         """VoID statistics, current after every write (cached per write for the embedded store)."""
         if self._statistics and self._statistics[0] == self._generation:
             return self._statistics[1]
-        totals = next(iter(self._evaluate(TOTALS_QUERY)))
-        statistics = Statistics(
-            triples=_number(totals["triples"]),
-            distinct_subjects=_number(totals["subjects"]),
-            distinct_objects=_number(totals["objects"]),
-            wikidata_links=_number(totals["wikidata"]),
-            graphs=_counts(self._evaluate(GRAPHS_QUERY, union_default_graph=False), "g"),
-            classes=_counts(self._evaluate(CLASSES_QUERY), "class"),
-            properties=_counts(self._evaluate(PROPERTIES_QUERY), "p"),
-        )
+        statistics = compute_statistics(self._evaluate)
         if self._backend.keeps_statistics_cache:
             self._statistics = (self._generation, statistics)
         return statistics
@@ -539,6 +524,8 @@ class KnowledgeGraph:
         }
         try:
             self._backend.replace_graphs([graph, *(owned or []), *part_graphs], serialised)
+        except ComityError as error:
+            raise ComityError(f"source {document}: {error}") from error
         finally:
             self._generation += 1
         stored = self.source(document)
@@ -573,9 +560,13 @@ class KnowledgeGraph:
         hashes = [q.object for q in old[graph] if q.predicate == CONTENT_HASH]
         if [term.value for term in hashes] != [content_hash]:
             return False
-        old_set = pyoxigraph.Dataset(
+        # Both sides go through a scratch store: a remote store may keep datatypes Oxigraph
+        # normalises (Virtuoso keeps xsd:nonNegativeInteger).
+        stored = pyoxigraph.Store()
+        stored.extend(
             quad for quads in old.values() for quad in quads if quad.predicate != LOADED_AT
         )
+        old_set = pyoxigraph.Dataset(stored)
         # A scratch store normalises literals the way Oxigraph stores them
         # ("3"^^xsd:nonNegativeInteger becomes "3"^^xsd:integer).
         scratch = pyoxigraph.Store()
@@ -752,18 +743,6 @@ def _source_info(solution: pyoxigraph.QuerySolution) -> SourceInfo:
         content_hash=text("hash") or "",
         path=text("path"),
     )
-
-
-def _number(term: pyoxigraph.Literal | None) -> int:
-    return 0 if term is None else int(term.value)
-
-
-def _counts(solutions: Iterable[pyoxigraph.QuerySolution], key: str) -> dict[str, int]:
-    return {
-        solution[key].value: _number(solution["n"])
-        for solution in solutions
-        if solution[key] is not None
-    }
 
 
 def _prefixes_for(target: pyoxigraph.RdfFormat) -> dict[str, str] | None:

@@ -6,7 +6,7 @@ one process (tests) never share a store, a worker pool or a token.
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -15,17 +15,21 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 import graph as graph_layer
 from graph import KnowledgeGraph
-from ontology.errors import ComityError
-from server import description, graph_store, query_page, resources, sparql
-from server.config import ServerConfig
-from server.query_workers import (
+from graph.query_execution import (
     CachedRunner,
     ForkPerQuery,
     InProcess,
+    QueryFailed,
+    QueryResults,
     QueryRunner,
     ResultsDirectory,
     WorkerPool,
+    query_within,
 )
+from graph.statistics import Statistics, compute_statistics
+from ontology.errors import ComityError
+from server import description, graph_store, query_page, resources, sparql
+from server.config import ServerConfig
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
 from server.service_relay import ServiceRelay
@@ -52,6 +56,20 @@ class ComityState:
     application opened itself, since then every write goes through it."""
     relay: ServiceRelay | None = None
     """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
+    _statistics: Statistics | None = field(default=None, init=False, repr=False)
+
+    def query(self, sparql: str) -> QueryResults:
+        """A query of the server's own pages, run by the query workers within the time limit
+        like any client's (QueryFailed when it cannot be answered)."""
+        return query_within(self.runner, sparql, self.config.timeout, self.answers.new_file())
+
+    def statistics(self) -> Statistics:
+        """The store's VoID numbers, computed by the query workers and kept until a write."""
+        statistics = self._statistics
+        if statistics is None:
+            statistics = compute_statistics(self.query)  # type: ignore[arg-type]
+            self._statistics = statistics
+        return statistics
 
     def write(self, sparql: str, graphs: list[str | None] | None = None) -> None:
         """Apply one update within the time limit, refresh the inferred graph, and let every
@@ -70,6 +88,7 @@ class ComityState:
                     self.graph = graph_layer.open(self.graph.location, read_only=True)
                 self.runner.store_changed()
                 self.responses.invalidate()
+                self._statistics = None
 
     def close(self) -> None:
         """Stop the query workers, remove pending answers and release the store."""
@@ -115,6 +134,7 @@ def create_app(
     for module in (sparql, graph_store, description, resources, query_page):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(QueryFailed, _query_failed)
     app.register_error_handler(ComityError, _user_error)
     app.register_error_handler(UpdateTimeout, _update_timeout)
     app.register_error_handler(Exception, _fault)
@@ -190,6 +210,10 @@ def _http_error(error: HTTPException) -> Response:
         if name.lower() not in ("content-type", "content-length")
     ]
     return _text(error.description or error.name, error.code or 500, headers)
+
+
+def _query_failed(failure: QueryFailed) -> Response:
+    return _http_error(sparql.http_error(failure))
 
 
 def _user_error(error: ComityError) -> Response:

@@ -1,7 +1,8 @@
 """What the endpoint says about itself: a SPARQL 1.1 Service Description and VoID.
 
-Both are built from the store's live statistics (`KnowledgeGraph.stats()`), which the graph
-layer recomputes after every write, so they are current after every load and update.
+Both are built from the store's live statistics (`ComityState.statistics()`), which the query
+workers compute within the time limit and the server drops at every write, so they are current
+after every load and update.
 """
 
 from collections.abc import Iterator
@@ -150,5 +151,5 @@ def void() -> Response:
     chosen = negotiate_rdf()
     state = current_app.extensions["comity"]
     endpoint = url_for("sparql.endpoint", _external=True)
-    triples = void_description(endpoint, dataset_iri(), state.config, state.graph.stats())
+    triples = void_description(endpoint, dataset_iri(), state.config, state.statistics())
     return rdf_response(triples, chosen)

@@ -16,6 +16,10 @@ contacted:
 * SERVICE with a variable is refused: its endpoint is only known while the query runs, too
   late to check.
 
+A refused `SERVICE SILENT` clause is not an error: the Recommendation has a failing SILENT
+service contribute one empty solution, so `silence_refused` puts an empty group `{}` in its
+place before the query runs (and the endpoint is never contacted).
+
 With an embedded store, Oxigraph does not call the endpoints itself: each SERVICE IRI is
 rewritten to point at the server's own relay (server/service_relay.py), which checks the IRI
 again, connects only to the address it checked, and refuses to follow redirects, so an allowed
@@ -29,7 +33,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from ontology.errors import ComityError
-from server.sparql_lexer import service_calls
+from server.sparql_lexer import service_calls, tokens
 
 Resolver = Callable[[str], Iterable[str]]
 
@@ -64,6 +68,53 @@ def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resol
                 "write SERVICE <https://...> with an absolute IRI"
             )
         _check_endpoint(call.iri, allowed, resolver)
+
+
+def silence_refused(sparql: str, allow: Iterable[str], resolver: Resolver = resolve) -> str:
+    """The text with every refused `SERVICE SILENT` clause replaced by `{}`, padded with
+    spaces so that every other token keeps its line and column."""
+    if not _SERVICE_WORD.search(sparql):
+        return sparql
+    allowed = tuple(allow)
+    calls = iter(service_calls(sparql))
+    stream = list(tokens(sparql))
+    spans: list[tuple[int, int]] = []
+    for index, token in enumerate(stream):
+        if not token.is_word("SERVICE"):
+            continue
+        call = next(calls)
+        if not call.silent or call.nested or (spans and token.start < spans[-1][1]):
+            continue
+        if call.iri is not None and _may_call(call.iri, allowed, resolver):
+            continue
+        end = _group_end(stream, index)
+        if end is not None:
+            spans.append((token.start, end))
+    for start, end in reversed(spans):
+        blank = re.sub(r"[^\n]", " ", sparql[start + 2 : end])
+        sparql = sparql[:start] + "{}" + blank + sparql[end:]
+    return sparql
+
+
+def _may_call(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> bool:
+    try:
+        _check_endpoint(iri, allowed, resolver)
+    except ServiceRefused:
+        return False
+    return True
+
+
+def _group_end(stream: list, index: int) -> int | None:
+    """Where the group of the SERVICE clause at `index` ends (just after its closing brace)."""
+    depth = 0
+    for token in stream[index:]:
+        if token.kind == "other" and token.text == "{":
+            depth += 1
+        elif token.kind == "other" and token.text == "}":
+            depth -= 1
+            if depth == 0:
+                return token.start + 1
+    return None
 
 
 def endpoint_addresses(iri: str, allow: Iterable[str], resolver: Resolver = resolve) -> list[str]:

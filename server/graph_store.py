@@ -8,14 +8,21 @@ inferred graph, and are followed by reasoning like any other update.
 A named graph exists when it holds at least one triple: GET, HEAD and DELETE of an empty or
 unknown graph are 404, and PUT or POST creating it are 201. The default graph (the store's
 own, not the union) always exists.
+
+Graphs are named indirectly (`/store?graph=IRI`) or directly: `/store/any/path` is the graph
+whose IRI is that URL. A POST to `/store` itself creates a new graph named under the store's
+URL and answers 201 with its Location. A POST may also carry its RDF as the files of a
+multipart/form-data body, all of them added to the one graph.
 """
+
+import uuid
 
 import pyoxigraph
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 
+from graph.query_execution import QueryJob
 from server.negotiation import RDF_FORMATS, media_types, negotiate
-from server.query_workers import QueryJob
 from server.sparql import parse_parameters, require_write_access, state, stream_answer
 
 blueprint = Blueprint("graph_store", __name__)
@@ -24,10 +31,15 @@ blueprint = Blueprint("graph_store", __name__)
 _LOOSE_MEDIA_TYPES = {"application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
 
 
-@blueprint.route("/store", methods=["GET", "PUT", "POST", "DELETE"], endpoint="store")
-def graph_store() -> Response:
-    """One graph, named by ?graph= or ?default, read or written by the HTTP method."""
-    graph = _target_graph()
+@blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"], endpoint="store")
+@blueprint.route("/store/<path:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store(name: str | None = None) -> Response:
+    """One graph, named by ?graph=, ?default or the URL itself, read or written by the HTTP
+    method; a POST naming no graph creates one."""
+    if name is None and request.method == "POST" and not request.query_string:
+        require_write_access()
+        return _create()
+    graph = _target_graph() if name is None else _directly_named()
     if request.method in ("GET", "HEAD"):
         return _read(graph)
     require_write_access()
@@ -50,6 +62,25 @@ def _target_graph() -> str | None:
     except ValueError as error:
         raise BadRequest(f"graph={named[0]!r} is not an absolute IRI ({error})") from error
     return named[0]
+
+
+def _directly_named() -> str:
+    """The graph a URL under /store names: the URL itself (400 if it also names another)."""
+    if request.query_string:
+        raise BadRequest(
+            "a graph URL under /store names its graph itself; drop the ?graph= or ?default"
+        )
+    return request.base_url
+
+
+def _create() -> Response:
+    """A new graph named under the store's URL, holding the POSTed triples."""
+    graph = f"{request.base_url.rstrip('/')}/{uuid.uuid4().hex}"
+    ntriples = _payload_as_ntriples(graph)
+    if not ntriples.strip():
+        raise BadRequest("the body holds no triples; a new graph needs at least one")
+    state().write(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}", graphs=[graph])
+    return Response(status=201, headers={"Location": graph})
 
 
 def _exists(graph: str) -> bool:
@@ -85,23 +116,37 @@ def _read(graph: str | None) -> Response:
 
 
 def _payload_as_ntriples(graph: str | None) -> str:
-    """The request body parsed in full and written as N-Triples, or a 4xx saying what is wrong."""
-    media_type = _LOOSE_MEDIA_TYPES.get(request.mimetype, request.mimetype)
+    """The request body parsed in full and written as N-Triples, or a 4xx saying what is wrong.
+
+    A multipart/form-data body is read part by part (each file in its own format)."""
+    if request.mimetype == "multipart/form-data":
+        parts = list(request.files.items(multi=True))
+        if not parts:
+            raise BadRequest("the multipart/form-data body has no file parts holding RDF")
+        return "".join(
+            _as_ntriples(part.mimetype, part.read(), graph, f"part {field!r}")
+            for field, part in parts
+        )
+    return _as_ntriples(request.mimetype, request.get_data(), graph, "body")
+
+
+def _as_ntriples(mimetype: str, data: bytes, graph: str | None, what: str) -> str:
+    """One RDF document parsed in full and written as N-Triples."""
+    media_type = _LOOSE_MEDIA_TYPES.get(mimetype, mimetype)
     rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
     if rdf_format is None:
         raise UnsupportedMediaType(
-            f"{request.mimetype or 'a body without Content-Type'} is not an RDF format this "
+            f"the {what}: {mimetype or 'no Content-Type'} is not an RDF format this "
             f"store reads; send {media_types(RDF_FORMATS)}"
         )
-    data = request.get_data()
     base = graph or request.base_url
     try:
         triples = pyoxigraph.parse(data, rdf_format, base_iri=base, without_named_graphs=True)
         ntriples = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
     except SyntaxError as error:
-        raise BadRequest(f"the {rdf_format.name} body is not valid: {error}") from error
+        raise BadRequest(f"the {rdf_format.name} {what} is not valid: {error}") from error
     except ValueError as error:
-        raise BadRequest(f"the {rdf_format.name} body cannot be read: {error}") from error
+        raise BadRequest(f"the {rdf_format.name} {what} cannot be read: {error}") from error
     return ntriples.decode("utf-8")
 
 

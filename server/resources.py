@@ -150,7 +150,8 @@ def _base() -> str:
 
 
 def _query(sparql: str) -> Any:
-    return _comity().graph.query(sparql)
+    """Run by the query workers within the server's time limit; a query past it is a 503."""
+    return _comity().query(sparql)
 
 
 def _iri(value: str) -> str:

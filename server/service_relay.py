@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from graph.query_execution import FailureReason, QueryFailed
 from server.federation import Resolver, ServiceRefused, endpoint_addresses, resolve
-from server.query_workers import QueryFailed
 from server.sparql_lexer import service_calls
 
 log = logging.getLogger("comity.server")
@@ -79,7 +79,7 @@ class RoutedText:
         """A query failure as the client should read it."""
         explained = self.service_failure(failure.message)
         if explained is not None:
-            return QueryFailed("service", explained)
+            return QueryFailed(FailureReason.SERVICE, explained)
         if self.edits:  # a syntax error's position, whatever layer reported it
             return QueryFailed(failure.reason, self.message(failure.message))
         return failure

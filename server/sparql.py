@@ -36,12 +36,13 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from graph.query_execution import AnswerCache, FailureReason, QueryFailed, QueryJob, answer
 from ontology.errors import ComityError
 from server.credentials import Verdict, check_write
 from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
-from server.federation import check_services
+from server.federation import check_services, silence_refused
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
-from server.query_workers import AnswerCache, QueryFailed, QueryJob, answer
+from server.request_text import before_base, undeclared_prefix, with_service_base
 from server.response_cache import ROWS, mark_cacheable
 from server.service_relay import RoutedText
 from server.sparql_lexer import add_using
@@ -167,6 +168,7 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
     default_graph = _iris(parameters, "default-graph-uri")
     named_graphs = _iris(parameters, "named-graph-uri")
     config = state().config
+    sparql = silence_refused(sparql, config.service_allow)
     check_services(sparql, config.service_allow)
     routed = _routed(sparql)
     timeout = _timeout(parameters)
@@ -181,7 +183,7 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
         )
     dataset_given = bool(default_graph or named_graphs)
     job = QueryJob(
-        sparql=routed.sparql,
+        sparql=with_service_base(routed.sparql, _service_url()),
         default_graph=default_graph or None,
         named_graphs=named_graphs or None,
         union_default_graph=not dataset_given,
@@ -202,13 +204,18 @@ def _routed(sparql: str) -> RoutedText:
 def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = None) -> Response:
     """Run a query job and stream its answer, or turn its failure into the right status.
 
-    With `routed`, a failure is reported about the client's text, not the relayed one."""
+    With `routed`, a failure is reported about the client's text, not the relayed one (nor
+    the one with the service's base in front)."""
     comity = state()
     generation = comity.responses.generation  # read before the answer is computed
     try:
         result = answer(comity.runner, job, timeout)
     except QueryFailed as failure:
-        raise http_error(routed.failure(failure) if routed is not None else failure) from None
+        if routed is not None:
+            added = len(job.sparql) - len(routed.sparql)
+            failure = QueryFailed(failure.reason, before_base(failure.message, added))
+            failure = _explained(routed.failure(failure), routed.original)
+        raise http_error(failure) from None
     request.environ[ROWS] = result.rows
     family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
     chosen = next(f for f in family if f.media_type == result.media_type)
@@ -226,19 +233,35 @@ def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = Non
     )
 
 
+def _explained(failure: QueryFailed, sparql: str) -> QueryFailed:
+    """A syntax error caused by an undeclared prefix, said in those words."""
+    if failure.reason != "syntax":
+        return failure
+    undeclared = undeclared_prefix(sparql)
+    if undeclared is None:
+        return failure
+    return QueryFailed(failure.reason, f"invalid SPARQL query: {undeclared}")
+
+
+def _service_url() -> str:
+    """This endpoint's own URL: the base of a request that writes relative IRIs without one."""
+    return url_for("sparql.endpoint", _external=True)
+
+
 def http_error(failure: QueryFailed) -> HTTPException:
     """The HTTP answer for a query that could not be answered."""
-    if failure.reason in ("syntax", "request"):
+    reason = failure.reason
+    if reason in (FailureReason.SYNTAX, FailureReason.REQUEST):
         return BadRequest(failure.message)
-    if failure.reason == "not-acceptable":
+    if reason is FailureReason.NOT_ACCEPTABLE:
         return NotAcceptable(failure.message)
-    if failure.reason == "rows":
+    if reason is FailureReason.ROWS:
         return UnprocessableEntity(failure.message)
-    if failure.reason == "service":
+    if reason is FailureReason.SERVICE:
         return BadGateway(failure.message)
-    if failure.reason in ("timeout", "busy"):
+    if reason in (FailureReason.TIMEOUT, FailureReason.BUSY):
         unavailable = ServiceUnavailable(failure.message)
-        unavailable.retry_after = 5 if failure.reason == "busy" else None
+        unavailable.retry_after = 5 if reason is FailureReason.BUSY else None
         return unavailable
     log.error("query failed: %s", failure.message)
     return InternalServerError("the query failed inside the server; the server log says why")
@@ -254,16 +277,23 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
             sparql = add_using(sparql, using, using_named)
         except ValueError as error:
             raise BadRequest(str(error)) from error
+    sparql = silence_refused(sparql, state().config.service_allow)
     check_services(sparql, state().config.service_allow)
     routed = _routed(sparql)
+    based = with_service_base(routed.sparql, _service_url())
     try:
-        state().write(routed.sparql)
+        state().write(based)
     except (ComityError, OSError) as error:
         explained = routed.service_failure(str(error))
         if explained is not None:
             raise BadGateway(explained) from error
-        if routed.edits and isinstance(error, ComityError):
-            raise ComityError(routed.message(str(error))) from error
+        if isinstance(error, ComityError) and str(error).startswith("invalid SPARQL update"):
+            undeclared = undeclared_prefix(routed.original)
+            if undeclared is not None:
+                raise ComityError(f"invalid SPARQL update: {undeclared}") from error
+        if isinstance(error, ComityError) and (routed.edits or based != routed.sparql):
+            message = before_base(str(error), len(based) - len(routed.sparql))
+            raise ComityError(routed.message(message)) from error
         raise
     return Response(status=204)
 
@@ -292,5 +322,5 @@ def _service_description() -> Response:
     chosen = negotiate_rdf()
     comity = state()
     endpoint = url_for("sparql.endpoint", _external=True)
-    triples = service_description(endpoint, dataset_iri(), comity.config, comity.graph.stats())
+    triples = service_description(endpoint, dataset_iri(), comity.config, comity.statistics())
     return rdf_response(triples, chosen)

@@ -21,8 +21,8 @@ from typing import Protocol
 
 import graph
 from graph import KnowledgeGraph
+from graph.query_execution import ProcessStarter, die_with_server
 from ontology.errors import ComityError
-from server.query_workers import ProcessStarter, die_with_server
 
 
 class UpdateTimeout(Exception):

@@ -9,8 +9,8 @@ import pyoxigraph
 import pytest
 import requests
 
+from graph.query_execution import MEMORY_ANSWER_BYTES
 from ontology import GRAPH_INFERRED
-from server.query_workers import MEMORY_ANSWER_BYTES
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, PEOPLE_GRAPH  # noqa: E402 - after the rewrite registration

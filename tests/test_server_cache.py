@@ -11,10 +11,16 @@ import pytest
 from flask import Flask
 
 import graph
+from graph.query_execution import (
+    MEMORY_ANSWER_BYTES,
+    AnswerCache,
+    Answered,
+    CachedRunner,
+    QueryJob,
+)
 from server import sparql
 from server.app import create_app
 from server.config import ServerConfig
-from server.query_workers import MEMORY_ANSWER_BYTES, AnswerCache, CachedRunner, QueryJob
 
 EX = "http://example.org/"
 TOKEN = "cache-test-token"
@@ -187,8 +193,8 @@ def job(sparql: str) -> QueryJob:
     return QueryJob(sparql, None, None, True, "text/csv", None, 10, "unused")
 
 
-def reply(size: int) -> dict[str, object]:
-    return {"kind": "solutions", "media_type": "text/csv", "rows": 1, "body": b"x" * size}
+def reply(size: int) -> Answered:
+    return Answered("solutions", "text/csv", 1, b"x" * size)
 
 
 @pytest.mark.parametrize(
@@ -255,8 +261,8 @@ class SnapshotRunner:
         self.snapshot = b"before"
         self.just_before_moving: list[object] = []
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, object]:
-        return {"kind": "solutions", "media_type": "text/csv", "rows": 1, "body": self.snapshot}
+    def run(self, job: QueryJob, timeout: float) -> Answered:
+        return Answered("solutions", "text/csv", 1, self.snapshot)
 
     def store_changed(self) -> None:
         for hook in self.just_before_moving:
@@ -271,10 +277,10 @@ def test_a_query_arriving_during_a_write_leaves_no_stale_answer():
     runner = SnapshotRunner()
     cached = CachedRunner(runner)
     asked = job("SELECT * {}")
-    assert cached.run(asked, 1)["body"] == b"before"
+    assert cached.run(asked, 1).body == b"before"
     during = []
     runner.just_before_moving.append(lambda: during.append(cached.run(job("ASK {}"), 1)))
     cached.store_changed()
-    assert during[0]["body"] == b"before"  # the write was not finished yet
-    assert cached.run(asked, 1)["body"] == b"after"
-    assert cached.run(job("ASK {}"), 1)["body"] == b"after"
+    assert during[0].body == b"before"  # the write was not finished yet
+    assert cached.run(asked, 1).body == b"after"
+    assert cached.run(job("ASK {}"), 1).body == b"after"

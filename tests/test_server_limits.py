@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from graph.query_execution import ProcessStarter, _IdleWorkers, die_with_server
 from server.app import create_app
 from server.config import ServerConfig
-from server.query_workers import ProcessStarter, _IdleWorkers, die_with_server
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, TOKEN  # noqa: E402 - after the rewrite registration

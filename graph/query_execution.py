@@ -27,6 +27,7 @@ other formats are then produced from that file.
 import collections
 import concurrent.futures
 import ctypes
+import enum
 import functools
 import io
 import itertools
@@ -105,10 +106,46 @@ class QueryAnswer:
                 yield chunk
 
 
-class QueryFailed(Exception):
-    """The query could not be answered; `reason` says why, for the HTTP status."""
+class FailureReason(enum.StrEnum):
+    """Why a query got no answer; the server maps each to one HTTP status."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    SYNTAX = "syntax"
+    REQUEST = "request"
+    NOT_ACCEPTABLE = "not-acceptable"
+    ROWS = "rows"
+    SERVICE = "service"
+    TIMEOUT = "timeout"
+    BUSY = "busy"
+    FAULT = "fault"
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A worker's reply when the answer is written: in `body`, or in the job's output file
+    when `body` is None."""
+
+    kind: str
+    media_type: str
+    rows: int | None
+    body: bytes | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A worker's reply when the query could not be answered."""
+
+    reason: FailureReason
+    message: str
+
+
+Reply = Answered | Failed
+"""What goes back over a worker's pipe (or out of a thread) for one QueryJob."""
+
+
+class QueryFailed(Exception):
+    """The query could not be answered; `reason` says why."""
+
+    def __init__(self, reason: FailureReason, message: str) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
@@ -117,7 +154,7 @@ class QueryFailed(Exception):
 class QueryRunner(Protocol):
     """Runs a query job within a time limit; one implementation per kind of store."""
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]: ...
+    def run(self, job: QueryJob, timeout: float) -> Reply: ...
 
     def store_changed(self) -> None: ...
 
@@ -146,16 +183,36 @@ def answer(runner: QueryRunner, job: QueryJob, timeout: float) -> QueryAnswer:
     except BaseException:
         _remove_answer_files(job.output)  # what a killed worker may have left
         raise
-    if "error" in reply:
+    if isinstance(reply, Failed):
         _remove_answer_files(job.output)
-        raise QueryFailed(reply["error"], reply["message"])
-    body = reply["body"]
+        raise QueryFailed(reply.reason, reply.message)
+    body: BinaryIO | bytes | None = reply.body
     if body is None:
         try:
             body = open(job.output, "rb")  # noqa: SIM115 - closed by QueryAnswer.chunks
         finally:
             _remove_answer_files(job.output)
-    return QueryAnswer(reply["kind"], reply["media_type"], reply["rows"], body)
+    return QueryAnswer(reply.kind, reply.media_type, reply.rows, body)
+
+
+QueryResults = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | list[pyoxigraph.Triple]
+
+_RESULTS_JSON = "application/sparql-results+json"
+_N_TRIPLES = "application/n-triples"
+
+
+def query_within(runner: QueryRunner, sparql: str, timeout: float, output: str) -> QueryResults:
+    """A query run like any other (in isolation, stopped at its deadline) and read back as
+    results, for a caller that uses the rows itself: a page of the server, `comity query`.
+
+    Raises QueryFailed, as `answer` does.
+    """
+    job = QueryJob(sparql, None, None, True, _RESULTS_JSON, _N_TRIPLES, None, output)
+    finished = answer(runner, job, timeout)
+    data = b"".join(finished.chunks())
+    if finished.kind == GRAPH:
+        return [quad.triple for quad in pyoxigraph.parse(data, pyoxigraph.RdfFormat.N_TRIPLES)]
+    return pyoxigraph.parse_query_results(data, pyoxigraph.QueryResultsFormat.JSON)
 
 
 def _remove_answer_files(output: str) -> None:
@@ -200,7 +257,7 @@ class AnswerCache:
     def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
         self._max_bytes = max_bytes
         self._bytes = 0
-        self._entries: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Answered, int]] = OrderedDict()
         self._lock = threading.Lock()
         self.generation = 0
 
@@ -222,7 +279,7 @@ class AnswerCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+    def get(self, key: tuple[Any, ...]) -> Answered | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -230,9 +287,9 @@ class AnswerCache:
             self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, key: tuple[Any, ...], generation: int, reply: dict[str, Any]) -> None:
+    def put(self, key: tuple[Any, ...], generation: int, reply: Answered) -> None:
         """Keep a successful in-memory answer computed at `generation`, if still current."""
-        body = reply.get("body")
+        body = reply.body
         if not isinstance(body, bytes):
             return
         size = len(body) + len(key[0])  # the answer and the query text
@@ -262,7 +319,7 @@ class CachedRunner:
         self._runner = runner
         self.cache = cache if cache is not None else AnswerCache()
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+    def run(self, job: QueryJob, timeout: float) -> Reply:
         key = self.cache.key(job)
         if key is None:
             return self._runner.run(job, timeout)
@@ -271,7 +328,7 @@ class CachedRunner:
             return cached
         generation = self.cache.generation
         reply = self._runner.run(job, timeout)
-        if "error" not in reply:
+        if isinstance(reply, Answered):
             self.cache.put(key, generation, reply)
         return reply
 
@@ -352,8 +409,9 @@ class _SpillingOutput:
         self.close()
 
 
-def evaluate(query: QueryFunction, job: QueryJob) -> dict[str, Any]:
-    """Evaluate a job and write its answer to job.output; a plain dict says what happened."""
+def evaluate(query: QueryFunction, job: QueryJob) -> Reply:
+    """Evaluate a job and write its answer (to job.output when large); the reply says what
+    happened."""
     try:
         results = query(job.sparql, job.default_graph, job.named_graphs, job.union_default_graph)
         if isinstance(results, pyoxigraph.QueryBoolean):
@@ -362,44 +420,42 @@ def evaluate(query: QueryFunction, job: QueryJob) -> dict[str, Any]:
             return _write_solutions(results, job)
         return _write_triples(results, job)
     except QueryTimeout as error:
-        return _failure("timeout", str(error))
+        return Failed(FailureReason.TIMEOUT, str(error))
     except RowLimitExceeded:
-        return _failure(
-            "rows",
+        return Failed(
+            FailureReason.ROWS,
             f"the result has more than {job.max_rows} rows, the server's limit; add a LIMIT "
             "to the query (with OFFSET to page through it), or start the server with a larger "
             "--max-rows",
         )
     except ComityError as error:
-        return _failure("request", str(error))
+        return Failed(FailureReason.REQUEST, str(error))
     except SyntaxError as error:
-        return _failure("syntax", f"invalid SPARQL query: {' '.join(str(error).split())}")
+        return Failed(FailureReason.SYNTAX, f"invalid SPARQL query: {' '.join(str(error).split())}")
     except ConnectionError as error:
-        return _failure("service", f"a SERVICE endpoint could not be queried: {error}")
+        return Failed(FailureReason.SERVICE, f"a SERVICE endpoint could not be queried: {error}")
     except ValueError as error:
-        return _failure("request", f"invalid query request: {error}")
+        return Failed(FailureReason.REQUEST, f"invalid query request: {error}")
     except Exception as error:  # noqa: BLE001 - reported to the server, which logs it
-        return _failure("fault", f"{type(error).__name__}: {error}")
+        return Failed(FailureReason.FAULT, f"{type(error).__name__}: {error}")
 
 
-def _failure(reason: str, message: str) -> dict[str, Any]:
-    return {"error": reason, "message": message}
-
-
-def _not_acceptable(kind: str) -> dict[str, Any]:
+def _not_acceptable(kind: str) -> Failed:
     what = "solutions" if kind in (SOLUTIONS, BOOLEAN) else "an RDF graph"
-    return _failure("not-acceptable", f"the query returns {what}, in no format the client accepts")
+    return Failed(
+        FailureReason.NOT_ACCEPTABLE, f"the query returns {what}, in no format the client accepts"
+    )
 
 
-def _write_boolean(results: pyoxigraph.QueryBoolean, job: QueryJob) -> dict[str, Any]:
+def _write_boolean(results: pyoxigraph.QueryBoolean, job: QueryJob) -> Reply:
     if job.solutions_media_type is None:
         return _not_acceptable(BOOLEAN)
     target = pyoxigraph.QueryResultsFormat.from_media_type(job.solutions_media_type)
     body = results.serialize(format=target)
-    return {"kind": BOOLEAN, "media_type": job.solutions_media_type, "rows": None, "body": body}
+    return Answered(BOOLEAN, job.solutions_media_type, None, body)
 
 
-def _write_solutions(results: pyoxigraph.QuerySolutions, job: QueryJob) -> dict[str, Any]:
+def _write_solutions(results: pyoxigraph.QuerySolutions, job: QueryJob) -> Reply:
     if job.solutions_media_type is None:
         return _not_acceptable(SOLUTIONS)
     target = pyoxigraph.QueryResultsFormat.from_media_type(job.solutions_media_type)
@@ -424,10 +480,10 @@ def _write_solutions(results: pyoxigraph.QuerySolutions, job: QueryJob) -> dict[
         finally:
             if spilled:
                 os.unlink(lines_path)
-    return {"kind": SOLUTIONS, "media_type": job.solutions_media_type, "rows": rows, "body": body}
+    return Answered(SOLUTIONS, job.solutions_media_type, rows, body)
 
 
-def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> dict[str, Any]:
+def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> Reply:
     if job.graph_media_type is None:
         return _not_acceptable(GRAPH)
     target = pyoxigraph.RdfFormat.from_media_type(job.graph_media_type)
@@ -454,7 +510,7 @@ def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> dict[str,
         finally:
             if spilled:
                 os.unlink(lines_path)
-    return {"kind": GRAPH, "media_type": job.graph_media_type, "rows": counter.lines, "body": body}
+    return Answered(GRAPH, job.graph_media_type, counter.lines, body)
 
 
 # -- on-disk store: a pool of read-only worker processes --------------------------------------
@@ -507,7 +563,7 @@ def _serve_jobs(url: str, jobs: Connection) -> None:
             except ComityError as error:
                 jobs.send(str(error))
         elif snapshot is None:
-            jobs.send(_failure("fault", "the worker has no store open"))
+            jobs.send(Failed(FailureReason.FAULT, "the worker has no store open"))
         else:
             jobs.send(evaluate(snapshot.query, message))
 
@@ -594,11 +650,11 @@ class WorkerPool:
         theirs.close()
         return _Worker(process, ours)
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+    def run(self, job: QueryJob, timeout: float) -> Reply:
         worker = self._idle.get(timeout)
         if worker is None:
             raise QueryFailed(
-                "busy",
+                FailureReason.BUSY,
                 f"every query worker stayed busy for {timeout:g} s; try again shortly",
             )
         try:
@@ -613,9 +669,9 @@ class WorkerPool:
                 return reply
         except (EOFError, OSError) as error:
             self._replace(worker)
-            raise QueryFailed("fault", f"a query worker died: {error}") from error
+            raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
         self._replace(worker)
-        raise QueryFailed("timeout", _timeout_message(timeout))
+        raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
 
     def _reopen(self, worker: _Worker) -> None:
         """Give a worker a snapshot of the store as it is after the latest write."""
@@ -625,7 +681,9 @@ class WorkerPool:
             reply = worker.jobs.recv() if worker.jobs.poll(60) else "no answer within 60 s"
         if reply != "opened":
             self._replace(worker)
-            raise QueryFailed("fault", f"a query worker could not open the store: {reply}")
+            raise QueryFailed(
+                FailureReason.FAULT, f"a query worker could not open the store: {reply}"
+            )
         worker.generation = generation
 
     def _replace(self, worker: _Worker) -> None:
@@ -669,11 +727,12 @@ class ForkPerQuery:
         self._context = multiprocessing.get_context("fork")
         self._slots = threading.BoundedSemaphore(max(size, 1))
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+    def run(self, job: QueryJob, timeout: float) -> Reply:
         deadline = time.monotonic() + timeout
         if not self._slots.acquire(timeout=timeout):
             raise QueryFailed(
-                "busy", f"every query slot stayed busy for {timeout:g} s; try again shortly"
+                FailureReason.BUSY,
+                f"every query slot stayed busy for {timeout:g} s; try again shortly",
             )
         try:
             ours, theirs = self._context.Pipe(duplex=False)
@@ -689,11 +748,13 @@ class ForkPerQuery:
                     process.join()
                     return reply
             except EOFError as error:
-                raise QueryFailed("fault", "the query process died without answering") from error
+                raise QueryFailed(
+                    FailureReason.FAULT, "the query process died without answering"
+                ) from error
             finally:
                 ours.close()
             _kill(process)
-            raise QueryFailed("timeout", _timeout_message(timeout))
+            raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
         finally:
             self._slots.release()
 
@@ -718,17 +779,17 @@ class InProcess:
         self._query = query
         graph.preload_query_parser()
 
-    def run(self, job: QueryJob, timeout: float) -> dict[str, Any]:
+    def run(self, job: QueryJob, timeout: float) -> Reply:
         query = functools.partial(self._query, timeout=timeout)
-        replies: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=1)
+        replies: queue.Queue[Reply] = queue.Queue(maxsize=1)
         thread = threading.Thread(target=lambda: replies.put(evaluate(query, job)), daemon=True)
         thread.start()
         try:
             reply = replies.get(timeout=timeout + self.GRACE_SECONDS)
         except queue.Empty:
-            raise QueryFailed("timeout", _timeout_message(timeout)) from None
-        if reply.get("error") == "timeout":
-            raise QueryFailed("timeout", _timeout_message(timeout))
+            raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout)) from None
+        if isinstance(reply, Failed) and reply.reason is FailureReason.TIMEOUT:
+            raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
         return reply
 
     def store_changed(self) -> None:
