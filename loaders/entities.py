@@ -204,8 +204,8 @@ _TREATY_NUMBER = re.compile(
 _CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in)"
 _CAP = r"[A-Z][\w'’-]*"
 _INSTRUMENT = re.compile(
-    r"\b(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
-    r"|relating\s+to)\s+(?:the\s+)?(?=[A-Z])"
+    r"\b(?:(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
+    r"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])"
 )
 _TITLE_REST = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)*{_CAP})*")
 _TITLE_HEAD = re.compile(rf"(?:{_CAP}\s+)*$")
@@ -306,10 +306,11 @@ def _add_pattern_mentions(
             continue
         head = _TITLE_HEAD.search(text, max(0, match.start() - 80), match.start())
         start = head.start() if head is not None else match.start()
-        title = _ARTICLE.sub("", text[start : rest.end()])
-        start = rest.end() - len(title)
-        if _free(found, start, rest.end()):
-            found.append(Mention(start, rest.end(), title, new_treaty(title), "new"))
+        end = _title_end(text, found, start, rest.end())
+        title = _ARTICLE.sub("", text[start:end])
+        start = end - len(title)
+        if title and _free(found, start, end):
+            found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _ORGANISATION_HEAD.finditer(text):
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
@@ -326,6 +327,20 @@ def _add_pattern_mentions(
         found.append(Mention(start, end, name, new_organisation(name, company), "new"))
     found.sort(key=lambda m: m.start)
     return _resolve_references(text, lex, found, issued)
+
+
+def _title_end(text: str, found: list[Mention], start: int, end: int) -> int:
+    """Where a new title ends: before a name it ran into after a connector ("Convention on
+    Protecting Older Persons and Chile deposited": the title stops before "and Chile")."""
+    inside = [m for m in found if start < m.end and m.start < end and m.start > start]
+    if not inside:
+        return end
+    cut = text[start : min(m.start for m in inside)]
+    trimmed = _TRAILING_CONNECTOR.sub("", cut)
+    return start + len(trimmed) if trimmed != cut else end
+
+
+_TRAILING_CONNECTOR = re.compile(rf"(?:\s+{_CONNECTOR})+\s*$")
 
 
 _NUMBER_AFTER_NAME = re.compile(r"^\s*[(\[]\s*$")

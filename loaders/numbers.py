@@ -64,6 +64,36 @@ _ORDINAL_UNITS = {
 }
 _ORDINAL_TENS = {name[:-1] + "ieth": value for name, value in _TENS.items()}
 
+_FRENCH_UNITS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+}
+_FRENCH_TENS = {
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+}
+_FRENCH = _FRENCH_UNITS | _FRENCH_TENS | {"cent": 100, "cents": 100}
+_DOZEN = re.compile(r"^(?:a|une)\s+dou?zaine(?:\s+d[e'’]?)?$|^a\s+dozen$")
+
 QUALIFIERS = (
     "more than",
     "less than",
@@ -82,8 +112,18 @@ QUALIFIERS = (
     "another",
     "a further",
     "a total of",
+    "plus de",
+    "moins de",
+    "près de",
+    "pres de",
+    "au moins",
+    "environ",
+    "quelque",
+    "presque",
+    "jusqu'à",
+    "un total de",
 )
-"""Words that hedge or relate a count; "a total of" is recognised but carries no meaning."""
+"""Words that hedge or relate a count, in English and French; "a total of" carries no meaning."""
 
 _NUMBER_WORD = (
     r"(?:(?:"
@@ -94,18 +134,54 @@ _NUMBER_WORD = (
     + "|".join(sorted(_UNITS, key=len, reverse=True))
     + r"|hundred|a hundred)"
 )
-NUMBER = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORD}(?:\s+hundred(?:\s+and\s+{_NUMBER_WORD})?)?)"
+_FRENCH_LEAD = "|".join(
+    sorted(set(_FRENCH) - {"un", "une", "cent", "cents"}, key=len, reverse=True)
 )
-"""A regular expression for a cardinal number in digits or English words."""
+_FRENCH_ANY = "|".join(sorted(_FRENCH, key=len, reverse=True))
+_FRENCH_WORD = rf"(?:(?:{_FRENCH_LEAD})(?:(?:-et-|-|\s+et\s+|\s)(?:{_FRENCH_ANY})\b)*)"
+"""A French number in words; it never starts with "un"/"une" (articles) or a bare "cent"."""
+
+NUMBER = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|a\s+dozen|une\s+douzaine\s+d(?:e\s+|['’])"
+    rf"|{_NUMBER_WORD}(?:\s+hundred(?:\s+and\s+{_NUMBER_WORD})?)?|{_FRENCH_WORD})"
+)
+"""A regular expression for a cardinal number in digits, English or French words."""
 
 QUALIFIED_NUMBER = (
-    r"(?:(?P<qualifier>" + "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS) + r")\s+)?"
+    r"(?:(?P<qualifier>"
+    + "|".join(q.replace(" ", r"\s+").replace("'", "['’]") for q in QUALIFIERS)
+    + r")\s+)?"
     rf"(?P<number>{NUMBER})"
 )
 """A cardinal number with an optional qualifier before it, as named groups."""
 
 _QUALIFIED = re.compile(rf"\b{QUALIFIED_NUMBER}\b", re.IGNORECASE)
+
+
+def _french_ordinal(word: str) -> str:
+    """ "trente" -> "trentième", "cinq" -> "cinquième", "neuf" -> "neuvième"."""
+    stem = word[:-1] if word.endswith("e") else {"cinq": "cinqu", "neuf": "neuv"}.get(word, word)
+    return stem + "ième"
+
+
+_FRENCH_ORDINALS = {
+    _french_ordinal(word): value
+    for word, value in _FRENCH.items()
+    if word not in ("une", "vingts", "cents")
+} | {"premier": 1, "première": 1}
+_ORDINAL_WORD = (
+    r"(?:(?:"
+    + "|".join(_TENS)
+    + r")-(?:"
+    + "|".join(_ORDINAL_UNITS)
+    + r")|"
+    + "|".join(sorted([*_ORDINAL_UNITS, *_ORDINAL_TENS, "hundredth"], key=len, reverse=True))
+    + rf"|(?:(?:{_FRENCH_ANY})(?:-et-|-|\s+et\s+))*(?:"
+    + "|".join(sorted(_FRENCH_ORDINALS, key=len, reverse=True))
+    + r"))"
+)
+ORDINAL = rf"(?:\d+\s?(?:st|nd|rd|th|er|re|[eè]me|ᵉ|e)\b|\b{_ORDINAL_WORD}\b)"
+"""A regular expression for an ordinal: "5th", "31e", "1er", "sixtieth", "trente et unième"."""
 
 
 @dataclass(frozen=True)
@@ -120,17 +196,21 @@ class Count:
 
 
 def parse_number(text: str) -> int | None:
-    """ "47", "1,200", "two", "forty-seven", "one hundred and twenty" -> int; else None."""
-    words = text.strip().lower().replace(",", "")
+    """ "47", "1,200", "forty-seven", "a dozen", "quatre-vingt-dix" -> int; else None."""
+    words = " ".join(text.strip().lower().replace(",", "").split())
     if words.isascii() and words.isdigit():  # not "²": isdigit() alone admits such marks
         return int(words)
-    words = re.sub(r"\s+and\s+", " ", words).replace("-", " ")
+    if _DOZEN.match(words):
+        return 12
+    words = re.sub(r"\s+and\s+|-et-|\s+et\s+", " ", words).replace("-", " ")
     if words in ("hundred", "a hundred"):
         return 100
-    total = 0
+    parts = words.split()
+    if parts and all(word in _FRENCH for word in parts):
+        return _french_number(parts)
     current = 0
     seen = False
-    for word in words.split():
+    for word in parts:
         if word in _UNITS:
             current += _UNITS[word]
         elif word in _TENS:
@@ -142,18 +222,40 @@ def parse_number(text: str) -> int | None:
         else:
             return None
         seen = True
-    total += current
-    return total if seen else None
+    return current if seen else None
+
+
+def _french_number(words: list[str]) -> int:
+    """Sum the words, reading "quatre vingt" as 80 and "deux cents" as 200."""
+    total = 0
+    for word in words:
+        if word in ("cent", "cents"):
+            total = (total or 1) * 100
+        elif word.startswith("vingt") and total % 100 == 4:
+            total += 76
+        else:
+            total += _FRENCH[word]
+    return total
 
 
 def parse_ordinal(text: str) -> int | None:
-    """ "sixtieth", "twenty-first", "21st", "3rd" -> int; else None."""
-    word = text.strip().lower()
-    match = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word)
+    """ "sixtieth", "twenty-first", "21st", "31e", "1er", "trente et unième" -> int; else None."""
+    word = " ".join(text.strip().lower().split())
+    match = re.fullmatch(r"(\d+)\s?(?:st|nd|rd|th|er|re|[eè]me|ᵉ|e)", word)
     if match:
         return int(match.group(1))
-    parts = word.replace(" ", "-").split("-")
+    parts = re.sub(r"-et-|\s+et\s+", " ", word).replace("-", " ").split()
+    if not parts:
+        return None
+    if parts[-1] in _FRENCH_ORDINALS:
+        head = _french_number(parts[:-1]) if all(w in _FRENCH for w in parts[:-1]) else None
+        if head is None:
+            return None
+        last = _FRENCH_ORDINALS[parts[-1]]
+        return head + (76 if last == 20 and head % 100 == 4 else last)
     if len(parts) == 1:
+        if word == "hundredth":
+            return 100
         return _ORDINAL_UNITS.get(word) or _ORDINAL_TENS.get(word)
     if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ORDINAL_UNITS:
         return _TENS[parts[0]] + _ORDINAL_UNITS[parts[1]]
@@ -164,7 +266,7 @@ def normalise_qualifier(text: str | None) -> str | None:
     """Collapse spacing and case; "a total of" says nothing beyond the number, so it is dropped."""
     if not text:
         return None
-    qualifier = " ".join(text.lower().split())
+    qualifier = " ".join(text.lower().replace("’", "'").split())
     return None if qualifier == "a total of" else qualifier
 
 

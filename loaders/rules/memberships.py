@@ -1,16 +1,353 @@
-"""Ends of membership: a state that ceased to be a member, was expelled or withdrew.
+"""Memberships: who is a member (or Party) of what, since when, and how memberships change.
 
-These are MembershipEnd facts, never Membership: the text says the membership is over.
+A Membership is dated by `since` when the text says when the state joined, else by `asOf`
+(the issue date) when the text states it as current: a list of member states, "X is a member
+of", the states named as exceptions to "all member States". Applications, suspensions and
+ends of membership are facts of their own, never Membership.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from loaders.dates import PartialDate, find_dates
-from loaders.documents import Document
-from loaders.entities import Mention as Named
-from loaders.facts import Evidence, MembershipEnd
+from loaders.documents import Document, Sentence
+from loaders.entities import Mention
+from loaders.facts import (
+    Entity,
+    Evidence,
+    Membership,
+    MembershipApplication,
+    MembershipEnd,
+    Suspension,
+)
+from loaders.numbers import ORDINAL, parse_number
+from loaders.rules.counts import organisation_near
+from ontology.reference import normalise_name
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_STATE_KINDS = ("state",)
+_ORG_KINDS = ("organisation", "unit")
+_HOLDER_KINDS = ("organisation", "unit", "treaty")
+_GLUE = re.compile(
+    r"^\s*(?:,|;)?\s*(?:and|et|as\s+well\s+as|or|ou)?\s*(?:the|la|le|l['’])?\s*$", re.I
+)
+"""What lies between two names of one list: "A, B and the C"."""
+
+
+def _listed(context: _Context, states: list[Mention], index: int, forward: bool) -> list[Mention]:
+    """The list that the state at `index` belongs to, read backward or forward from it."""
+    text = context.document.text
+    found = [states[index]]
+    step = 1 if forward else -1
+    position = index + step
+    while 0 <= position < len(states):
+        a, b = (found[-1], states[position]) if forward else (states[position], found[-1])
+        if not _GLUE.match(text[a.end : b.start]):
+            break
+        found.append(states[position])
+        position += step
+    return found
+
+
+_ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
+"""Lower-case words between a subject and its verb: "X yesterday joined", "X has also"."""
+_JOINS = re.compile(
+    r"\b(?:joined|joins|has\s+joined|have\s+joined|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
+    r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
+    r"|(?:est|a\s+été)\s+admise?\s+(?:au|à|dans))\s+(?:the\s+|la\s+|l['’]\s*)?$",
+    re.I,
+)
+_IS_MEMBER = re.compile(
+    r"\b(?:is|are|was|remains|has\s+been|have\s+been|est|sont|reste)\s+(?:also\s+|now\s+"
+    r"|already\s+|également\s+|aussi\s+|désormais\s+)?(?:a\s+|an\s+|un\s+|une\s+)?(?:full\s+)?"
+    r"(?:member(?:\s+state)?|membre|(?:state\s+)?party|partie|état\s+partie)\s+"
+    r"(?:of|to|de|du|des|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?$"
+    r"|^,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:member\s+states?|états?\s+membres?)"
+    r"\s+(?:of|de|du)\s+(?:the\s+|la\s+|l['’]\s*)?$",
+    re.I,
+)
+_BECAME_NTH = re.compile(
+    r"\b(?<!to\s)(?:became|become|becomes|devient|est\s+devenue?)\s+(?:(?P<owner>[^,;]{2,60}?)['’]s\s+)?"
+    rf"(?:a|an|the|le|la)\s+(?:(?:{ORDINAL})\s+)?(?:full\s+)?(?P<noun>member(?:\s+state)?|ally"
+    r"|participating\s+state|membre|[ée]tat\s+membre)\b",
+    re.I,
+)
+_SINCE = re.compile(r"^\W*(?:since|depuis)\s*$", re.I)
+
+
+def memberships(context: _Context, sentence: Sentence) -> None:
+    """ "Montenegro joined the Council of Europe", "X is a member of Y", "X, a member State of Y",
+    "X became NATO's 32nd Ally on 7 March", "X has been a Party to the Convention since 1990".
+
+    A join is dated by `since`; a state of being is `asOf` the issue date unless the text
+    gives `since`. A join with no date says neither.
+    """
+    text = context.document.text
+    states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+    if not states:
+        return
+    dates = context.dates(sentence)
+    for holder in context.within(sentence.start, sentence.end, _HOLDER_KINDS):
+        before = text[max(sentence.start, holder.start - 70) : holder.start]
+        join = _JOINS.search(before)
+        being = _IS_MEMBER.search(before) if join is None else None
+        if join is None and being is None:
+            continue
+        verb_at = holder.start - len(before) + (join or being).start()  # type: ignore[union-attr]
+        members = [i for i, m in enumerate(states) if m.end <= verb_at]
+        gap = text[states[members[-1]].end : verb_at] if members else ""
+        if not members or not (_GLUE.match(gap.strip(", ")) or _ADVERBS.match(gap)):
+            if not (members and being is not None and before[being.start()] == ","):
+                continue
+        since = _date_after(context, sentence, holder.end) if being is not None else None
+        if join is not None:
+            since = dates[0].first if dates else None
+        as_of = None
+        if since is None and (being is not None or holder.entity.kind == "treaty"):
+            as_of = context.issued
+        for member in _listed(context, states, members[-1], forward=False):
+            _add(context, sentence, member.entity, holder.entity, as_of, since)
+    _became_nth(context, sentence, states)
+    _elliptic_joins(context, sentence, states)
+
+
+def _date_after(context: _Context, sentence: Sentence, position: int) -> PartialDate | None:
+    """The date of "since 1 October 1985" right after the holder's name."""
+    text = context.document.text
+    for date in context.dates(sentence):
+        at = sentence.start + date.start
+        if 0 <= at - position < 20 and _SINCE.match(text[position:at]):
+            return date.first
+    return None
+
+
+def _became_nth(context: _Context, sentence: Sentence, states: list[Mention]) -> None:
+    """ "Sweden became NATO's 32nd Ally on 7 March": a membership since that day."""
+    for match in _BECAME_NTH.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        organisation = organisation_near(context, sentence, start, end)
+        members = [m for m in states if m.end <= start]
+        if organisation is None or organisation.end <= sentence.start + match.start() - 60:
+            continue
+        if not members:
+            continue
+        dates = context.dates(sentence)
+        since = min(dates, key=lambda d: abs(d.start - match.start())).first if dates else None
+        _add(context, sentence, members[-1].entity, organisation.entity, None, since)
+
+
+_ELLIPTIC_JOIN = re.compile(r"\b(?:have\s+|has\s+)?joined\b(?!\s+(?:the|an?|in|it|them)\b)", re.I)
+
+
+def _elliptic_joins(context: _Context, sentence: Sentence, states: list[Mention]) -> None:
+    """ "The Agreement now has 81 Parties after A, B and C joined": each joins the treaty
+    or organisation the sentence is about."""
+    text = context.document.text
+    for match in _ELLIPTIC_JOIN.finditer(sentence.text):
+        at = sentence.start + match.start()
+        members = [i for i, m in enumerate(states) if m.end <= at]
+        if not members or not _GLUE.match(text[states[members[-1]].end : at]):
+            continue
+        listed = _listed(context, states, members[-1], forward=False)
+        holders = [
+            m
+            for m in context.within(sentence.start, listed[-1].start, _HOLDER_KINDS)
+            if m.end <= listed[-1].start
+        ]
+        if not holders:
+            continue
+        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
+        since = dates[0] if dates else None
+        as_of = context.issued if since is None else None
+        for member in listed:
+            _add(context, sentence, member.entity, holders[0].entity, as_of, since)
+
+
+def _add(
+    context: _Context,
+    sentence: Sentence,
+    member: Entity,
+    holder: Entity,
+    as_of: PartialDate | None,
+    since: PartialDate | None,
+) -> None:
+    context.facts.append(
+        Membership(member, holder, as_of=as_of, since=since, evidence=context.evidence(sentence))
+    )
+
+
+_MEMBERS_NOUN = re.compile(
+    r"(?<![\w-])(?:member\s+(?:states|countries|nations)|members|participating\s+states"
+    r"|[ée]tats\s+(?:membres|participants)|pays\s+membres|membres)\b",
+    re.I,
+)
+_NON = re.compile(r"non[\s-]*$", re.I)
+_EXCEPT = re.compile(
+    r"^[^.;:]{0,60}?\b(?:all\s+but|except(?:\s+for)?|excepting|other\s+than|save|sauf|hormis"
+    r"|excepté|à\s+l['’]exception\s+d(?:e|u|es)\s*)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+_OPENS_LIST = re.compile(r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|notamment|dont)\b)")
+
+
+def listed_members(context: _Context, sentence: Sentence) -> None:
+    """States named as members: "all member States except A and B", "the 46 members
+    (including A, B)", "its member States: A, B and C". Each is a member as of the issue date."""
+    if not _MEMBERS_NOUN.search(sentence.text):
+        return
+    text = context.document.text
+    states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+    if not states:
+        return
+    for noun in _MEMBERS_NOUN.finditer(sentence.text):
+        if _NON.search(sentence.text[: noun.start()]):
+            continue
+        start, end = sentence.start + noun.start(), sentence.start + noun.end()
+        organisation = organisation_near(context, sentence, max(sentence.start, start - 40), end)
+        if organisation is None:
+            continue
+        rest = text[end : sentence.end]
+        exception = _EXCEPT.match(rest)
+        opening = _OPENS_LIST.match(rest)
+        if exception is not None:
+            first = end + exception.end()
+            named = [i for i, m in enumerate(states) if m.start >= first]
+            if not named or text[first : states[named[0]].start].strip():
+                continue
+            members = _listed(context, states, named[0], forward=True)
+        elif opening is not None:
+            closing = text.find(")", end, sentence.end) if "(" in opening.group() else -1
+            stop = closing if closing >= 0 else sentence.end
+            members = [m for m in states if end <= m.start and m.end <= stop]
+        else:
+            continue
+        for member in members:
+            _add(context, sentence, member.entity, organisation.entity, context.issued, None)
+
+
+_MEMBER_HEADING = re.compile(
+    r"^\W*(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:member\s+states|members|member\s+countries"
+    r"|états\s+membres|etats\s+membres)\W*$",
+    re.IGNORECASE,
+)
+
+
+def member_lists(context: _Context) -> set[int]:
+    """A heading such as "47 members" followed by one state a line: one Membership each.
+
+    Returns the start offsets of the list lines so that no other rule reads them again.
+    """
+    used: set[int] = set()
+    sentences = context.document.sentences
+    for index, heading in enumerate(sentences):
+        match = _MEMBER_HEADING.match(heading.text)
+        if match is None:
+            continue
+        organisations = context.within(heading.start, heading.end, _ORG_KINDS)
+        organisation = organisations[0].entity if organisations else context.issuer
+        if organisation is None:
+            continue
+        used.add(heading.start)
+        found = 0
+        for line in sentences[index + 1 :]:
+            states = context.within(line.start, line.end, _STATE_KINDS)
+            bare = line.text.strip(" \t\"'“”‘’*-•").strip()
+            if len(states) != 1 or normalise_name(states[0].text) != normalise_name(bare):
+                break
+            used.add(line.start)
+            found += 1
+            _add(context, line, states[0].entity, organisation, context.issued, None)
+        expected = parse_number(match.group("count"))
+        if expected is not None and expected != found:
+            document = context.document
+            name = str(document.path) if document.path is not None else document.key
+            document.warnings.append(
+                f"{name}: the heading {heading.text!r} announces {expected} "
+                f"members but {found} listed states were recognised"
+            )
+    return used
+
+
+_APPLIES = re.compile(
+    r"\b(?:applied|applies|apply|application|asked|requested|request|submitted\s+(?:its|an)\s+"
+    r"application)\s+(?:for\s+(?:\S+\s+){0,3}?(?:membership|accession|admission)|to\s+(?:join"
+    r"|become\s+a\s+(?:full\s+)?(?:member|participating\s+state))|membership)"
+    r"|\b(?:a|ont)\s+demandé\s+(?:à\s+adhérer|(?:son|leur)\s+adhésion|l['’]adhésion)"
+    r"|\bdemande\s+d['’]adhésion|\bcandidature\s+(?:à|d['’]adhésion)",
+    re.I,
+)
+
+
+def applications(context: _Context, sentence: Sentence) -> None:
+    """ "X applied for EU membership in 2003": the request to join, dated when the text says."""
+    for match in _APPLIES.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        states = [m for m in context.within(sentence.start, start, _STATE_KINDS)]
+        if not states:
+            continue
+        organisations = context.within(start, min(sentence.end, end + 40), _ORG_KINDS)
+        organisation = organisations[0] if organisations else None
+        if organisation is None:
+            before = context.within(sentence.start, start, _ORG_KINDS)
+            organisation = before[-1] if before else None
+        if organisation is None:
+            continue
+        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
+        context.facts.append(
+            MembershipApplication(
+                states[-1].entity,
+                organisation.entity,
+                dates[0] if dates else None,
+                evidence=context.evidence(sentence),
+            )
+        )
+
+
+_SUSPENDS = re.compile(
+    r"\b(?:suspend(?:ed|s)?|suspendu)\s+(?:\S+\s+){0,4}?(?:rights|membership|participation"
+    r"|droits|adhésion|participation)\b"
+    r"|\b(?P<passive>(?:was|were|has\s+been|have\s+been|a\s+été)\s+suspendue?d?\s+(?:from|de|du))\b",
+    re.I,
+)
+
+
+def suspensions(context: _Context, sentence: Sentence) -> None:
+    """ "The Organisation suspended X's rights of representation": the member and the body.
+
+    A date counts only after the verb: one before it usually dates what caused the suspension.
+    """
+    text = context.document.text
+    for match in _SUSPENDS.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        after_states = context.within(end, min(sentence.end, end + 50), _STATE_KINDS)
+        owner = [
+            m
+            for m in context.within(start, end, _STATE_KINDS)
+            if re.match(r"['’]s\b", text[m.end : m.end + 2])
+        ]
+        before_states = context.within(sentence.start, start, _STATE_KINDS)
+        if match.group("passive"):
+            member = before_states[-1] if before_states else None
+        else:
+            member = (owner or after_states or [None])[0]
+        organisations = context.within(sentence.start, sentence.end, _ORG_KINDS)
+        organisation = organisation_near(context, sentence, start, end) if organisations else None
+        if member is None or organisation is None:
+            continue
+        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
+        context.facts.append(
+            Suspension(
+                member.entity,
+                organisation.entity,
+                dates[0] if dates else None,
+                evidence=context.evidence(sentence),
+            )
+        )
+
 
 _ENDS = re.compile(
     r"(?P<cessation>ceased\s+to\s+be\s+a\s+member(?:\s+state)?\s+of|cesse(?:ra)?\s+d'être\s+"
@@ -23,7 +360,7 @@ _ENDS = re.compile(
 
 
 def membership_ends(
-    document: Document, named: list[Named], issued: PartialDate | None, start_at: int = 0
+    document: Document, named: list[Mention], issued: PartialDate | None, start_at: int = 0
 ) -> list[MembershipEnd]:
     """ "X ceased to be a member of the Organisation on 16 March": one fact per sentence."""
     facts: list[MembershipEnd] = []

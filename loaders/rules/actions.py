@@ -1,0 +1,618 @@
+"""Treaty actions: signatures, ratifications, accessions, acceptances, approvals,
+denunciations, entry into force and opening for signature, in English and French.
+
+A reader finds the act (a verb, a participle or a noun such as "instrument of ratification"),
+who acts (the subject before the verb, the agents after "by", every state of a list sharing
+the verb), which treaty (named in the clause, else the treaty in focus when the clause refers
+back to it) and when (the date tied to that verb in its clause, else the date opening the
+sentence; "today" and weekdays are resolved against the dateline by `loaders.dates`). A date
+the sentence does not give is never invented: the act is then undated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from loaders.dates import DateMention
+from loaders.documents import Sentence
+from loaders.entities import Mention
+from loaders.facts import (
+    Acceptance,
+    Accession,
+    Approval,
+    Denunciation,
+    Entity,
+    EntryIntoForce,
+    OpeningForSignature,
+    Ratification,
+    Signature,
+    TreatyAction,
+)
+from loaders.numbers import QUALIFIED_NUMBER as QN
+from loaders.numbers import parse_ordinal
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_STATES = ("state",)
+_PARTIES = ("state", "organisation")
+
+_TRIGGER = re.compile(
+    r"(?P<Ratification>\bratif(?:y|ies|ied|ying)\b|\bratifi(?:e|é|ée|és|ées|ent|era|eront|er)\b"
+    r"|\bratifications?\b)"
+    r"|(?P<Signature>\bsign(?:s|ed|ing)?\b|\bsign(?:e|é|ée|és|ées|ent|era|eront|er)\b"
+    r"|\bsignatures?\b|\bsignatories\b|\bsignatory\b|\bsignataires?\b)"
+    r"|(?P<Accession>\baccede[sd]?\b|\bacceding\b|\badh[èé]r(?:e|é|ée|er|era|ent)\b"
+    r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b|\bjoin(?:s|ed)\b)"
+    r"|(?P<Acceptance>\baccept(?:s|ed|é|ée)\b|\bacceptance\b|\bacceptation\b)"
+    r"|(?P<Approval>\bapprov(?:es|ed)\b|\bapprouv(?:e|é|ée|és|ées|ent)\b|\bapproval\b"
+    r"|\bapprobation\b)"
+    r"|(?P<Denunciation>\bdenounc(?:e|es|ed|ing)\b|\bdenunciation\b|\bdénon(?:ce|cé|cée|ciation)\b"
+    r"|\bwithdr(?:ew|awn|aw|aws|awing|awal)\s+from\b|\b(?:se\s+)?(?:retir|détach)(?:er|e|é|ée)\s+d"
+    r"|\bquitt(?:er|e|é|ée)\b)"
+    r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+into[\s-]+"
+    r"force\b|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+en\s+vigueur\b)"
+    r"|(?P<OpeningForSignature>\bopen(?:ed|ing|s)?\s+for\s+signature\b"
+    r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+la\s+signature\b)",
+    re.I,
+)
+"""One pattern for every act, so that a sentence is scanned once; the group names the act."""
+
+_KINDS: dict[str, type[TreatyAction]] = {
+    "Ratification": Ratification,
+    "Signature": Signature,
+    "Accession": Accession,
+    "Acceptance": Acceptance,
+    "Approval": Approval,
+    "Denunciation": Denunciation,
+    "EntryIntoForce": EntryIntoForce,
+}
+
+_ANY_ACT = re.compile(
+    r"ratif|sign|acce|adh[èé]r|approv|approuv|approb|force|vigueur|d[ée]non|withdr|retir|détach"
+    r"|quitt|becom|became|devenu|join",
+    re.I,
+)
+"""A cheap test before the real patterns: most sentences state no act."""
+
+_NOUN = re.compile(
+    r"ratifications?|signatures?|signatories|signatory|signataires?|acceptance|acceptation"
+    r"|approval|approbation|denunciation|dénonciation|withdrawal\s+from",
+    re.I,
+)
+_INSTRUMENT = re.compile(
+    r"\b(?:instruments?|documents?)\s+(?:of|on|de|d')\s*(?:its\s+|their\s+)?$", re.I
+)
+_DEPOSIT = re.compile(
+    r"\b(?:deposit\w*|submit\w*|lodg\w*|complet\w*|finali[sz]\w*|hand\w*\s+over|handed"
+    r"|dépos\w*|remis\w*|achev\w*)\b",
+    re.I,
+)
+"""Verbs that make a noun an act of the subject: "X deposited the instrument of ratification"."""
+
+_PROCESS_AFTER = re.compile(
+    r"\s*(?:negotiations?|talks|process|procedures?|bill|law|laws|request|bid|criteria"
+    r"|ceremony|campaign|package)\b",
+    re.I,
+)
+"""A noun that only qualifies another: "accession negotiations", "the ratification process"."""
+
+_NOT_A_TREATY_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|this|that|le|la|les|un|une|ce|cette)\s+)?(?:\w+\s+)?(?:law|laws|bill"
+    r"|decree|decision|declaration|letter|statement|resolution|order|petition|contract|loi|décret"
+    r"|décision|déclaration|lettre)\b",
+    re.I,
+)
+"""Signing a law or a decision is no treaty act: "the president signed the law on ratification"."""
+
+_WEAK = ("Acceptance", "Approval", "Denunciation")
+_DIRECT_OBJECT = re.compile(
+    r"^\s*(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$", re.I
+)
+"""Generic verbs ("accepted", "approved", "quitter") count only with a treaty as object."""
+
+_OTHER_EVENT = re.compile(
+    r"\b(?:adopted|adopté\w*|to\s+be\s+held|will\s+be\s+held|scheduled|planned|voted|prévue?s?)\b"
+    r"|\n",
+    re.I,
+)
+"""Words between a verb and a date that tie the date to another event."""
+
+_SHARED_DATE = re.compile(r"\b(?:and|et)\s+(?:was\s+|were\s+|a\s+été\s+)?$", re.I)
+"""Was opened for signature on 5 May and signed by A": the signatures share the opening's date,
+which a status ("has since been signed by 32 states") does not."""
+
+_CLAUSE = re.compile(
+    r";|,\s+(?:and|while|whereas|but)\s+(?!(?:also\s+)?(?:by|par)\s)|\s+(?:while|whereas)\s+"
+    r"|,\s+(?!(?:including|concerning|regarding|according|following|excluding|during|pending"
+    r"|notwithstanding)\b)(?=\w+ing\b)"
+)
+_LEADING = re.compile(r"^\W*(?:on|le|as\s+of|en)?\s*$", re.I)
+_PASSIVE = re.compile(r"\s*(?:[\w'+-]+\s+){0,6}?(?:by|par)\s+(?:the\s+|la\s+|le\s+|l')?", re.I)
+_PASSIVE_GAP_VERB = re.compile(r"\b(?:\w{3,}ed|adopt\w+|\w+é(?:e|es|s)?|held)\b", re.I)
+_COUNT_FIRST = re.compile(rf"{QN}\b", re.I)
+_BEFORE_PLACE = re.compile(
+    r"(?:\b(?:with|in|at|to|towards|against|from|like|unlike|besides"
+    r"|avec|en|au|aux|à|auprès\s+d[eu']|contre|comme|outre)\s+"
+    r"(?:the\s+|la\s+|le\s+|l')?(?:government\s+of\s+(?:the\s+)?)?)$",
+    re.I,
+)
+"""A state after these words is a place or a partner, not the subject: "deposited with the
+United States", "signed in France"."""
+_BEFORE_TIME = re.compile(r"\b(?:before|after|avant|après)\s+(?:the\s+|la\s+|le\s+|l')?$", re.I)
+"""With a comma after the state, a time reference: "Before Armenia, 17 states had signed"."""
+_POSSESSIVE = re.compile(r"^['’]s\b")
+_FOR_STATE = re.compile(
+    r"^\s*(?:\w+\s+){0,6}?(?:for|in|in\s+respect\s+of|à\s+l'égard\s+d[eu']|pour|en|au)\s*"
+    r"(?:the\s+|la\s+|le\s+|l')?$",
+    re.I,
+)
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|the\s+(?:treaty|instrument|agreement|convention|protocol|accord)"
+    r"|this\s+(?:treaty|agreement|convention|protocol|instrument)|their\s+instruments?"
+    r"|l'instrument|leurs?\s+instruments?|ce\s+traité|cet\s+accord|cette\s+convention"
+    r"|ce\s+protocole|l'accord|le\s+traité|la\s+convention|le\s+protocole|celui-ci|celle-ci)\b"
+    r"|\bl['’](?=(?:a|ont|avait|avaient|auront|ont\s+\w+)\s)",
+    re.I,
+)
+"""Words that carry an act over to the treaty in focus."""
+
+_MEMBERS_OF = re.compile(r"\s+(?:member\s+)?(?:states|countries|members)\b", re.I)
+_EXCEPT = re.compile(
+    r"\b(?:except|excepting|all\s+but|other\s+than|apart\s+from|with\s+the\s+exception\s+of"
+    r"|save|sauf|hormis|à\s+l'exception\s+d[eu']?)\b",
+    re.I,
+)
+_EXCEPTION_ENDS = re.compile(r"(?:,\s*|\s+)(?:and\s+)?(?:also\s+)?(?:by|par)\s+|\)|;", re.I)
+
+_ORDINAL_WORD = (
+    r"\d+(?:st|nd|rd|th|e|er|re|ème)|first|second|third|[a-z]+(?:-[a-z]+)?(?:th|st|nd|rd)"
+    r"|premi(?:er|ère)|[a-zé]+(?:-[a-zé]+)*ième"
+)
+_BECAME_NTH = re.compile(
+    rf"\b(?:become|became|becomes|becoming|devenu|devenue|devient|est\s+devenue?)\s+"
+    rf"(?:the\s+|le\s+|la\s+)?(?P<ordinal>{_ORDINAL_WORD})\b"
+    r"(?:\s+(?P<noun>states?|country|countries|part(?:y|ies)|contracting\s+part(?:y|ies)|nations?"
+    r"|[ée]tats?|pays|parties?|signator(?:y|ies))\b)?"
+    r"(?:\s+(?:\w+\s+){0,3}?to\s+(?:have\s+)?(?:(?P<verb>ratif\w*|sign\w*|accede\w*|approv\w*"
+    r"|accept\w*)|complet\w+\s+(?:the\s+|its\s+)?(?P<noun_verb>ratification|accession)))?",
+    re.I,
+)
+""""X became the 60th State to ratify", "X has become the 60th" (after "the first country to
+ratify"), "X est devenue le 12e État partie": the ordinal says that X acted."""
+
+_TIMESTAMP = re.compile(r",?\s*(?:at\s+|à\s+)?\d{1,2}[:h]\d{2}\b")
+"""A date followed by a clock time stamps the page, not an act: "7 September 2020, 20:30"."""
+_SAME_DAY = re.compile(
+    r"\b(?:(?:on\s+)?that\s+(?:same\s+)?day|the\s+same\s+day|on\s+(?:that|this)\s+occasion"
+    r"|ce\s+jour(?:-là)?|le\s+même\s+jour|à\s+cette\s+occasion)\b",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[-–—•*]|\d+[.)])\s*")
+_LIST_INTRO = re.compile(r":\s*$")
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:This|It|That|Cela|Ceci|Elle|Il)\s+(?:will\s+|would\s+|should\s+|is\s+expected\s+to\s+"
+    r"|is\s+due\s+to\s+|aura\s+|devrait\s+)?(?:occur|happen|take\s+(?:place|effect)|lieu)",
+    re.I,
+)
+"""The date of an entry into force given in the next sentence: "This will occur on 1 May"."""
+
+
+def treaty_actions(context: _Context, sentence: Sentence) -> None:
+    """Every treaty act stated in a sentence, or in the list lines it introduces."""
+    text = sentence.text
+    if _ANY_ACT.search(text) is None:
+        return
+    triggers = [t for t in _TRIGGER.finditer(text) if _is_act(context, sentence, t)]
+    dates = [d for d in context.dates(sentence) if not _TIMESTAMP.match(text, d.end)]
+    leading = [d for d in dates if _LEADING.match(text[: d.start])]
+    previous_actors: list[Entity | None] = []
+    for start, end in _clauses(text):
+        clause_start, clause_end = sentence.start + start, sentence.start + end
+        in_clause = [t for t in triggers if start <= t.start() < end]
+        treaties = context.within(clause_start, clause_end, ("treaty",))
+        focus = _focus(context, clause_start, text[start:end], treaties)
+        clause_dates = [d for d in dates if start <= d.start < end]
+        openings = [
+            _date_of(text, t, in_clause, clause_dates)
+            for t in in_clause
+            if t.lastgroup == "OpeningForSignature"
+        ]
+        subject_from = start
+        for trigger in in_clause:
+            kind = trigger.lastgroup or ""
+            treaty = _treaty_of(treaties, focus, sentence.start + trigger.start())
+            introduces = bool(_LIST_INTRO.search(text)) and trigger is in_clause[-1]
+            introduces = introduces and end == len(text)
+            if treaty is None and not (introduces and kind in _KINDS):
+                continue
+            on = (
+                _date_of(text, trigger, in_clause, clause_dates)
+                or _leading_date(leading, clause_dates, start)
+                or _same_day(context, sentence, text[start:end])
+            )
+            if on is not None and kind != "OpeningForSignature" and on in openings:
+                if _SHARED_DATE.search(text, 0, trigger.start()) is None:
+                    on = None  # the opening's date, not the date of a later signature
+            if kind == "OpeningForSignature" and treaty is not None:
+                _opening(context, sentence, treaty, on)
+                continue
+            action = _KINDS[kind]
+            if action is EntryIntoForce and treaty is not None:
+                on = on or _follow_up_date(context, sentence)
+                if on is None:
+                    continue  # "will enter into force once ten states have ratified": no fact
+                actors: list[Entity | None] = _entry_actors(context, trigger, sentence, end)
+            else:
+                actors = _actors(context, sentence, trigger, subject_from, end)
+                if not actors and subject_from > 0:
+                    actors = previous_actors  # "X finished talks and on 9 May signed the Treaty"
+                previous_actors = actors
+                subject_from = trigger.end()  # "A signed it and B ratified it": B did not sign
+            if introduces:
+                _listed(context, sentence, action, actors, treaty, on)
+            if treaty is None:
+                continue
+            for actor in actors:
+                context.facts.append(
+                    action(
+                        actor,
+                        treaty.entity,
+                        on.first if on is not None else None,
+                        evidence=context.evidence(sentence),
+                    )
+                )
+    _ordinals(context, sentence, triggers)
+
+
+def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention | None:
+    """ "On that day 40 states signed", "ce jour-là": the date of the sentence before."""
+    if _SAME_DAY.search(clause) is None:
+        return None
+    index = _index(context, sentence)
+    if not index:
+        return None
+    dates = [d for d in context.dates(context.document.sentences[index - 1]) if d.first.day]
+    return dates[-1] if dates else None
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Offsets of the clauses of a sentence, split where a new subject may start."""
+    bounds = [0]
+    for separator in _CLAUSE.finditer(text):
+        bounds += [separator.start(), separator.end()]
+    bounds.append(len(text))
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+
+def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bool:
+    """False for a word that only looks like an act: "accession negotiations", "signed the
+    law", "approved the budget", a participle that describes a non-treaty noun."""
+    text = sentence.text
+    kind = trigger.lastgroup
+    after = trigger.end()
+    if _PROCESS_AFTER.match(text, after):
+        return False
+    if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
+        return False
+    if trigger.group().lower().startswith("join") and re.match(r"\s+it\b", text[after:]):
+        return True  # "Ghana joined it": the treaty in focus
+    if kind in _WEAK or trigger.group().lower().startswith("join"):
+        treaties = context.within(sentence.start + after, sentence.end, ("treaty",))
+        if not treaties:
+            return _INSTRUMENT.search(text[: trigger.start()]) is not None
+        gap = text[after : treaties[0].start - sentence.start]
+        return _DIRECT_OBJECT.match(gap) is not None
+    return True
+
+
+def _focus(
+    context: _Context, clause_start: int, clause: str, treaties: list[Mention]
+) -> Mention | None:
+    """The treaty a clause without a named treaty is about: the one named last, when the
+    clause refers back to it ("it", "their instruments of ratification", "ce traité")."""
+    if treaties or not _REFERS_BACK.search(clause):
+        return None
+    return context.last_treaty(clause_start)
+
+
+def _treaty_of(treaties: list[Mention], focus: Mention | None, position: int) -> Mention | None:
+    """The treaty acted on: the first named after the verb (its object), else the nearest."""
+    after = [m for m in treaties if m.start >= position]
+    if after:
+        return after[0]
+    if treaties:
+        return treaties[-1]
+    return focus
+
+
+def _date_of(
+    text: str, trigger: re.Match[str], triggers: list[re.Match[str]], dates: list[DateMention]
+) -> DateMention | None:
+    """The date tied to a verb: the first after it with no other act or event in between
+    ("signed in Rome on 5 May"), else the last before it ("On 5 May, X signed")."""
+    shared = _SHARED_DATE.search(text, 0, trigger.start()) is not None
+    others = [
+        t
+        for t in triggers
+        if t.lastgroup != trigger.lastgroup
+        and not (shared and t.lastgroup == "OpeningForSignature")
+    ]
+    for date in dates:
+        if date.start >= trigger.end() and _free(text, trigger.end(), date.start, others):
+            return date
+    for date in reversed(dates):
+        if date.end <= trigger.start() and _free(text, date.end, trigger.start(), others):
+            return date
+    return None
+
+
+def _free(text: str, start: int, end: int, others: list[re.Match[str]]) -> bool:
+    if any(start <= t.start() < end for t in others):
+        return False
+    return _OTHER_EVENT.search(text, start, end) is None
+
+
+def _leading_date(
+    leading: list[DateMention], clause_dates: list[DateMention], start: int
+) -> DateMention | None:
+    """ "On 7 April, A approved ..., and B accepted ...": a date opening the sentence holds for
+    every later clause that has no date of its own."""
+    if clause_dates or start == 0 or not leading:
+        return None
+    return leading[0]
+
+
+def _actors(
+    context: _Context, sentence: Sentence, trigger: re.Match[str], start: int, end: int
+) -> list[Entity | None]:
+    """Who acts, within the clause [start, end) of the sentence (sentence offsets).
+
+    Passive ("was signed today by A, B and the European Union", "ratification of X by A"):
+    the states and organisations after "by", not those excepted, and only the states named
+    when a count comes first ("by 32 states, including A"). Active: the subject, the states
+    (and organisations) before the verb that are not places or partners; failing those, the
+    states of a list after the verb ("ont signé : A, B et C").
+    """
+    text = context.document.text
+    offset = sentence.start
+    verb_start, verb_end = offset + trigger.start(), offset + trigger.end()
+    clause_start, clause_end = offset + start, offset + end
+    passive = _PASSIVE.match(text, verb_end, clause_end)
+    if passive is not None and _passive_gap_ok(context, verb_end, passive.end()):
+        agents = [
+            m
+            for m in context.within(passive.end(), clause_end, _PARTIES)
+            if not text[max(0, m.start - 4) : m.start].lower().endswith("non-")
+            and not _MEMBERS_OF.match(text, m.end)
+            and not _excepted(text, passive.end(), m.start)
+        ]
+        if _COUNT_FIRST.match(text, passive.end()):
+            agents = [m for m in agents if m.entity.kind in _STATES]
+        if agents:
+            return [m.entity for m in agents]
+    noun = _NOUN.fullmatch(trigger.group()) is not None
+    before = context.within(clause_start, verb_start, _PARTIES)
+    if noun:
+        possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
+        if possessive and possessive[-1].end + 3 >= verb_start - 1:
+            return [possessive[-1].entity]
+        if not (
+            _INSTRUMENT.search(text, clause_start, verb_start)
+            or _DEPOSIT.search(text, clause_start, verb_start)
+        ):
+            return []
+    subjects = [
+        m
+        for m in before
+        if not _BEFORE_PLACE.search(text, max(clause_start, m.start - 40), m.start)
+        and not _POSSESSIVE.match(text, m.end)
+        and not _MEMBERS_OF.match(text, m.end)
+        and not (
+            _BEFORE_TIME.search(text, max(clause_start, m.start - 12), m.start)
+            and text[m.end : m.end + 1] == ","
+        )
+        and (m.entity.kind in _STATES or _party_organisation(text, m, verb_start))
+    ]
+    if subjects:
+        return [m.entity for m in subjects]
+    if noun:
+        return []
+    listed = [
+        m
+        for m in context.within(verb_end, clause_end, _STATES)
+        if not _BEFORE_PLACE.search(text, max(verb_end, m.start - 40), m.start)
+        and not _excepted(text, verb_end, m.start)
+    ]
+    return [m.entity for m in listed]
+
+
+def _passive_gap_ok(context: _Context, verb_end: int, by_end: int) -> bool:
+    """ "signed today by", "ratification of the Convention by": treaty names aside, the words
+    before "by" hold no other verb ("ratified the Convention adopted by the Committee")."""
+    text = context.document.text
+    gap = text[verb_end:by_end]
+    for mention in context.within(verb_end, by_end, ("treaty",)):
+        gap = gap.replace(mention.text, " ")
+    return _PASSIVE_GAP_VERB.search(gap) is None
+
+
+def _party_organisation(text: str, mention: Mention, verb_start: int) -> bool:
+    """An organisation acts as a party only as the verb's subject: "the European Union signed",
+    "175 Parties (174 countries and the European Union) signed"."""
+    if mention.entity.kind != "organisation":
+        return False
+    gap = text[mention.end : verb_start]
+    return (
+        re.fullmatch(
+            r"\s*\)?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*",
+            gap,
+            re.I,
+        )
+        is not None
+    )
+
+
+def _excepted(text: str, start: int, position: int) -> bool:
+    """ "ratified by all members except A and B (...)": A and B are the ones who did not;
+    "except A, and also by B": B did."""
+    exceptions = list(_EXCEPT.finditer(text, start, position))
+    if not exceptions:
+        return False
+    exception = exceptions[-1]
+    between = text[exception.end() : position]
+    if _EXCEPTION_ENDS.search(between):
+        return ")" in between and "(" not in text[start : exception.start()]
+    return True
+
+
+def _entry_actors(
+    context: _Context, trigger: re.Match[str], sentence: Sentence, end: int
+) -> list[Entity | None]:
+    """Entry into force for a state named "for X" / "in X", else for the treaty as a whole."""
+    text = context.document.text
+    verb_end = sentence.start + trigger.end()
+    named = [
+        m.entity
+        for m in context.within(verb_end, sentence.start + end, _STATES)
+        if _FOR_STATE.match(text[verb_end : m.start])
+    ]
+    return list(named) or [None]
+
+
+def _follow_up_date(context: _Context, sentence: Sentence) -> DateMention | None:
+    """ "... needed for its entry into force. This will occur on 24 December.": that date."""
+    sentences = context.document.sentences
+    index = _index(context, sentence)
+    if index is None or index + 1 >= len(sentences):
+        return None
+    following = sentences[index + 1]
+    if not _FOLLOW_UP.match(following.text):
+        return None
+    dates = context.dates(following)
+    return dates[0] if dates else None
+
+
+def _index(context: _Context, sentence: Sentence) -> int | None:
+    sentences = context.document.sentences
+    low, high = 0, len(sentences)
+    while low < high:
+        middle = (low + high) // 2
+        if sentences[middle].start < sentence.start:
+            low = middle + 1
+        else:
+            high = middle
+    return low if low < len(sentences) and sentences[low].start == sentence.start else None
+
+
+def _opening(
+    context: _Context, sentence: Sentence, treaty: Mention, on: DateMention | None
+) -> None:
+    places = context.within(sentence.start, sentence.end, ("place",))
+    context.facts.append(
+        OpeningForSignature(
+            treaty.entity,
+            on.first if on is not None and on.first.day is not None else None,
+            places[0].entity if places else None,
+            evidence=context.evidence(sentence),
+        )
+    )
+
+
+def _listed(
+    context: _Context,
+    sentence: Sentence,
+    action: type[TreatyAction],
+    actors: list[Entity | None],
+    treaty: Mention | None,
+    on: DateMention | None,
+) -> None:
+    """A sentence ending in ":" followed by list lines: "X ratified the following treaties:"
+    then one treaty a line, or "The following states signed it:" then one state a line."""
+    sentences = context.document.sentences
+    index = _index(context, sentence)
+    if index is None:
+        return
+    for line in sentences[index + 1 :]:
+        if not _BULLET.match(line.text):
+            break
+        treaties = context.within(line.start, line.end, ("treaty",))
+        states = [m.entity for m in context.within(line.start, line.end, _PARTIES)]
+        own = [d for d in context.dates(line) if d.first.day is not None]
+        date = own[0].first if own else (on.first if on is not None else None)
+        evidence = context.evidence(line)
+        if treaties and actors:  # "X has ratified:" then one treaty a line
+            for mention in treaties:
+                for actor in actors:
+                    context.facts.append(action(actor, mention.entity, date, evidence=evidence))
+        elif treaty is not None and not treaties and not actors:  # "These states signed it:"
+            for state in states:
+                context.facts.append(action(state, treaty.entity, date, evidence=evidence))
+
+
+def _ordinals(context: _Context, sentence: Sentence, triggers: list[re.Match[str]]) -> None:
+    """ "X became the 60th State to ratify the treaty", "Y has become the 61st": a ratification
+    (or the act named after "to") by the subject, of the treaty named or in focus."""
+    text = sentence.text
+    for match in _BECAME_NTH.finditer(text):
+        if parse_ordinal(match.group("ordinal")) is None:
+            continue
+        if any(match.start() <= t.start() < match.end() for t in triggers):
+            continue  # the verb after "to" is read as the act itself
+        verb = (match.group("verb") or "").lower()
+        noun = (match.group("noun") or "").lower()
+        if verb.startswith("sign") or noun.startswith("signator"):
+            action: type[TreatyAction] = Signature
+        elif verb.startswith("accede") or match.group("noun_verb") == "accession":
+            action = Accession
+        elif verb.startswith("approv"):
+            action = Approval
+        elif verb.startswith("accept"):
+            action = Acceptance
+        elif verb or match.group("noun_verb") or noun.startswith(("part", "contracting")):
+            action = Ratification
+        elif not noun or noun.startswith(
+            ("state", "country", "countr", "nation", "état", "etat", "pays")
+        ):
+            if not re.search(r"ratif", _context_text(context, sentence), re.I):
+                continue
+            action = Ratification
+        else:
+            continue
+        at = sentence.start + match.start()
+        subjects = [
+            m
+            for m in context.within(sentence.start, at, _PARTIES)
+            if not _POSSESSIVE.match(context.document.text, m.end)
+            and not _BEFORE_PLACE.search(
+                context.document.text, max(sentence.start, m.start - 40), m.start
+            )
+        ]
+        if not subjects:
+            continue
+        treaties = context.within(at, sentence.end, ("treaty",))
+        treaty = treaties[0] if treaties else context.last_treaty(at)
+        if treaty is None:
+            continue
+        clause_dates = context.dates(sentence)
+        on = _date_of(
+            text, match, [], [d for d in clause_dates if abs(d.start - match.start()) < 80]
+        )
+        context.facts.append(
+            action(
+                subjects[-1].entity,
+                treaty.entity,
+                on.first if on is not None else None,
+                evidence=context.evidence(sentence),
+            )
+        )
+
+
+def _context_text(context: _Context, sentence: Sentence) -> str:
+    """The sentence and the one before it: "the first country to ratify ..., Y has become the
+    60th" needs the verb said earlier."""
+    index = _index(context, sentence)
+    if index:
+        return context.document.sentences[index - 1].text + " " + sentence.text
+    return sentence.text

@@ -1,0 +1,361 @@
+"""Counts a text reports: a treaty's status, an organisation's members, a day's treaty acts.
+
+A count is a number (digits, English or French words, "a dozen") or an ordinal ("the 60th
+ratification", "31e membre") before a noun that says what is counted. The noun decides the
+fact: ratifications, signatures and parties make a TreatyStatus, members a MemberCount, and a
+number of states that acted on one stated day an ActionTally. Each count keeps its qualifier.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from loaders.dates import PartialDate
+from loaders.documents import Sentence
+from loaders.entities import Mention
+from loaders.facts import (
+    Acceptance,
+    Accession,
+    ActionTally,
+    Approval,
+    Fact,
+    MemberCount,
+    Ratification,
+    Signature,
+    TreatyAction,
+    TreatyStatus,
+)
+from loaders.numbers import ORDINAL, QUALIFIED_NUMBER, Count, count_from_match, parse_ordinal
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+QN = QUALIFIED_NUMBER
+_ORG_KINDS = ("organisation", "unit")
+_STATES = (
+    r"(?:states?|countries|country|nations?|governments|parties|party|signatories|pays|[ée]tats?)"
+)
+_ADJECTIVES = r"(?:(?:new|more|other|further|additional|member|nouveaux|autres)\s+)?"
+
+_STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
+    "ratified": [
+        re.compile(rf"\b(?:ratified|ratifiée?s?)\s+(?:\w+\s+)?(?:by|par)\s+{QN}\b", re.I),
+        re.compile(
+            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|ont)\s+(?:now\s+|already\s+|déjà\s+)?"
+            r"(?:ratified|ratifié)",
+            re.I,
+        ),
+        re.compile(rf"\b{QN}\s+ratifications\b", re.I),
+    ],
+    "signed": [
+        re.compile(
+            rf"\b(?:signed|signée?s?)\s+(?:but\s+not\s+(?:yet\s+)?ratified\s+)?(?:by|par)\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|ont)\s+(?:only\s+)?(?:signed|signé)\b", re.I),
+        re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
+    ],
+    "parties": [
+        re.compile(
+            rf"\b{QN}\s+(?:states\s+|countries\s+)?(?:are|are\s+now|have\s+become|now)\s+"
+            r"(?:part(?:y|ies)|Parties)\b",
+            re.I,
+        ),
+        re.compile(
+            rf"(?<!of\sthe\s)\b{QN}\s+(?:[ÉE]tats\s+|[Ss]tates\s+|member\s+)?[Pp]arties\b"
+            r"(?!\s+(?:which|who|that)\b)"
+        ),
+        re.compile(rf"\b[Pp]arties\s*(?::|number|totals?)\s*{QN}\b"),
+    ],
+    "invited": [
+        re.compile(
+            rf"\b{QN}\s+(?:\w+\s+)?(?:have\s+been|has\s+been|were|are)\s+invited\s+to\s+accede",
+            re.I,
+        ),
+    ],
+}
+_STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited")
+_ANOTHER = ("another", "a further")
+_NOT_RATIFIED = re.compile(r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed", re.I)
+_AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
+
+_ORDINAL_STATUS = re.compile(
+    rf"\b(?:the|la|le|l['’])\s+(?P<ordinal>{ORDINAL})\s+(?:"
+    r"(?P<ratified>(?:state|country|nation|member\s+state|party)\s+(?:to\s+(?:have\s+)?"
+    r"(?:ratif|complet|deposit|do\s+so)|à\s+ratifier)|ratification)"
+    r"|(?P<parties>(?:state\s+)?party\b|partie\b|[ée]tat\s+partie)"
+    r"|(?P<signatories>(?:state\s+|country\s+)?(?:to\s+sign|signatory)|signataire|signature))"
+    rf"|\b(?:became|become|becomes|is|was|devenu|devient)\s+the\s+(?P<elliptic>{ORDINAL})\s*[,.;]",
+    re.I,
+)
+"""An ordinal that counts the acts so far: "the 7th State to ratify", "became the 60th,"."""
+
+
+def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: list[range]):
+    for pattern in patterns:
+        for match in pattern.finditer(sentence.text):
+            if any(match.start() in span for span in taken):
+                continue
+            count = count_from_match(match)
+            if count is not None and count.value < 1000:
+                return count, sentence.start + match.start(), sentence.start + match.end()
+    return None
+
+
+def _ordinal_counts(sentence: Sentence) -> dict[str, tuple[Count, int, int]]:
+    """The largest ordinal of each kind: a sentence naming the first and the 60th is at 60."""
+    found: dict[str, tuple[Count, int, int]] = {}
+    for match in _ORDINAL_STATUS.finditer(sentence.text):
+        if match.group("elliptic"):
+            if "ratif" not in sentence.text.lower():
+                continue
+            kind, value = "ratified", parse_ordinal(match.group("elliptic"))
+        else:
+            kind = next(k for k in ("ratified", "parties", "signatories") if match.group(k))
+            value = parse_ordinal(match.group("ordinal"))
+        if value and (kind not in found or found[kind][0].value < value):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            found[kind] = (Count(value), start, end)
+    return found
+
+
+def _treaty_at(context: _Context, sentence: Sentence, start: int, end: int) -> Mention | None:
+    """The treaty a count is about: named just after it ("the 9th State to ratify the X"),
+    else the last one named before it in the sentence, else the first after, else earlier."""
+    treaties = context.within(sentence.start, sentence.end, ("treaty",))
+    after = [m for m in treaties if end <= m.start <= end + 30]
+    before = [m for m in treaties if m.start <= start]
+    if after:
+        return after[0]
+    if before:
+        return before[-1]
+    return treaties[0] if treaties else context.last_treaty(sentence.start)
+
+
+def _event_date(context: _Context, sentence: Sentence) -> PartialDate | None:
+    """The one day the sentence names, if it names exactly one."""
+    days = {d.first for d in context.dates(sentence) if d.first.day is not None and d.last is None}
+    return days.pop() if len(days) == 1 else None
+
+
+def treaty_status(context: _Context, sentence: Sentence) -> None:
+    """Counts the text reports for a treaty: "ratified by 21 states and signed by another 22"."""
+    if _STATUS_WORDS.search(sentence.text) is None:
+        return
+    taken = [range(m.start(), m.end()) for m in _TALLY.finditer(sentence.text)]
+    found = {
+        name: _first_count(sentence, patterns, taken) for name, patterns in _STATUS_PATTERNS.items()
+    }
+    ordinals = _ordinal_counts(sentence)
+    for kind, value in ordinals.items():
+        if kind == "signatories" or found.get(kind) is None:
+            found[kind] = value
+    if not any(found.values()):
+        return
+    first = min(value[1] for value in found.values() if value)
+    last = max(value[2] for value in found.values() if value)
+    mention = _treaty_at(context, sentence, first, last)
+    if mention is None:
+        return
+    signed = found.pop("signed")
+    signatories = found.pop("signatories", None)
+    if signed is not None:
+        signed_only = (
+            signed[0].qualifier in _ANOTHER
+            or _NOT_RATIFIED.search(sentence.text) is not None
+            or found["ratified"] is not None
+            or found["parties"] is not None
+        )
+        if signed_only:
+            found["signed_only"] = signed
+        elif signatories is None:
+            signatories = signed
+    as_of = context.issued
+    for date in context.dates(sentence):
+        if _AS_OF.search(sentence.text[: date.start]) and date.first.day is not None:
+            as_of = date.first
+    if ordinals and as_of == context.issued:
+        as_of = _event_date(context, sentence) or as_of
+    status = TreatyStatus(
+        mention.entity,
+        as_of=as_of,
+        parties=found["parties"][0] if found["parties"] else None,
+        ratified=found["ratified"][0] if found["ratified"] else None,
+        signed_only=found["signed_only"][0] if found.get("signed_only") else None,
+        invited=found["invited"][0] if found["invited"] else None,
+        signatories=signatories[0] if signatories else None,
+        evidence=context.evidence(sentence),
+    )
+    if status.counts():
+        context.facts.append(status)
+
+
+_TALLY = re.compile(
+    rf"\b{QN}\s+{_ADJECTIVES}{_STATES}\b(?:\s*\([^)]{{0,80}}\))?\s+(?:have\s+|has\s+|ont\s+)?"
+    r"(?:(?P<Signature>signed|signé)|(?P<Ratification>ratified|ratifié)"
+    r"|(?P<Accession>acceded|adhéré)|(?P<Acceptance>accepted)|(?P<Approval>approved)"
+    r"|deposited\s+(?:\w+\s+){0,2}instruments?\s+of\s+(?P<instrument>ratification|accession"
+    r"|acceptance|approval))\b",
+    re.I,
+)
+"""A number of states doing one act: "15 States deposited instruments of ratification"."""
+_INSTRUMENTS = {
+    "ratification": "Ratification",
+    "accession": "Accession",
+    "acceptance": "Acceptance",
+    "approval": "Approval",
+}
+_SPREAD = re.compile(r"\bsince\b|\bdepuis\b|\bso\s+far\b", re.I)
+
+
+def action_tallies(context: _Context, sentence: Sentence) -> None:
+    """ "On 22 April 175 Parties signed the Agreement": one tally per act, on the day named.
+
+    A count over a period ("20 more have signed since") is no tally, nor one without a day.
+    """
+    if _SPREAD.search(sentence.text):
+        return
+    date = None
+    for match in _TALLY.finditer(sentence.text):
+        count = count_from_match(match)
+        if count is None:
+            continue
+        date = date or _event_date(context, sentence)
+        if date is None:
+            return
+        instrument = match.group("instrument")
+        action = _INSTRUMENTS[instrument.lower()] if instrument else match.lastgroup
+        treaty = _treaty_at(context, sentence, sentence.start + match.start(), sentence.end)
+        if treaty is None or action is None:
+            continue
+        context.facts.append(
+            ActionTally(treaty.entity, date, action, count, evidence=context.evidence(sentence))
+        )
+
+
+_LISTED_ACTIONS = (Signature, Ratification, Accession, Acceptance, Approval)
+_MANY = 5
+"""So many states acting in one sentence on one day make a treaty event worth a tally."""
+
+
+def listed_tallies(facts: list[Fact]) -> list[ActionTally]:
+    """A tally for a list of states that did one act on one day, in one sentence."""
+    groups: dict[tuple[object, ...], list[TreatyAction]] = defaultdict(list)
+    for fact in facts:
+        if (
+            isinstance(fact, _LISTED_ACTIONS)
+            and fact.actor is not None
+            and fact.date is not None
+            and fact.date.day is not None
+        ):
+            key = (fact.evidence.start, fact.kind, fact.treaty, fact.date)
+            groups[key].append(fact)
+    tallies: list[ActionTally] = []
+    for (_, kind, treaty, date), acts in groups.items():
+        actors = {act.actor for act in acts}
+        if len(actors) >= _MANY:
+            tallies.append(
+                ActionTally(treaty, date, kind, Count(len(actors)), evidence=acts[0].evidence)
+            )
+    return tallies
+
+
+_MEMBER_NOUN = (
+    r"(?:member\s+(?:states|countries|nations)|members|participating\s+states|allies"
+    r"|[ée]tats\s+(?:membres|participants)|pays\s+membres|membres)"
+)
+_MEMBER_COUNT = re.compile(
+    rf"(?<![\w-]){QN}\s+(?P<noun>(?:[^\W\d]+\s+){{0,6}}?{_MEMBER_NOUN})\b"
+    rf"|(?<![\w-])(?P<ordinal>{ORDINAL})\s+(?P<ordinal_noun>member(?:\s+state)?|ally"
+    r"|(?:[ée]tat\s+)?membre)\b",
+    re.I,
+)
+_NON_MEMBER = re.compile(r"\bnon-?\s*member|\bnon\s+membres?", re.I)
+_TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
+
+
+def member_counts(context: _Context, sentence: Sentence) -> None:
+    """ "its 38 member countries", "passer à 46 membres", "became NATO's 32nd Ally"."""
+    text = sentence.text
+    for match in _MEMBER_COUNT.finditer(text):
+        noun = match.group("noun") or match.group("ordinal_noun")
+        if re.match(r"(?:of|des?)\s", noun, re.I):
+            continue  # "42 of the member States" is a part of the members, not their number
+        if _NON_MEMBER.search(noun) or _NON_MEMBER.search(text[max(0, match.start() - 5) :][:5]):
+            continue
+        if match.group("ordinal"):
+            if _TO_BECOME.search(text[: match.start()]):
+                continue  # "signed the treaty to become the 28th member": not yet a count
+            value = parse_ordinal(match.group("ordinal"))
+            count = Count(value) if value else None
+        else:
+            count = count_from_match(match)
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        organisation = organisation_near(context, sentence, start, end)
+        if count is None or organisation is None or count.value >= 1000:
+            continue
+        as_of = context.issued
+        if match.group("ordinal"):
+            as_of = _event_date(context, sentence) or as_of
+        context.facts.append(
+            MemberCount(organisation.entity, as_of, count, evidence=context.evidence(sentence))
+        )
+
+
+_OF_THE = re.compile(r"^\s*(?:of|in|de|du|des)\s+(?:the\s+|la\s+|l['’]\s*)?$", re.I)
+
+
+def organisation_near(
+    context: _Context, sentence: Sentence, start: int, end: int
+) -> Mention | None:
+    """The organisation a member phrase belongs to: inside it ("the 46 Council of Europe
+    member states"), after it ("members of the OSCE"), else the last one named before it."""
+    text = context.document.text
+    organisations = context.within(sentence.start, sentence.end, _ORG_KINDS)
+    inside = [m for m in organisations if start <= m.start and m.end <= end]
+    if inside:
+        return inside[-1]
+    after = [m for m in organisations if m.start >= end and _OF_THE.match(text[end : m.start])]
+    if after:
+        return after[0]
+    before = [m for m in organisations if m.end <= start]
+    whole = [m for m in before if m.entity.kind == "organisation"]
+    return (whole or before or [None])[-1]
+
+
+def merge_statuses(facts: list[Fact]) -> list[Fact]:
+    """One TreatyStatus per treaty and date: counts stated in several sentences are joined.
+
+    A member count repeated without its date (a headline) goes when the text dates it.
+    """
+    dated = {
+        (fact.organisation, fact.count.value)
+        for fact in facts
+        if isinstance(fact, MemberCount) and fact.as_of is not None
+    }
+    merged: dict[tuple[object, ...], int] = {}
+    result: list[Fact] = []
+    for fact in facts:
+        if isinstance(fact, MemberCount) and fact.as_of is None:
+            if (fact.organisation, fact.count.value) in dated:
+                continue
+        if not isinstance(fact, TreatyStatus):
+            result.append(fact)
+            continue
+        key = fact.identity()
+        if key not in merged:
+            merged[key] = len(result)
+            result.append(fact)
+            continue
+        first = result[merged[key]]
+        assert isinstance(first, TreatyStatus)
+        missing = {
+            name: getattr(fact, name)
+            for name in ("parties", "ratified", "signed_only", "invited", "signatories")
+            if getattr(first, name) is None and getattr(fact, name) is not None
+        }
+        result[merged[key]] = dataclasses.replace(first, **missing)
+    return result

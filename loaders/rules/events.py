@@ -1,0 +1,210 @@
+"""Conferences and meetings: organiser, place, dates and attendance of an event."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from loaders.dates import DateMention, PartialDate
+from loaders.documents import Sentence
+from loaders.entities import Mention, new_place
+from loaders.facts import Conference, Entity, Meeting
+from loaders.numbers import QUALIFIED_NUMBER as QN
+from loaders.numbers import count_from_match
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_ORG_KINDS = ("organisation", "company", "unit")
+_LEADING = re.compile(r"^\W*(?:on|le|as\s+of)?\s*$", re.I)
+
+_CONFERENCE = re.compile(
+    r"\b(?P<word>conference|seminar|workshop|symposium|summit|congress|colloquy)\b", re.I
+)
+_PARTICIPANTS = re.compile(
+    rf"\b{QN}\s+(?:[\w-]+\s+){{0,3}}?(?:experts|participants|delegates|representatives"
+    r"|officials|specialists|people|ministers|judges|prosecutors|speakers|delegations)\b",
+    re.I,
+)
+_COUNTRIES = re.compile(rf"\b(?:from\s+)?{QN}\s+(?:countries|states|nations)\b", re.I)
+_ORGANISED_BY = re.compile(r"\b(?:organi[sz]ed|hosted|convened)\s+by\s+(?:the\s+)?$", re.I)
+_HELD_IN = re.compile(
+    r"\b(?:held|take\s+place|takes\s+place|took\s+place|meet|met)\s+(?:\w+\s+){0,4}?in\s+"
+    r"(?P<place>[A-Z][a-z]+(?:\s+(?:de|da|do|of|del|la)?\s*[A-Z][a-z]+){0,3})"
+)
+_CONFERENCE_NAME = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w-]*\s+){1,6}(?:Conference|Seminar|Workshop|Summit|Congress))\b"
+)
+_CONTRIBUTE = re.compile(
+    r"\b(?:contribute|contributes|contribution|participate|participates|take\s+part|takes\s+part|attend"
+    r"|attends|attended|took\s+part|participated)\b",
+    re.I,
+)
+
+
+def _place_in(context: _Context, sentence: Sentence) -> Entity | None:
+    places = context.within(sentence.start, sentence.end, ("place",))
+    if places:
+        return places[0].entity
+    held = _HELD_IN.search(sentence.text)
+    if held is None:
+        return None
+    name = held.group("place")
+    for candidate in context.lex.reference.lookup(name):
+        entity = context.lex.by_iri.get(candidate.iri)
+        if entity is not None:
+            return entity
+    if any(m.text == name for m in context.mentions):
+        return None
+    return new_place(name)
+
+
+def _event_dates(dates: list[DateMention]) -> tuple[PartialDate | None, PartialDate | None]:
+    if not dates:
+        return None, None
+    first = dates[0]
+    if first.last is not None:
+        return first.first, first.last
+    return first.first, first.first  # a one-day (or one-month) event starts and ends then
+
+
+def conferences(context: _Context, sentence: Sentence) -> None:
+    """The conference a press release reports on: dates, place, organiser, attendance."""
+    word = _CONFERENCE.search(sentence.text)
+    if word is None:
+        return
+    dates = [d for d in context.dates(sentence) if d.first.day is not None]
+    place = _place_in(context, sentence)
+    participants = _PARTICIPANTS.search(sentence.text)
+    countries = _COUNTRIES.search(sentence.text)
+    if not (dates or place or participants or countries):
+        return
+    start, end = _event_dates(dates)
+    organiser = None
+    text = context.document.text
+    for mention in context.within(sentence.start, sentence.end, _ORG_KINDS):
+        before = text[sentence.start : mention.start]
+        if _ORGANISED_BY.search(before):
+            organiser = mention.entity
+        elif mention.end <= sentence.start + word.start() and _HOSTS.match(
+            text[mention.end : sentence.start + word.start()]
+        ):
+            organiser = organiser or mention.entity
+    name = _CONFERENCE_NAME.search(sentence.text)
+    update = {
+        "name": name.group("name") if name else None,
+        "organiser": organiser,
+        "place": place,
+        "start": start,
+        "end": end,
+        "participant_count": count_from_match(participants) if participants else None,
+        "country_count": count_from_match(countries) if countries else None,
+    }
+    if context.conference is None:
+        update["organiser"] = organiser or context.issuer
+        context.conference = Conference(
+            **{key: value for key, value in update.items()}, evidence=context.evidence(sentence)
+        )
+        return
+    current = context.conference
+    filled = {
+        key: value
+        for key, value in update.items()
+        if value is not None and getattr(current, key) in (None, context.issuer)
+    }
+    context.conference = dataclasses.replace(current, **filled)
+
+
+_MEETING_WORD = re.compile(r"\b(?:meeting|session)s?\b", re.I)
+_BODY_AFTER = re.compile(r"\s+of\s+(?:the\s+)?$")
+_INVITED_BY = re.compile(
+    r"\b(?:at\s+the\s+invitation\s+of|organi[sz]ed\s+by|hosted\s+by|convened\s+by)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+_HOSTS = re.compile(
+    r"^\W*(?:\w+\W+){0,8}?(?:will\s+)?(?:host|hosts|hosted|organi[sz]e[sd]?|convene[sd]?"
+    r"|held|holds|will\s+hold)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$",
+    re.I,
+)
+
+
+def meetings(context: _Context, sentence: Sentence) -> None:
+    """Meetings: "the next meeting of the Internet Governance Forum, in Rio in November",
+    "Meeting in Strasbourg at the invitation of the Council of Europe on 13 - 14 June ...".
+
+    A sentence may describe several meetings; each takes the words from its own "meeting"
+    up to the next one. The organiser is who invited, organised or hosted it, else the body
+    whose meeting it is, else the issuer of the release.
+    """
+    words = list(_MEETING_WORD.finditer(sentence.text))
+    if not words or _CONFERENCE.search(sentence.text):
+        return
+    text = context.document.text
+    for index, word in enumerate(words):
+        start = sentence.start + word.start()
+        end = sentence.start + words[index + 1].start() if index + 1 < len(words) else sentence.end
+        if index == 0 and _LEADING.match(sentence.text[: word.start()]) is None:
+            region_start = start
+        else:
+            region_start = sentence.start if index == 0 else start
+        region = Sentence(region_start, end, text[region_start:end])
+        organisations = context.within(region_start, end, _ORG_KINDS)
+        body = next(
+            (
+                m
+                for m in organisations
+                if m.start > start and _BODY_AFTER.match(text[start + len(word.group()) : m.start])
+            ),
+            None,
+        )
+        organiser = next(
+            (m.entity for m in organisations if _INVITED_BY.search(text[region_start : m.start])),
+            None,
+        )
+        if organiser is None:
+            hosts = [
+                m
+                for m in context.within(sentence.start, start, _ORG_KINDS)
+                if _HOSTS.match(text[m.end : start])
+            ]
+            organiser = hosts[-1].entity if hosts else None
+        hosted = organiser is not None
+        if organiser is None and body is not None:
+            organiser = body.entity
+        dates = [d for d in context.dates(sentence) if region_start - sentence.start <= d.start]
+        dates = [d for d in dates if d.start < end - sentence.start]
+        place = _place_in(context, region) or (_place_in(context, sentence) if hosted else None)
+        participants = _PARTICIPANTS.search(region.text)
+        countries = _COUNTRIES.search(region.text)
+        if organiser is None or not (dates or place):
+            continue
+        first, last = _event_dates(dates)
+        contributors = tuple(
+            m.entity
+            for m in context.within(sentence.start, start, _ORG_KINDS)
+            if m.entity != organiser and _CONTRIBUTE.search(text[m.end : start])
+        )
+        context.facts.append(
+            Meeting(
+                name=_meeting_name(text, word, sentence, body),
+                organiser=organiser,
+                place=place,
+                start=first,
+                end=last,
+                participant_count=count_from_match(participants) if participants else None,
+                country_count=count_from_match(countries) if countries else None,
+                participants=contributors,
+                evidence=context.evidence(sentence),
+            )
+        )
+
+
+def _meeting_name(
+    text: str, word: re.Match[str], sentence: Sentence, body: Mention | None
+) -> str | None:
+    if body is None:
+        return None
+    start = sentence.start + word.start()
+    return " ".join(text[start : body.end].split())

@@ -1,0 +1,186 @@
+"""What the text says about organisations themselves: partnerships, seats and foundings."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from loaders.documents import Sentence
+from loaders.entities import UPPER_LETTERS, new_organisation
+from loaders.facts import Entity, Founding, Headquarters, Partnership
+from loaders.numbers import parse_number
+from loaders.rules.roles import people_in
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_PARTNERSHIP = re.compile(
+    r"\b(?:(?P<kind>[a-z]+-[a-z]+(?:-[a-z]+)?|strategic|formal|long-term)\s+)?partnerships?\b"
+    r"(?P<rest>[^.]*)",
+    re.I,
+)
+_PRINCIPLES = re.compile(
+    r"\b(?P<count>[a-z]+|\d+)?\s*(?:major\s+|main\s+|key\s+|basic\s+)?(?:rules|principles"
+    r"|conditions|pillars|requirements)\b[^:]*:\s*(?P<list>[^.]+)"
+    r"|\bpartnership\s+(?:rests|rested|is\s+based|was\s+based|relies|relied|is\s+built|was\s+built)"
+    r"\s+on\s+(?P<list2>[^.]+)",
+    re.I,
+)
+_TRAILING_PHRASE = re.compile(r"\s+(?:between|among|amongst)\s+the\s+.*$", re.I)
+
+
+def partnerships(context: _Context, sentence: Sentence) -> None:
+    """A partnership between named organisations, and the principles stated for it.
+
+    Partners are those listed after "between", or the subject and the organisation after
+    "with", or the organisations owning "their partnership". A later sentence about "the"
+    or "such" partnership adds principles ("rested on open communication and trust") and
+    the people who speak for a partner.
+    """
+    match = _PARTNERSHIP.search(sentence.text)
+    if match is None:
+        return
+    text = context.document.text
+    at = sentence.start + match.start()
+    rest = match.group("rest")
+    organisations = context.within(sentence.start, sentence.end, ("organisation", "company"))
+    partners: tuple[Entity, ...] = ()
+    between = re.match(r"\s*(?:between|among)\s+", rest)
+    if between is not None:
+        listed = sentence.start + match.start("rest") + between.end()
+        partners = _listed_organisations(context, listed, sentence.end)
+    elif re.match(r"\s*with\s", rest) or re.search(r"\btheir\s+$", text[sentence.start : at]):
+        partners = tuple(dict.fromkeys(m.entity for m in organisations))
+    if len(partners) >= 2:
+        kind = match.group("kind").lower() if match.group("kind") else None
+        if context.partnership is not None:
+            context.facts.append(context.partnership)
+        context.partnership = Partnership(partners, kind, evidence=context.evidence(sentence))
+        people = people_in(context, sentence)
+        _add_to_partnership(context, sentence, [], people)
+        return
+    if context.partnership is None:
+        return
+    principles = _PRINCIPLES.search(sentence.text)
+    items = (
+        _split_list(
+            principles.group("list") or principles.group("list2"),
+            parse_number(principles.group("count") or ""),
+        )
+        if principles is not None
+        else []
+    )
+    _add_to_partnership(context, sentence, items, people_in(context, sentence))
+
+
+def _add_to_partnership(
+    context: _Context,
+    sentence: Sentence,
+    principles: list[str],
+    people: list[tuple[Entity, Entity | None]],
+) -> None:
+    current = context.partnership
+    if current is None:
+        return
+    representatives = tuple(
+        person for person, affiliation in people if affiliation in current.partners
+    )
+    if not principles and not representatives:
+        return
+    context.partnership = dataclasses.replace(
+        current,
+        principles=tuple(dict.fromkeys(current.principles + tuple(principles))),
+        representatives=tuple(dict.fromkeys(current.representatives + representatives)),
+    )
+
+
+_LIST_ITEM = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*)(?:the\s+)?")
+_NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\w'’&.-]*)*")
+
+
+def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Entity, ...]:
+    """ "between the Council of Europe, Microsoft and McAfee": known names and new ones."""
+    text = context.document.text
+    known = {m.start: m for m in context.within(start, end, ("organisation", "company"))}
+    found: list[Entity] = []
+    position = start
+    while position < end:
+        gap = _LIST_ITEM.match(text, position, end)
+        position = gap.end() if gap is not None else position
+        if position in known:
+            found.append(known[position].entity)
+            position = known[position].end
+            continue
+        name = _NEW_NAME.match(text, position, end)
+        if name is None or (found and not text[gap.start() : gap.end()].strip(" the")):
+            break
+        found.append(new_organisation(name.group(), company=True))
+        position = name.end()
+    return tuple(dict.fromkeys(found))
+
+
+def _split_list(text: str, expected: int | None) -> list[str]:
+    """ "a, b and c" -> [a, b, c]; with an announced number, the last "and" is split first."""
+    items = [item.strip() for item in re.split(r",|;", text) if item.strip()]
+    if items:
+        last = items.pop()
+        parts = re.split(r"\s+and\s+", last)
+        if expected is not None and len(items) + 1 < expected and len(parts) > 1:
+            wanted = expected - len(items)
+            head = " and ".join(parts[: len(parts) - wanted + 1])
+            items += [head, *parts[len(parts) - wanted + 1 :]]
+        elif len(parts) > 1 and last.startswith("and "):
+            items.append(last[4:])
+        else:
+            items += [last[4:] if last.startswith("and ") else last]
+    cleaned = [_TRAILING_PHRASE.sub("", item).strip(" \"'") for item in items]
+    return [item for item in cleaned if item]
+
+
+_FOUNDED = re.compile(
+    r"\b(?:set\s+up|founded|established|created|formed|launched)\s+(?:in|on)\s+", re.I
+)
+
+
+def foundings(context: _Context, sentence: Sentence) -> None:
+    """ "A political organisation set up in 1949, the Council of Europe ..." -> Founding."""
+    verb = _FOUNDED.search(sentence.text)
+    if verb is None:
+        return
+    dates = [d for d in context.dates(sentence) if d.start >= verb.end() - 1]
+    organisations = context.within(sentence.start, sentence.end, ("organisation", "company"))
+    if not dates or not organisations:
+        return
+    context.facts.append(
+        Founding(organisations[0].entity, dates[0].first, evidence=context.evidence(sentence))
+    )
+
+
+_HEADQUARTERED = re.compile(
+    r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is))"
+    r"\s+in\s+",
+    re.I,
+)
+
+
+def headquarters(context: _Context, sentence: Sentence) -> None:
+    """ "The Council of Europe, based in Strasbourg, ..." -> Headquarters."""
+    verb = _HEADQUARTERED.search(sentence.text)
+    if verb is None:
+        return
+    position = sentence.start + verb.end()
+    places = [
+        m for m in context.within(sentence.start, sentence.end, ("place",)) if m.start == position
+    ]
+    organisations = [
+        m
+        for m in context.within(sentence.start, sentence.end, ("organisation", "company", "unit"))
+        if m.end <= position
+    ]
+    if places and organisations:
+        context.facts.append(
+            Headquarters(
+                organisations[-1].entity, places[0].entity, evidence=context.evidence(sentence)
+            )
+        )

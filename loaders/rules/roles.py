@@ -1,0 +1,343 @@
+"""People and their posts: "Microsoft attorney Tim Cranton" -> PersonRole.
+
+A person is keyed by the slug of the full name, the role is the job title as written (lower
+case, in English: French titles are translated) and the affiliation the state or organisation
+the post belongs to. A title is read with what stands around it: an owner before it ("NATO's
+Secretary General", "the United Kingdom Minister"), complements after it ("of Spain to the
+Council of Europe", "for Foreign Affairs", "de la Francophonie"), further titles chained with
+"and" or a comma, and an honorific before the name ("Ambassador", "His Excellency", "Ms").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from loaders.documents import Sentence
+from loaders.entities import UPPER_LETTERS, Mention, new_person
+from loaders.facts import Entity, PersonRole
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_ORG_KINDS = ("organisation", "company", "unit")
+_AFFILIATION_KINDS = ("state", *_ORG_KINDS)
+
+_MODIFIER = (
+    r"(?:deputy|assistant|under|vice|executive|senior|global|special|permanent|chief|european"
+    r"|foreign|prime|first|high|associate)"
+)
+_HEAD = (
+    r"secretary[- ]general|secretary\s+of\s+state|secretary|representative|rapporteur"
+    r"|ambassador|minister\s+of\s+state|minister|president|chairperson-in-office"
+    r"|chair(?:person|man|woman)?|director[- ]general|director|head|commissioner|judge"
+    r"|prosecutor|general\s+counsel|counsel|attorney|lawyer|chief\s+executive|ceo"
+    r"|spokes(?:person|man|woman)|coordinator|envoy|governor|mayor|adviser|advisor|manager"
+    r"|expert"
+)
+_TITLE_EN = rf"(?:{_MODIFIER}[- ]+)*(?:{_HEAD})"
+_TITLES_FR: dict[str, str] = {
+    r"premi(?:er|ère)\s+ministre": "prime minister",
+    r"ministre\s+d['’]état": "minister of state",
+    r"ministre": "minister",
+    r"secrétaire\s+général(?:e)?(?:\s+adjoint(?:e)?)?": "secretary general",
+    r"vice-président(?:e)?": "vice-president",
+    r"président(?:e)?": "president",
+    r"direct(?:eur|rice)\s+général(?:e)?": "director general",
+    r"direct(?:eur|rice)": "director",
+    r"commissaire\s+européen(?:ne)?": "european commissioner",
+    r"commissaire": "commissioner",
+    r"ambassad(?:eur|rice)": "ambassador",
+    r"représentant(?:e)?\s+permanent(?:e)?": "permanent representative",
+    r"porte-parole": "spokesperson",
+}
+_TITLE = re.compile(rf"\b(?:(?P<en>(?i:{_TITLE_EN}))|(?P<fr>(?i:{'|'.join(_TITLES_FR)})))(?![\w-])")
+_STATE_POSTS = re.compile(
+    r"president|prime\s+minister|minister|ambassador|permanent\s+representative|king|queen"
+    r"|secretary\s+of\s+state|governor|mayor"
+)
+"""Posts held for a state: without a stated affiliation they go to the state in focus."""
+
+_IMPLIED: dict[str, str] = {"european commissioner": "European Commission"}
+"""Titles that name their organisation by themselves."""
+
+_GLOSSARY: dict[str, str] = {
+    "affaires étrangères": "foreign affairs",
+    "affaires européennes": "european affairs",
+    "coopération internationale": "international cooperation",
+    "développement international": "international development",
+    "développement": "development",
+    "coopération": "cooperation",
+    "justice": "justice",
+    "intérieur": "interior",
+    "défense": "defence",
+    "europe": "europe",
+    "économie": "economy",
+    "finances": "finance",
+    "environnement": "environment",
+    "culture": "culture",
+    "santé": "health",
+}
+"""French portfolio names, translated into the English of the role."""
+
+_NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
+_PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
+_NAME = re.compile(
+    rf"{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}"
+)
+_HONORIFIC = re.compile(
+    r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
+    r"|(?:His|Her|Son)\s+(?:Excellency|Excellence)|H\.\s?E\.|S\.\s?E\.)\s+"
+)
+_NAME_SUFFIX = re.compile(r"\s+(?:MP|MEP|QC|KC|Jr\.?)$")
+_NOT_NAME_WORD = re.compile(
+    r"^(?:The|Le|La|Les|L['’]|This|His|Her|Ambassador|President|Minister|Secretary|General"
+    r"|Director|Chair\w*|Commissioner|Prime|Deputy|Permanent|Representative|Council|Committee"
+    r"|Commission|Government|Gouvernement|Republic|République|Mr|Ms|Mrs|Dr|Mme|And|Et)$"
+)
+
+_OWNER_GAP = re.compile(r"^(?:['’]s)?\s+$")
+_LINK = re.compile(
+    r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+de|d['’]|en\s+charge\s+de|chargée?\s+de"
+    r"|in\s+charge\s+of)(?:\s+(?:the|la|le|les|l['’]))?|(?P<elided>de\s+l['’]|d['’]))\s*",
+    re.I,
+)
+_WORDS_EN = re.compile(
+    r"\s+(?:of|for)\s+(?:the\s+)?(?P<words>(?:[\w-]+)(?:\s+(?:and\s+|of\s+|on\s+)?[\w-]+){0,5}?)"
+    r"(?=\s+(?:at|of|with|in|to)\s|\s*[,;:.()]|$)",
+    re.I,
+)
+_WORDS_FR = re.compile(
+    r"\s+(?:des|du|de\s+la|de\s+l['’]|de|en\s+charge\s+(?:de\s+la|du|des|de\s+l['’]|de)"
+    r"|chargée?\s+(?:de\s+la|du|des|de\s+l['’]|de))\s*(?P<words>[^\W\d_][\w'’-]*"
+    r"(?:\s+(?:et\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l['’])?)?[^\W\d_][\w'’-]*){0,5}?)"
+    r"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|$)",
+    re.I,
+)
+_CHAIN = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+)?$", re.I)
+_BEFORE_NAME = re.compile(r"^\s*,?\s*$")
+_AFTER_NAME = re.compile(r"^\s*,\s*(?:the\s+|la\s+|le\s+)?$", re.I)
+
+
+@dataclass
+class _Title:
+    """A job title in the text with what it says about its holder's affiliation."""
+
+    start: int
+    end: int
+    role: str
+    affiliation: Entity | None
+
+
+def people_in(context: _Context, sentence: Sentence) -> list[tuple[Entity, Entity | None]]:
+    """The people a sentence names with a post, and whom they speak for."""
+    return [(fact.person, fact.affiliation) for fact in _person_roles(context, sentence)]
+
+
+def person_roles(context: _Context, sentence: Sentence) -> None:
+    """People with their job and employer: "Microsoft attorney Tim Cranton"."""
+    context.facts.extend(_person_roles(context, sentence))
+
+
+def _person_roles(context: _Context, sentence: Sentence) -> list[PersonRole]:
+    titles = _titles(context, sentence)
+    if not titles:
+        return []
+    roles: list[PersonRole] = []
+    for person, first, last in _holders(context, sentence, titles):
+        chain = titles[first : last + 1]
+        shared = next((t.affiliation for t in chain if t.affiliation is not None), None)
+        for title in chain:
+            affiliation = title.affiliation or _default_affiliation(
+                context, sentence, title, shared
+            )
+            roles.append(
+                PersonRole(person, title.role, affiliation, evidence=context.evidence(sentence))
+            )
+    return roles
+
+
+def _holders(
+    context: _Context, sentence: Sentence, titles: list[_Title]
+) -> list[tuple[Entity, int, int]]:
+    """Each name next to a chain of titles: "TITLE (and TITLE), NAME" or "NAME, TITLE"."""
+    text = context.document.text
+    chains: list[tuple[int, int]] = []
+    for index, title in enumerate(titles):
+        if chains and _CHAIN.match(text[titles[index - 1].end : title.start]):
+            chains[-1] = (chains[-1][0], index)
+        else:
+            chains.append((index, index))
+    found: list[tuple[Entity, int, int]] = []
+    named: set[int] = set()
+    for first, last in chains:
+        end = titles[last + 1].start if last + 1 < len(titles) else sentence.end
+        person = _name_after(context, titles[last].end, end)
+        if person is None:
+            person = _name_before(context, sentence.start, titles[first].start)
+        if person is not None and (person[1] not in named or first == last == 0):
+            named.add(person[1])
+            found.append((person[0], first, last))
+    return found
+
+
+def _name_after(context: _Context, position: int, end: int) -> tuple[Entity, int] | None:
+    """A person's name right after a title, past a comma and honorifics."""
+    text = context.document.text
+    while (honorific := _HONORIFIC.match(text, position, end)) is not None:
+        position = honorific.end()
+    gap = re.compile(r"\s*,?\s*").match(text, position, end)
+    if gap is None or not text[gap.end() - 1 : gap.end()].isspace():
+        return None
+    name = _NAME.match(text, gap.end(), end)
+    return _person(context, name) if name else None
+
+
+def _name_before(context: _Context, start: int, position: int) -> tuple[Entity, int] | None:
+    """A person's name that a title follows: "Christel Example, Chair of ..."."""
+    text = context.document.text
+    comma = re.compile(r",\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(text, start, position)
+    if comma is None:
+        return None
+    last = None
+    for name in _NAME.finditer(text, max(start, comma.start() - 80), comma.start()):
+        last = name
+    if last is None or last.end() != comma.start():
+        return None
+    return _person(context, last)
+
+
+def _person(context: _Context, match: re.Match[str]) -> tuple[Entity, int] | None:
+    """The person a name names, unless the words are an entity's or a title's."""
+    words = _NAME_SUFFIX.sub("", match.group()).split()
+    skipped = 0
+    while words and _NOT_NAME_WORD.match(words[0]):
+        skipped += 1
+        words.pop(0)
+    if len(words) < 2 or any(_NOT_NAME_WORD.match(word) for word in words):
+        return None
+    name = " ".join(words)
+    begin = context.document.text.find(words[0], match.start() + skipped)
+    if not _free_of_mentions(context, begin, begin + len(name)):
+        return None
+    return new_person(name), begin
+
+
+def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
+    """The job titles of a sentence with their role text and stated affiliation."""
+    text = context.document.text
+    mentions = context.within(sentence.start, sentence.end, _AFFILIATION_KINDS)
+    found: list[_Title] = []
+    for match in _TITLE.finditer(sentence.text):
+        start = sentence.start + match.start()
+        if any(m.start <= start < m.end for m in mentions):
+            continue  # a title inside a name: "Committee of Ministers"
+        if match.group("en") is not None:
+            role = " ".join(match.group("en").lower().split())
+            role = role.replace("secretary-general", "secretary general")
+            role = role.replace("director-general", "director general")
+        else:
+            key = next(k for k in _TITLES_FR if re.fullmatch(k, match.group("fr"), re.I))
+            role = _TITLES_FR[key]
+        owner = next(
+            (
+                m
+                for m in reversed(mentions)
+                if m.end <= start and _OWNER_GAP.match(text[m.end : start])
+            ),
+            None,
+        )
+        end, role, stated = _complements(
+            context, sentence, mentions, sentence.start + match.end(), role, match.group("fr")
+        )
+        affiliation = owner.entity if owner is not None else stated or _implied(context, role)
+        if found and found[-1].end > start:
+            continue  # already read as the complement of the title before
+        found.append(_Title(start, end, role, affiliation))
+    return found
+
+
+def _complements(
+    context: _Context,
+    sentence: Sentence,
+    mentions: list[Mention],
+    end: int,
+    role: str,
+    french: str | None,
+) -> tuple[int, str, Entity | None]:
+    """Extend a title over "of Spain to the Council", "for Foreign Affairs", "de la X".
+
+    The first state or organisation named is the affiliation; other words belong to the
+    role itself (translated when the title is French, kept only if every word is known).
+    """
+    text = context.document.text
+    affiliation: Entity | None = None
+    starts = [m.start for m in mentions]
+    while True:
+        link = _LINK.match(text, end, sentence.end)
+        if link is not None:
+            index = bisect.bisect_left(starts, link.end())
+            if index < len(mentions) and mentions[index].start == link.end():
+                affiliation = affiliation or mentions[index].entity
+                end = mentions[index].end
+                continue
+        if affiliation is not None:
+            break
+        words = (_WORDS_FR if french else _WORDS_EN).match(text, end, sentence.end)
+        if words is None:
+            break
+        inside = [m for m in mentions if words.start() <= m.start < words.end()]
+        phrase = words.group("words")
+        if inside or _TITLE.search(phrase):
+            break
+        if french:
+            translated = _translate(phrase)
+            if translated is None:
+                break
+            role += " for " + translated
+        else:
+            role += " " + " ".join(words.group().lower().split())
+        end = words.end()
+    return end, role, affiliation
+
+
+def _translate(phrase: str) -> str | None:
+    """ "affaires étrangères et du développement international" -> English, if all known."""
+    parts = re.split(r"\s+et\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l['’])?", phrase.lower())
+    english = [_GLOSSARY.get(" ".join(part.split())) for part in parts]
+    if any(word is None for word in english):
+        return None
+    return " and ".join(word for word in english if word)
+
+
+def _implied(context: _Context, role: str) -> Entity | None:
+    """The organisation a title names by itself ("European Commissioner")."""
+    for title, organisation in _IMPLIED.items():
+        if role.startswith(title):
+            for candidate in context.lex.reference.lookup(organisation):
+                entity = context.lex.by_iri.get(candidate.iri)
+                if entity is not None:
+                    return entity
+    return None
+
+
+def _default_affiliation(
+    context: _Context, sentence: Sentence, title: _Title, shared: Entity | None
+) -> Entity | None:
+    """An unsaid affiliation: that of a title chained with this one, else the state in
+    focus for a state's post, else the organisation that issued the text."""
+    if shared is not None:
+        return shared
+    if _STATE_POSTS.match(title.role) or re.match(r"(?:prime|foreign)\s", title.role):
+        states = context.within(sentence.start, sentence.end, ("state",))
+        if states:
+            return min(states, key=lambda m: abs(m.start - title.start)).entity
+        everywhere = [m.entity for m in context.mentions if m.entity.kind == "state"]
+        return max(everywhere, key=everywhere.count) if everywhere else None
+    return context.issuer
+
+
+def _free_of_mentions(context: _Context, start: int, end: int) -> bool:
+    return all(end <= m.start or start >= m.end for m in context.mentions)

@@ -1,0 +1,44 @@
+"""Protocols and the treaties they supplement: "the Additional Protocol to the Convention"."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from loaders.documents import Sentence
+from loaders.facts import Supplements
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_OWNED = re.compile(r"(?:Convention|Treaty|Charter)['’]s\s+\[?$|\b[Ii]ts\s+\[?$")
+
+
+def supplements(context: _Context, sentence: Sentence) -> None:
+    """A protocol the text ties to its treaty: "the Convention's Protocol on ..."."""
+    text = context.document.text
+    for mention in context.within(sentence.start, sentence.end, ("treaty",)):
+        if mention.entity.detail("treaty_kind") != "Protocol":
+            continue
+        before = text[max(sentence.start, mention.start - 30) : mention.start]
+        stated = (
+            _OWNED.search(before) is not None
+            or re.match(r"(?:Convention|Treaty|Charter)['’]s\s", mention.text) is not None
+            or re.search(r"\s(?:to\s+the|à\s+la|au)\s", mention.text) is not None
+        )
+        if not stated:
+            continue
+        treaty = context.lex.by_iri.get(mention.entity.detail("supplements") or "")
+        if treaty is None:
+            conventions = [
+                m.entity
+                for m in context.mentions
+                if m.end <= mention.start
+                and m.entity.kind == "treaty"
+                and m.entity.detail("treaty_kind") != "Protocol"
+            ]
+            treaty = conventions[-1] if conventions else None
+        if treaty is not None:
+            context.facts.append(
+                Supplements(mention.entity, treaty, evidence=context.evidence(sentence))
+            )

@@ -1,0 +1,73 @@
+"""Treaty-action rule families (loaders/rules/actions.py); every sentence is written here."""
+
+from loaders import make_document
+from loaders.extraction import extract
+
+
+def acts(text: str, issued: str = "13.06.2019") -> set[tuple[str, object, str, object]]:
+    body = f"Strasbourg, {issued} – Opening words of the release.\n\n" + text
+    facts = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    return {
+        (f["type"], f.get("actor"), f["treaty"], f.get("date"))
+        for f in facts
+        if f["type"] in ("Signature", "Ratification", "Accession", "OpeningForSignature")
+    }
+
+
+def test_each_verb_takes_the_date_after_it_not_the_one_of_the_other_act():
+    found = acts(
+        "Italy signed the Convention on Cybercrime on 5 May 2001 and ratified it on 3 June 2004."
+    )
+    assert ("Signature", "ITA", "ets-185", "2001-05-05") in found
+    assert ("Ratification", "ITA", "ets-185", "2004-06-03") in found
+
+
+def test_a_second_subject_in_the_same_sentence_acts_alone():
+    found = acts(
+        "On 2 March 2018, Peru signed the Convention on Cybercrime and Chile deposited its "
+        "instrument of ratification."
+    )
+    assert ("Signature", "PER", "ets-185", "2018-03-02") in found
+    assert not any(kind == "Ratification" and actor == "PER" for kind, actor, *_ in found)
+
+
+def test_french_list_after_a_colon_on_that_day():
+    found = acts(
+        "La Convention sur la cybercriminalité a été ouverte à la signature le 8 avril 2016. "
+        "Ce jour-là, 3 pays l'ont signée : l'Autriche, la Belgique et l'Uruguay."
+    )
+    assert {("Signature", key, "ets-185", "2016-04-08") for key in ("AUT", "BEL", "URY")} <= found
+
+
+def test_bullet_lines_after_an_introducing_sentence():
+    found = acts(
+        "The following states signed the Convention on Cybercrime:\n- Andorra\n"
+        "- Georgia (12 May 2019)\n"
+    )
+    assert ("Signature", "AND", "ets-185", None) in found
+    assert ("Signature", "GEO", "ets-185", "2019-05-12") in found
+
+
+def test_a_time_reference_before_a_state_is_not_its_subject():
+    found = acts(
+        "Before Kenya, 12 countries had signed the Convention on Cybercrime: Peru and Chile."
+    )
+    assert {actor for _, actor, _, _ in found} == {"PER", "CHL"}
+
+
+def test_signing_a_law_is_no_treaty_act_and_an_ordinal_is_a_ratification():
+    found = acts(
+        "Ghana became the first country to ratify the Convention on Cybercrime in 2016. "
+        "Kenya has become the tenth. Its president then signed the law on ratification."
+    )
+    assert ("Ratification", "GHA", "ets-185", "2016") in found
+    assert ("Ratification", "KEN", "ets-185", None) in found
+    assert not any(kind == "Signature" for kind, *_ in found)
+
+
+def test_a_clock_time_stamps_the_page_not_the_act():
+    found = acts(
+        "Friday, 14 June 2019, 10:30 Norway deposited its instrument of ratification of the "
+        "Convention on Cybercrime."
+    )
+    assert ("Ratification", "NOR", "ets-185", None) in found

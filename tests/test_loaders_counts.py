@@ -1,0 +1,107 @@
+"""Counts and memberships: treaty status from cardinals and ordinals, member counts, tallies of
+one day's acts, and the ways a text states who is a member. Every sentence is written here."""
+
+import pytest
+
+from loaders import make_document
+from loaders.extraction import extract
+from loaders.numbers import Count, parse_count, parse_number, parse_ordinal
+
+
+def facts(text: str, kind: str) -> list[dict]:
+    body = "Strasbourg, 13.06.2007 – Opening words of the release.\n\n" + text
+    extraction = extract(make_document(body, "sample"))
+    return [f.to_gold() for f in extraction.facts if f.kind == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("vingt et un", 21),
+        ("quatre-vingt-dix", 90),
+        ("soixante-dix-sept", 77),
+        ("a dozen", 12),
+        ("une douzaine de", 12),
+    ],
+)
+def test_french_numbers_and_dozens(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("31e", 31), ("1er", 1), ("trente et unième", 31), ("cinquième", 5), ("5th", 5)],
+)
+def test_french_and_abbreviated_ordinals(text, value):
+    assert parse_ordinal(text) == value
+
+
+def test_french_qualifiers_are_kept():
+    assert parse_count("plus de 40 pays") == Count(40, "plus de")
+    assert parse_count("près de quarante-six délégations") == Count(46, "près de")
+
+
+def test_an_ordinal_ratification_is_a_ratified_count_for_the_treaty_named_after_it():
+    text = "Peru became the 9th State to ratify the Convention on Cybercrime."
+    (status,) = facts(text, "TreatyStatus")
+    assert status["treaty"] == "ets-185"
+    assert status["ratifiedCount"] == 9
+
+
+def test_a_number_of_parties_is_a_parties_count():
+    (status,) = facts("The Convention on Cybercrime now has 64 Parties.", "TreatyStatus")
+    assert status["partiesCount"] == 64
+
+
+def test_states_acting_on_a_named_day_make_a_tally_not_a_status():
+    text = "On 3 May 2007, 12 States signed the Convention on Cybercrime."
+    (tally,) = facts(text, "ActionTally")
+    assert (tally["action"], tally["count"], tally["date"]) == ("Signature", 12, "2007-05-03")
+    assert facts(text, "TreatyStatus") == []
+
+
+def test_a_count_over_a_period_is_no_tally():
+    assert facts("Since 2001, 12 States signed the Convention on Cybercrime.", "ActionTally") == []
+
+
+def test_member_counts_from_cardinals_and_ordinals():
+    (count,) = facts("The 46 Council of Europe member states met in Paris.", "MemberCount")
+    assert (count["organisation"], count["count"], count["asOf"]) == (
+        "council-of-europe",
+        46,
+        "2007-06-13",
+    )
+    assert facts("Its 11 non-member partners of the Council of Europe met.", "MemberCount") == []
+
+
+def test_becoming_the_nth_member_dates_the_membership():
+    text = "Peru became the 50th member of the Council of Europe on 2 May 2007."
+    (membership,) = facts(text, "Membership")
+    assert (membership["member"], membership["since"]) == ("PER", "2007-05-02")
+    (count,) = facts(text, "MemberCount")
+    assert (count["count"], count["asOf"]) == (50, "2007-05-02")
+
+
+def test_states_excepted_from_all_member_states_are_members():
+    text = "The treaty was ratified by all Council of Europe member states except Malta and Chile."
+    members = {(f["member"], f["asOf"]) for f in facts(text, "Membership")}
+    assert members == {("MLT", "2007-06-13"), ("CHL", "2007-06-13")}
+
+
+def test_being_a_member_or_a_party_is_dated_by_the_issue_or_since():
+    assert facts("Malta is also a member of the Council of Europe.", "Membership")[0]["asOf"] == (
+        "2007-06-13"
+    )
+    party = facts(
+        "Malta has been a Party to the Convention on Cybercrime since 3 May 2005.", "Membership"
+    )
+    assert (party[0]["organisation"], party[0]["since"]) == ("ets-185", "2005-05-03")
+
+
+def test_applications_and_suspensions():
+    (application,) = facts(
+        "Malta applied for membership of the Council of Europe in 1998.", "MembershipApplication"
+    )
+    assert (application["member"], application["date"]) == ("MLT", "1998")
+    (suspension,) = facts("The Council of Europe suspended the rights of Malta.", "Suspension")
+    assert suspension["member"] == "MLT"

@@ -1,0 +1,42 @@
+"""Person roles: titles before or after a name, chained titles, owners and complements."""
+
+from loaders import make_document
+from loaders.extraction import extract
+
+
+def roles(text: str) -> set[tuple[str, str, str | None]]:
+    body = "Strasbourg, 13.06.2007 – Opening words of the release.\n\n" + text
+    extraction = extract(make_document(body, "sample"))
+    return {
+        (f["person"], f["role"], f["affiliation"])
+        for f in (fact.to_gold() for fact in extraction.facts)
+        if f["type"] == "PersonRole"
+    }
+
+
+def test_two_chained_titles_share_the_state():
+    found = roles(
+        "The Permanent Representative of Norway to the Council of Europe, Ambassador "
+        "Kari Example Nordmann, handed over the instrument."
+    )
+    assert found == {
+        ("kari-example-nordmann", "permanent representative", "NOR"),
+        ("kari-example-nordmann", "ambassador", "NOR"),
+    }
+
+
+def test_owner_before_a_title_and_honorific_before_the_name():
+    found = roles("The Council of Europe's Secretary General, Mr Pavel Invented, spoke first.")
+    assert found == {("pavel-invented", "secretary general", "council-of-europe")}
+
+
+def test_name_then_title_with_its_complement():
+    found = roles(
+        "Anna Madeup, head of the Unit on Data Protection at the Council of Europe, left."
+    )
+    assert found == {("anna-madeup", "head of the unit on data protection", "council-of-europe")}
+
+
+def test_a_state_post_without_a_stated_state_goes_to_the_state_of_the_sentence():
+    found = roles("Portugal welcomed the visit of Prime Minister Rui Imaginado on Monday.")
+    assert found == {("rui-imaginado", "prime minister", "PRT")}
