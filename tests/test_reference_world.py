@@ -144,4 +144,3 @@ def test_the_council_of_europe_series_has_no_undocumented_gap() -> None:
     assert len(complete) == NEWEST_RECORDED - len(UNUSED_SERIES_NUMBERS) - len(NOT_YET_SOURCED)
     assert not UNUSED_SERIES_NUMBERS & set(series)
     assert series[NEWEST_RECORDED].opened == "2025-05-13"
-
