@@ -71,3 +71,8 @@ def test_a_clock_time_stamps_the_page_not_the_act():
         "Convention on Cybercrime."
     )
     assert ("Ratification", "NOR", "ets-185", None) in found
+
+
+def test_a_treaty_whose_title_holds_law_is_still_ratified():
+    found = acts("Malta ratified the Criminal Law Convention on Corruption on 2 May 2003.")
+    assert ("Ratification", "MLT", "ets-173", "2003-05-02") in found

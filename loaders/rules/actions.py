@@ -101,10 +101,11 @@ _PROCESS_AFTER = re.compile(
 _NOT_A_TREATY_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|this|that|le|la|les|un|une|ce|cette)\s+)?(?:\w+\s+)?(?:law|laws|bill"
     r"|decree|decision|declaration|letter|statement|resolution|order|petition|contract|loi|décret"
-    r"|décision|déclaration|lettre)\b",
+    r"|décision|déclaration|lettre)\b(?!\s+(?:Convention|Protocol|Treaty|Agreement|Charter))",
     re.I,
 )
-"""Signing a law or a decision is no treaty act: "the president signed the law on ratification"."""
+"""Signing a law or a decision is no treaty act: "the president signed the law on ratification";
+a treaty whose title holds such a word ("the Criminal Law Convention") is one."""
 
 _WEAK = ("Acceptance", "Approval", "Denunciation")
 _DIRECT_OBJECT = re.compile(
