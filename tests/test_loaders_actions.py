@@ -76,3 +76,12 @@ def test_a_clock_time_stamps_the_page_not_the_act():
 def test_a_treaty_whose_title_holds_law_is_still_ratified():
     found = acts("Malta ratified the Criminal Law Convention on Corruption on 2 May 2003.")
     assert ("Ratification", "MLT", "ets-173", "2003-05-02") in found
+
+
+def test_a_clause_break_inside_a_title_does_not_split_the_title():
+    found = acts(
+        "Andorra acceded to the Protocol to Prevent, Suppress and Punish Trafficking in Persons, "
+        "Especially Women and Children, supplementing the United Nations Convention against "
+        "Transnational Organized Crime on 1 January 2011."
+    )
+    assert ("Accession", "AND", "untoc-trafficking-protocol", "2011-01-01") in found

@@ -209,7 +209,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
     dates = [d for d in context.dates(sentence) if not _TIMESTAMP.match(text, d.end)]
     leading = [d for d in dates if _LEADING.match(text[: d.start])]
     previous_actors: list[Entity | None] = []
-    for start, end in _clauses(text):
+    for start, end in _clauses(context, sentence):
         clause_start, clause_end = sentence.start + start, sentence.start + end
         in_clause = [t for t in triggers if start <= t.start() < end]
         treaties = context.within(clause_start, clause_end, ("treaty",))
@@ -278,10 +278,18 @@ def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention
     return dates[-1] if dates else None
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Offsets of the clauses of a sentence, split where a new subject may start."""
+def _clauses(context: _Context, sentence: Sentence) -> list[tuple[int, int]]:
+    """Offsets of the clauses of a sentence, split where a new subject may start but never
+    inside a name ("..., Especially Women and Children, supplementing the ... Convention")."""
+    text = sentence.text
+    names = [
+        (m.start - sentence.start, m.end - sentence.start)
+        for m in context.within(sentence.start, sentence.end)
+    ]
     bounds = [0]
     for separator in _CLAUSE.finditer(text):
+        if any(start < separator.start() < end for start, end in names):
+            continue
         bounds += [separator.start(), separator.end()]
     bounds.append(len(text))
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
