@@ -18,7 +18,6 @@ Rules the whole project relies on:
 
 import hashlib
 import itertools
-import re
 import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
@@ -29,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph
-import rdflib
 
 from graph.backend import BulkLoadingStore, QueryResults, StoreBackend, graph_quads
 from graph.formats import format_of_file, rdf_format
@@ -43,6 +41,7 @@ from graph.sources import (
     sources_query,
 )
 from graph.statistics import Statistics, compute_statistics
+from graph.update_scope import UpdateScope, read_update
 from ontology import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -72,8 +71,6 @@ _RESTORE_MARKER = pyoxigraph.Quad(
     pyoxigraph.Literal("incomplete: the restore did not finish"),
     pyoxigraph.NamedNode(GRAPH_ONTOLOGY),
 )
-_PNAME_ESCAPE = re.compile(r"\\(.)")
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -198,11 +195,15 @@ class KnowledgeGraph:
     def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
         """Run a SPARQL Update as one transaction; the inferred graph is out of its reach.
 
-        `graphs`: the only graphs the update writes, when the caller knows them (None stands
-        for the default graph); the store then keeps its union in step at their cost alone.
+        `graphs`: the only graphs the update writes (None stands for the default graph); the
+        store then keeps its union in step at their cost alone. Without them they are read
+        from the update's text where it tells them exactly.
         """
         self._check_writable()
-        _refuse_inferred(sparql)
+        scope = read_update(sparql)
+        _refuse_managed_writes(scope)
+        if graphs is None and scope.graphs is not None:
+            graphs = list(scope.graphs)
         try:
             self._backend.update(sparql, graphs)
         except SyntaxError as error:
@@ -295,7 +296,10 @@ class KnowledgeGraph:
             contents.setdefault(target, []).append(quad.triple)
         _refuse_managed_graphs(path, graph, contents)
         metadata = _file_metadata(path, hashlib.sha256(data).hexdigest())
-        return self._replace(document, contents, metadata)
+        try:
+            return self._replace(document, contents, metadata)
+        except ComityError as error:  # a remote store failing: say which file it was loading
+            raise ComityError(f"{path}: {error}") from error
 
     def _bulk_load_rdf(
         self, backend: BulkLoadingStore, path: Path, rdf: pyoxigraph.RdfFormat, document: str
@@ -524,8 +528,6 @@ class KnowledgeGraph:
         }
         try:
             self._backend.replace_graphs([graph, *(owned or []), *part_graphs], serialised)
-        except ComityError as error:
-            raise ComityError(f"source {document}: {error}") from error
         finally:
             self._generation += 1
         stored = self.source(document)
@@ -665,44 +667,19 @@ def _refuse_managed_graphs(path: Path, graph: str, targets: Collection[str]) -> 
             )
 
 
-def _refuse_inferred(sparql: str) -> None:
-    """Refuse an update naming the inferred graph, by full IRI or through a declared prefix."""
-    message = (
-        f"the update names the inferred graph <{GRAPH_INFERRED}>, which only "
-        f"`comity reason` writes; change the asserted graphs and run `comity reason`"
-    )
-    # SPARQL applies \u and \U escapes to the whole text before parsing it; so does this check.
-    sparql = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if GRAPH_INFERRED in sparql or GRAPH_INFERRED in _iris_of_update(sparql):
-        raise ComityError(message)
-
-
-def _iris_of_update(sparql: str) -> set[str]:
-    """Every IRI an update names once BASE, prefixes and escapes are resolved.
-
-    rdflib's parser does the resolving; an update it cannot parse yields nothing here and is
-    left to Oxigraph's parser, which reports the syntax error.
-    """
-    from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        update = translateUpdate(parseUpdate(sparql))
-    except Exception:  # noqa: BLE001 - any parse failure means "no IRIs known"
-        return set()
-    found: set[str] = set()
-    pending: list[object] = [update.algebra]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, rdflib.URIRef):
-            found.add(str(item))
-            found.add(_PNAME_ESCAPE.sub(r"\1", str(item)))  # rdflib keeps "g:a\/b" escaped
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple | set):
-            pending.extend(item)
-    return found
+def _refuse_managed_writes(scope: UpdateScope) -> None:
+    """Refuse an update naming the inferred graph (by full IRI or through a declared prefix),
+    or writing the union the store keeps itself."""
+    if scope.names(GRAPH_INFERRED):
+        raise ComityError(
+            f"the update names the inferred graph <{GRAPH_INFERRED}>, which only "
+            f"`comity reason` writes; change the asserted graphs and run `comity reason`"
+        )
+    if scope.graphs is not None and GRAPH_UNION in scope.graphs:
+        raise ComityError(
+            f"the update writes <{GRAPH_UNION}>, where the store keeps the union of all "
+            f"graphs; it is never written directly"
+        )
 
 
 def _check_iri(value: str, what: str) -> None:

@@ -1,0 +1,187 @@
+"""Which graphs an update writes, read before it runs, and the union kept in step with them.
+
+The union graph must equal the set union of the stored graphs after any update, whether the
+written graphs were read from the text (the union is then patched at their cost) or not (the
+union is rebuilt). Updates that name the inferred graph, or write the union, are refused even
+when too long to be parsed.
+"""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import graph
+from graph.update_scope import LONGEST_READ, read_update
+from ontology import GRAPH_INFERRED, GRAPH_UNION
+from ontology.errors import ComityError
+
+
+@pytest.mark.parametrize(
+    ("update", "graphs"),
+    [
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> . GRAPH <urn:g> { <urn:a> <urn:b> 1 } }",
+            (None, "urn:g"),
+        ),
+        (
+            "DROP SILENT DEFAULT ; DROP GRAPH <urn:x> ; CREATE GRAPH <urn:c>",
+            (None, "urn:x", "urn:c"),
+        ),
+        (
+            "WITH <urn:w> DELETE { ?s ?p ?o } INSERT { GRAPH <urn:i> { ?s ?p ?o } } "
+            "WHERE { ?s ?p ?o }",
+            ("urn:w", "urn:i"),
+        ),
+        ("DELETE { ?s ?p ?o } USING <urn:u> WHERE { ?s ?p ?o }", (None,)),
+        ("DELETE WHERE { GRAPH <urn:q> { ?s ?p ?o } }", ("urn:q",)),
+        (
+            "MOVE <urn:a> TO DEFAULT ; ADD DEFAULT TO <urn:b> ; COPY SILENT <urn:c> TO <urn:d>",
+            ("urn:a", None, "urn:b", "urn:d"),
+        ),
+        ("LOAD <http://example.org/data> INTO GRAPH <urn:l>", ("urn:l",)),
+        (
+            "BASE <http://example.org/> INSERT DATA { GRAPH <g> { <a> <b> <c> } }",
+            ("http://example.org/g",),
+        ),
+        ("INSERT { GRAPH ?g { <urn:a> <urn:b> <urn:c> } } WHERE { GRAPH ?g {} }", None),
+        ("CLEAR ALL", None),
+        ("DROP NAMED", None),
+        ("not an update at all", None),
+    ],
+)
+def test_the_graphs_an_update_writes(update: str, graphs: tuple | None) -> None:
+    assert read_update(update).graphs == graphs
+
+
+def long_insert(graph_iri: str, prefix: str = "") -> str:
+    lines = " ".join(f'<urn:s{i}> <urn:p> "v{i}" .' for i in range(LONGEST_READ // 20))
+    return f"{prefix}INSERT DATA {{ GRAPH {graph_iri} {{ {lines} }} }}"
+
+
+def test_a_long_update_is_judged_by_its_text() -> None:
+    scope = read_update(long_insert("<urn:g>"))
+    assert scope.iris is None and scope.graphs is None
+    namespace = GRAPH_INFERRED.rsplit("/", 1)[0] + "/"
+    assert read_update(long_insert("g:inferred", f"PREFIX g: <{namespace}> ")).names(GRAPH_INFERRED)
+    assert read_update(long_insert("<inferred>", f"BASE <{namespace}x/> ")).names(GRAPH_INFERRED)
+    assert not read_update(long_insert("<urn:g>", f"PREFIX g: <{namespace}> ")).names(
+        GRAPH_INFERRED
+    )
+
+
+def test_writes_to_graphs_the_store_keeps_are_refused() -> None:
+    namespace = GRAPH_INFERRED.rsplit("/", 1)[0] + "/"
+    with graph.open("memory:") as knowledge_graph:
+        for update in (
+            f"INSERT DATA {{ GRAPH <{GRAPH_UNION}> {{ <urn:a> <urn:b> <urn:c> }} }}",
+            f"DROP GRAPH <{GRAPH_UNION}>",
+            f"PREFIX g: <{namespace}> DROP GRAPH g:inferred",
+            long_insert("g:inferred", f"PREFIX g: <{namespace}> "),
+        ):
+            with pytest.raises(ComityError):
+                knowledge_graph.update(update)
+
+
+# Graphs, triples and update forms small enough that random sequences collide often.
+GRAPHS = ["DEFAULT", "<urn:g1>", "<urn:g2>"]
+TRIPLES = ["<urn:a> <urn:p> <urn:b>", "<urn:b> <urn:p> <urn:c>", '<urn:a> <urn:q> "x"']
+
+
+WITH_G1 = "WITH <urn:g1> DELETE { ?s <urn:p> ?o } INSERT { ?o <urn:p> ?s } WHERE { ?s <urn:p> ?o }"
+
+
+def _in(graph_ref: str, triple: str) -> str:
+    return f"{triple} ." if graph_ref == "DEFAULT" else f"GRAPH {graph_ref} {{ {triple} }}"
+
+
+updates = st.one_of(
+    st.builds(
+        lambda g, t: f"INSERT DATA {{ {_in(g, t)} }}",
+        st.sampled_from(GRAPHS),
+        st.sampled_from(TRIPLES),
+    ),
+    st.builds(
+        lambda g, t: f"DELETE DATA {{ {_in(g, t)} }}",
+        st.sampled_from(GRAPHS),
+        st.sampled_from(TRIPLES),
+    ),
+    st.builds(
+        lambda g: f"DROP SILENT {'DEFAULT' if g == 'DEFAULT' else 'GRAPH ' + g}",
+        st.sampled_from(GRAPHS),
+    ),
+    st.builds(
+        lambda a, b, verb: f"{verb} SILENT {a} TO {b}",
+        st.sampled_from(GRAPHS),
+        st.sampled_from(GRAPHS),
+        st.sampled_from(["ADD", "MOVE", "COPY"]),
+    ),
+    st.builds(
+        lambda g: (
+            f"WITH {g} DELETE {{ ?s <urn:p> ?o }} INSERT {{ ?o <urn:p> ?s }} "
+            "WHERE { ?s <urn:p> ?o }"
+        ),
+        st.sampled_from(GRAPHS[1:]),
+    ),
+    st.just("DELETE { ?s <urn:p> ?o } INSERT { ?o <urn:p> ?s } WHERE { ?s <urn:p> ?o }"),
+    st.just("INSERT { GRAPH ?g { <urn:z> <urn:p> <urn:z> } } WHERE { GRAPH ?g { ?s ?p ?o } }"),
+    st.just("CLEAR ALL"),
+)
+
+
+def stored_union(store: graph.KnowledgeGraph) -> tuple[set, set]:
+    """(the union graph's triples, the set union of every other graph's triples)."""
+    kept = {(q.subject, q.predicate, q.object) for q in store._backend.quads(GRAPH_UNION)}
+    union = {
+        (q["s"], q["p"], q["o"])
+        for q in store.query(
+            "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g != <{GRAPH_UNION}>) }} }}",
+            union_default_graph=False,
+        )
+    }
+    return kept, union
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path: Path) -> None:
+    url = "memory:" if backend == "memory" else f"oxigraph:{tmp_path / 'store'}"
+    with graph.open(url) as knowledge_graph:
+        baseline = stored_union(knowledge_graph)
+        assert baseline[0] == baseline[1]
+
+        @settings(
+            max_examples=30,
+            derandomize=True,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture],
+        )
+        @given(st.lists(updates, min_size=1, max_size=6))
+        @example([f"INSERT DATA {{ {_in('<urn:g1>', TRIPLES[0])} }}", WITH_G1])
+        @example(
+            [
+                f"INSERT DATA {{ {_in('DEFAULT', TRIPLES[0])} {_in('<urn:g1>', TRIPLES[0])} }}",
+                "DROP GRAPH <urn:g1>",
+                "DROP DEFAULT",
+            ]
+        )
+        @example(
+            [
+                f"INSERT DATA {{ {_in('<urn:g2>', TRIPLES[1])} }}",
+                "MOVE <urn:g2> TO DEFAULT",
+                "COPY DEFAULT TO <urn:g1>",
+                "DROP DEFAULT",
+            ]
+        )
+        def check(sequence: list[str]) -> None:
+            for update in sequence:
+                knowledge_graph.update(update)
+                kept, union = stored_union(knowledge_graph)
+                assert kept == union, f"after {update!r} the union differs"
+            knowledge_graph.update(
+                "DROP SILENT GRAPH <urn:g1> ; DROP SILENT GRAPH <urn:g2> ; "
+                "DROP SILENT GRAPH <urn:z>"
+            )
+
+        check()
