@@ -151,6 +151,8 @@ class EmbeddedStore:
                 default_graph, named_graphs = declared
                 if not default_graph:
                     default_graph = [_NO_GRAPH]
+        if default_graph is None and named_graphs is not None:
+            default_graph = [_NO_GRAPH]  # named graphs alone: the default graph is empty
         if default_graph is not None and len(set(default_graph)) > 1:
             return self._query_merged(sparql, sorted(set(default_graph)), named_graphs)
         options: dict[str, object] = {}
@@ -167,7 +169,7 @@ class EmbeddedStore:
             options["named_graphs"] = [pyoxigraph.NamedNode(graph) for graph in named_graphs]
         elif self._has_union and _may_name_graphs(sparql):
             options["named_graphs"] = self._named_graphs()
-        return self._store.query(sparql, **options)
+        return evaluate(self._store, sparql, **options)
 
     def _query_merged(
         self, sparql: str, default_graph: list[str], named_graphs: list[str] | None
@@ -186,7 +188,8 @@ class EmbeddedStore:
             for graph in names
             for quad in self._store.quads_for_pattern(None, None, None, _graph_node(graph))
         )
-        return scratch.query(
+        return evaluate(
+            scratch,
             sparql,
             default_graph=pyoxigraph.DefaultGraph(),
             named_graphs=[pyoxigraph.NamedNode(graph) for graph in names],
@@ -209,14 +212,18 @@ class EmbeddedStore:
         else:
             before = _release_from_union(graphs) + " ;\n"
             after = _add_graphs_to_union(graphs)
+        prologue = _PROLOGUE.match(sparql)
+        head, body = sparql[: prologue.end()], sparql[prologue.end() :]
         for separator in ("\n;\n", "\n"):
             try:
-                self._store.update(before + sparql + separator + after)
+                _with_unknown_functions(
+                    self._store.update, head + before + body + separator + after
+                )
                 return
             except SyntaxError:
                 continue
-        self._store.update(sparql)
-        raise AssertionError("an update that did not parse with the union's upkeep ran alone")
+        _with_unknown_functions(self._store.update, sparql)  # its own syntax error, if any
+        self._store.update(_REBUILD_UNION)  # read alone but not with the upkeep: rebuild
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One Store.update, which Oxigraph applies as one transaction; bulk loads when large.
@@ -351,6 +358,43 @@ _NO_GRAPH = "urn:comity:no-graph"
 
 # Rebuild the union from every other graph (and the stored default graph): drop what no graph
 # holds any more, add what is missing. One pass over the store, as operations of an update.
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*|BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|PREFIX\s+[^\s:#<]*:\s*<[^<>\"{}|^`\\\x00-\x20]*>)*",
+    re.IGNORECASE,
+)
+"""BASE and PREFIX declarations (and comments) opening an update: the union's upkeep goes after
+them, since Oxigraph reads declarations only at the start of a request."""
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+UNKNOWN_FUNCTIONS_LIMIT = 64
+
+
+def _unbound(*arguments: object) -> None:
+    """An extension function the engine does not know: an error, so its result is unbound."""
+
+
+def evaluate(store: pyoxigraph.Store, sparql: str, **options: object) -> QueryResults:
+    """Store.query, with each extension function Oxigraph does not know evaluated as an error.
+
+    SPARQL 1.1 (17.3) makes an unknown function an error of the expression that calls it: a
+    FILTER drops the row, a BIND or projection leaves its variable unbound. Oxigraph refuses
+    the whole query instead; the query is tried again with such functions declared as errors.
+    """
+    return _with_unknown_functions(store.query, sparql, **options)
+
+
+def _with_unknown_functions(run, sparql: str, **options: object):
+    unknown: dict[pyoxigraph.NamedNode, object] = {}
+    while True:
+        try:
+            return run(sparql, custom_functions=unknown or None, **options)
+        except RuntimeError as error:
+            found = _UNKNOWN_FUNCTION.search(str(error))
+            if found is None or len(unknown) >= UNKNOWN_FUNCTIONS_LIMIT:
+                raise
+            unknown[pyoxigraph.NamedNode(found.group(1))] = _unbound
+
+
 _REBUILD_UNION = f"""DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
 WHERE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }} ;

@@ -63,11 +63,12 @@ def read_update(sparql: str) -> UpdateScope:
         return UpdateScope(text, None, None)
     try:
         update = translateUpdate(parseUpdate(sparql))
+        operations = update.algebra if update else []  # a bare prologue: no operation
     except Exception:  # noqa: BLE001 - whatever rdflib fails on, Oxigraph will judge
         return UpdateScope(text, None, None)
-    iris = _named_iris(update.algebra)
+    iris = _named_iris(operations)
     written: list[str | None] = []
-    for operation in update.algebra:
+    for operation in operations:
         graphs = _operation_graphs(operation)
         if graphs is None:
             return UpdateScope(text, iris, None)

@@ -185,3 +185,36 @@ def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path:
             )
 
         check()
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "PREFIX x: <http://example.org/> INSERT DATA { GRAPH x:g { x:a x:b x:c } }",
+        "# a comment\nBASE <http://example.org/>\nPREFIX x: <http://example.org/>\n"
+        "INSERT DATA { GRAPH <g> { x:a x:b <c> } } ;",
+        "PREFIX x: <http://example.org/>",
+    ],
+)
+def test_an_update_with_declarations_keeps_the_union(update: str) -> None:
+    with graph.open("memory:") as knowledge_graph:
+        knowledge_graph.update(update)
+        kept, union = stored_union(knowledge_graph)
+        assert kept == union
+
+
+def test_an_unknown_function_is_an_error_of_its_expression_not_of_the_query() -> None:
+    """SPARQL 1.1, 17.3: the FILTER drops its row, the BIND leaves its variable unbound."""
+    with graph.open("memory:") as knowledge_graph:
+        rows = list(
+            knowledge_graph.query(
+                "PREFIX x: <http://example.org/> SELECT ?n ?f WHERE { VALUES ?n { 1 2 } "
+                "BIND(x:unknown(?n) AS ?f) FILTER(x:other(?n) || ?n = 2) }"
+            )
+        )
+        assert [(row["n"].value, row["f"]) for row in rows] == [("2", None)]
+        knowledge_graph.update(
+            "PREFIX x: <http://example.org/> INSERT { x:a x:b ?n } "
+            "WHERE { VALUES ?n { 1 } FILTER(BOUND(?n) || x:unknown(?n)) }"
+        )
+        assert knowledge_graph.query("ASK { <http://example.org/a> ?p 1 }")
