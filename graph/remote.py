@@ -20,22 +20,38 @@ A query given a `timeout` is abandoned at that deadline, the whole exchange (con
 waiting, reading the answer) counted: the connection is closed, which tells the endpoint
 nobody waits any more (an Oxigraph server then stops evaluating), and `QueryTimeout` is raised.
 
-Writes: a replacement is one SPARQL Update request (DROP SILENT GRAPH + INSERT DATA), atomic
-on every server that runs an update request as a transaction. Above ``max_request_bytes``
-(``COMITY_STORE_MAX_REQUEST_BYTES``, default 16 MiB) it is split into several requests, and
-is then NOT atomic: a reader may see the graph half-filled, and a blank node shared by two
-batches becomes two blank nodes.
+Writes: a replacement of at most ``batch`` statements (``?batch=N`` in the store URL, default
+1000) is one SPARQL Update request (DROP SILENT GRAPH + INSERT), atomic on every server that
+runs an update request as a transaction. A larger one puts each graph whole through the Graph
+Store Protocol (a PUT replaces one graph atomically) when the store offers it; otherwise it
+drops the graphs and inserts ``batch`` statements per request, and is then NOT atomic: a
+reader may see a graph half-filled. Either way a write cut short leaves graphs that differ
+from what a source describes, so loading the source again replaces it whole. A batch keeps
+the statements that share a blank node together, so that the node stays one node.
+
+Virtuoso 7 refuses blank nodes in INSERT DATA and an update whose generated SQL passes 10,000
+lines (about 1,500 statements of INSERT with a template, 5,000 of INSERT DATA); content with
+blank nodes is inserted with ``INSERT { ... } WHERE {}``, and the default batch stays below
+both limits. A Virtuoso endpoint is recognised by its Server header: its Graph Store
+(``/sparql-graph-crud``) is then used without ``?store=``, and its own graphs (quad-map
+metadata and the like) are left out of the store's graph names.
+
+Long writes log a line per request on the ``graph.remote`` logger (the CLI shows them), and a
+failing request is named: which request of how many, which graph, which statements.
+``?timeout=SECONDS`` (default 600) bounds the wait for the answer to each write.
 """
 
 import contextlib
 import io
+import logging
 import os
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pyoxigraph
 import requests
@@ -45,15 +61,34 @@ from graph.backend import (
     QueryResults,
     QueryTimeout,
     change_data,
+    graph_block,
     graph_quads,
-    insert_data,
-    replace_graphs_update,
 )
 from ontology.errors import ComityError
 
 DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
+DEFAULT_BATCH_STATEMENTS = 1000
+"""Statements per update request: below Virtuoso 7's limits with a margin of a third."""
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 600
+STORE_OPTIONS = ("update", "store", "batch", "timeout")
+"""Parameters of a store URL that configure Comity, not the query URL."""
+
+VIRTUOSO_GRAPH_STORE_PATH = "/sparql-graph-crud"
+VIRTUOSO_OWN_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/",
+)
+"""Prefixes of the graphs a Virtuoso server keeps for itself."""
+VIRTUOSO_ASK_VARIABLE = pyoxigraph.Variable("__ASK_RETVAL")
+"""The one column of the table Virtuoso may send for a false ASK instead of a boolean."""
+EMPTY_DEFAULT_GRAPH = "urn:comity:empty-default-graph"
+"""A graph nobody writes: named as the default graph, it keeps a union of all graphs out."""
+
+_BLANK_NODE = re.compile(rb"(?:^|\s)_:([^\s.]+(?:\.[^\s.]+)*)")
+
+log = logging.getLogger(__name__)
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
@@ -79,6 +114,9 @@ class RemoteStore:
     ) -> None:
         self.query_url, self.update_url, self.store_url = endpoint_urls(url)
         self.location = _without_credentials(url)
+        self.batch, self.write_timeout = _write_options(url)
+        self._store_named = self.store_url is not None
+        self._own_graphs: tuple[str, ...] = ()
         if max_request_bytes is None:
             max_request_bytes = int(
                 os.environ.get("COMITY_STORE_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
@@ -114,6 +152,10 @@ class RemoteStore:
                 f"is this the SPARQL query URL of the endpoint?"
                 + _credentials_hint(response.status_code)
             )
+        if response.headers.get("Server", "").startswith("Virtuoso"):
+            self._own_graphs = VIRTUOSO_OWN_GRAPHS
+            if not self._store_named:
+                self.store_url = urljoin(self.query_url, VIRTUOSO_GRAPH_STORE_PATH)
 
     def query(
         self,
@@ -144,7 +186,12 @@ class RemoteStore:
         media_type = response.media_type
         results_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
         if results_format is not None:
-            return pyoxigraph.parse_query_results(response.content, results_format)
+            results = pyoxigraph.parse_query_results(response.content, results_format)
+            if isinstance(results, pyoxigraph.QuerySolutions) and results.variables == [
+                VIRTUOSO_ASK_VARIABLE
+            ]:
+                return _virtuoso_ask(results)
+            return results
         rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
         if rdf_format is None:
             raise ComityError(
@@ -167,25 +214,99 @@ class RemoteStore:
     def change_triples(
         self, graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
     ) -> None:
-        operations = change_data(graph, removed, added)
-        if operations:
-            self.update(" ;\n".join(operations))
+        """One request when the change fits a batch; removals first, then additions, else."""
+        if len(removed) + len(added) <= self.batch:
+            operations = change_data(graph, removed, added)
+            if operations:
+                self.update(" ;\n".join(operations))
+            return
+        requests_ = [
+            (f"removing {len(part)} statements of <{graph}>", change_data(graph, part, []))
+            for part in _chunks(removed, self.batch)
+        ] + [
+            (f"adding {len(part)} statements to <{graph}>", change_data(graph, [], part))
+            for part in _chunks(added, self.batch)
+        ]
+        self._write_in_requests(
+            len(removed) + len(added),
+            [
+                (what, lambda ops=operations: self.update(" ;\n".join(ops)))
+                for what, operations in requests_
+            ],
+        )
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
-        sparql = replace_graphs_update(drop, contents)
-        if len(sparql.encode("utf-8")) <= self.max_request_bytes:
+        """One update when it fits a batch; else a Graph Store PUT per graph, or batches."""
+        filled = {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
+        emptied = [graph for graph in dict.fromkeys([*drop, *contents]) if graph not in filled]
+        statements = sum(map(_statement_count, filled.values()))
+        sparql = _replacement(list(dict.fromkeys([*drop, *contents])), filled)
+        if statements <= self.batch and len(sparql.encode("utf-8")) <= self.max_request_bytes:
             if sparql:
                 self.update(sparql)
             return
-        self.update(replace_graphs_update(drop, {}))
-        for graph, ntriples in contents.items():
-            for batch in _batches(ntriples, self.max_request_bytes):
-                self.update(insert_data(graph, batch))
+        steps: list[tuple[str, Callable[[], None]]] = []
+        if self.store_url is not None:
+            if emptied:
+                drops = _replacement(emptied, {})
+                steps.append((f"dropping {len(emptied)} graph(s)", lambda: self.update(drops)))
+            for graph, ntriples in filled.items():
+                count = _statement_count(ntriples)
+                steps.append(
+                    (
+                        f"graph <{graph}>, {count} statements (Graph Store PUT)",
+                        lambda graph=graph, ntriples=ntriples: self._graph_store_put(
+                            graph, ntriples
+                        ),
+                    )
+                )
+        else:
+            drops = _replacement(list(dict.fromkeys([*drop, *contents])), {})
+            steps.append(("dropping the graphs it replaces", lambda: self.update(drops)))
+            for graph, ntriples in filled.items():
+                first = 1
+                for batch in _batches(ntriples, self.batch, self.max_request_bytes):
+                    count = batch.count(b"\n")
+                    insert = _replacement([], {graph: batch})
+                    steps.append(
+                        (
+                            f"statements {first}-{first + count - 1} of <{graph}>",
+                            lambda insert=insert: self.update(insert),
+                        )
+                    )
+                    first += count
+        self._write_in_requests(statements, steps)
+
+    def _write_in_requests(
+        self, statements: int, steps: list[tuple[str, Callable[[], None]]]
+    ) -> None:
+        """Run the requests of one write in order, logging each; a failure names its request."""
+        if len(steps) > 1:
+            log.info(f"{self.location}: writing {statements} statements in {len(steps)} requests")
+        for number, (what, step) in enumerate(steps, start=1):
+            try:
+                step()
+            except ComityError as error:
+                detail = str(error).removeprefix(f"{self.location}: ")
+                raise ComityError(
+                    f"{self.location}: request {number} of {len(steps)} ({what}) failed: "
+                    f"{detail}; "
+                    f"requests before it were written, so the store may hold part of this "
+                    f"write: load again to replace it whole"
+                ) from error
+            log.info(f"{self.location}: request {number} of {len(steps)} done: {what}")
 
     def construct_ntriples(self, sparql: str) -> bytes:
+        """On a server with graphs of its own (Virtuoso), whose default graph is the union of
+        all graphs, the dataset is spelled out: an empty default graph and the named graphs
+        but the server's own, so that reasoning and validation read Comity's data alone."""
+        fields = [("query", sparql)]
+        if self._own_graphs:
+            fields.append(("default-graph-uri", EMPTY_DEFAULT_GRAPH))
+            fields += [("named-graph-uri", name) for name in self.graph_names()]
         response = self._post(
             self.query_url,
-            data=urlencode([("query", sparql)]).encode("ascii"),
+            data=urlencode(fields).encode("ascii"),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/n-triples",
@@ -195,13 +316,18 @@ class RemoteStore:
         return response.content
 
     def graph_names(self) -> list[str]:
+        """The non-empty named graphs, without those the server keeps for itself.
+
+        GROUP BY rather than DISTINCT: Virtuoso answers it a thousand times faster.
+        """
         results = self.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None, None, False
+            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", None, None, False
         )
         return [
             solution["g"].value
             for solution in results
             if isinstance(solution["g"], pyoxigraph.NamedNode)
+            and not solution["g"].value.startswith(self._own_graphs)
         ]
 
     def quads(self, graph: str | None) -> Iterator[pyoxigraph.Quad]:
@@ -241,6 +367,17 @@ class RemoteStore:
             )
         return response.content
 
+    def _graph_store_put(self, graph: str, ntriples: bytes) -> None:
+        """Replace one graph whole through the Graph Store Protocol."""
+        self._post(
+            self.store_url or "",
+            data=ntriples,
+            headers={"Content-Type": "application/n-triples"},
+            what="Graph Store PUT",
+            method="PUT",
+            params={"graph": graph},
+        )
+
     def close(self) -> None:
         self._session.close()
 
@@ -251,11 +388,13 @@ class RemoteStore:
         headers: dict[str, str],
         what: str,
         timeout: float | None = None,
+        method: str = "POST",
+        params: dict[str, str] | None = None,
     ) -> _Reply:
-        """POST a request and read its whole answer, within `timeout` seconds when given."""
+        """Send a request and read its whole answer, within `timeout` seconds when given."""
         if timeout is None:
             deadline = None
-            limits = urllib3.Timeout(connect=CONNECT_TIMEOUT_SECONDS, read=READ_TIMEOUT_SECONDS)
+            limits = urllib3.Timeout(connect=CONNECT_TIMEOUT_SECONDS, read=self.write_timeout)
         else:
             deadline = time.monotonic() + timeout
             # `total` makes the wait for the answer's head use what connecting left over.
@@ -263,8 +402,8 @@ class RemoteStore:
                 connect=min(CONNECT_TIMEOUT_SECONDS, timeout), read=timeout, total=timeout
             )
         try:
-            response = self._session.post(
-                url, data=data, headers=headers, timeout=limits, stream=True
+            response = self._session.request(
+                method, url, data=data, headers=headers, params=params, timeout=limits, stream=True
             )
         except requests.Timeout as error:
             raise self._timed_out(url, what, timeout, error) from error
@@ -280,8 +419,9 @@ class RemoteStore:
         if response.status_code >= 400:
             detail = " ".join(content.decode("utf-8", "replace").split())
             detail = detail if len(detail) <= 300 else detail[:299] + "…"
+            kind = what if what.startswith("Graph Store") else f"SPARQL {what}"
             raise ComityError(
-                f"{self.location}: the endpoint rejected the SPARQL {what} with HTTP "
+                f"{self.location}: the endpoint rejected the {kind} with HTTP "
                 f"{response.status_code}: {detail}" + _credentials_hint(response.status_code)
             )
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
@@ -300,6 +440,12 @@ class RemoteStore:
         )
 
     def _failed(self, url: str, what: str, error: requests.RequestException) -> ComityError:
+        if isinstance(error, requests.Timeout):
+            return ComityError(
+                f"{self.location}: the {what} request to {_without_credentials(url)} got no "
+                f"answer within {self.write_timeout:g} s; allow the server more time with "
+                f"?timeout=SECONDS in the store URL"
+            )
         return ComityError(
             f"{self.location}: the {what} request to {_without_credentials(url)} failed "
             f"({_reason(error)}); check that the server is running"
@@ -352,7 +498,7 @@ def endpoint_urls(url: str) -> tuple[str, str, str | None]:
         raise ComityError(f"{_without_credentials(url)}: the URL names no host")
     parameters = parse_qs(parts.query)
     rest = [(key, value) for key, values in parameters.items() for value in values]
-    rest = [(key, value) for key, value in rest if key not in ("update", "store")]
+    rest = [(key, value) for key, value in rest if key not in STORE_OPTIONS]
     query_url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
     sibling = parts.path.endswith("/query")
 
@@ -367,16 +513,95 @@ def endpoint_urls(url: str) -> tuple[str, str, str | None]:
     return query_url, update_url, store_url
 
 
-def _batches(ntriples: bytes, limit: int) -> Iterator[bytes]:
-    """Whole N-Triples lines, grouped into pieces of at most about `limit` bytes."""
-    buffer = io.BytesIO()
-    for line in ntriples.splitlines(keepends=True):
-        if buffer.tell() and buffer.tell() + len(line) > limit:
+def _virtuoso_ask(results: pyoxigraph.QuerySolutions) -> pyoxigraph.QueryBoolean:
+    """The boolean of an ASK that Virtuoso answered as a table: a row holding 1 when true,
+    no row at all when false."""
+    answer = any(
+        isinstance(row[0], pyoxigraph.Literal) and row[0].value in ("1", "true") for row in results
+    )
+    text = b'{"head":{},"boolean":true}' if answer else b'{"head":{},"boolean":false}'
+    return pyoxigraph.parse_query_results(text, pyoxigraph.QueryResultsFormat.JSON)
+
+
+def _write_options(url: str) -> tuple[int, float]:
+    """The statements per update request and the seconds to wait for a write's answer."""
+    parameters = parse_qs(urlsplit(url).query)
+    location = _without_credentials(url)
+    batch = parameters.get("batch", [str(DEFAULT_BATCH_STATEMENTS)])[0]
+    timeout = parameters.get("timeout", [str(READ_TIMEOUT_SECONDS)])[0]
+    if not batch.isdigit() or int(batch) < 1:
+        raise ComityError(f"{location}: batch={batch} is not a number of statements (1 or more)")
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ComityError(f"{location}: timeout={timeout} is not a number of seconds above 0")
+    return int(batch), seconds
+
+
+def _replacement(drop: list[str], contents: dict[str, bytes]) -> str:
+    """One SPARQL Update dropping graphs and inserting N-Triples into graphs.
+
+    All graphs share one INSERT, since a blank node label belongs to one operation. Content
+    with blank nodes uses INSERT with a template (fresh nodes, as INSERT DATA would make),
+    which Virtuoso accepts where it refuses blank nodes in INSERT DATA.
+    """
+    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in drop]
+    if contents:
+        blocks = "\n".join(graph_block(graph, ntriples) for graph, ntriples in contents.items())
+        if any(_BLANK_NODE.search(ntriples) for ntriples in contents.values()):
+            operations.append(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
+        else:
+            operations.append(f"INSERT DATA {{\n{blocks}\n}}")
+    return " ;\n".join(operations)
+
+
+def _batches(ntriples: bytes, statements: int, size: int) -> Iterator[bytes]:
+    """Whole N-Triples lines in pieces of at most `statements` lines and about `size` bytes.
+
+    Lines sharing a blank node stay in one piece (which may then pass the limits), so that
+    the node is not split in two; a literal that only looks like a blank node merely groups
+    more lines together.
+    """
+    lines = ntriples.splitlines(keepends=True)
+    parent = list(range(len(lines)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first_with: dict[bytes, int] = {}
+    for index, line in enumerate(lines):
+        for label in _BLANK_NODE.findall(line):
+            other = first_with.setdefault(label, index)
+            parent[root(index)] = root(other)
+    groups: dict[int, list[bytes]] = {}
+    for index, line in enumerate(lines):
+        if line.strip():
+            groups.setdefault(root(index), []).append(line)
+    buffer, count = io.BytesIO(), 0
+    for group in groups.values():
+        length = sum(map(len, group))
+        if count and (count + len(group) > statements or buffer.tell() + length > size):
             yield buffer.getvalue()
-            buffer = io.BytesIO()
-        buffer.write(line)
-    if buffer.tell():
+            buffer, count = io.BytesIO(), 0
+        for line in group:
+            buffer.write(line if line.endswith(b"\n") else line + b"\n")
+        count += len(group)
+    if count:
         yield buffer.getvalue()
+
+
+def _statement_count(ntriples: bytes) -> int:
+    return sum(1 for line in ntriples.splitlines() if line.strip())
+
+
+def _chunks(items: list[pyoxigraph.Triple], size: int) -> Iterator[list[pyoxigraph.Triple]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _without_credentials(url: str) -> str:
@@ -390,7 +615,7 @@ def _without_credentials(url: str) -> str:
 
 def _reason(error: requests.RequestException) -> str:
     if isinstance(error, requests.ConnectionError):
-        return "connection refused or host unknown"
+        return "connection refused, cut, or host unknown"
     if isinstance(error, requests.Timeout):
         return "no answer in time"
     return type(error).__name__

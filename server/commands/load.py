@@ -5,8 +5,11 @@ These are thin: the loaders package does the work; here are options, progress an
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -52,7 +55,7 @@ def load(store: str, jobs: int, strict: bool, paths: tuple[str, ...]) -> None:
     if not files:
         raise ComityError(f"no source files found in {', '.join(paths)}")
     console = Console(stderr=True)
-    with graph.open(store) as kg:
+    with graph.open(store) as kg, _store_progress(console):
         if len(files) >= PROGRESS_THRESHOLD and console.is_terminal:
             with Progress(
                 TextColumn("loading"),
@@ -91,6 +94,30 @@ def load(store: str, jobs: int, strict: bool, paths: tuple[str, ...]) -> None:
         click.echo(f"failed: {failure}", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+class _ConsoleLines(logging.Handler):
+    """Log records as plain lines on a console (above its progress bar, when one shows)."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.INFO)
+        self._console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._console.print(record.getMessage(), highlight=False, markup=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _store_progress(console: Console) -> Iterator[None]:
+    """Show a remote store's line per request of a long write: the progress of big loads."""
+    remote_log = logging.getLogger("graph.remote")
+    handler = _ConsoleLines(console)
+    remote_log.addHandler(handler)
+    remote_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        remote_log.removeHandler(handler)
 
 
 @click.command()
