@@ -99,6 +99,8 @@ class KnowledgeGraph:
         self._backend = backend
         self._generation = 0
         self._statistics: tuple[int, Statistics] | None = None
+        self._reasoned: tuple[bytes, int] | None = None
+        """The digest of the asserted triples the inferred graph was last computed from."""
         self._read_only = read_only
         if not read_only:
             self._install_vocabulary()
@@ -204,6 +206,8 @@ class KnowledgeGraph:
         _refuse_managed_writes(scope)
         if graphs is None and scope.graphs is not None:
             graphs = list(scope.graphs)
+        if graphs is None:
+            self._reasoned = None  # it may have written the inferred graph too (CLEAR ALL)
         try:
             self._backend.update(sparql, graphs)
         except SyntaxError as error:
@@ -393,6 +397,7 @@ class KnowledgeGraph:
                 f"besides Comity's own, or a default graph); restore into an empty store, or "
                 f"replace everything it holds (--replace); nothing was restored"
             )
+        self._reasoned = None
         try:
             backend.restore_dataset(path, rdf, _RESTORE_MARKER)
         except (OSError, SyntaxError) as error:
@@ -440,6 +445,15 @@ class KnowledgeGraph:
             "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
             f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
         )
+        digest = hashlib.sha256(b"".join(sorted(asserted.splitlines(keepends=True)))).digest()
+        if self._reasoned is not None and self._reasoned[0] == digest:
+            # Nothing asserted changed since this graph last reasoned (a write that wrote
+            # nothing, a source loaded again): the inferred graph it wrote is still right.
+            return ReasoningSummary(
+                asserted_triples=asserted.count(b"\n"),
+                inferred_triples=self._reasoned[1],
+                seconds=time.perf_counter() - started,
+            )
         inferred = entailments(asserted)
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:
@@ -458,6 +472,7 @@ class KnowledgeGraph:
         else:
             self._backend.replace_graphs([GRAPH_INFERRED], {GRAPH_INFERRED: inferred})
         self._generation += 1
+        self._reasoned = (digest, len(new))
         return ReasoningSummary(
             # Oxigraph writes one triple per line (newlines inside literals are escaped).
             asserted_triples=asserted.count(b"\n"),

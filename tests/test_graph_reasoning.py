@@ -262,3 +262,31 @@ def test_reasoners_agree_on_a_generated_world_with_reference_data():
     for member, _, organisation in memberships:
         assert (member, iri(ORG.memberOf), organisation) in ours
         assert (organisation, iri(COMITY.hasMember), member) in ours
+
+
+def test_reasoning_again_over_unchanged_assertions_keeps_the_inferred_graph_right():
+    """Reasoning skips the reasoner when nothing asserted changed; any change is still seen,
+    and so is an update that empties every graph, the inferred one included."""
+    import graph
+    from ontology import GRAPH_INFERRED
+
+    action = "https://w3id.org/comity/ontology#TreatyAction"
+    ask = f"ASK {{ GRAPH <{GRAPH_INFERRED}> {{ <urn:act> a <{action}> }} }}"
+    with graph.open("memory:") as knowledge_graph:
+        first = knowledge_graph.reason()
+        assert knowledge_graph.reason().inferred_triples == first.inferred_triples
+        knowledge_graph.update(
+            "INSERT DATA { <urn:act> a <https://w3id.org/comity/ontology#Ratification> }"
+        )
+        knowledge_graph.reason()
+        assert knowledge_graph.query(ask)
+        knowledge_graph.update("CLEAR ALL")
+        knowledge_graph.update(
+            "INSERT DATA { <urn:act> a <https://w3id.org/comity/ontology#Ratification> }"
+        )
+        knowledge_graph.reason()
+        assert not knowledge_graph.query(ask), "no ontology any more: nothing to infer from"
+        knowledge_graph.update(
+            "DELETE DATA { <urn:act> a <https://w3id.org/comity/ontology#Ratification> }"
+        )
+        assert knowledge_graph.reason().inferred_triples == 0
