@@ -329,7 +329,7 @@ def parse_header(text: str) -> DocumentMetadata:
     if metadata.title is None:
         metadata.title = _first_headline(text, header_limit)
     if metadata.issued is None:
-        metadata.issued = _date_line(text) or _url_date(text)
+        metadata.issued = _date_line(text) or _opening_date(text) or _url_date(text)
     metadata.header_end = _header_end(text, metadata)
     return metadata
 
@@ -348,6 +348,34 @@ def _date_line(text: str, limit: int = 800) -> PartialDate | None:
             rest = line.group("date")[: found.start] + line.group("date")[found.end :]
             if not re.search(r"[^\W\d_]{3,}", re.sub(r"\b\w+day\b", "", rest)):
                 return found.first
+    return None
+
+
+_OPENING_DATE = (
+    # "London (20 September 2025) — The agreement ..."
+    re.compile(
+        r"^[^\S\n]*[A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3}\s*\((?P<date>[^()\n]{6,30})\)"
+        r"\s*(?:–|—|-{1,2})\s",
+        re.MULTILINE,
+    ),
+    # "Monday, 07 September, 2020, 20:30 Armenia has become ..."
+    re.compile(
+        r"^[^\S\n]*(?:\w+day,?\s+)?(?P<date>[^\n]{6,30}?),?\s*\d{1,2}[:h]\d{2}\s", re.MULTILINE
+    ),
+)
+
+
+def _opening_date(text: str, limit: int = 800) -> PartialDate | None:
+    """A full date opening a line near the top, in brackets after a place or followed by a
+    clock time: the dateline of a news item run into its first paragraph."""
+    for pattern in _OPENING_DATE:
+        for line in pattern.finditer(text, 0, min(len(text), limit)):
+            dates = find_dates(line.group("date"))
+            if len(dates) == 1 and dates[0].first.day is not None:
+                found = dates[0]
+                rest = line.group("date")[: found.start] + line.group("date")[found.end :]
+                if not re.search(r"[^\W\d_]{3,}", rest):
+                    return found.first
     return None
 
 

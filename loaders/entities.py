@@ -310,7 +310,15 @@ def _add_pattern_mentions(
         title = _ARTICLE.sub("", text[start:end])
         start = end - len(title)
         if title and _free(found, start, end):
-            found.append(Mention(start, end, title, new_treaty(title), "new"))
+            numbers = [m for m in found if m.how == "number" and m.start >= end]
+            rest = _REST_BEFORE_NUMBER.match(text, end, numbers[0].start) if numbers else None
+            if rest is not None and rest.end() == numbers[0].start:
+                # "Amending Protocol to ... Personal Data (CETS 223)": a title worded unlike
+                # the tables is the treaty its number names
+                end = rest.end("words")
+                found.append(Mention(start, end, text[start:end], numbers[0].entity, "number"))
+            else:
+                found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _ORGANISATION_HEAD.finditer(text):
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
@@ -344,8 +352,10 @@ _TRAILING_CONNECTOR = re.compile(rf"(?:\s+{_CONNECTOR})+\s*$")
 
 
 _NUMBER_AFTER_NAME = re.compile(r"^\s*[(\[]\s*$")
+_REST_BEFORE_NUMBER = re.compile(r"(?P<words>[^.;:()\[\]\n]{0,100}?)\s*[(\[]\s*")
 _PROTOCOL_TO = re.compile(
-    r"(?:(?:First|Second|Third|Fourth|Deuxième|Troisième)\s+)?(?:Additional\s+)?Protocole?"
+    r"(?:(?:First|Second|Third|Fourth|Deuxième|Troisième)\s+)?(?:Additional\s+|Amending\s+)?"
+    r"Protocole?"
     r"(?:\s+additionnel)?\s+(?:to|à|au)\s+(?:the\s+|la\s+|l')?$",
     re.I,
 )

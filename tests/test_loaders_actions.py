@@ -85,3 +85,13 @@ def test_a_clause_break_inside_a_title_does_not_split_the_title():
         "Transnational Organized Crime on 1 January 2011."
     )
     assert ("Accession", "AND", "untoc-trafficking-protocol", "2011-01-01") in found
+
+
+def test_a_title_worded_unlike_the_tables_is_the_treaty_its_number_names():
+    found = acts(
+        "Malta deposited on 3 March 2022 the instrument of ratification of the Amending "
+        "Protocol to the Convention for the Protection of Individuals as regards the "
+        "Handling of Personal Data (CETS 223)."
+    )
+    assert ("Ratification", "MLT", "cets-223", "2022-03-03") in found
+    assert not any(treaty.startswith("amending") for _, _, treaty, _ in found)

@@ -106,3 +106,16 @@ def test_doubtful_encoding_is_refused_naming_the_file(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ComityError, match=r"nowhere\.txt: cannot read the file"):
         read_document(tmp_path / "nowhere.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "issued"),
+    [
+        ("Talks end\n\nLisbon (3 May 2024) — Ministers met to close the talks.\n", "2024-05-03"),
+        ("Talks end\n\nTuesday, 04 June, 2019, 10:15 Norway signed the accord.\n", "2019-06-04"),
+        ("Talks end\n\nLisbon (the week of 3 May 2024) — Ministers met.\n", None),
+    ],
+)
+def test_a_dateline_run_into_the_first_paragraph_dates_the_text(text: str, issued):
+    found = make_document(text, name="dateline").metadata.issued
+    assert (found.iso() if found is not None else None) == issued

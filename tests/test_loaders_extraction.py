@@ -187,3 +187,16 @@ def test_its_additional_protocol_is_the_one_that_existed_when_the_text_was_writt
     assert {"type": "Supplements", "protocol": "ets-189", "treaty": "ets-185"} in found
     [status] = [f for f in found if f["type"] == "TreatyStatus"]
     assert (status["treaty"], status["signedOnlyCount"]) == ("ets-189", 23)
+
+
+def test_a_state_is_a_partner_by_its_code():
+    from loaders import make_document
+    from loaders.extraction import extract
+
+    text = "They signed a memorandum on a partnership between the African Union and Canada."
+    partnerships = [
+        fact.to_gold()
+        for fact in extract(make_document(text, name="partners")).facts
+        if type(fact).__name__ == "Partnership"
+    ]
+    assert [set(p["partners"]) for p in partnerships] == [{"african-union", "CAN"}]

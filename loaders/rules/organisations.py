@@ -100,9 +100,10 @@ _NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\
 
 
 def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Entity, ...]:
-    """ "between the Council of Europe, Microsoft and McAfee": known names and new ones."""
+    """ "between the Council of Europe, Microsoft and McAfee": known names (states among
+    them: "between the African Union and the United Kingdom") and new ones."""
     text = context.document.text
-    known = {m.start: m for m in context.within(start, end, ("organisation", "company"))}
+    known = {m.start: m for m in context.within(start, end, ("organisation", "company", "state"))}
     found: list[Entity] = []
     position = start
     while position < end:
