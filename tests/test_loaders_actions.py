@@ -95,3 +95,11 @@ def test_a_title_worded_unlike_the_tables_is_the_treaty_its_number_names():
     )
     assert ("Ratification", "MLT", "cets-223", "2022-03-03") in found
     assert not any(treaty.startswith("amending") for _, _, treaty, _ in found)
+
+
+def test_signing_during_the_opening_shares_its_date():
+    found = acts(
+        "During the opening for signature of the Paris Agreement in New York on 22 April "
+        "2016, Norway signed the Agreement."
+    )
+    assert ("Signature", "NOR", "paris-agreement", "2016-04-22") in found

@@ -124,6 +124,10 @@ _SHARED_DATE = re.compile(r"\b(?:and|et)\s+(?:was\s+|were\s+|a\s+été\s+)?$", r
 """Was opened for signature on 5 May and signed by A": the signatures share the opening's date,
 which a status ("has since been signed by 32 states") does not."""
 
+_DURING = re.compile(r"\W*(?:during|at|lors\s+d[eu]|au\s+cours\s+d[eu])\s", re.I)
+"""During the opening for signature on 22 April, 175 parties signed": the signing is part of
+the event, and shares its date."""
+
 _CLAUSE = re.compile(
     r";|,\s+(?:and|while|whereas|but)\s+(?!(?:also\s+)?(?:by|par)\s)|\s+(?:while|whereas)\s+"
     r"|,\s+(?!(?:including|concerning|regarding|according|following|excluding|during|pending"
@@ -234,7 +238,8 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 or _same_day(context, sentence, text[start:end])
             )
             if on is not None and kind != "OpeningForSignature" and on in openings:
-                if _SHARED_DATE.search(text, 0, trigger.start()) is None:
+                shared = _SHARED_DATE.search(text, 0, trigger.start()) or _DURING.match(text)
+                if shared is None:
                     on = None  # the opening's date, not the date of a later signature
             if kind == "OpeningForSignature" and treaty is not None:
                 _opening(context, sentence, treaty, on)
