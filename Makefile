@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= oxigraph:./comity-data
 
-.PHONY: run test docs bench lint install
+.PHONY: run test conformance docs bench lint install
 
 $(BIN)/comity: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The W3C SPARQL 1.1 suites against a real `comity serve` (data: ../shared/w3c/).
+conformance: install
+	$(BIN)/python -m conformance
 
 docs: install
 	$(BIN)/comity docs --output docs/ontology.html
