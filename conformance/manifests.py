@@ -167,6 +167,11 @@ def _named_files(
     return tuple(found)
 
 
+def _syntax_test(test, name: str, action, kind) -> QueryTest:
+    """A positive or negative syntax test: its text must be accepted, or refused with 400."""
+    return QueryTest(str(test), name, local_path(str(action)), syntax_ok=SYNTAX_KINDS[kind])
+
+
 def query_suite(top: Path) -> Suite:
     """Query evaluation and syntax tests of a manifest and its includes."""
     suite = Suite("query")
@@ -177,11 +182,7 @@ def query_suite(top: Path) -> Suite:
             name = str(graph.value(test, MF.name) or test)
             action = graph.value(test, MF.action)
             if kind in SYNTAX_KINDS:
-                suite.tests.append(
-                    QueryTest(
-                        str(test), name, local_path(str(action)), syntax_ok=SYNTAX_KINDS[kind]
-                    )
-                )
+                suite.tests.append(_syntax_test(test, name, action, kind))
             elif kind in (MF.QueryEvaluationTest, MF.CSVResultFormatTest):
                 graph_data = tuple(
                     NamedGraphFile(published_iri(path), path)
@@ -211,11 +212,7 @@ def update_suite(top: Path) -> tuple[Suite, Suite]:
             name = str(graph.value(test, MF.name) or test)
             action = graph.value(test, MF.action)
             if kind in SYNTAX_KINDS:
-                syntax.tests.append(
-                    QueryTest(
-                        str(test), name, local_path(str(action)), syntax_ok=SYNTAX_KINDS[kind]
-                    )
-                )
+                syntax.tests.append(_syntax_test(test, name, action, kind))
             elif kind == MF.UpdateEvaluationTest:
                 result = graph.value(test, MF.result)
                 data = graph.value(action, UT.data)
