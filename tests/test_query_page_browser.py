@@ -44,7 +44,11 @@ class DevTools:
     """Just enough of the Chrome DevTools Protocol to drive one page: call, evaluate, click."""
 
     def __init__(self, websocket_url: str) -> None:
-        self.connection = websocket.create_connection(websocket_url, timeout=30)
+        # Without an Origin header: Chromium refuses DevTools sockets from origins it was not
+        # told to allow, and a local client has no origin to claim.
+        self.connection = websocket.create_connection(
+            websocket_url, timeout=30, suppress_origin=True
+        )
         self.ids = itertools.count(1)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
