@@ -83,10 +83,10 @@ def _create() -> Response:
     return Response(status=201, headers={"Location": graph})
 
 
-def _exists(graph: str) -> bool:
-    return bool(
-        state().graph.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", union_default_graph=False)
-    )
+def _exists(graph: str | None) -> bool:
+    """Whether a named graph (None: the stored default graph) holds any triple."""
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    return bool(state().graph.query(f"ASK {{ {pattern} }}", union_default_graph=False))
 
 
 def _missing(graph: str) -> NotFound:
@@ -157,7 +157,7 @@ def _write(graph: str | None, replace: bool) -> Response:
     if ntriples.strip():
         content = f"GRAPH <{graph}> {{\n{ntriples}\n}}" if graph else ntriples
         operations.append(f"INSERT DATA {{\n{content}\n}}")
-    created = graph is not None and not _exists(graph)
+    created = not _exists(graph)  # the default graph too, when it held nothing before
     if operations:
         update = " ;\n".join(operations)
         state().write(update, graphs=[graph])

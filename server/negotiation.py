@@ -79,6 +79,9 @@ def negotiate(
                 owners[media_type] = candidate
     if not accept:
         return family[0]
+    # "text/turtle; charset=utf-8": every answer is UTF-8, and a media type's parameters do not
+    # make it another format; Werkzeug would compare them as part of the type.
+    accept = MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
     best = accept.best_match(offers)
     return owners[best] if best is not None else None
 

@@ -15,7 +15,8 @@ from server.sparql_lexer import tokens
 # A written IRI (IRIREF) without a scheme: relative. A comparison such as `?a<?b` can look
 # like one too; then a BASE is added that nothing uses, which changes nothing.
 _RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
-_BASE_WORD = re.compile(r"\bBASE\b", re.IGNORECASE)
+_BASE_WORD = re.compile(r"(?<![\w:/#.-])BASE\s*<", re.IGNORECASE)
+"""A BASE declaration, not the word inside a name (`<http://example.org/protocol-base-test/>`)."""
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 

@@ -53,6 +53,25 @@ def test_relative_iri_without_base_is_resolved_against_the_endpoint(comity_serve
     ]
 
 
+def test_a_graph_named_with_base_in_it_is_no_base_declaration(comity_server):
+    graph_iri = "http://example.org/protocol-base-test/"
+    update = (
+        f"CLEAR SILENT GRAPH <{graph_iri}> ;\n"
+        f"INSERT DATA {{ GRAPH <{graph_iri}> {{ <{EX}s> <{EX}p> <relative> }} }}"
+    )
+    response = requests.post(
+        comity_server.sparql,
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
+        timeout=30,
+    )
+    assert response.status_code == 204, response.text
+    rows = comity_server.select(f"SELECT ?o WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    assert rows == [
+        {"o": {"type": "uri", "value": f"{comity_server.sparql.rsplit('/', 1)[0]}/relative"}}
+    ]
+
+
 def test_undeclared_prefix_is_named_with_its_position(comity_server):
     response = requests.get(
         comity_server.sparql,

@@ -69,6 +69,26 @@ def test_head_answers_headers_only(comity_server):
     assert missing.status_code == 404
 
 
+def test_an_accepted_type_with_a_charset_is_that_type(comity_server):
+    """Accept: text/turtle; charset=utf-8 (as the W3C GSP tests send it) asks for Turtle."""
+    headers = {"Accept": "text/turtle; charset=utf-8"}
+    found = requests.get(
+        comity_server.store, params={"graph": PEOPLE_GRAPH}, headers=headers, timeout=30
+    )
+    assert found.status_code == 200 and found.headers["Content-Type"].startswith("text/turtle")
+    missing = requests.head(
+        comity_server.store, params={"graph": EX + "missing"}, headers=headers, timeout=30
+    )
+    assert missing.status_code == 404
+    rows = requests.get(
+        comity_server.sparql,
+        params={"query": "ASK {}"},
+        headers={"Accept": "application/sparql-results+json; charset=utf-8"},
+        timeout=30,
+    )
+    assert rows.status_code == 200 and rows.json()["boolean"] is True
+
+
 def test_put_creates_then_replaces(comity_server):
     """5.3 HTTP PUT: 201 Created for a new graph, 204 when it replaces an existing one."""
     graph = EX + "put-graph"
