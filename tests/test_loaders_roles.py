@@ -40,3 +40,14 @@ def test_name_then_title_with_its_complement():
 def test_a_state_post_without_a_stated_state_goes_to_the_state_of_the_sentence():
     found = roles("Portugal welcomed the visit of Prime Minister Rui Imaginado on Monday.")
     assert found == {("rui-imaginado", "prime minister", "PRT")}
+
+
+def test_a_complement_ends_at_a_closing_bracket():
+    found = roles(
+        "The Treaty was welcomed [in a speech by Ms. Jane Roe, Under-Secretary for Legal "
+        "Affairs] at the United Nations."
+    )
+    assert any(
+        person == "jane-roe" and role == "under-secretary for legal affairs"
+        for person, role, _ in found
+    ), found

@@ -106,7 +106,7 @@ _LINK = re.compile(
 )
 _WORDS_EN = re.compile(
     r"\s+(?:of|for)\s+(?:the\s+)?(?P<words>(?:[\w-]+)(?:\s+(?:and\s+|of\s+|on\s+)?[\w-]+){0,5}?)"
-    r"(?=\s+(?:at|of|with|in|to)\s|\s*[,;:.()]|$)",
+    r"(?=\s+(?:at|of|with|in|to)\s|\s*[,;:.()\[\]\"”]|$)",
     re.I,
 )
 _WORDS_FR = re.compile(
