@@ -1,10 +1,13 @@
 """The W3C conformance runner on a small fixed part of the suites, and the protocol behaviours
 the full run (`make conformance`) found missing, each checked on its own."""
 
+import tomllib
+
 import requests
 
-from conformance.__main__ import expected_failures
-from conformance.runner import load_suites, run
+from conformance.__main__ import EXPECTED_FAILURES, expected_failures
+from conformance.runner import engine_difference, load_suites, run
+from conformance.runner import test_key as key_of
 from conformance.servers import start_comity
 from tests.server_fixtures import EX
 
@@ -146,3 +149,22 @@ def test_graph_store_head_direct_names_and_new_graphs(comity_server):
     assert all(word in text for word in ("hello", "again", "more"))
     for url in (graph_url, location):
         requests.delete(url, headers=comity_server.auth(), timeout=30)
+
+
+def test_every_query_failure_listed_as_the_engines_is_the_engines():
+    """Each query test listed under [engine] fails the same way on a bare pyoxigraph Store,
+    and no test listed for Comity alone is one the bare engine also fails."""
+    listed = tomllib.loads(EXPECTED_FAILURES.read_text(encoding="utf-8"))
+    query_tests = {
+        key_of(test.iri): test
+        for suite in load_suites()
+        if suite.name == "query"
+        for test in suite.tests
+    }
+    engine = [key for key in listed["engine"] if key in query_tests]
+    assert engine, "the engine's list names query tests"
+    for key in engine:
+        assert engine_difference(query_tests[key]) is not None, f"{key} passes on the engine"
+    for key in listed["comity"]:
+        if key in query_tests:
+            assert engine_difference(query_tests[key]) is None, f"{key} fails on the engine too"
