@@ -104,6 +104,9 @@ def new_person(name: str) -> Entity:
     return Entity("person", slug(name), person_iri(name), name, known=False)
 
 
+_OWN_NAME_IN_TITLE = re.compile(r"^Council of Europe\s+|\s+du Conseil de l['’]Europe\b")
+
+
 def _variants(name: str, kind: str) -> set[str]:
     """Spellings a text may use beyond the table's: with/without a leading "The", plurals."""
     names = {name}
@@ -111,6 +114,12 @@ def _variants(name: str, kind: str) -> set[str]:
         names |= {name[4:], "the " + name[4:]}
     if kind in ("state", "place") and name[:1] in "AEIOUÉÈHaeiouéh":
         names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}  # French: "L'Italie"
+    if kind == "treaty":
+        # "Council of Europe Convention on X" / "Convention du Conseil de l'Europe pour X":
+        # texts about the Council often leave its name out of the title.
+        shorter = " ".join(_OWN_NAME_IN_TITLE.sub("", name).split())
+        if shorter != name and " " in shorter:
+            names.add(shorter[0].upper() + shorter[1:])
     if kind == "topic":
         words = name.split()
         if words and len(words[-1]) > 3:

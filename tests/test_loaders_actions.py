@@ -103,3 +103,12 @@ def test_signing_during_the_opening_shares_its_date():
         "2016, Norway signed the Agreement."
     )
     assert ("Signature", "NOR", "paris-agreement", "2016-04-22") in found
+
+
+def test_a_council_of_europe_title_without_the_councils_name_is_still_that_treaty():
+    found = acts(
+        "Le Portugal a ratifié la Convention pour la prévention du terrorisme. Norway ratified "
+        "the Convention on Action against Trafficking in Human Beings."
+    )
+    assert ("Ratification", "PRT", "cets-196", None) in found
+    assert ("Ratification", "NOR", "cets-197", None) in found
