@@ -167,6 +167,16 @@ def _named_files(
     return tuple(found)
 
 
+def _manifest_entries(top: Path):
+    """(manifest graph, test, its type, its name, its action) for every test of a manifest
+    and of the manifests it includes."""
+    for manifest in _manifest_files(top):
+        graph = _parse(manifest)
+        for test in _entries(graph):
+            name = str(graph.value(test, MF.name) or test)
+            yield graph, test, graph.value(test, RDF.type), name, graph.value(test, MF.action)
+
+
 def _syntax_test(test, name: str, action, kind) -> QueryTest:
     """A positive or negative syntax test: its text must be accepted, or refused with 400."""
     return QueryTest(str(test), name, local_path(str(action)), syntax_ok=SYNTAX_KINDS[kind])
@@ -175,59 +185,49 @@ def _syntax_test(test, name: str, action, kind) -> QueryTest:
 def query_suite(top: Path) -> Suite:
     """Query evaluation and syntax tests of a manifest and its includes."""
     suite = Suite("query")
-    for manifest in _manifest_files(top):
-        graph = _parse(manifest)
-        for test in _entries(graph):
-            kind = graph.value(test, RDF.type)
-            name = str(graph.value(test, MF.name) or test)
-            action = graph.value(test, MF.action)
-            if kind in SYNTAX_KINDS:
-                suite.tests.append(_syntax_test(test, name, action, kind))
-            elif kind in (MF.QueryEvaluationTest, MF.CSVResultFormatTest):
-                graph_data = tuple(
-                    NamedGraphFile(published_iri(path), path)
-                    for path in _paths(graph, action, QT.graphData)
+    for graph, test, kind, name, action in _manifest_entries(top):
+        if kind in SYNTAX_KINDS:
+            suite.tests.append(_syntax_test(test, name, action, kind))
+        elif kind in (MF.QueryEvaluationTest, MF.CSVResultFormatTest):
+            graph_data = tuple(
+                NamedGraphFile(published_iri(path), path)
+                for path in _paths(graph, action, QT.graphData)
+            )
+            result = graph.value(test, MF.result)
+            suite.tests.append(
+                QueryTest(
+                    str(test),
+                    name,
+                    local_path(str(graph.value(action, QT.query))),
+                    tuple(_paths(graph, action, QT.data)),
+                    graph_data,
+                    local_path(str(result)) if result is not None else None,
                 )
-                result = graph.value(test, MF.result)
-                suite.tests.append(
-                    QueryTest(
-                        str(test),
-                        name,
-                        local_path(str(graph.value(action, QT.query))),
-                        tuple(_paths(graph, action, QT.data)),
-                        graph_data,
-                        local_path(str(result)) if result is not None else None,
-                    )
-                )
+            )
     return suite
 
 
 def update_suite(top: Path) -> tuple[Suite, Suite]:
     """Update evaluation tests, and the update syntax tests, of a manifest and its includes."""
     evaluation, syntax = Suite("update"), Suite("update syntax")
-    for manifest in _manifest_files(top):
-        graph = _parse(manifest)
-        for test in _entries(graph):
-            kind = graph.value(test, RDF.type)
-            name = str(graph.value(test, MF.name) or test)
-            action = graph.value(test, MF.action)
-            if kind in SYNTAX_KINDS:
-                syntax.tests.append(_syntax_test(test, name, action, kind))
-            elif kind == MF.UpdateEvaluationTest:
-                result = graph.value(test, MF.result)
-                data = graph.value(action, UT.data)
-                expected = graph.value(result, UT.data)
-                evaluation.tests.append(
-                    UpdateTest(
-                        str(test),
-                        name,
-                        local_path(str(graph.value(action, UT.request))),
-                        local_path(str(data)) if data is not None else None,
-                        _named_files(graph, action, UT.graphData),
-                        local_path(str(expected)) if expected is not None else None,
-                        _named_files(graph, result, UT.graphData),
-                    )
+    for graph, test, kind, name, action in _manifest_entries(top):
+        if kind in SYNTAX_KINDS:
+            syntax.tests.append(_syntax_test(test, name, action, kind))
+        elif kind == MF.UpdateEvaluationTest:
+            result = graph.value(test, MF.result)
+            data = graph.value(action, UT.data)
+            expected = graph.value(result, UT.data)
+            evaluation.tests.append(
+                UpdateTest(
+                    str(test),
+                    name,
+                    local_path(str(graph.value(action, UT.request))),
+                    local_path(str(data)) if data is not None else None,
+                    _named_files(graph, action, UT.graphData),
+                    local_path(str(expected)) if expected is not None else None,
+                    _named_files(graph, result, UT.graphData),
                 )
+            )
     return evaluation, syntax
 
 
