@@ -45,7 +45,7 @@ from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negot
 from server.request_text import before_base, undeclared_prefix, with_service_base
 from server.response_cache import ROWS, mark_cacheable
 from server.service_relay import RoutedText
-from server.sparql_lexer import add_using
+from server.sparql_lexer import add_using, hoist_declarations
 
 if TYPE_CHECKING:
     from server.app import ComityState
@@ -282,7 +282,7 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
     sparql = silence_refused(sparql, state().config.service_allow)
     check_services(sparql, state().config.service_allow)
     routed = _routed(sparql)
-    based = with_service_base(routed.sparql, _service_url())
+    based = hoist_declarations(with_service_base(routed.sparql, _service_url()))
     try:
         state().write(based)
     except (ComityError, OSError) as error:

@@ -169,3 +169,56 @@ def _resolved(base: str, iri: str) -> str:
         return urljoin(base, iri)
     except ValueError:
         return iri
+
+
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def hoist_declarations(update: str) -> str:
+    """An update request with the PREFIX declarations of its later operations moved to its
+    start, where Oxigraph reads declarations; unchanged when nothing needs moving or moving
+    would change a meaning (a prefix declared again with another IRI, a later BASE).
+
+    The SPARQL grammar lets every operation of a request open with declarations
+    (`INSERT DATA {...} ; PREFIX ex: <...> DELETE ...`) and they hold to the end of the request;
+    an earlier operation cannot use a prefix declared after it, so declaring it first changes
+    nothing. The moved declarations leave spaces behind, so that every other character keeps
+    its offset, and go in front on the first line.
+    """
+    stream = list(tokens(update))
+    declared: dict[str, str] = {}
+    moved: list[tuple[int, int]] = []
+    depth = 0
+    opening = True  # still in the declarations that open the request
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.kind == "other" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+        elif depth == 0 and token.is_word("PREFIX") and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind != "pname" or iri.kind != "iri":
+                return update
+            if declared.get(name.text, iri.text) != iri.text:
+                return update
+            if not opening and not _ABSOLUTE.match(iri.text):
+                return update  # resolved against a base that moving would change
+            declared[name.text] = iri.text
+            if not opening:
+                moved.append((token.start, iri.start + len(iri.text)))
+            index += 3
+            continue
+        elif depth == 0 and token.is_word("BASE"):
+            if not opening:
+                return update
+        else:
+            opening = False
+        index += 1
+    if not moved:
+        return update
+    text = list(update)
+    front = []
+    for start, end in moved:
+        front.append(" ".join(update[start:end].split()))
+        text[start:end] = " " * (end - start)
+    return " ".join(front) + " " + "".join(text)

@@ -233,3 +233,38 @@ def test_the_union_default_graph_counts_a_shared_triple_once(comity_server):
     assert comity_server.select(counted)[0]["n"]["value"] == "1"
     named = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s <{EX}sharedBy> ?o }} }}"
     assert [row["g"]["value"] for row in comity_server.select(named)] == [EX + "two"]
+
+
+def test_declarations_may_open_every_operation_of_a_request(comity_server):
+    """The grammar lets each operation of a request declare prefixes; they hold for the
+    operations after them."""
+    update = (
+        f"PREFIX a: <{EX}> INSERT DATA {{ GRAPH <{EX}declared> {{ a:s a:p 1 }} }} ;\n"
+        f"PREFIX b: <{EX}> INSERT DATA {{ GRAPH <{EX}declared> {{ b:s b:p 2 }} }} ;\n"
+        f"PREFIX a: <{EX}> DELETE DATA {{ GRAPH <{EX}declared> {{ a:s a:p 1 }} }}"
+    )
+    headers = {"Content-Type": "application/sparql-update", **comity_server.auth()}
+    response = requests.post(
+        comity_server.sparql, data=update.encode(), headers=headers, timeout=60
+    )
+    assert response.status_code == 204, response.text
+    rows = comity_server.select(f"SELECT ?o WHERE {{ GRAPH <{EX}declared> {{ ?s ?p ?o }} }}")
+    assert [row["o"]["value"] for row in rows] == ["2"]
+    conflicting = (
+        f"PREFIX a: <{EX}> INSERT DATA {{ GRAPH <{EX}declared> {{ a:s a:p 3 }} }} ;\n"
+        f"PREFIX a: <{EX}other/> INSERT DATA {{ GRAPH <{EX}declared> {{ a:s a:p 4 }} }}"
+    )
+    refused = requests.post(
+        comity_server.sparql, data=conflicting.encode(), headers=headers, timeout=60
+    )
+    # Oxigraph cannot read a prefix declared again with another IRI; the request is refused
+    # whole, and nothing of it is written.
+    assert refused.status_code == 400
+    rows = comity_server.select(f"SELECT ?o WHERE {{ GRAPH <{EX}declared> {{ ?s ?p ?o }} }}")
+    assert [row["o"]["value"] for row in rows] == ["2"]
+    requests.post(
+        comity_server.sparql,
+        data=f"DROP SILENT GRAPH <{EX}declared>".encode(),
+        headers=headers,
+        timeout=60,
+    )
