@@ -190,12 +190,18 @@ def hoist_declarations(update: str) -> str:
     moved: list[tuple[int, int]] = []
     depth = 0
     opening = True  # still in the declarations that open the request
+    may_declare = True  # at the start, or right after a `;` and any declarations after it
     index = 0
     while index < len(stream):
         token = stream[index]
-        if token.kind == "other" and token.text in "{}":
-            depth += 1 if token.text == "{" else -1
-        elif depth == 0 and token.is_word("PREFIX") and index + 2 < len(stream):
+        if depth == 0 and token.is_word("PREFIX", "BASE"):
+            if not may_declare or (token.is_word("BASE") and not opening):
+                return update  # misplaced, or a base that would change: the engine judges
+            if token.is_word("BASE"):
+                index += 2
+                continue
+            if index + 2 >= len(stream):
+                return update
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind != "pname" or iri.kind != "iri":
                 return update
@@ -208,11 +214,10 @@ def hoist_declarations(update: str) -> str:
                 moved.append((token.start, iri.start + len(iri.text)))
             index += 3
             continue
-        elif depth == 0 and token.is_word("BASE"):
-            if not opening:
-                return update
-        else:
-            opening = False
+        if token.kind == "other" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+        opening = False
+        may_declare = depth == 0 and token.kind == "other" and token.text == ";"
         index += 1
     if not moved:
         return update

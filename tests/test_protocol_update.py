@@ -6,7 +6,7 @@ import requests
 from ontology import COMITY, GRAPH_INFERRED
 from server.app import create_app
 from server.config import ServerConfig
-from server.sparql_lexer import add_using
+from server.sparql_lexer import add_using, hoist_declarations
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, PEOPLE_GRAPH, TOKEN  # noqa: E402 - after the rewrite registration
@@ -268,3 +268,18 @@ def test_declarations_may_open_every_operation_of_a_request(comity_server):
         headers=headers,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "CREATE GRAPH <urn:g> PREFIX x: <http://example.org/> INSERT DATA { x:a x:b x:c }",
+        "INSERT DATA { <urn:a> <urn:b> 1 } ; BASE <http://example.org/> INSERT DATA { <a> <b> 2 }",
+        "INSERT DATA { <urn:a> <urn:b> 1 } ; PREFIX x: <relative/> INSERT DATA { x:a x:b 2 }",
+        'INSERT DATA { <urn:a> <urn:b> "; PREFIX x: <http://example.org/>" }',
+    ],
+)
+def test_declarations_are_left_where_moving_them_could_change_a_meaning(update: str):
+    """A declaration with no `;` before it, a later BASE, a relative prefix IRI, or words
+    inside a literal: the text goes to the engine as written."""
+    assert hoist_declarations(update) == update
