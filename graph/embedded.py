@@ -353,11 +353,10 @@ class EmbeddedStore:
 
 _UNION_NODE = pyoxigraph.NamedNode(GRAPH_UNION)
 
-# A graph no store holds: the default graph of a query that declares FROM NAMED alone.
+# A graph no store holds: the default graph of a query given named graphs alone (FROM NAMED,
+# named-graph-uri).
 _NO_GRAPH = "urn:comity:no-graph"
 
-# Rebuild the union from every other graph (and the stored default graph): drop what no graph
-# holds any more, add what is missing. One pass over the store, as operations of an update.
 _PROLOGUE = re.compile(
     r"(?:\s+|#[^\n]*|BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>"
     r"|PREFIX\s+[^\s:#<]*:\s*<[^<>\"{}|^`\\\x00-\x20]*>)*",
@@ -395,6 +394,8 @@ def _with_unknown_functions(run, sparql: str, **options: object):
             unknown[pyoxigraph.NamedNode(found.group(1))] = _unbound
 
 
+# Rebuild the union from every other graph (and the stored default graph): drop what no graph
+# holds any more, add what is missing. One pass over the store, as operations of an update.
 _REBUILD_UNION = f"""DELETE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
 WHERE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }} ;

@@ -342,13 +342,22 @@ _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/](?P<m>[01]\d)[-/](?P<d>[
 def _date_line(text: str, limit: int = 800) -> PartialDate | None:
     """A line near the top that holds nothing but a full date ("12 March 2019") dates the text."""
     for line in _DATE_LINE.finditer(text, 0, min(len(text), limit)):
-        dates = find_dates(line.group("date"))
-        if len(dates) == 1 and dates[0].first.day is not None:
-            found = dates[0]
-            rest = line.group("date")[: found.start] + line.group("date")[found.end :]
-            if not re.search(r"[^\W\d_]{3,}", re.sub(r"\b\w+day\b", "", rest)):
-                return found.first
+        found = _sole_full_date(line.group("date"), weekdays=True)
+        if found is not None:
+            return found
     return None
+
+
+def _sole_full_date(value: str, weekdays: bool = False) -> PartialDate | None:
+    """The date `value` holds with its day, when nothing else worded is there (a weekday
+    aside, if `weekdays`): "12 March 2019", not "12 March 2019 in Paris"."""
+    dates = find_dates(value)
+    if len(dates) != 1 or dates[0].first.day is None:
+        return None
+    rest = value[: dates[0].start] + value[dates[0].end :]
+    if weekdays:
+        rest = re.sub(r"\b\w+day\b", "", rest)
+    return None if re.search(r"[^\W\d_]{3,}", rest) else dates[0].first
 
 
 _OPENING_DATE = (
@@ -370,12 +379,9 @@ def _opening_date(text: str, limit: int = 800) -> PartialDate | None:
     clock time: the dateline of a news item run into its first paragraph."""
     for pattern in _OPENING_DATE:
         for line in pattern.finditer(text, 0, min(len(text), limit)):
-            dates = find_dates(line.group("date"))
-            if len(dates) == 1 and dates[0].first.day is not None:
-                found = dates[0]
-                rest = line.group("date")[: found.start] + line.group("date")[found.end :]
-                if not re.search(r"[^\W\d_]{3,}", rest):
-                    return found.first
+            found = _sole_full_date(line.group("date"))
+            if found is not None:
+                return found
     return None
 
 
