@@ -3,10 +3,12 @@
 Test modules use them with `pytest_plugins = ["tests.server_fixtures"]`.
 """
 
+import contextlib
 import ctypes
 import os
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import requests
@@ -156,6 +159,22 @@ def start_server(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"comity serve did not start: {log_path.read_text()}")
+
+
+_Served = TypeVar("_Served", bound=socketserver.BaseServer)
+
+
+@contextlib.contextmanager
+def serving_in_thread(server: _Served) -> Iterator[_Served]:
+    """A Python server (a stand-in endpoint, a proxy) answering from a thread until the block
+    ends, then shut down and its socket closed."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def stop_process(process: subprocess.Popen, grace: float = 10) -> None:

@@ -3,10 +3,8 @@ command names the source and the request, exits non-zero, and a rerun completes 
 the source replaced whole. Against a real `oxigraph serve`, directly or behind a small proxy
 that makes it a single-endpoint SPARQL server (so that writes go in batches of updates)."""
 
-import contextlib
 import http.server
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ import requests
 import graph
 from graph.sources import LOADED_AT
 from tests.conftest import OxigraphServer, oxigraph_binary
-from tests.server_fixtures import comity_command, free_port, stop_process
+from tests.server_fixtures import comity_command, free_port, serving_in_thread, stop_process
 
 EX = "http://example.org/"
 MARKER = "the request carrying this literal is refused"
@@ -85,17 +83,6 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def running(proxy: Proxy) -> Iterator[Proxy]:
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield proxy
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
-
-
 def write_source(path: Path, statements: int = STATEMENTS, marked: int | None = None) -> Path:
     lines = [
         f'<{EX}s{number}> <{EX}p> "{MARKER if number == marked else number}" .'
@@ -147,7 +134,7 @@ def test_a_refused_unanswered_or_dying_batch_is_named_and_a_rerun_completes(
         upstream = request.getfixturevalue("oxigraph_server")
         upstream.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
         proxy = Proxy(upstream)
-    with running(proxy):
+    with serving_in_thread(proxy):
         check_failure_then_rerun(proxy, tmp_path, how)
         if how == "die":
             own.start()

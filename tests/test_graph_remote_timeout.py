@@ -6,7 +6,6 @@ import http.server
 import queue
 import select
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from graph import KnowledgeGraph, QueryTimeout
 from ontology.errors import ComityError
 from server.app import create_app
 from server.config import ServerConfig
+from tests.server_fixtures import serving_in_thread
 
 TIMEOUT = 1.0
 MARGIN = 1.0
@@ -106,13 +106,8 @@ def endpoint() -> Iterator[http.server.ThreadingHTTPServer]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowEndpoint)
     server.daemon_threads = True
     server.seen = queue.Queue()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_in_thread(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def store_url(server: http.server.ThreadingHTTPServer) -> str:
