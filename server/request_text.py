@@ -15,8 +15,6 @@ from server.sparql_lexer import tokens
 # A written IRI (IRIREF) without a scheme: relative. A comparison such as `?a<?b` can look
 # like one too; then a BASE is added that nothing uses, which changes nothing.
 _RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
-_BASE_WORD = re.compile(r"(?<![\w:/#.-])BASE\s*<", re.IGNORECASE)
-"""A BASE declaration, not the word inside a name (`<http://example.org/protocol-base-test/>`)."""
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -27,7 +25,11 @@ def base_declaration(service_url: str) -> str:
 def with_service_base(sparql: str, service_url: str) -> str:
     """The text as the engine should read it: with the service's URL as base when the text
     writes a relative IRI and declares no base; otherwise unchanged."""
-    if _BASE_WORD.search(sparql) or not _RELATIVE_IRI.search(sparql):
+    if not _RELATIVE_IRI.search(sparql):
+        return sparql
+    # The lexer tells a BASE keyword from the word inside an IRI or a string
+    # (`<http://example.org/protocol-base-test/>`).
+    if any(token.is_word("BASE") for token in tokens(sparql)):
         return sparql
     return base_declaration(service_url) + sparql
 
