@@ -428,8 +428,9 @@ def evaluate(query: QueryFunction, job: QueryJob) -> Reply:
             "to the query (with OFFSET to page through it), or start the server with a larger "
             "--max-rows",
         )
-    except ComityError as error:
-        return Failed(FailureReason.REQUEST, str(error))
+    except ComityError as error:  # the graph names the text's syntax errors in its own words
+        syntax = isinstance(error.__cause__, SyntaxError)
+        return Failed(FailureReason.SYNTAX if syntax else FailureReason.REQUEST, str(error))
     except SyntaxError as error:
         return Failed(FailureReason.SYNTAX, f"invalid SPARQL query: {' '.join(str(error).split())}")
     except ConnectionError as error:

@@ -235,9 +235,7 @@ def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = Non
 
 def _explained(failure: QueryFailed, sparql: str) -> QueryFailed:
     """A syntax error caused by an undeclared prefix, said in those words."""
-    if failure.reason not in (FailureReason.SYNTAX, FailureReason.REQUEST):
-        return failure
-    if not failure.message.startswith("invalid SPARQL query"):
+    if failure.reason is not FailureReason.SYNTAX:
         return failure
     undeclared = undeclared_prefix(sparql)
     if undeclared is None:
