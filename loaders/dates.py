@@ -97,6 +97,9 @@ class DateMention:
 _MONTH_WORD = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
 _MONTH_ABBR = "|".join(_ABBREVIATED)
 _MONTH = rf"(?:{_MONTH_WORD}|(?:{_MONTH_ABBR})\.?)"
+_CAPITAL_MONTH = "|".join(
+    [name.capitalize() for name in _ENGLISH] + [rf"{name.capitalize()}\." for name in _ABBREVIATED]
+)
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|er)?"
 _YEAR = r"(?:1[6-9]|20|21)\d\d"
 
@@ -118,7 +121,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month-range",
         re.compile(
-            rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s*(?:-|–|—|to|au)\s*(?P<d2>{_DAY})\s+"
+            rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH})\s*(?:-|–|—|to|au|and|et)\s*(?P<d2>{_DAY})\s+"
             rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
             re.IGNORECASE,
         ),
@@ -128,10 +131,27 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "day-month",
         re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b", re.IGNORECASE),
     ),
+    # December 4-5, 2025; Nov. 7-18
+    (
+        "day-range",
+        re.compile(
+            rf"\b(?P<m>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|—|to|and)\s*(?P<d2>{_DAY})\b"
+            rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:%|per\s*cent|percent))",
+            re.IGNORECASE,
+        ),
+    ),
     # June 13, 2007
     (
         "month-day",
         re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b", re.IGNORECASE),
+    ),
+    # October 16, Oct. 5 (a capitalised English month: "may 5" is no date)
+    (
+        "month-day",
+        re.compile(
+            rf"\b(?P<m>{_CAPITAL_MONTH})\s+(?P<d>[0-3]?\d(?:st|nd|rd|th)?)"
+            r"\b(?![.,]?\d|\s*(?:%|per\s*cent|percent|[-–]))"
+        ),
     ),
     # November 2007
     ("month-year", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loaders.dates import PartialDate, find_dates
+from loaders.dates import DateMention, PartialDate, find_dates
 from ontology import document_iri, document_key
 from ontology.errors import ComityError
 
@@ -329,7 +329,14 @@ def parse_header(text: str) -> DocumentMetadata:
     if metadata.title is None:
         metadata.title = _first_headline(text, header_limit)
     if metadata.issued is None:
-        metadata.issued = _date_line(text) or _opening_date(text) or _url_date(text)
+        metadata.issued = (
+            _act_date(text)
+            or _date_line(text)
+            or _opening_date(text)
+            or _yearless_dateline(text)
+            or _url_date(text)
+            or _closing_date_line(text)
+        )
     metadata.header_end = _header_end(text, metadata)
     return metadata
 
@@ -340,11 +347,16 @@ _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/](?P<m>[01]\d)[-/](?P<d>[
 
 
 def _date_line(text: str, limit: int = 800) -> PartialDate | None:
-    """A line near the top that holds nothing but a full date ("12 March 2019") dates the text."""
+    """A line near the top that holds nothing but a full date ("12 March 2019"), or a place
+    and a full date, dates the text."""
     for line in _DATE_LINE.finditer(text, 0, min(len(text), limit)):
         found = _sole_full_date(line.group("date"), weekdays=True)
         if found is not None:
             return found
+    for line in _PLACE_DATE_LINE.finditer(text, 0, min(len(text), limit)):
+        found = _sole_full_date(line.group("date"))
+        if found is not None:
+            return found  # "Strasbourg, le 3 mars 2021"
     return None
 
 
@@ -382,6 +394,69 @@ def _opening_date(text: str, limit: int = 800) -> PartialDate | None:
             found = _sole_full_date(line.group("date"))
             if found is not None:
                 return found
+    return None
+
+
+_ACT_TITLE = re.compile(
+    r"^[^\S\n]*(?:(?i:décret|loi|arrêté|ordonnance|decree|law|act)"
+    r"|(?:COUNCIL|COMMISSION|Council|Commission)\s+(?i:decision|regulation|directive|decree)"
+    r"|(?:DECISION|REGULATION|DIRECTIVE|Decision|Regulation|Directive))\b"
+    r"[^\n]{0,80}?\s(?:du|of)\s+(?P<date>\d{1,2}(?:er)?\s+\w+\s+\d{4})\b",
+    re.MULTILINE,
+)
+
+
+def _act_date(text: str, limit: int = 800) -> PartialDate | None:
+    """The date in the title of a legal act ("Décret n° 2015-746 du 26 juin 2015", "Council
+    Decision 2015/1990 of 26 October 2015"): the act is dated by it, not by the journal issue
+    that printed it."""
+    for line in _ACT_TITLE.finditer(text, 0, min(len(text), limit)):
+        found = _sole_full_date(line.group("date"))
+        if found is not None:
+            return found
+    return None
+
+
+_YEARLESS_DATELINE = re.compile(
+    r"^[^\S\n]*[A-Z][A-Z'.-]+(?:[ -][A-Z][A-Z'.-]+){0,2},(?:[^\S\n]*[A-Z][\w'.-]*"
+    r"(?:[ -][A-Z][\w'.-]*){0,2},)?[^\S\n]*(?P<date>[^\n,.]{3,20}?)\s*(?:\.|–|—|-{1,2})\s",
+    re.MULTILINE,
+)
+
+
+def _yearless_dateline(text: str, limit: int = 800) -> PartialDate | None:
+    """A news-agency dateline that gives month and day only ("BAKU, Azerbaijan, October
+    16."): the year is that of every date in the text, when they all share one."""
+    dateline = _YEARLESS_DATELINE.search(text, 0, min(len(text), limit))
+    if dateline is None:
+        return None
+    years = {d.first.year for d in find_dates(text) if not _no_year(text, d)}
+    if len(years) != 1:
+        return None
+    dates = find_dates(dateline.group("date"), PartialDate(years.pop()))
+    if len(dates) != 1 or dates[0].first.day is None:
+        return None
+    return dates[0].first
+
+
+def _no_year(text: str, mention: DateMention) -> bool:
+    return re.search(r"\d{4}", text[mention.start : mention.end]) is None
+
+
+_PLACE_DATE_LINE = re.compile(
+    r"^[^\S\n]*[A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},?[^\S\n]+(?:le[^\S\n]+)?"
+    r"(?P<date>[^\n]{6,30}?)[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
+def _closing_date_line(text: str, limit: int = 400) -> PartialDate | None:
+    """A place and date on a line of their own at the foot of a release ("Strasbourg 29
+    January 2021"), where some publishers put the dateline."""
+    for line in _PLACE_DATE_LINE.finditer(text, max(0, len(text) - limit)):
+        found = _sole_full_date(line.group("date"))
+        if found is not None:
+            return found
     return None
 
 

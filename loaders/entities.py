@@ -63,6 +63,7 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
             ("treaty_kind", item.kind),
             ("supplements", item.supplements_iri),
             ("opened", item.opened),
+            ("title_fr", item.title_fr),
         )
         return Entity("treaty", item.key, item.iri, item.title_en, details=details)
     if isinstance(item, Topic):
@@ -225,10 +226,12 @@ _ORGANISATION_HEAD = re.compile(
 _ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*\s+$")
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _INSTRUMENT_WORD = re.compile(
-    r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|treaty)(?![\w-])"
+    r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|Accord|treaty)"
+    r"(?![\w-])"
 )
 _REFERENCE_PREFIX = re.compile(
-    r"(?P<determiner>\b(?:the|its|this|that|their|The|Its|This|[Ll]e|[Ll]a|[Ll]'|[Ss]on|[Ss]a))?"
+    r"(?P<determiner>\b(?:the|its|this|that|their|The|Its|This|[Ll]e|[Ll]a|[Ll]'|[Ss]on|[Ss]a)"
+    r"(?:\s+présente?)?)?"
     r"\s*\[?\s*"
     r"(?:(?P<owner>Convention|Treaty|Charter)['’]s\s+)?"
     r"(?P<ordinal>(?:(?:First|Second|Third|Fourth|Additional|Optional)\s+)*)$"
@@ -328,6 +331,8 @@ def _add_pattern_mentions(
                 found.append(Mention(start, end, text[start:end], numbers[0].entity, "number"))
             else:
                 found.append(Mention(start, end, title, new_treaty(title), "new"))
+    for match in _FRENCH_INSTRUMENT.finditer(text):
+        found = _add_french_title(text, found, match)
     for match in _ORGANISATION_HEAD.finditer(text):
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
@@ -343,7 +348,102 @@ def _add_pattern_mentions(
         company = match.group("head") in ("Corporation", "Inc.", "Ltd")
         found.append(Mention(start, end, name, new_organisation(name, company), "new"))
     found.sort(key=lambda m: m.start)
+    for mention in list(found):
+        protocol = _protocol_named_by_parent(text, lex, mention, issued)
+        if protocol is not mention:
+            found = [m for m in found if m.end <= protocol.start or m.start >= protocol.end]
+            found = sorted([*found, protocol], key=lambda m: m.start)
     return _resolve_references(text, lex, found, issued)
+
+
+_PROTOCOL_OF = re.compile(
+    r"(?P<ordinal>(?:(?:First|Second|Third|Fourth|Premier|Deuxième|Second|Troisième"
+    r"|Quatrième)\s+)?)(?P<kind>Additional\s+|Amending\s+|Optional\s+)?"
+    r"Protocole?(?:\s+(?P<number>No\.?\s*\d+|n°\s*\d+))?"
+    r"(?P<french>\s+(?:additionnel|facultatif|d'amendement|portant\s+amendement))?"
+    r"\s+(?:to|à|au|de)\s+(?:the\s+|la\s+|l'|l’)?$",
+    re.I,
+)
+_ORDINALS = {"first": "first", "premier": "first", "second": "second", "deuxième": "second"}
+_ORDINALS |= {"third": "third", "troisième": "third", "fourth": "fourth", "quatrième": "fourth"}
+
+
+def _protocol_named_by_parent(
+    text: str, lex: Lexicon, mention: Mention, issued: str | None
+) -> Mention:
+    """ "Second Additional Protocol to the Budapest Convention", "Protocole additionnel à la
+    Convention sur la cybercriminalité": the words before a convention's name make the whole
+    the name of one of its protocols, whichever alias of the parent is used."""
+    if mention.entity.kind != "treaty" or mention.how == "number":
+        return mention
+    if mention.entity.detail("treaty_kind") == "Protocol":
+        return mention
+    head = _PROTOCOL_OF.search(text, max(0, mention.start - 60), mention.start)
+    if head is None:
+        return mention
+    options = lex.protocols_of(mention.entity)
+    if issued is not None:  # a text cannot mean a protocol opened after it was written
+        options = [e for e in options if (e.detail("opened") or "0")[:10] <= issued]
+    names = [(e, f"{e.label} | {e.detail('title_fr') or ''}".lower()) for e in options]
+    if head.group("number"):
+        number = re.sub(r"\D", "", head.group("number"))
+        names = [(e, n) for e, n in names if re.search(rf"\b(?:no\.|n°)\s*{number}\b", n)]
+    ordinal = _ORDINALS.get(head.group("ordinal").strip().lower())
+    if ordinal is not None:
+        names = [(e, n) for e, n in names if ordinal in n]
+    elif not head.group("number"):
+        kind = (head.group("kind") or head.group("french") or "").strip().lower()
+        if kind.startswith(("amend", "d'amend", "d’amend", "portant")):
+            plain = [(e, n) for e, n in names if "amending" in e.label.lower()]
+        else:
+            plain = [(e, n) for e, n in names if e.label.lower().startswith("additional")]
+        names = plain or names
+    if len(names) != 1:
+        return mention
+    start = head.start()
+    return Mention(start, mention.end, text[start : mention.end], names[0][0], "name")
+
+
+_FRENCH_INSTRUMENT = re.compile(
+    r"(?<![\w-])(?:(?<=[Ll]['’])|(?<=\b[Ll]a\s)|(?<=\b[Ll]e\s)|(?<=\b[Dd]u\s)|(?<=^))"
+    r"(?P<head>[Aa]ccord|[Cc]onvention|[Tt]raité|[Pp]rotocole|[ÉéEe]change\s+de\s+(?:notes|lettres)"
+    r"|[Mm]émorandum\s+d['’]entente|[Aa]rrangement)"
+    r"(?P<rest>(?:\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|en\s+matière|"
+    r"concernant|tendant|visant))[^,;:()\[\]\n.]{5,240})",
+    re.MULTILINE,
+)
+_FRENCH_PARTIES = re.compile(
+    r"\s+entre\s+(?:le|la|les|l['’])[^,;()]*?\s+et\s+(?:le|la|les|l['’])[^,;()]*?"
+    r"(?=\s+(?:portant|relatif|relative|concernant|en\s+matière|tendant|visant|sur\s|pour\s)|$)"
+)
+_FRENCH_TITLE_END = re.compile(
+    r"\s+(?:signée?s?|fait|faite|conclue?|adoptée?|sera|est|a\s+été)\b"
+    r"|\s+(?:et|ou)\s+(?!(?:du|de|des|d['’]|la|le|les|l['’]|aux|à|au)\s)"
+    r"|\s+(?:qui|que|dont|afin|mais|car|lorsque|quand)\b"
+)
+
+
+def _add_french_title(text: str, found: list[Mention], match: re.Match[str]) -> list[Mention]:
+    """ "l'accord entre le Gouvernement de A et le Gouvernement de B portant sur ...": a French
+    title the tables lack is a treaty of its own, keyed by its words without the parties,
+    whose names stay mentions of their own."""
+    rest = match.group("rest")
+    end_word = _FRENCH_TITLE_END.search(rest)
+    if end_word is not None:
+        rest = rest[: end_word.start()]
+    parties = _FRENCH_PARTIES.search(rest)
+    words = rest if parties is None else rest[: parties.start()] + rest[parties.end() :]
+    title = (match.group("head") + words).strip()
+    if parties is None and not re.match(r"\s+(?:portant|relatif|relative|sur|concernant)", rest):
+        if not re.match(r"\s+(?:de|du|des|d['’]|pour|en)\s*\w+\s+\w+", rest):
+            return found
+    if len(title.split()) < 3:
+        return found
+    start = match.start()
+    end = match.end("head") + (parties.start() if parties is not None else len(rest))
+    if not _free(found, start, end):
+        return found
+    return [*found, Mention(start, end, text[start:end], new_treaty(title), "new")]
 
 
 def _title_end(text: str, found: list[Mention], start: int, end: int) -> int:

@@ -53,7 +53,7 @@ from loaders.rules.memberships import (
 )
 from loaders.rules.mentions import normalise_typography, state_mentions
 from loaders.rules.organisations import foundings, headquarters, partnerships
-from loaders.rules.roles import person_roles
+from loaders.rules.roles import person_roles, signatory_roles
 from loaders.rules.supplements import supplements
 from ontology import REFERENCE_DIR, slug, unit_iri
 
@@ -163,6 +163,7 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
         for rule in RULES:
             rule(context, sentence)
     _treaty_topics(context)
+    signatory_roles(context)
     context.facts.extend(state_mentions(document, mentions, lex))
     context.facts.extend(membership_ends(document, mentions, context.issued, skip_until))
     if context.conference is not None:

@@ -112,3 +112,46 @@ def test_a_council_of_europe_title_without_the_councils_name_is_still_that_treat
     )
     assert ("Ratification", "PRT", "cets-196", None) in found
     assert ("Ratification", "NOR", "cets-197", None) in found
+
+
+def test_an_additional_protocol_is_named_by_any_alias_of_its_parent():
+    found = acts(
+        "Chile signed the Second Additional Protocol to the Budapest Convention on 5 May 2019. "
+        "Le Protocole additionnel à la Convention sur la cybercriminalité a été signé par la "
+        "Belgique."
+    )
+    assert ("Signature", "CHL", "cets-224", "2019-05-05") in found
+    assert ("Signature", "BEL", "ets-189", None) in found
+    assert not any(treaty == "ets-185" for _, _, treaty, _ in found)
+
+
+def test_a_bilateral_agreement_in_a_french_notice_is_signed_by_both_parties():
+    text = (
+        "Le décret publie l'accord entre le Gouvernement de la République française et le "
+        "Gouvernement de la République du Chili portant sur la coopération portuaire, signé à "
+        "Valparaiso le 2 octobre 2017, ensemble un échange de lettres, signées à Paris les 4 "
+        "mai et 6 juin 2018.\n\nLe présent Accord entre en vigueur le 1er mars 2018."
+    )
+    body = "Paris, le 13 juin 2019\n\n" + text
+    facts = {
+        (f["type"], f.get("actor"), f["treaty"], f.get("date"))
+        for f in (fact.to_gold() for fact in extract(make_document(body, "notice")).facts)
+        if f["type"] in ("Signature", "EntryIntoForce")
+    }
+    treaty = "accord-portant-sur-la-cooperation-portuaire"
+    assert facts == {
+        ("Signature", "FRA", treaty, "2017-10-02"),
+        ("Signature", "CHL", treaty, "2017-10-02"),
+        ("EntryIntoForce", None, treaty, "2018-03-01"),
+    }
+
+
+def test_an_entry_into_force_only_aimed_at_is_no_fact():
+    found = extract(
+        make_document(
+            "Strasbourg, 13.06.2019 – Opening words.\n\nMore ratifications are hoped for this "
+            "year to enable the swift entry into force of the Convention on Cybercrime.",
+            "sample",
+        )
+    ).facts
+    assert not [fact for fact in found if fact.kind == "EntryIntoForce"]

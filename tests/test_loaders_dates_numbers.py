@@ -26,6 +26,10 @@ ISSUED = PartialDate(2007, 6, 13)
         ("ratified yesterday", "2007-06-12", None),
         ("this week", "2007-06-11", "2007-06-17"),
         ("last year", "2006", None),
+        ("on August 4-6, 2010 in Oslo", "2010-08-04", "2010-08-06"),
+        ("scheduled for Nov. 7-18", "2007-11-07", "2007-11-18"),
+        ("announced on Monday, July 9", "2007-07-09", None),
+        ("les 10 mai et 3 juin 2005", "2005-05-10", "2005-06-03"),
     ],
 )
 def test_date_forms(text, first, last):
@@ -94,3 +98,8 @@ def test_ordinals(text, value):
 )
 def test_counts_keep_their_qualifier(text, count):
     assert parse_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["states may 5 times a year", "rose by March 8-10 per cent"])
+def test_a_lower_case_may_or_a_percentage_is_no_date(text):
+    assert find_dates(text, ISSUED) == []

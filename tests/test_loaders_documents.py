@@ -119,3 +119,30 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_a_dateline_run_into_the_first_paragraph_dates_the_text(text: str, issued):
     found = make_document(text, name="dateline").metadata.issued
     assert (found.iso() if found is not None else None) == issued
+
+
+@pytest.mark.parametrize(
+    ("text", "issued"),
+    [
+        # the act is dated by its own title, not by the journal issue printed above it
+        (
+            "Gazette No 12 of 3 March 2011\n\nDecree No 2011-40 of 28 February 2011 on the "
+            "publication of a treaty\n\nArticle 1. The treaty is published.\n",
+            "2011-02-28",
+        ),
+        ("Arrêté du 4 mai 2018 relatif à un accord\n\nArticle 1er.\n", "2018-05-04"),
+        # a dateline at the foot of the release
+        ("Talks end\n\nThe ministers closed the talks.\n\nValletta 9 April 2022\n", "2022-04-09"),
+        # a French dateline with "le"
+        ("Bruxelles, le 3 mars 2021\n\nLes ministres se sont réunis.\n", "2021-03-03"),
+        # month and day only: the year is the one every dated sentence shares
+        (
+            "OSLO, Norway, March 3. Ministers will meet on May 4-5, 2021, in Bergen.\n",
+            "2021-03-03",
+        ),
+        ("OSLO, Norway, March 3. Ministers met in 2019 and will meet in 2021.\n", None),
+    ],
+)
+def test_document_dates_beyond_the_header(text: str, issued):
+    found = make_document(text, name="dateline").metadata.issued
+    assert (found.iso() if found is not None else None) == issued

@@ -51,3 +51,17 @@ def test_a_complement_ends_at_a_closing_bracket():
         person == "jane-roe" and role == "under-secretary for legal affairs"
         for person, role, _ in found
     ), found
+
+
+def test_the_signature_block_of_a_decree():
+    text = (
+        "Le Gouvernement de la République française publie l'accord.\n\n"
+        "Fait le 2 mai 2019.\n\nJeanne Exemple\n\nPar le Président de la République :\n\n"
+        "La Première ministre,\n\nPaul Modèle\n\n"
+        "Le ministre des affaires étrangères,\n\nLuc Témoin\n"
+    )
+    assert roles(text) == {
+        ("jeanne-exemple", "president", "FRA"),
+        ("paul-modele", "prime minister", "FRA"),
+        ("luc-temoin", "minister for foreign affairs", "FRA"),
+    }

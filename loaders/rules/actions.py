@@ -130,6 +130,7 @@ the event, and shares its date."""
 
 _CLAUSE = re.compile(
     r";|,\s+(?:and|while|whereas|but)\s+(?!(?:also\s+)?(?:by|par)\s)|\s+(?:while|whereas)\s+"
+    r"|,\s+ensemble\s+"
     r"|,\s+(?!(?:including|concerning|regarding|according|following|excluding|during|pending"
     r"|notwithstanding)\b)(?=\w+ing\b)"
 )
@@ -300,13 +301,29 @@ def _clauses(context: _Context, sentence: Sentence) -> list[tuple[int, int]]:
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 
 
+_AIMED_AT = re.compile(
+    r"\b(?:enable|allow|permit|facilitate|accelerate|speed\s+up|hasten|ensure|bring\s+about"
+    r"|pave\s+the\s+way\s+(?:for|to)|pending|awaits?|awaiting|hopes?\s+for|towards?|needed\s+for"
+    r"|required\s+for|necessary\s+for|conditions?\s+for|thresholds?\s+for|permettre|favoriser"
+    r"|accélérer|en\s+vue\s+de|nécessaires?\s+à)\s+(?:the\s+|its\s+|their\s+|l['’]|la\s+|son\s+)?"
+    r"(?:(?:rapid|swift|speedy|early|prompt|quick|prochaine|rapide)\s+)?$",
+    re.I,
+)
+"""What an entry into force is aimed at is not one: "to enable the rapid entry into force"."""
+
+
 def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bool:
     """False for a word that only looks like an act: "accession negotiations", "signed the
-    law", "approved the budget", a participle that describes a non-treaty noun."""
+    law", "approved the budget", a participle that describes a non-treaty noun, an entry
+    into force that is only aimed at."""
     text = sentence.text
     kind = trigger.lastgroup
     after = trigger.end()
     if _PROCESS_AFTER.match(text, after):
+        return False
+    if kind == "EntryIntoForce" and _AIMED_AT.search(
+        text, max(0, trigger.start() - 50), trigger.start()
+    ):
         return False
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
         return False

@@ -341,3 +341,47 @@ def _default_affiliation(
 
 def _free_of_mentions(context: _Context, start: int, end: int) -> bool:
     return all(end <= m.start or start >= m.end for m in context.mentions)
+
+
+_LINE_NAME = _NAME.pattern.replace(r"\s+", r"[^\S\n]+")
+_SIGNED_BELOW = re.compile(
+    rf"^[^\S\n]*(?P<titles>(?:Le|La)\s[^\n]{{3,160}}?),[^\S\n]*\n(?:[^\S\n]*\n)*"
+    rf"[^\S\n]*(?P<name>{_LINE_NAME})\.?[^\S\n]*$",
+    re.MULTILINE,
+)
+_SIGNED_ABOVE = re.compile(
+    rf"^[^\S\n]*(?P<name>{_LINE_NAME})\.?[^\S\n]*\n(?:[^\S\n]*\n)*"
+    r"[^\S\n]*Par\s+(?:le|la)\s+(?P<titles>Présidente?\s+de\s+la\s+République)\s*:",
+    re.MULTILINE,
+)
+
+
+def signatory_roles(context: _Context) -> None:
+    """The signature block of a decree or law: "Le Premier ministre," over "Manuel Valls",
+    or a name over "Par le Président de la République :" (the head of state signs first)."""
+    text = context.document.text
+    starts = [sentence.start for sentence in context.document.sentences]
+    for pattern in (_SIGNED_BELOW, _SIGNED_ABOVE):
+        for block in pattern.finditer(text):
+            index = bisect.bisect_right(starts, block.start("titles")) - 1
+            if index < 0:
+                continue
+            sentence = context.document.sentences[index]
+            person = _person(context, _NAME.match(text, block.start("name"), block.end("name")))
+            if person is None:
+                continue
+            titles = [
+                title
+                for title in _titles(context, sentence)
+                if block.start("titles") <= title.start < block.end("titles")
+            ]
+            shared = next((t.affiliation for t in titles if t.affiliation is not None), None)
+            for title in titles:
+                affiliation = title.affiliation or _default_affiliation(
+                    context, sentence, title, shared
+                )
+                context.facts.append(
+                    PersonRole(
+                        person[0], title.role, affiliation, evidence=context.evidence(sentence)
+                    )
+                )
