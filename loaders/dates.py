@@ -80,6 +80,15 @@ class PartialDate:
     def from_date(cls, value: datetime.date) -> PartialDate:
         return cls(value.year, value.month, value.day)
 
+    @classmethod
+    def from_iso(cls, value: str) -> PartialDate:
+        """ "2016-10-05", "2016-10" or "2016"; ValueError for anything else."""
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+        if match is None:
+            raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        return cls(year, month, day)
+
     def __str__(self) -> str:
         return self.iso()
 

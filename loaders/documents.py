@@ -64,6 +64,7 @@ class DocumentMetadata:
     email: str | None = None
     url: str | None = None
     encoding: str = "utf-8"
+    issued_supplied: bool = False  # the date came from the caller (a feed, an index), not the text
     header_end: int = 0  # offset where the header block ends (facts never come from before it)
 
 
@@ -123,20 +124,28 @@ def read_text(path: Path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, issued: PartialDate | None = None) -> Document:
     """Read a .txt/.md source file into a Document."""
     text, encoding = read_text(path)
-    document = make_document(text, name=path.stem, path=path)
+    document = make_document(text, name=path.stem, path=path, issued=issued)
     document.metadata.encoding = encoding
     if encoding != "utf-8":
         document.warnings.append(f"{path}: decoded as {encoding}, not UTF-8")
     return document
 
 
-def make_document(text: str, name: str, path: Path | None = None) -> Document:
-    """A Document from text already in memory; `name` gives its key (usually the file stem)."""
+def make_document(
+    text: str, name: str, path: Path | None = None, issued: PartialDate | None = None
+) -> Document:
+    """A Document from text already in memory; `name` gives its key (usually the file stem).
+
+    `issued` is the publication date known from outside the text (a feed, a crawl, a corpus
+    index); it is used only when the text itself gives no date, and marked as supplied.
+    """
     key = document_key(name)
     metadata = parse_header(text)
+    if metadata.issued is None and issued is not None:
+        metadata.issued, metadata.issued_supplied = issued, True
     tokens = english()(text)
     return Document(
         key=key,

@@ -113,8 +113,9 @@ def _variants(name: str, kind: str) -> set[str]:
     names = {name}
     if name.startswith("The "):
         names |= {name[4:], "the " + name[4:]}
-    if kind in ("state", "place") and name[:1] in "AEIOUÉÈHaeiouéh":
-        names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}  # French: "L'Italie"
+    if kind != "topic" and name[:1] in "AEIOUÉÈHaeiouéh":
+        # French elides the article into the name's first token: "L'Italie", "l'Union"
+        names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}
     if kind == "treaty":
         # "Council of Europe Convention on X" / "Convention du Conseil de l'Europe pour X":
         # texts about the Council often leave its name out of the title.

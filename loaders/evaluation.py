@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.dates import PartialDate
 from loaders.facts import COMPARED_FIELDS
 from loaders.pipeline import extract_source
 from ontology.errors import ComityError
@@ -198,7 +199,9 @@ def _score_dates(
             dates.remove(fact["date"])
 
 
-def evaluate_directory(directory: Path, gold_directory: Path | None = None) -> Evaluation:
+def evaluate_directory(
+    directory: Path, gold_directory: Path | None = None, supplied_dates: bool = True
+) -> Evaluation:
     """Extract every source that has a gold file and score it.
 
     Only fact types that some gold file of the directory records are scored: gold written
@@ -208,6 +211,9 @@ def evaluate_directory(directory: Path, gold_directory: Path | None = None) -> E
     Gold files lie beside the texts in `directory`, or in `gold_directory` when given (the
     development corpus keeps its texts read-only elsewhere). A gold file names its text by
     `document`, else by its own name without `.gold.json`.
+
+    With `supplied_dates`, a text that prints no date of its own is given the gold file's
+    `issued` date, as a feed or crawl gives a page's date; without, only the text dates it.
     """
     if not directory.is_dir():
         raise ComityError(f"{directory}: not a directory of samples and gold files")
@@ -232,7 +238,9 @@ def evaluate_directory(directory: Path, gold_directory: Path | None = None) -> E
                     f"; known types: {', '.join(COMPARED_FIELDS)}; it is not scored"
                 )
         facts = [fact for fact in gold["facts"] if isinstance(fact, dict)]
-        extraction = extract_source(source)
+        extraction = extract_source(
+            source, _supplied_date(gold_path, gold) if supplied_dates else None
+        )
         predicted = []
         for fact in extraction.facts:
             if fact.kind in annotated:
@@ -247,6 +255,18 @@ def evaluate_directory(directory: Path, gold_directory: Path | None = None) -> E
             score_document(predicted, facts, target, source.name)
             target.documents += 1
     return evaluation
+
+
+def _supplied_date(gold_path: Path, gold: dict[str, object]) -> PartialDate | None:
+    """The gold file's `issued`, given to the extractor as a feed would give a page's date:
+    used only for a text that prints no date of its own."""
+    issued = gold.get("issued")
+    if not isinstance(issued, str) or not issued:
+        return None
+    try:
+        return PartialDate.from_iso(issued)
+    except ValueError as error:
+        raise ComityError(f"{gold_path}: issued: {error}") from error
 
 
 def _source_of(gold_path: Path, gold: dict[str, object], directory: Path) -> Path:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph
 
 from loaders.charts import CHART_SUFFIXES, read_chart
+from loaders.dates import PartialDate
 from loaders.documents import TEXT_SUFFIXES, read_document
 from loaders.extraction import Extraction, extract
 from loaders.rdf import document_triples
@@ -30,11 +31,13 @@ RDF_SUFFIXES = (".nq", ".nt", ".ttl", ".trig", ".jsonld", ".rdf", ".n3", ".owl",
 SOURCE_SUFFIXES = (*TEXT_SUFFIXES, *CHART_SUFFIXES, *RDF_SUFFIXES)
 
 
-def extract_source(path: Path) -> Extraction:
-    """Read and extract one text or chart file, choosing the reader by the file's suffix."""
+def extract_source(path: Path, issued: PartialDate | None = None) -> Extraction:
+    """Read and extract one text or chart file, choosing the reader by the file's suffix.
+
+    `issued` dates a text that gives no date of its own (see `make_document`)."""
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return extract(read_document(path))
+        return extract(read_document(path, issued))
     if suffix in CHART_SUFFIXES:
         return read_chart(path)
     raise ComityError(

@@ -138,6 +138,11 @@ _LEADING = re.compile(r"^\W*(?:on|le|as\s+of|en)?\s*$", re.I)
 _PASSIVE = re.compile(r"\s*(?:[\w'+-]+\s+){0,6}?(?:by|par)\s+(?:the\s+|la\s+|le\s+|l')?", re.I)
 _PASSIVE_GAP_VERB = re.compile(r"\b(?:\w{3,}ed|adopt\w+|\w+é(?:e|es|s)?|held)\b", re.I)
 _COUNT_FIRST = re.compile(rf"{QN}\b", re.I)
+_SECOND_AGENT = re.compile(
+    r"\b(?:as\s+well\s+as|and\s+also|ainsi\s+que|de\s+même\s+que|et)\s+(?:by|par)\s+"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?$",
+    re.I,
+)
 _BEFORE_PLACE = re.compile(
     r"(?:\b(?:with|in|at|to|towards|against|from|like|unlike|besides"
     r"|avec|en|au|aux|à|auprès\s+d[eu']|contre|comme|outre)\s+"
@@ -148,7 +153,7 @@ _BEFORE_PLACE = re.compile(
 United States", "signed in France"."""
 _BEFORE_TIME = re.compile(r"\b(?:before|after|avant|après)\s+(?:the\s+|la\s+|le\s+|l')?$", re.I)
 """With a comma after the state, a time reference: "Before Armenia, 17 states had signed"."""
-_POSSESSIVE = re.compile(r"^['’]s\b")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _FOR_STATE = re.compile(
     r"^\s*(?:\w+\s+){0,6}?(?:for|in|in\s+respect\s+of|à\s+l'égard\s+d[eu']|pour|en|au)\s*"
     r"(?:the\s+|la\s+|le\s+|l')?$",
@@ -214,9 +219,13 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
     dates = [d for d in context.dates(sentence) if not _TIMESTAMP.match(text, d.end)]
     leading = [d for d in dates if _LEADING.match(text[: d.start])]
     previous_actors: list[Entity | None] = []
+    last_act: tuple[type[TreatyAction], Mention, DateMention | None] | None = None
     for start, end in _clauses(context, sentence):
         clause_start, clause_end = sentence.start + start, sentence.start + end
         in_clause = [t for t in triggers if start <= t.start() < end]
+        if not in_clause and last_act is not None:
+            _elliptic_list(context, sentence, clause_start, clause_end, last_act)
+            continue
         treaties = context.within(clause_start, clause_end, ("treaty",))
         focus = _focus(context, clause_start, text[start:end], treaties)
         clause_dates = [d for d in dates if start <= d.start < end]
@@ -261,6 +270,8 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 _listed(context, sentence, action, actors, treaty, on)
             if treaty is None:
                 continue
+            if actors and action is not EntryIntoForce:
+                last_act = (action, treaty, on)
             for actor in actors:
                 context.facts.append(
                     action(
@@ -271,6 +282,34 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                     )
                 )
     _ordinals(context, sentence, triggers)
+
+
+_LIST_LABEL = re.compile(r"\W*(?:and\s+|et\s+)?[^:;]{0,80}:\s*")
+
+
+def _elliptic_list(
+    context: _Context,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    act: tuple[type[TreatyAction], Mention, DateMention | None],
+) -> None:
+    """ "Signed by: A and B; observer States: C; non-member States: D": a labelled list after
+    a ';' shares the act, treaty and date of the clause before it."""
+    text = context.document.text
+    label = _LIST_LABEL.match(text, start, end)
+    if label is None:
+        return
+    action, treaty, on = act
+    for member in context.within(label.end(), end, _STATES):
+        context.facts.append(
+            action(
+                member.entity,
+                treaty.entity,
+                on.first if on is not None else None,
+                evidence=context.evidence(sentence),
+            )
+        )
 
 
 def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention | None:
@@ -420,7 +459,11 @@ def _actors(
             and not _excepted(text, passive.end(), m.start)
         ]
         if _COUNT_FIRST.match(text, passive.end()):
-            agents = [m for m in agents if m.entity.kind in _STATES]
+            agents = [  # "by 12 states (A, B) as well as by the European Union"
+                m
+                for m in agents
+                if m.entity.kind in _STATES or _SECOND_AGENT.search(text, passive.end(), m.start)
+            ]
         if agents:
             return [m.entity for m in agents]
     noun = _NOUN.fullmatch(trigger.group()) is not None

@@ -274,6 +274,14 @@ _MEMBER_COUNT = re.compile(
     re.I,
 )
 _NON_MEMBER = re.compile(r"\bnon-?\s*member|\bnon\s+membres?", re.I)
+_AGENT_BEFORE = re.compile(r"\b(?:by|par)\s+(?:only\s+|seulement\s+)?$", re.I)
+_ACTED_AFTER = re.compile(
+    r"\s*(?:have|has|had|ont|avaient|avait)\s+(?:now\s+|already\s+|déjà\s+|also\s+)?"
+    r"(?:\w+ed|signé|ratifié|approuvé|accepté|adhéré|soutenu|voté)\b",
+    re.I,
+)
+"""Members that acted ("signed by 33 member States", "21 member states have ratified") are a
+part of the membership, not its size."""
 _TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
 
 
@@ -293,6 +301,8 @@ def member_counts(context: _Context, sentence: Sentence) -> None:
             count = Count(value) if value else None
         else:
             count = count_from_match(match)
+            if _AGENT_BEFORE.search(text[: match.start()]) or _ACTED_AFTER.match(text, match.end()):
+                continue
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisation = organisation_near(context, sentence, start, end)
         if count is None or organisation is None or count.value >= 1000:

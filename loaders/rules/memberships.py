@@ -191,7 +191,22 @@ _EXCEPT = re.compile(
     r"|excepté|à\s+l['’]exception\s+d(?:e|u|es)\s*)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
     re.I,
 )
-_OPENS_LIST = re.compile(r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|notamment|dont)\b)")
+_OPENS_LIST = re.compile(
+    r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|notamment|dont|among\s+them|amongst\s+them"
+    r"|parmi\s+(?:eux|elles|lesquels|lesquelles)|namely|à\s+savoir|that\s+is)\b\s*:?)"
+    r"|^[^.;:()]{0,80}?\b(?:of\s+them|d['’]entre\s+(?:eux|elles))\s*,?\s*"
+    r"(?:namely|that\s+is|i\.\s?e\.|à\s+savoir|including|notamment|dont)?\s*[:(]?"
+    r"|^[^.;:()]{0,80}?\b(?:are|were|include|sont|étaient|comprennent)\s*:",
+    re.I,
+)
+"""What opens the list of the members meant: brackets, a colon, "including", "21 of them,
+namely", "the member States that signed are:"."""
+_ALL_OF_THEM = re.compile(
+    r",\s+(?:all|both|each|tous|toutes|which\s+are|qui\s+sont)\s+(?:(?:of\s+)?(?:the|them|les|des)\s+)?"
+    r"(?:(?:[A-Z][\w'’-]*|of|the|de|du|des|l['’]\w+)\s+){0,6}$"
+)
+"""A list named before its members noun: "A, B and C, all Council of Europe member states"."""
+_LIST_AFTER_OWNER = re.compile(r"^\s*(?:of|de|du|des)\s+(?:the\s+|la\s+|l['’]\s*)?$", re.I)
 
 
 def listed_members(context: _Context, sentence: Sentence) -> None:
@@ -210,6 +225,17 @@ def listed_members(context: _Context, sentence: Sentence) -> None:
         organisation = organisation_near(context, sentence, max(sentence.start, start - 40), end)
         if organisation is None:
             continue
+        appositive = _ALL_OF_THEM.search(text, max(sentence.start, start - 60), start)
+        if appositive is not None:
+            before = [i for i, m in enumerate(states) if m.end <= appositive.start()]
+            if before and not text[states[before[-1]].end : appositive.start()].strip():
+                for member in _listed(context, states, before[-1], forward=False):
+                    _add(
+                        context, sentence, member.entity, organisation.entity, context.issued, None
+                    )
+                continue
+        if organisation.start >= end and _LIST_AFTER_OWNER.match(text[end : organisation.start]):
+            end = organisation.end  # "member States of the Council of Europe: A, B"
         rest = text[end : sentence.end]
         exception = _EXCEPT.match(rest)
         opening = _OPENS_LIST.match(rest)

@@ -20,6 +20,7 @@ from rich.table import Table
 
 import graph
 from loaders import expand_paths, extract_source, load_paths
+from loaders.dates import PartialDate
 from loaders.evaluation import FAMILIES, Evaluation, evaluate_directory
 from loaders.facts import FACT_TYPES
 from loaders.rdf import document_triples
@@ -128,12 +129,23 @@ def _store_progress(console: Console) -> Iterator[None]:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--issued",
+    default=None,
+    metavar="DATE",
+    help="The text's publication date (YYYY, YYYY-MM or YYYY-MM-DD), used only when the "
+    "text gives none.",
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-def extract(output_format: str, file: Path) -> None:
+def extract(output_format: str, issued: str | None, file: Path) -> None:
     """Print the facts of one source file with their evidence, without storing anything."""
     if not file.exists():
         raise ComityError(f"{file}: no such file")
-    extraction = extract_source(file)
+    try:
+        known = PartialDate.from_iso(issued) if issued is not None else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--issued") from error
+    extraction = extract_source(file, known)
     for warning in extraction.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output_format == "json":
@@ -188,14 +200,20 @@ def extract(output_format: str, file: Path) -> None:
     default=None,
     help="Read the gold files from this directory instead of DIRECTORY.",
 )
+@click.option(
+    "--text-dates-only",
+    is_flag=True,
+    help="Do not give a text that prints no date the gold file's issued date.",
+)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def eval_(gold_directory: Path | None, directory: Path) -> None:
+def eval_(gold_directory: Path | None, text_dates_only: bool, directory: Path) -> None:
     """Score extraction against the gold files in DIRECTORY: P/R/F1 per fact type.
 
     When the gold files name their half (`"split": "tuning"` or `"check"`), each half is
-    scored on its own as well as the whole.
+    scored on its own as well as the whole. A text that prints no date of its own is given
+    its gold file's `issued` date, as a feed gives a page's date, unless --text-dates-only.
     """
-    evaluation = evaluate_directory(directory, gold_directory)
+    evaluation = evaluate_directory(directory, gold_directory, not text_dates_only)
     for problem in evaluation.problems:
         click.echo(f"warning: {problem}", err=True)
     console = Console()

@@ -1,0 +1,80 @@
+"""Membership rule family (loaders/rules/memberships.py): lists of member states in the
+forms texts use, in English and French. Every sentence is written here."""
+
+from loaders import make_document
+from loaders.extraction import extract
+
+
+def facts(text: str, kind: str) -> set[tuple]:
+    body = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n" + text
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    if kind == "Membership":
+        return {(f["member"], f["organisation"], f["asOf"]) for f in found if f["type"] == kind}
+    if kind == "MemberCount":
+        return {(f["organisation"], f["count"]) for f in found if f["type"] == kind}
+    return {(f["actor"], f["treaty"]) for f in found if f["type"] == kind}
+
+
+def test_members_of_a_named_organisation_listed_after_a_colon():
+    text = (
+        "The Convention on Cybercrime has been signed by 33 member States of the Council of "
+        "Europe: Albania, Austria and Croatia."
+    )
+    assert facts(text, "Membership") == {
+        (state, "council-of-europe", "2019-06-13") for state in ("ALB", "AUT", "HRV")
+    }
+    assert facts(text, "Signature") == {(s, "ets-185") for s in ("ALB", "AUT", "HRV")}
+    # 33 states that signed are a part of the membership, not its size
+    assert facts(text, "MemberCount") == set()
+
+
+def test_some_of_them_namely():
+    text = (
+        "The Istanbul Convention has been accepted by all EU Member States and ratified by 21 "
+        "of them, namely: Cyprus, Denmark and Estonia."
+    )
+    assert facts(text, "Membership") == {
+        (state, "european-union", "2019-06-13") for state in ("CYP", "DNK", "EST")
+    }
+
+
+def test_french_lists_in_brackets_and_after_sont():
+    text = (
+        "Les États membres du Conseil de l'Europe qui ont signé la Convention sont : la Grèce "
+        "et l'Islande. La Convention d'Istanbul a été signée par 12 États membres de l'Union "
+        "européenne (Italie, Lettonie et Malte) ainsi que par l'Union européenne."
+    )
+    assert facts(text, "Membership") == {
+        ("GRC", "council-of-europe", "2019-06-13"),
+        ("ISL", "council-of-europe", "2019-06-13"),
+        ("ITA", "european-union", "2019-06-13"),
+        ("LVA", "european-union", "2019-06-13"),
+        ("MLT", "european-union", "2019-06-13"),
+    }
+    assert ("european-union", "cets-210") in facts(text, "Signature")
+
+
+def test_a_list_before_all_members_and_labelled_lists_that_share_the_verb():
+    text = (
+        "The states that have signed the Lanzarote Convention so far are: Moldova and Monaco, "
+        "all Council of Europe member states; observer states of the Council of Europe: Canada "
+        "and Japan; and non-member states: Uruguay."
+    )
+    assert facts(text, "Membership") == {
+        ("MDA", "council-of-europe", "2019-06-13"),
+        ("MCO", "council-of-europe", "2019-06-13"),
+    }  # observers and non-members are not members
+    assert facts(text, "Signature") == {
+        (state, "cets-201") for state in ("MDA", "MCO", "CAN", "JPN", "URY")
+    }
+
+
+def test_a_possessive_state_owns_the_act_noun():
+    body = (
+        "Strasbourg, 13.06.2019 – Opening words.\n\nNorway's ratification of the Convention on "
+        "Cybercrime was deposited on 3 May 2019."
+    )
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    assert {"type": "Ratification", "actor": "NOR", "treaty": "ets-185", "date": "2019-05-03"} in [
+        {k: f.get(k) for k in ("type", "actor", "treaty", "date")} for f in found
+    ]
