@@ -170,14 +170,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|this week|this month|last month|this year|last year"
-    r"|next year|aujourd'hui|hier|on the (?:first|opening) day)\b",
+    r"|next year|aujourd'hui|hier|on the (?:first|opening) day|le jour de l['’]ouverture)\b",
     re.IGNORECASE,
 )
 
 
 _ANY_DATE = re.compile(
     r"\d|today|yesterday|tomorrow|this (?:week|month|year)|(?:last|next) (?:month|year)"
-    r"|aujourd|hier|first day|opening day",
+    r"|aujourd|hier|first day|opening day|jour de l",
     re.IGNORECASE,
 )
 """Every date form has a digit or a relative word: a cheap test before the real patterns."""
@@ -223,7 +223,12 @@ def _relative(word: str, issued: PartialDate) -> tuple[PartialDate, PartialDate 
     day = issued.as_date()
     if day is None:
         return None
-    if word in ("today", "aujourd'hui", "on the first day", "on the opening day"):
+    if word in (
+        "today",
+        "aujourd'hui",
+        "on the first day",
+        "on the opening day",
+    ) or word.startswith("le jour de l"):
         return issued, None
     if word in ("yesterday", "hier"):
         return PartialDate.from_date(day - datetime.timedelta(days=1)), None

@@ -73,9 +73,11 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
 
 def new_treaty(title: str) -> Entity:
     """A treaty the reference tables do not know, named by its title."""
+    words = {"Protocol": "Protocol", "Protocole": "Protocol", "Convention": "Convention"}
+    words |= {"Charter": "Charter", "Charte": "Charter", "Agreement": "Agreement"}
+    words |= {"Accord": "Agreement", "accord": "Agreement", "convention": "Convention"}
     kind = next(
-        (word for word in ("Protocol", "Convention", "Charter", "Agreement") if word in title),
-        "Treaty",
+        (kind for word, kind in words.items() if re.search(rf"\b{word}\b", title)), "Treaty"
     )
     return Entity(
         "treaty",
@@ -227,7 +229,8 @@ _ORGANISATION_HEAD = re.compile(
 _ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*\s+$")
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _INSTRUMENT_WORD = re.compile(
-    r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|Accord|treaty)"
+    r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|Accord|treaty"
+    r"|agreement|accord|convention)"
     r"(?![\w-])"
 )
 _REFERENCE_PREFIX = re.compile(
@@ -354,7 +357,38 @@ def _add_pattern_mentions(
         if protocol is not mention:
             found = [m for m in found if m.end <= protocol.start or m.start >= protocol.end]
             found = sorted([*found, protocol], key=lambda m: m.start)
+    found = _numbered_protocols(text, lex, found)
     return _resolve_references(text, lex, found, issued)
+
+
+_NUMBERED_PROTOCOL = re.compile(
+    r"(?<![\w-])[Pp]rotocole?\s+(?:No\.?\s*|n[°º]\s*|number\s+)?(?P<number>\d{1,2})(?![\w-])"
+)
+
+
+def _numbered_protocols(text: str, lex: Lexicon, found: list[Mention]) -> list[Mention]:
+    """ "Protocol No. 6", "le protocole 6": the protocol of that number to the convention
+    named last before it."""
+    for match in _NUMBERED_PROTOCOL.finditer(text):
+        if not _free(found, match.start(), match.end()):
+            continue
+        conventions = [
+            m
+            for m in found
+            if m.end <= match.start()
+            and m.entity.kind == "treaty"
+            and m.entity.detail("treaty_kind") != "Protocol"
+        ]
+        if not conventions:
+            continue
+        wanted = re.compile(rf"\bno\.\s*{int(match.group('number'))}\b")
+        options = [
+            e for e in lex.protocols_of(conventions[-1].entity) if wanted.search(e.label.lower())
+        ]
+        if len(options) == 1:
+            mention = Mention(match.start(), match.end(), match.group(), options[0], "reference")
+            found = sorted([*found, mention], key=lambda m: m.start)
+    return found
 
 
 _PROTOCOL_OF = re.compile(
@@ -504,7 +538,7 @@ def _resolve_references(
         ordinal = prefix.group("ordinal").split() if prefix is not None else []
         if not (determiner or owner or text[word.end() : word.end() + 1] == " "):
             continue
-        if word.group() == "treaty" and not determiner:
+        if word.group().islower() and not determiner:
             continue  # "an international treaty" names no treaty in particular
         earlier = [m.entity for m in resolved if m.end <= start and m.entity.kind == "treaty"]
         entity = _antecedent(word.group(), determiner, owner, ordinal, earlier, lex, issued)
@@ -516,7 +550,16 @@ def _resolve_references(
     return resolved
 
 
-_WORDS = {"Protocole": "Protocol", "Traité": "Treaty", "treaty": "Treaty", "Charte": "Charter"}
+_WORDS = {
+    "Protocole": "Protocol",
+    "Traité": "Treaty",
+    "treaty": "Treaty",
+    "Charte": "Charter",
+    "agreement": "Agreement",
+    "accord": "Agreement",
+    "Accord": "Agreement",
+    "convention": "Convention",
+}
 
 
 def _antecedent(

@@ -155,3 +155,49 @@ def test_an_entry_into_force_only_aimed_at_is_no_fact():
         )
     ).facts
     assert not [fact for fact in found if fact.kind == "EntryIntoForce"]
+
+
+def test_an_anniversary_dates_the_opening_and_the_opening_day_dates_its_signatures():
+    found = acts(
+        "Today, 12 May 2024, is the second anniversary of the opening for signature of the "
+        "Second Additional Protocol to the Convention on Cybercrime. On the opening day, "
+        "Chile, Japan and Spain signed the Protocol.",
+        issued="12.05.2024",
+    )
+    assert ("OpeningForSignature", None, "cets-224", "2022-05-12") in found
+    assert {("Signature", s, "cets-224", "2022-05-12") for s in ("CHL", "JPN", "ESP")} <= found
+
+
+def test_the_opening_day_of_a_treaty_whose_opening_the_text_does_not_date_is_no_date():
+    found = acts("On the opening day, Italy signed the Medicrime Convention.")
+    assert ("Signature", "ITA", "cets-211", None) in found
+
+
+def test_counted_acts_on_a_day_make_a_tally_dated_by_the_day_after_the_verb():
+    body = (
+        "Paris, 20 October 2016 – Opening words.\n\nSome 11 new parties ratified the Paris "
+        "Agreement on 5 October, setting the accord to enter into force on 4 November."
+    )
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    tallies = [f for f in found if f["type"] == "ActionTally"]
+    assert [(t["treaty"], t["date"], t["action"], t["count"]) for t in tallies] == [
+        ("paris-agreement", "2016-10-05", "Ratification", 11)
+    ]
+    # "the accord" is the Paris Agreement named before it
+    assert {
+        "type": "EntryIntoForce",
+        "actor": None,
+        "treaty": "paris-agreement",
+        "date": "2016-11-04",
+    } in [{k: f.get(k) for k in ("type", "actor", "treaty", "date")} for f in found]
+
+
+def test_a_numbered_protocol_is_one_of_the_convention_named_before_it():
+    body = (
+        "Paris, 2 June 2019 – Opening words.\n\nLa France a ratifié la Convention de sauvegarde "
+        "des droits de l'Homme et des libertés fondamentales et ses protocoles additionnels, "
+        "notamment le protocole 6."
+    )
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    assert {"type": "Supplements", "protocol": "ets-114", "treaty": "ets-005"} in found
+    assert any(f["type"] == "Ratification" and f["treaty"] == "ets-114" for f in found)

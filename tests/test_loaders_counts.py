@@ -105,3 +105,19 @@ def test_applications_and_suspensions():
     assert (application["member"], application["date"]) == ("MLT", "1998")
     (suspension,) = facts("The Council of Europe suspended the rights of Malta.", "Suspension")
     assert suspension["member"] == "MLT"
+
+
+def test_an_ordinal_status_is_dated_by_the_day_of_its_own_clause():
+    body = (
+        "Strasbourg, 29 January 2021 – Opening words.\n\nPortugal has been a Party to "
+        "Convention 108 since 1 July 1993; yesterday it became the 12th State to ratify the "
+        "Amending Protocol to Convention 108."
+    )
+    from loaders import make_document
+    from loaders.extraction import extract
+
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    statuses = [f for f in found if f["type"] == "TreatyStatus"]
+    assert [(s["treaty"], s["asOf"], s["ratifiedCount"]) for s in statuses] == [
+        ("cets-223", "2021-01-28", 12)
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from loaders.dates import DateMention
+from loaders.dates import DateMention, PartialDate
 from loaders.documents import Sentence
 from loaders.entities import Mention
 from loaders.facts import (
@@ -29,8 +29,8 @@ from loaders.facts import (
     Signature,
     TreatyAction,
 )
+from loaders.numbers import ORDINAL, parse_ordinal
 from loaders.numbers import QUALIFIED_NUMBER as QN
-from loaders.numbers import parse_ordinal
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -54,7 +54,7 @@ _TRIGGER = re.compile(
     r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+into[\s-]+"
     r"force\b|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+en\s+vigueur\b)"
     r"|(?P<OpeningForSignature>\bopen(?:ed|ing|s)?\s+for\s+signature\b"
-    r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+la\s+signature\b)",
+    r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+(?:la\s+)?signature\b)",
     re.I,
 )
 """One pattern for every act, so that a sentence is scanned once; the group names the act."""
@@ -252,8 +252,10 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 if shared is None:
                     on = None  # the opening's date, not the date of a later signature
             if kind == "OpeningForSignature" and treaty is not None:
-                _opening(context, sentence, treaty, on)
+                _opening(context, sentence, treaty, on, trigger)
                 continue
+            if on is not None and _OPENING_DAY.fullmatch(text[on.start : on.end]):
+                on = _opening_day(context, treaty, on)
             action = _KINDS[kind]
             if action is EntryIntoForce and treaty is not None:
                 on = on or _follow_up_date(context, sentence)
@@ -273,15 +275,40 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
             if actors and action is not EntryIntoForce:
                 last_act = (action, treaty, on)
             for actor in actors:
-                context.facts.append(
-                    action(
-                        actor,
-                        treaty.entity,
-                        on.first if on is not None else None,
-                        evidence=context.evidence(sentence),
+                for acted_on in _coordinated(context, treaty, treaties):
+                    context.facts.append(
+                        action(
+                            actor,
+                            acted_on.entity,
+                            on.first if on is not None else None,
+                            evidence=context.evidence(sentence),
+                        )
                     )
-                )
     _ordinals(context, sentence, triggers)
+
+
+_AND_ALSO = re.compile(
+    r"[\s,]*(?:and|et|as\s+well\s+as|ainsi\s+que)?\s*(?:(?:the\s+)?(?:most|all|la\s+plupart|tous)"
+    r"\s+(?:of\s+)?(?:de\s+)?)?(?:(?:its|their|ses|leurs)\s+(?:additional\s+)?protocole?s"
+    r"(?:\s+additionnels)?\s*,?\s*)?(?:notably|including|in\s+particular|notamment|dont"
+    r"|en\s+particulier)?\s*(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*)?",
+    re.I,
+)
+
+
+def _coordinated(context: _Context, first: Mention, treaties: list[Mention]) -> list[Mention]:
+    """The treaty acted on and those joined to it: "ratified the Convention and most of its
+    protocols, notably Protocol No. 6" ratifies both."""
+    text = context.document.text
+    objects = [first]
+    for mention in treaties:
+        if mention.start < objects[-1].end:
+            continue
+        glue = _AND_ALSO.match(text, objects[-1].end, mention.start)
+        if glue is None or glue.end() != mention.start or mention.entity == first.entity:
+            break
+        objects.append(mention)
+    return objects
 
 
 _LIST_LABEL = re.compile(r"\W*(?:and\s+|et\s+)?[^:;]{0,80}:\s*")
@@ -310,6 +337,21 @@ def _elliptic_list(
                 evidence=context.evidence(sentence),
             )
         )
+
+
+_OPENING_DAY = re.compile(
+    r"(?:on\s+)?the\s+(?:first|opening)\s+day|(?:le\s+)?jour\s+de\s+l['’]ouverture", re.I
+)
+
+
+def _opening_day(context: _Context, treaty: Mention | None, on: DateMention) -> DateMention | None:
+    """ "On the opening day": the day the text says the treaty opened, or no date at all."""
+    if treaty is None:
+        return None
+    for fact in context.facts:
+        if isinstance(fact, OpeningForSignature) and fact.treaty == treaty.entity and fact.date:
+            return DateMention(on.start, on.end, fact.date)
+    return None
 
 
 def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention | None:
@@ -580,14 +622,36 @@ def _index(context: _Context, sentence: Sentence) -> int | None:
     return low if low < len(sentences) and sentences[low].start == sentence.start else None
 
 
+_ANNIVERSARY = re.compile(
+    rf"\b(?P<nth>{ORDINAL}|first|premier|première)\s+anniversa(?:ry|ire)\s+(?:of|de)\s+"
+    r"(?:the\s+|l['’]\s*)?$",
+    re.I,
+)
+"""An opening dated by its anniversary: "today marks the 1st anniversary of the opening"."""
+
+
 def _opening(
-    context: _Context, sentence: Sentence, treaty: Mention, on: DateMention | None
+    context: _Context,
+    sentence: Sentence,
+    treaty: Mention,
+    on: DateMention | None,
+    trigger: re.Match[str],
 ) -> None:
     places = context.within(sentence.start, sentence.end, ("place",))
+    day = on.first if on is not None and on.first.day is not None else None
+    anniversary = _ANNIVERSARY.search(sentence.text, max(0, trigger.start() - 40), trigger.start())
+    if anniversary is not None and day is not None:
+        years = parse_ordinal(anniversary.group("nth")) or 0
+        try:
+            day = PartialDate(day.year - years, day.month, day.day) if years else None
+        except ValueError:
+            day = None  # 29 February
+    elif anniversary is not None:
+        return
     context.facts.append(
         OpeningForSignature(
             treaty.entity,
-            on.first if on is not None and on.first.day is not None else None,
+            day,
             places[0].entity if places else None,
             evidence=context.evidence(sentence),
         )

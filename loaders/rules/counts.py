@@ -135,9 +135,24 @@ def _treaty_at(context: _Context, sentence: Sentence, start: int, end: int) -> M
     return treaties[0] if treaties else context.last_treaty(sentence.start)
 
 
-def _event_date(context: _Context, sentence: Sentence) -> PartialDate | None:
-    """The one day the sentence names, if it names exactly one."""
-    days = {d.first for d in context.dates(sentence) if d.first.day is not None and d.last is None}
+def _event_date(
+    context: _Context, sentence: Sentence, start: int | None = None, end: int | None = None
+) -> PartialDate | None:
+    """The one day the sentence names, if it names exactly one; given the span [start, end)
+    of what is dated, the one day of its clause ("party since 1985; it became yesterday the
+    11th State")."""
+    dates = [d for d in context.dates(sentence) if d.first.day is not None and d.last is None]
+    if start is not None and end is not None:
+        text = sentence.text
+        left = max(
+            text.rfind(";", 0, start - sentence.start), text.rfind(":", 0, start - sentence.start)
+        )
+        right = min(
+            (i for i in (text.find(";", end - sentence.start), len(text)) if i >= 0),
+            default=len(text),
+        )
+        dates = [d for d in dates if left < d.start < right]
+    days = {d.first for d in dates}
     return days.pop() if len(days) == 1 else None
 
 
@@ -178,7 +193,8 @@ def treaty_status(context: _Context, sentence: Sentence) -> None:
         if _AS_OF.search(sentence.text[: date.start]) and date.first.day is not None:
             as_of = date.first
     if ordinals and as_of == context.issued:
-        as_of = _event_date(context, sentence) or as_of
+        start, end = min(v[1] for v in ordinals.values()), max(v[2] for v in ordinals.values())
+        as_of = _event_date(context, sentence, start, end) or as_of
     status = TreatyStatus(
         mention.entity,
         as_of=as_of,
@@ -223,7 +239,11 @@ def action_tallies(context: _Context, sentence: Sentence) -> None:
         count = count_from_match(match)
         if count is None:
             continue
-        date = date or _event_date(context, sentence)
+        date = (
+            date
+            or _date_after_act(context, sentence, match.end())
+            or _event_date(context, sentence)
+        )
         if date is None:
             return
         instrument = match.group("instrument")
@@ -234,6 +254,17 @@ def action_tallies(context: _Context, sentence: Sentence) -> None:
         context.facts.append(
             ActionTally(treaty.entity, date, action, count, evidence=context.evidence(sentence))
         )
+
+
+def _date_after_act(context: _Context, sentence: Sentence, position: int) -> PartialDate | None:
+    """The day named after the verb before the next comma: "11 parties ratified the
+    Agreement on 5 October, setting it to enter into force on 4 November"."""
+    comma = sentence.text.find(",", position)
+    stop = comma if comma >= 0 else len(sentence.text)
+    for date in context.dates(sentence):
+        if position <= date.start < stop and date.first.day is not None and date.last is None:
+            return date.first
+    return None
 
 
 _LISTED_ACTIONS = (Signature, Ratification, Accession, Acceptance, Approval)

@@ -72,7 +72,7 @@ _IS_MEMBER = re.compile(
 )
 _BECAME_NTH = re.compile(
     r"\b(?<!to\s)(?:became|become|becomes|devient|est\s+devenue?)\s+(?:(?P<owner>[^,;]{2,60}?)['’]s\s+)?"
-    rf"(?:a|an|the|le|la)\s+(?:(?:{ORDINAL})\s+)?(?:full\s+)?(?P<noun>member(?:\s+state)?|ally"
+    rf"(?:(?:a|an|the|le|la)\s+)?(?:(?:{ORDINAL})\s+)?(?:full\s+)?(?P<noun>member(?:\s+state)?|ally"
     r"|participating\s+state|membre|[ée]tat\s+membre)\b",
     re.I,
 )

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from loaders.extraction import _Context
 
 _OWNED = re.compile(r"(?:Convention|Treaty|Charter)['’]s\s+\[?$|\b[Ii]ts\s+\[?$")
+_ONE_OF_ITS = re.compile(
+    r"\b(?:its|their|ses|leurs)\s+(?:additional\s+)?protocole?s(?:\s+additionnels)?\s*,?\s*"
+    r"(?:notably|including|in\s+particular|such\s+as|notamment|dont|en\s+particulier)\s+"
+    r"(?:the\s+|le\s+)?$",
+    re.I,
+)
+"""One of a treaty's protocols named from their list: "and most of its protocols, notably
+Protocol No. 6"."""
 
 
 def supplements(context: _Context, sentence: Sentence) -> None:
@@ -23,6 +31,7 @@ def supplements(context: _Context, sentence: Sentence) -> None:
         before = text[max(sentence.start, mention.start - 30) : mention.start]
         stated = (
             _OWNED.search(before) is not None
+            or _ONE_OF_ITS.search(text, max(sentence.start, mention.start - 80), mention.start)
             or re.match(r"(?:Convention|Treaty|Charter)['’]s\s", mention.text) is not None
             or re.search(r"\s(?:to\s+the|à\s+la|au)\s", mention.text) is not None
         )
