@@ -177,10 +177,11 @@ _RELATIVE = re.compile(
 
 _ANY_DATE = re.compile(
     r"\d|today|yesterday|tomorrow|this (?:week|month|year)|(?:last|next) (?:month|year)"
-    r"|aujourd|hier|first day|opening day|jour de l",
+    r"|aujourd|hier|first day|opening day|jour de l|day\b|lundi|mardi|mercredi|jeudi|vendredi"
+    r"|samedi|dimanche",
     re.IGNORECASE,
 )
-"""Every date form has a digit or a relative word: a cheap test before the real patterns."""
+"""Every date form has a digit, a relative word or a weekday: a cheap test before the patterns."""
 
 
 def month_number(word: str) -> int | None:
@@ -272,7 +273,40 @@ def find_dates(text: str, issued: PartialDate | None = None) -> list[DateMention
                 resolved = _relative(match.group("word"), issued)
                 if resolved is not None:
                     found.append(DateMention(match.start(), match.end(), *resolved))
+                    taken.append((match.start(), match.end()))
+    if issued is not None and issued.day is not None:
+        for match in _WEEKDAY.finditer(text):
+            if free(match.start(), match.end() + 3):
+                day = _weekday(text, match, issued)
+                found.append(DateMention(match.start("day"), match.end("day"), day))
     return sorted(found, key=lambda mention: mention.start)
+
+
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4}
+_WEEKDAYS |= {"saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3}
+_WEEKDAYS |= {"vendredi": 4, "samedi": 5, "dimanche": 6}
+_WEEKDAY = re.compile(
+    rf"\b(?P<day>{'|'.join(_WEEKDAYS)})\b(?!\s*,?\s*\(?\s*(?:\d|{_MONTH_WORD}|{_MONTH_ABBR}))",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is\s+to|are\s+to|next|coming|scheduled|due|prochain\w*|aura|sera|seront"
+    r"|doit|doivent|devra)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _weekday(text: str, match: re.Match[str], issued: PartialDate) -> PartialDate:
+    """ "On Tuesday", "mardi": the last such day up to the text's date, or the next one when
+    the sentence speaks of the future ("will meet on Tuesday")."""
+    today = issued.as_date()
+    assert today is not None
+    wanted = _WEEKDAYS[match.group("day").lower()]
+    if _FUTURE.search(text, max(0, match.start() - 60), match.start()):
+        ahead = (wanted - today.weekday()) % 7
+        return PartialDate.from_date(today + datetime.timedelta(days=ahead))
+    back = (today.weekday() - wanted) % 7
+    return PartialDate.from_date(today - datetime.timedelta(days=back))
 
 
 def _mention(kind: str, match: re.Match[str], issued: PartialDate | None) -> DateMention | None:

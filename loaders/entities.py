@@ -115,6 +115,8 @@ def _variants(name: str, kind: str) -> set[str]:
     names = {name}
     if name.startswith("The "):
         names |= {name[4:], "the " + name[4:]}
+    if kind != "topic" and name.isalpha() and name.isupper() and 2 <= len(name) <= 4:
+        names.add(".".join(name) + ".")  # "U.N.", "E.U.": an acronym written with stops
     if kind != "topic" and name[:1] in "AEIOUÉÈHaeiouéh":
         # French elides the article into the name's first token: "L'Italie", "l'Union"
         names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}

@@ -103,3 +103,22 @@ def test_counts_keep_their_qualifier(text, count):
 @pytest.mark.parametrize("text", ["states may 5 times a year", "rose by March 8-10 per cent"])
 def test_a_lower_case_may_or_a_percentage_is_no_date(text):
     assert find_dates(text, ISSUED) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("la Russie avait notifié mardi son retrait", "2007-06-12"),  # 13 June 2007 is a Wednesday
+        ("the ministers met on Monday", "2007-06-11"),
+        ("the ministers will meet on Friday", "2007-06-15"),
+        ("the report out on Wednesday", "2007-06-13"),
+    ],
+)
+def test_a_weekday_is_the_last_such_day_or_the_next_one_in_the_future(text, day):
+    [mention] = find_dates(text, ISSUED)
+    assert mention.first.iso() == day
+
+
+def test_a_weekday_before_a_date_leaves_the_date_to_say_the_day():
+    [mention] = find_dates("on Monday, 11 June", ISSUED)
+    assert mention.first.iso() == "2007-06-11"

@@ -155,3 +155,30 @@ def test_gold_form_is_derived_from_the_fields_and_covers_the_compared_ones():
         "qualifier": "now",
     }
     assert set(FACT_TYPES) == set(COMPARED_FIELDS)
+
+
+def test_seats_in_english_and_french_and_in_apposition():
+    def seats(text: str) -> set[tuple[str, str]]:
+        return {(f["organisation"], f["place"]) for f in gold(text, "Headquarters")}
+
+    assert seats("Delegates gathered at U.N. headquarters in New York.") == {
+        ("united-nations", "new-york")
+    }
+    assert seats(
+        "Le Comité des ministres du Conseil de l'Europe a exclu l'État de l'organisation "
+        "installée à Strasbourg."
+    ) == {("council-of-europe", "strasbourg")}
+    assert seats("The talks take place in Vienna - the OSCE's headquarters - in May.") == {
+        ("organization-for-security-and-co-operation-in-europe", "vienna")
+    }
+
+
+def test_a_french_withdrawal_from_a_convention_is_a_denunciation_dated_by_its_weekday():
+    found = gold(
+        "La Russie a notifié mardi sa décision de se détacher de la Convention européenne des "
+        "droits de l'homme.",
+        "Denunciation",
+    )
+    assert [(f["actor"], f["treaty"], f["date"]) for f in found] == [
+        ("RUS", "ets-005", "2007-06-12")
+    ]

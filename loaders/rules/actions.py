@@ -49,7 +49,7 @@ _TRIGGER = re.compile(
     r"|(?P<Approval>\bapprov(?:es|ed)\b|\bapprouv(?:e|é|ée|és|ées|ent)\b|\bapproval\b"
     r"|\bapprobation\b)"
     r"|(?P<Denunciation>\bdenounc(?:e|es|ed|ing)\b|\bdenunciation\b|\bdénon(?:ce|cé|cée|ciation)\b"
-    r"|\bwithdr(?:ew|awn|aw|aws|awing|awal)\s+from\b|\b(?:se\s+)?(?:retir|détach)(?:er|e|é|ée)\s+d"
+    r"|\bwithdr(?:ew|awn|aw|aws|awing|awal)\s+from\b|\b(?:se\s+)?(?:retir|détach)(?:er|e|é|ée)\b(?=\s+d)"
     r"|\bquitt(?:er|e|é|ée)\b)"
     r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+into[\s-]+"
     r"force\b|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+en\s+vigueur\b)"

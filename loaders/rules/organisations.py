@@ -159,29 +159,49 @@ def foundings(context: _Context, sentence: Sentence) -> None:
 
 
 _HEADQUARTERED = re.compile(
-    r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is))"
-    r"\s+in\s+",
+    r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is)"
+    r"|headquarters|HQ)\s+in\s+"
+    r"|\b(?:installée?s?|basée?s?|établie?s?|siégeant|dont\s+le\s+siège\s+est|a\s+son\s+siège"
+    r"|ayant\s+son\s+siège|siège)\s+(?:à|a)\s+",
     re.I,
 )
+_PLACE_FIRST = re.compile(r"^\s*(?:[-–—,(]\s*)(?:the\s+|la\s+|le\s+)?$", re.I)
+_SEAT_AFTER = re.compile(r"\s*['’]s\s+(?:headquarters|seat)\b|\s+(?:headquarters|HQ)\b", re.I)
+_GENERIC_OWNER = re.compile(r"\b(?:organi[sz]ation|organisme|institution)\s*,?\s*$", re.I)
 
 
 def headquarters(context: _Context, sentence: Sentence) -> None:
-    """ "The Council of Europe, based in Strasbourg, ..." -> Headquarters."""
-    verb = _HEADQUARTERED.search(sentence.text)
-    if verb is None:
-        return
-    position = sentence.start + verb.end()
-    places = [
-        m for m in context.within(sentence.start, sentence.end, ("place",)) if m.start == position
-    ]
-    organisations = [
-        m
-        for m in context.within(sentence.start, sentence.end, ("organisation", "company", "unit"))
-        if m.end <= position
-    ]
-    if places and organisations:
-        context.facts.append(
-            Headquarters(
-                organisations[-1].entity, places[0].entity, evidence=context.evidence(sentence)
-            )
-        )
+    """ "The Council of Europe, based in Strasbourg", "U.N. headquarters in New York",
+    "l'organisation installée à Strasbourg", "Vienna - the OSCE's headquarters"."""
+    text = context.document.text
+    kinds = ("organisation", "company", "unit")
+    for verb in _HEADQUARTERED.finditer(sentence.text):
+        position = sentence.start + verb.end()
+        places = [
+            m
+            for m in context.within(sentence.start, sentence.end, ("place",))
+            if m.start == position
+        ]
+        before = [m for m in context.within(sentence.start, position, kinds) if m.end <= position]
+        if places and before:
+            owner = before[-1].entity
+            parent = context.lex.by_iri.get(owner.detail("parent") or "")
+            if parent is not None and _GENERIC_OWNER.search(
+                text, before[-1].end, sentence.start + verb.start()
+            ):
+                owner = parent  # "the Committee of Ministers of X ... the organisation based in"
+            _seat(context, sentence, owner, places[0].entity)
+    for owner in context.within(sentence.start, sentence.end, kinds):
+        if _SEAT_AFTER.match(text, owner.end) is None:
+            continue
+        places = [
+            m
+            for m in context.within(sentence.start, owner.start, ("place",))
+            if _PLACE_FIRST.match(text[m.end : owner.start])
+        ]
+        if places:  # "Vienna - the OSCE's headquarters"
+            _seat(context, sentence, owner.entity, places[-1].entity)
+
+
+def _seat(context: _Context, sentence: Sentence, owner: Entity, place: Entity) -> None:
+    context.facts.append(Headquarters(owner, place, evidence=context.evidence(sentence)))
