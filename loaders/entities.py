@@ -397,8 +397,9 @@ _PROTOCOL_OF = re.compile(
     r"(?P<ordinal>(?:(?:First|Second|Third|Fourth|Premier|Deuxième|Second|Troisième"
     r"|Quatrième)\s+)?)(?P<kind>Additional\s+|Amending\s+|Optional\s+)?"
     r"Protocole?(?:\s+(?P<number>No\.?\s*\d+|n°\s*\d+))?"
-    r"(?P<french>\s+(?:additionnel|facultatif|d'amendement|portant\s+amendement))?"
-    r"\s+(?:to|à|au|de)\s+(?:the\s+|la\s+|l'|l’)?$",
+    r"(?:(?P<french>\s+(?:additionnel|facultatif|d['’]amendement|portant\s+amendement))?"
+    r"\s+(?:to|à|au|de)|(?P<amending>\s+(?:amending|amendant|modifiant)))"
+    r"\s+(?:the\s+|la\s+|le\s+|l'|l’)?$",
     re.I,
 )
 _ORDINALS = {"first": "first", "premier": "first", "second": "second", "deuxième": "second"}
@@ -429,8 +430,9 @@ def _protocol_named_by_parent(
     if ordinal is not None:
         names = [(e, n) for e, n in names if ordinal in n]
     elif not head.group("number"):
-        kind = (head.group("kind") or head.group("french") or "").strip().lower()
-        if kind.startswith(("amend", "d'amend", "d’amend", "portant")):
+        kind = head.group("kind") or head.group("french") or head.group("amending") or ""
+        kind = kind.strip().lower()
+        if kind.startswith(("amend", "d'amend", "d’amend", "portant", "modifiant")):
             plain = [(e, n) for e, n in names if "amending" in e.label.lower()]
         else:
             plain = [(e, n) for e, n in names if e.label.lower().startswith("additional")]

@@ -123,6 +123,14 @@ def test_an_additional_protocol_is_named_by_any_alias_of_its_parent():
     assert ("Signature", "CHL", "cets-224", "2019-05-05") in found
     assert ("Signature", "BEL", "ets-189", None) in found
     assert not any(treaty == "ets-185" for _, _, treaty, _ in found)
+    amended = acts(
+        "Le Protocole amendant la Convention 108 a été signé par la Suède. The Protocol "
+        "amending Convention 108 was signed by Chile."
+    )
+    assert amended == {
+        ("Signature", "SWE", "cets-223", None),
+        ("Signature", "CHL", "cets-223", None),
+    }
 
 
 def test_a_bilateral_agreement_in_a_french_notice_is_signed_by_both_parties():
