@@ -65,3 +65,48 @@ def test_the_signature_block_of_a_decree():
         ("paul-modele", "prime minister", "FRA"),
         ("luc-temoin", "minister for foreign affairs", "FRA"),
     }
+
+
+def test_a_name_between_two_titles_holds_both():
+    assert roles(
+        "In the presence of Ambassador Anna EXEMPLE, Permanent Representative of Norway to the "
+        "Council of Europe, the instrument was deposited."
+    ) == {
+        ("anna-exemple", "ambassador", "NOR"),
+        ("anna-exemple", "permanent representative", "NOR"),
+    }
+
+
+def test_two_titles_joined_by_and_with_an_owner_each():
+    assert roles(
+        "The talks were hosted by Ireland's Minister for Foreign Affairs and OSCE "
+        "Chairperson-in-Office, Sean Exemple."
+    ) == {
+        ("sean-exemple", "minister for foreign affairs", "IRL"),
+        (
+            "sean-exemple",
+            "chairperson-in-office",
+            "organization-for-security-and-co-operation-in-europe",
+        ),
+    }
+
+
+def test_a_state_named_by_its_adjective_owns_the_title():
+    assert roles(
+        "Estonian Foreign Minister Kaja Exemple signed. Le ministre letton des Affaires "
+        "étrangères Janis Modele a salué le secrétaire d'État américain John Temoin."
+    ) == {
+        ("kaja-exemple", "foreign minister", "EST"),
+        ("janis-modele", "minister for foreign affairs", "LVA"),
+        ("john-temoin", "secretary of state", "USA"),
+    }
+
+
+def test_an_organisation_named_with_its_article_is_the_affiliation():
+    assert roles(
+        "La Secrétaire générale de la Francophonie, Claire Exemple, et le Directeur général de "
+        "l'AFD, Marc Modele, ont signé."
+    ) == {
+        ("claire-exemple", "secretary general", "organisation-internationale-de-la-francophonie"),
+        ("marc-modele", "director general", "agence-francaise-de-developpement"),
+    }

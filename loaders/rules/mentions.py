@@ -198,6 +198,16 @@ def adjective_mentions(text: str, lex: Lexicon, offset: int = 0) -> list[tuple[i
     return found
 
 
+def state_of_adjective(word: str, lex: Lexicon) -> Entity | None:
+    """The state an adjective names ("Armenian", "finlandais", "américaine"), if any."""
+    directory = getattr(lex, "directory", None)
+    if directory is None:
+        return None
+    keys = _adjective_patterns(Path(directory))[2]
+    key = keys.get(word)
+    return _states_by_key(lex).get(key) if key is not None else None
+
+
 def _states_by_key(lex: Lexicon) -> dict[str, Entity]:
     cached = getattr(lex, "_states_by_key", None)
     if cached is None:
@@ -206,4 +216,10 @@ def _states_by_key(lex: Lexicon) -> dict[str, Entity]:
     return cached
 
 
-__all__ = ["state_mentions", "adjective_mentions", "normalise_typography", "Sentence"]
+__all__ = [
+    "state_mentions",
+    "adjective_mentions",
+    "state_of_adjective",
+    "normalise_typography",
+    "Sentence",
+]

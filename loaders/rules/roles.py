@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from loaders.documents import Sentence
 from loaders.entities import UPPER_LETTERS, Mention, new_person
 from loaders.facts import Entity, PersonRole
+from loaders.rules.mentions import state_of_adjective
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -41,6 +42,7 @@ _TITLE_EN = rf"(?:{_MODIFIER}[- ]+)*(?:{_HEAD})"
 _TITLES_FR: dict[str, str] = {
     r"premi(?:er|ère)\s+ministre": "prime minister",
     r"ministre\s+d['’]état": "minister of state",
+    r"secrétaire\s+d['’]état": "secretary of state",
     r"ministre": "minister",
     r"secrétaire\s+général(?:e)?(?:\s+adjoint(?:e)?)?": "secretary general",
     r"vice-président(?:e)?": "vice-president",
@@ -98,6 +100,8 @@ _NOT_NAME_WORD = re.compile(
     r"|Commission|Government|Gouvernement|Republic|République|Mr|Ms|Mrs|Dr|Mme|And|Et)$"
 )
 
+_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)(?![\w-])")
+_WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)\s+$")
 _OWNER_GAP = re.compile(r"^(?:['’]s)?\s+$")
 _LINK = re.compile(
     r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+de|d['’]|en\s+charge\s+de|chargée?\s+de"
@@ -113,10 +117,13 @@ _WORDS_FR = re.compile(
     r"\s+(?:des|du|de\s+la|de\s+l['’]|de|en\s+charge\s+(?:de\s+la|du|des|de\s+l['’]|de)"
     r"|chargée?\s+(?:de\s+la|du|des|de\s+l['’]|de))\s*(?P<words>[^\W\d_][\w'’-]*"
     r"(?:\s+(?:et\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l['’])?)?[^\W\d_][\w'’-]*){0,5}?)"
-    r"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|$)",
+    rf"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|\s+(?-i:[{UPPER_LETTERS}])|$)",
     re.I,
 )
-_CHAIN = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+)?$", re.I)
+_CHAIN = re.compile(
+    r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+)?(?:[A-Z][\w.-]*(?:['’]s)?\s+)?$"
+)
+"""Between two titles of one holder: "Minister for Foreign Affairs and OSCE Chairperson"."""
 _BEFORE_NAME = re.compile(r"^\s*,?\s*$")
 _AFTER_NAME = re.compile(r"^\s*,\s*(?:the\s+|la\s+|le\s+)?$", re.I)
 
@@ -172,13 +179,21 @@ def _holders(
             chains.append((index, index))
     found: list[tuple[Entity, int, int]] = []
     named: set[int] = set()
+    named_before_title: set[int] = set()
     for first, last in chains:
         end = titles[last + 1].start if last + 1 < len(titles) else sentence.end
         person = _name_after(context, titles[last].end, end)
+        before = person is None
         if person is None:
             person = _name_before(context, sentence.start, titles[first].start)
-        if person is not None and (person[1] not in named or first == last == 0):
+        if person is None:
+            continue
+        # "Ambassador X, Permanent Representative of Y": X holds both titles
+        second_title = before and person[1] in named and person[1] not in named_before_title
+        if person[1] not in named or first == last == 0 or second_title:
             named.add(person[1])
+            if before:
+                named_before_title.add(person[1])
             found.append((person[0], first, last))
     return found
 
@@ -243,16 +258,25 @@ def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
             role = _TITLES_FR[key]
         owner = next(
             (
-                m
+                m.entity
                 for m in reversed(mentions)
                 if m.end <= start and _OWNER_GAP.match(text[m.end : start])
             ),
             None,
         )
+        after = sentence.start + match.end()
+        adjective = None
+        if match.group("fr") is not None:  # "le ministre finlandais des Affaires étrangères"
+            word = _WORD_AFTER.match(text, after, sentence.end)
+            adjective = state_of_adjective(word.group(1), context.lex) if word else None
+            after = word.end() if adjective is not None and word is not None else after
+        else:  # "Armenian Foreign Minister"
+            word = _WORD_BEFORE.search(text, sentence.start, start)
+            adjective = state_of_adjective(word.group(1), context.lex) if word else None
         end, role, stated = _complements(
-            context, sentence, mentions, sentence.start + match.end(), role, match.group("fr")
+            context, sentence, mentions, after, role, match.group("fr")
         )
-        affiliation = owner.entity if owner is not None else stated or _implied(context, role)
+        affiliation = owner or adjective or stated or _implied(context, role)
         if found and found[-1].end > start:
             continue  # already read as the complement of the title before
         found.append(_Title(start, end, role, affiliation))
@@ -278,8 +302,13 @@ def _complements(
     while True:
         link = _LINK.match(text, end, sentence.end)
         if link is not None:
-            index = bisect.bisect_left(starts, link.end())
-            if index < len(mentions) and mentions[index].start == link.end():
+            # the name may hold the article the link ends with: "de la Francophonie", "de l'AFD"
+            index = bisect.bisect_left(starts, link.start() + 1)
+            if (
+                index < len(mentions)
+                and mentions[index].start <= link.end()
+                and mentions[index].end > link.end()
+            ):
                 affiliation = affiliation or mentions[index].entity
                 end = mentions[index].end
                 continue
@@ -288,9 +317,20 @@ def _complements(
         words = (_WORDS_FR if french else _WORDS_EN).match(text, end, sentence.end)
         if words is None:
             break
-        inside = [m for m in mentions if words.start() <= m.start < words.end()]
         phrase = words.group("words")
-        if inside or _TITLE.search(phrase):
+        title = _TITLE.search(phrase)
+        if title is not None:  # "for Foreign Affairs and OSCE Chairperson": cut before "and"
+            joint = list(re.finditer(r"\s+(?:and|et)\s+", phrase[: title.start()]))
+            if not joint or joint[-1].start() == 0:
+                break
+            phrase = phrase[: joint[-1].start()]
+            words = re.compile(
+                re.escape(text[words.start() : words.start("words")] + phrase)
+            ).match(text, words.start())
+            if words is None:
+                break
+        inside = [m for m in mentions if words.start() <= m.start < words.end()]
+        if inside:
             break
         if french:
             translated = _translate(phrase)
