@@ -346,6 +346,9 @@ def parse_header(text: str) -> DocumentMetadata:
             or _url_date(text)
             or _closing_date_line(text)
         )
+    yearless = _YEARLESS_DATELINE.search(text, 0, min(len(text), 800))
+    if metadata.dateline_span is None and yearless is not None:
+        metadata.dateline_span = (yearless.start(), yearless.end("date"))  # "BAKU, Azerbaijan,"
     metadata.header_end = _header_end(text, metadata)
     return metadata
 

@@ -39,6 +39,13 @@ def test_a_country_that_only_locates_a_city_is_not_mentioned():
         "delegates flew to Nairobi, Kenya, for a second round."
     )
     assert mentioned(text) == set()
+    assert mentioned("The talks were held on the Greek island of Rhodes.") == set()
+
+
+def test_the_country_of_a_news_agency_dateline_is_not_mentioned():
+    body = "OSLO, Norway, March 3. Ministers met in Bergen in 2021 and Sweden spoke.\n"
+    extraction = extract(make_document(body, "sample"))
+    assert {f.to_gold()["entity"] for f in extraction.facts if f.kind == "Mention"} == {"SWE"}
 
 
 def test_a_list_of_states_after_a_state_is_still_a_list():

@@ -121,8 +121,12 @@ def _evidence(document: Document, position: int) -> Evidence:
 # --- adjectives ------------------------------------------------------------------------------
 
 _NOT_NOUNS = re.compile(
-    r"(?:language|version|text|translation|speaking|speakers?|original|words?)\b", re.I
+    r"(?:language|version|text|translation|speaking|speakers?|original|words?|island|islands"
+    r"|city|town|capital|coast|port|village|region|province|mountains?|riviera)\b",
+    re.I,
 )
+"""Nouns an adjective does not make a state mention of: languages, and places it only locates
+("the Spanish island of Lanzarote", as "Strasbourg, France")."""
 _FRENCH_BEFORE_EXCLUDED = frozenset(
     "en le la les des du de un une et ou au aux à pour par sur avec est sont".split()
 )
