@@ -110,3 +110,19 @@ def test_an_organisation_named_with_its_article_is_the_affiliation():
         ("claire-exemple", "secretary general", "organisation-internationale-de-la-francophonie"),
         ("marc-modele", "director general", "agence-francaise-de-developpement"),
     }
+
+
+def test_a_title_right_after_a_name_without_a_comma():
+    assert roles(
+        '"We agree," said Otto Exemple President of the European DIGITAL SME Alliance.'
+    ) == {("otto-exemple", "president", "european-digital-sme-alliance")}
+
+
+def test_an_unknown_french_portfolio_is_read_past_and_a_known_one_translated():
+    assert roles(
+        "Le ministre ivoirien de l'Agriculture et du développement rural, Mamadou Exemple, a "
+        "parlé. Le ministre ivoirien de la Pêche hauturière, Paul Modele, a parlé."
+    ) == {
+        ("mamadou-exemple", "minister for agriculture and rural development", "CIV"),
+        ("paul-modele", "minister", "CIV"),
+    }

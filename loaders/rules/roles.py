@@ -28,7 +28,7 @@ _AFFILIATION_KINDS = ("state", *_ORG_KINDS)
 
 _MODIFIER = (
     r"(?:deputy|assistant|under|vice|executive|senior|global|special|permanent|chief|european"
-    r"|foreign|prime|first|high|associate)"
+    r"|foreign|prime|first|high|associate|co)"
 )
 _HEAD = (
     r"secretary[- ]general|secretary\s+of\s+state|secretary|representative|rapporteur"
@@ -81,6 +81,25 @@ _GLOSSARY: dict[str, str] = {
     "environnement": "environment",
     "culture": "culture",
     "santé": "health",
+    "agriculture": "agriculture",
+    "développement rural": "rural development",
+    "éducation nationale": "national education",
+    "éducation": "education",
+    "commerce extérieur": "foreign trade",
+    "commerce": "trade",
+    "industrie": "industry",
+    "travail": "labour",
+    "emploi": "employment",
+    "transports": "transport",
+    "énergie": "energy",
+    "numérique": "digital affairs",
+    "jeunesse": "youth",
+    "sports": "sport",
+    "outre-mer": "overseas",
+    "égalité": "equality",
+    "droits de l'homme": "human rights",
+    "droits de l’homme": "human rights",
+    "francophonie": "francophonie",
 }
 """French portfolio names, translated into the English of the role."""
 
@@ -214,8 +233,10 @@ def _name_before(context: _Context, start: int, position: int) -> tuple[Entity, 
     """A person's name that a title follows: "Christel Example, Chair of ..."."""
     text = context.document.text
     comma = re.compile(r",\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(text, start, position)
-    if comma is None:
-        return None
+    if comma is None:  # "said Oliver Example President of the Alliance": no comma between
+        comma = re.compile(r"(?<=\w)(?=[^\S\n]+$)").search(text, max(start, position - 2), position)
+        if comma is None or not text[position : position + 1].isupper():
+            return None
     last = None
     for name in _NAME.finditer(text, max(start, comma.start() - 80), comma.start()):
         last = name
@@ -334,7 +355,8 @@ def _complements(
             break
         if french:
             translated = _translate(phrase)
-            if translated is None:
+            if translated is None:  # an unknown portfolio: the title alone, read past it
+                end = words.end()
                 break
             role += " for " + translated
         else:
