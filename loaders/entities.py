@@ -64,6 +64,7 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
             ("supplements", item.supplements_iri),
             ("opened", item.opened),
             ("title_fr", item.title_fr),
+            ("concluded_within", item.concluded_within_iri),
         )
         return Entity("treaty", item.key, item.iri, item.title_en, details=details)
     if isinstance(item, Topic):
@@ -117,9 +118,12 @@ def _variants(name: str, kind: str) -> set[str]:
         names |= {name[4:], "the " + name[4:]}
     if kind != "topic" and name.isalpha() and name.isupper() and 2 <= len(name) <= 4:
         names.add(".".join(name) + ".")  # "U.N.", "E.U.": an acronym written with stops
-    if kind != "topic" and name[:1] in "AEIOUÉÈHaeiouéh":
+    if kind == "organisation" and name.isalpha() and name.isupper() and len(name) >= 4:
+        names.add(name.capitalize())  # French press writes "l'Otan", "l'Unesco"
+    if kind != "topic":
         # French elides the article into the name's first token: "L'Italie", "l'Union"
-        names |= {f"L'{name}", f"l'{name}", f"L’{name}", f"l’{name}"}
+        for form in [form for form in names if form[:1] in "AEIOUÉÈHaeiouéh"]:
+            names |= {f"L'{form}", f"l'{form}", f"L’{form}", f"l’{form}"}
     if kind == "treaty":
         # "Council of Europe Convention on X" / "Convention du Conseil de l'Europe pour X":
         # texts about the Council often leave its name out of the title.
@@ -197,6 +201,17 @@ class Lexicon:
             for entity in self.treaties.values()
             if entity.detail("supplements") == convention.iri
         ]
+
+    def founding_treaty(self, organisation: Entity) -> Entity | None:
+        """The one treaty of an organisation's own, which a state accedes to when it joins
+        (NATO: the North Atlantic Treaty); None where the tables hold several or none."""
+        own = [
+            entity
+            for entity in self.treaties.values()
+            if entity.detail("concluded_within") == organisation.iri
+            and entity.detail("treaty_kind") != "Protocol"
+        ]
+        return own[0] if len(own) == 1 else None
 
 
 _lexicons: dict[Path, Lexicon] = {}

@@ -209,3 +209,13 @@ def test_a_numbered_protocol_is_one_of_the_convention_named_before_it():
     found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
     assert {"type": "Supplements", "protocol": "ets-114", "treaty": "ets-005"} in found
     assert any(f["type"] == "Ratification" and f["treaty"] == "ets-114" for f in found)
+
+
+def test_acceding_to_an_organisation_with_one_treaty_of_its_own_is_acceding_to_that_treaty():
+    for text in (
+        "Finland deposited its instrument of accession to NATO on 4 April 2023.",
+        "La Finlande a remis son instrument d'adhésion à l'Otan le 4 avril 2023.",
+    ):
+        assert ("Accession", "FIN", "north-atlantic-treaty", "2023-04-04") in acts(text)
+    # the Council of Europe has many treaties of its own: none of them is meant
+    assert acts("Andorra deposited its instrument of accession to the Council of Europe.") == set()

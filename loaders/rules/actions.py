@@ -70,7 +70,7 @@ _KINDS: dict[str, type[TreatyAction]] = {
 }
 
 _ANY_ACT = re.compile(
-    r"ratif|sign|acce|adh[èé]r|approv|approuv|approb|force|vigueur|d[ée]non|withdr|retir|détach"
+    r"ratif|sign|acce|adh[èé][rs]|approv|approuv|approb|force|vigueur|d[ée]non|withdr|retir|détach"
     r"|quitt|becom|became|devenu|join",
     re.I,
 )
@@ -227,6 +227,9 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
             _elliptic_list(context, sentence, clause_start, clause_end, last_act)
             continue
         treaties = context.within(clause_start, clause_end, ("treaty",))
+        treaties = sorted(
+            treaties + _joined_by_treaty(context, clause_start, clause_end), key=lambda m: m.start
+        )
         focus = _focus(context, clause_start, text[start:end], treaties)
         clause_dates = [d for d in dates if start <= d.start < end]
         openings = [
@@ -352,6 +355,27 @@ def _opening_day(context: _Context, treaty: Mention | None, on: DateMention) -> 
         if isinstance(fact, OpeningForSignature) and fact.treaty == treaty.entity and fact.date:
             return DateMention(on.start, on.end, fact.date)
     return None
+
+
+_ACCESSION_TO = re.compile(
+    r"\b(?:accession|accede[sd]?|acceding|adhésion|adhérer|adhère|adhéré)\s+(?:\w+\s+){0,3}?"
+    r"(?:to|à|au|de)\s+(?:the\s+|la\s+|l['’]\s*)?$",
+    re.I,
+)
+
+
+def _joined_by_treaty(context: _Context, start: int, end: int) -> list[Mention]:
+    """ "Accession to NATO", "adhésion à l'Otan": an organisation with one treaty of its own
+    stands for that treaty after an accession word."""
+    text = context.document.text
+    found = []
+    for mention in context.within(start, end, ("organisation",)):
+        if _ACCESSION_TO.search(text, max(start, mention.start - 60), mention.start) is None:
+            continue
+        treaty = context.lex.founding_treaty(mention.entity)
+        if treaty is not None:
+            found.append(Mention(mention.start, mention.end, mention.text, treaty, "reference"))
+    return found
 
 
 def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention | None:
