@@ -224,6 +224,10 @@ _INSTRUMENTS = {
     "acceptance": "Acceptance",
     "approval": "Approval",
 }
+_TALLY_VERB = re.compile(
+    r"signed|signé|ratified|ratifié|acceded|adhéré|accepted|approved|deposited", re.I
+)
+"""A cheap test before the tally pattern."""
 _SPREAD = re.compile(r"\bsince\b|\bdepuis\b|\bso\s+far\b", re.I)
 
 
@@ -232,7 +236,7 @@ def action_tallies(context: _Context, sentence: Sentence) -> None:
 
     A count over a period ("20 more have signed since") is no tally, nor one without a day.
     """
-    if _SPREAD.search(sentence.text):
+    if _TALLY_VERB.search(sentence.text) is None or _SPREAD.search(sentence.text):
         return
     date = None
     for match in _TALLY.finditer(sentence.text):
@@ -304,6 +308,8 @@ _MEMBER_COUNT = re.compile(
     r"|(?:[ée]tat\s+)?membre)\b",
     re.I,
 )
+_MEMBER_WORD = re.compile(r"member|membre|all(?:y|ies)\b|participating|participants", re.I)
+"""A cheap test before the member-count patterns."""
 _NON_MEMBER = re.compile(r"\bnon-?\s*member|\bnon\s+membres?", re.I)
 _AGENT_BEFORE = re.compile(r"\b(?:by|par)\s+(?:only\s+|seulement\s+)?$", re.I)
 _ACTED_AFTER = re.compile(
@@ -319,6 +325,8 @@ _TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
 def member_counts(context: _Context, sentence: Sentence) -> None:
     """ "its 38 member countries", "passer à 46 membres", "became NATO's 32nd Ally"."""
     text = sentence.text
+    if _MEMBER_WORD.search(text) is None:
+        return
     for match in _MEMBER_COUNT.finditer(text):
         noun = match.group("noun") or match.group("ordinal_noun")
         if re.match(r"(?:of|des?)\s", noun, re.I):

@@ -147,11 +147,12 @@ def _french_forms(adjective: str) -> set[str]:
 @lru_cache(maxsize=4)
 def _adjective_patterns(
     directory: Path,
-) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
-    """The demonym table (ontology/reference/demonyms.csv) as two patterns and a form -> key map."""
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str], frozenset[str]]:
+    """The demonym table (ontology/reference/demonyms.csv) as two patterns, a form -> key map
+    and the set of words an adjective can start with (a cheap test before the patterns)."""
     path = directory / "demonyms.csv"
     if not path.exists():
-        return None, None, {}
+        return None, None, {}, frozenset()
     english: dict[str, str] = {}
     french: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
@@ -166,35 +167,46 @@ def _adjective_patterns(
         return "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
 
     # English: a capitalised adjective before a lower-case noun ("the Norwegian delegation")
-    en = re.compile(rf"(?<![\w-])(?P<adj>{alternation(english)})(?= (?P<noun>[a-z][a-z-]+))")
+    en = re.compile(rf"(?P<adj>{alternation(english)})(?= (?P<noun>[a-z][a-z-]+))")
     # French: a lower-case adjective after a noun ("le ministre finlandais", "la Fédération russe")
-    fr = re.compile(
-        rf"(?P<noun>[^\W\d_][\w'-]*) (?P<adj>{alternation(french)})(?![\w-])", re.UNICODE
-    )
-    return en, fr, {**english, **french}
+    fr = re.compile(rf"(?P<adj>{alternation(french)})(?![\w-])", re.UNICODE)
+    starts = frozenset(_WORD.findall(" ".join([*english, *french])))
+    return en, fr, {**english, **french}, starts
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
 
 
 def adjective_mentions(text: str, lex: Lexicon, offset: int = 0) -> list[tuple[int, Entity]]:
-    """States named by an adjective, as (position, state) pairs."""
+    """States named by an adjective, as (position, state) pairs.
+
+    Words are looked up first; only a word that can start an adjective is tried against the
+    patterns, which keeps this linear and cheap on long texts."""
     directory = getattr(lex, "directory", None)
     if directory is None:
         return []
-    english, french, keys = _adjective_patterns(Path(directory))
+    english, french, keys, starts = _adjective_patterns(Path(directory))
     if english is None or french is None:
         return []
     states = _states_by_key(lex)
     found: list[tuple[int, Entity]] = []
-    for match in english.finditer(text):
-        if _NOT_NOUNS.match(match.group("noun")):
+    previous: re.Match[str] | None = None
+    for word in _WORD.finditer(text):
+        before, previous = previous, word
+        if word.group() not in starts or (word.start() and text[word.start() - 1] in "-"):
             continue
-        entity = states.get(keys[match.group("adj")])
-        if entity is not None:
-            found.append((offset + match.start("adj"), entity))
-    for match in french.finditer(text):
-        if match.group("noun").lower() in _FRENCH_BEFORE_EXCLUDED or match.group("noun") in (
-            "langue",
-            "version",
-        ):
+        if word.group()[:1].isupper():
+            match = english.match(text, word.start())
+            if match is not None and not _NOT_NOUNS.match(match.group("noun")):
+                entity = states.get(keys[match.group("adj")])
+                if entity is not None:
+                    found.append((offset + match.start("adj"), entity))
+                continue
+        match = french.match(text, word.start())
+        if match is None or before is None or text[before.end() : word.start()] != " ":
+            continue
+        noun = before.group()
+        if noun.lower() in _FRENCH_BEFORE_EXCLUDED or noun in ("langue", "version"):
             continue
         entity = states.get(keys[match.group("adj")])
         if entity is not None:
