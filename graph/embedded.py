@@ -402,13 +402,27 @@ WHERE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}
 INSERT {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
 WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }}"""
 
-_GRAPH_WORD = re.compile(r"graph", re.IGNORECASE)
+_GRAPH_WORD = re.compile(
+    r"<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|(?i:\bgraph\b)(?=\s*(?P<next><[^<>\s]*>|.?))",
+    re.DOTALL,
+)
 
 
 def _may_name_graphs(sparql: str) -> bool:
-    """False when the query cannot address a named graph (it has no GRAPH keyword), so that
-    listing the visible named graphs for it can be skipped."""
-    return _GRAPH_WORD.search(sparql) is not None
+    """False when the query cannot reach the hidden union through a GRAPH pattern: it has no
+    GRAPH keyword, or each one names a graph by a full IRI that is not the union's. Listing
+    the visible named graphs (one entry per source) is then skipped, which keeps the graph
+    layer's own look-ups of one source's graph as fast in a large store as in a small one."""
+    if GRAPH_UNION in sparql:
+        return True
+    for match in _GRAPH_WORD.finditer(sparql):
+        following = match.group("next")
+        if following is not None and _ABSOLUTE_IRI.fullmatch(following) is None:
+            return True  # GRAPH ?g, a prefixed name or a relative IRI might reach the union
+    return False
+
+
+_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][\w+.-]*:[^\\]*>")
 
 
 def _may_hold_blank_nodes(path: Path) -> bool:

@@ -168,6 +168,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"\b(?:in|since|from|of|en|depuis)\s+(?P<y>{_YEAR})\b", re.IGNORECASE)),
 ]
 
+_DIGIT = re.compile(r"\d")
+_MONTH_WORD_ANYWHERE = re.compile(rf"(?:{_MONTH_WORD}|{_MONTH_ABBR})", re.IGNORECASE)
+_MONTHLESS = ("numeric", "iso", "year")
+
 _RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|this week|this month|last month|this year|last year"
     r"|next year|aujourd'hui|hier|on the (?:first|opening) day|le jour de l['’]ouverture)\b",
@@ -257,7 +261,11 @@ def find_dates(text: str, issued: PartialDate | None = None) -> list[DateMention
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
+    digits = _DIGIT.search(text) is not None
+    months = digits and _MONTH_WORD_ANYWHERE.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if not digits or (not months and kind not in _MONTHLESS):
+            continue  # every pattern needs a digit; all but three a month's name
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue

@@ -220,12 +220,16 @@ _lock = threading.Lock()
 
 def lexicon(directory: Path = REFERENCE_DIR) -> Lexicon:
     """The lexicon of a reference directory, built on first use and then shared."""
-    directory = Path(directory).resolve()
+    known = _lexicons.get(directory)
+    if known is not None:
+        return known
+    resolved = Path(directory).resolve()
     with _lock:
-        if directory not in _lexicons:
-            _lexicons[directory] = Lexicon(load_reference(directory))
-            _lexicons[directory].directory = directory
-        return _lexicons[directory]
+        if resolved not in _lexicons:
+            _lexicons[resolved] = Lexicon(load_reference(resolved))
+            _lexicons[resolved].directory = resolved
+        _lexicons[directory] = _lexicons[resolved]  # the next look-up skips resolve()
+        return _lexicons[resolved]
 
 
 _TREATY_NUMBER = re.compile(

@@ -12,7 +12,7 @@ import pytest
 
 import graph
 from graph import SourceMetadata
-from ontology import GRAPH_REFERENCE, GRAPH_UNION, document_iri
+from ontology import GRAPH_REFERENCE, GRAPH_UNION, document_iri, source_graph_iri
 
 EX = "http://example.org/"
 MEMBER = pyoxigraph.Triple(
@@ -86,6 +86,17 @@ def test_named_graphs_are_still_apart(shared: graph.KnowledgeGraph) -> None:
     hidden = f"ASK {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}"
     assert not bool(shared.query(hidden))
     assert GRAPH_UNION not in shared._backend.graph_names()
+    base, name = GRAPH_UNION.rsplit("/", 1)
+    escaped = GRAPH_UNION.replace("union", "\\u0075nion")
+    for spelled in (
+        f"BASE <{base}/> ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
+        f"PREFIX g: <{base}/> ASK {{ GRAPH g:{name} {{ ?s ?p ?o }} }}",
+        f"ASK {{ GRAPH <{escaped}> {{ ?s ?p ?o }} }}",
+    ):
+        assert not bool(shared.query(spelled)), spelled
+    # a graph named by its full IRI is read directly, without listing every graph first
+    source = source_graph_iri(FIRST)
+    assert bool(shared.query(f"ASK {{ GRAPH <{source}> {{ ?s <{EX}partnerOf> ?o }} }}"))
 
 
 def test_removing_a_source_keeps_what_others_state(shared: graph.KnowledgeGraph) -> None:
