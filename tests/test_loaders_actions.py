@@ -219,3 +219,21 @@ def test_acceding_to_an_organisation_with_one_treaty_of_its_own_is_acceding_to_t
         assert ("Accession", "FIN", "north-atlantic-treaty", "2023-04-04") in acts(text)
     # the Council of Europe has many treaties of its own: none of them is meant
     assert acts("Andorra deposited its instrument of accession to the Council of Europe.") == set()
+
+
+def test_who_signs_for_a_state_named_by_its_adjective_signs_for_it():
+    assert ("Signature", "EST", "ets-185", None) in acts(
+        "Estonian Foreign Minister Kaja Exemple has signed the Convention on Cybercrime."
+    )
+    assert ("Ratification", "PRT", "ets-185", None) in acts(
+        "The Portuguese authorities have ratified the Convention on Cybercrime."
+    )
+
+
+def test_a_list_after_signatories_and_a_party_added_with_as_has():
+    found = acts(
+        "Signatories of the Lanzarote Convention so far: Andorra, Bulgaria and Cyprus. Malta "
+        "and Iceland have signed the Medicrime Convention, as has the European Union."
+    )
+    assert {("Signature", s, "cets-201", None) for s in ("AND", "BGR", "CYP")} <= found
+    assert {("Signature", s, "cets-211", None) for s in ("MLT", "ISL", "european-union")} <= found

@@ -538,6 +538,11 @@ def _actors(
         possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
         if possessive and possessive[-1].end + 3 >= verb_start - 1:
             return [possessive[-1].entity]
+        colon = text.find(":", verb_end, clause_end)
+        if colon >= 0 and _LIST_NOUN.fullmatch(trigger.group()):
+            return [
+                m.entity for m in context.within(colon, clause_end, _PARTIES)
+            ]  # "Signatories: A"
         if not (
             _INSTRUMENT.search(text, clause_start, verb_start)
             or _DEPOSIT.search(text, clause_start, verb_start)
@@ -556,9 +561,12 @@ def _actors(
         and (m.entity.kind in _STATES or _party_organisation(text, m, verb_start))
     ]
     if subjects:
-        return [m.entity for m in subjects]
+        return [m.entity for m in subjects] + _as_has(context, verb_end, clause_end)
     if noun:
         return []
+    speakers = _state_speakers(context, clause_start, verb_start)
+    if speakers:
+        return speakers + _as_has(context, verb_end, clause_end)
     listed = [
         m
         for m in context.within(verb_end, clause_end, _STATES)
@@ -566,6 +574,47 @@ def _actors(
         and not _excepted(text, verb_end, m.start)
     ]
     return [m.entity for m in listed]
+
+
+_LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
+_AS_HAS = re.compile(
+    r",?\s+(?:as\s+(?:has|have|had|did|does)|tout\s+comme|de\s+même\s+que)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+_SPEAKS_FOR = re.compile(
+    r"(?:\s+(?:foreign|prime|deputy|vice|permanent))*\s+(?:government|authorities|minister|president"
+    r"|prime\s+minister|ambassador|representative|delegation|parliament|chancellor|king|queen)\b",
+    re.I,
+)
+
+
+def _as_has(context: _Context, verb_end: int, clause_end: int) -> list[Entity]:
+    """ "A and B have signed it, as has the European Union": the party added after the verb."""
+    text = context.document.text
+    also = _AS_HAS.search(text, verb_end, clause_end)
+    if also is None:
+        return []
+    named = context.within(also.end(), clause_end, _PARTIES)
+    return [named[0].entity] if named and named[0].start == also.end() else []
+
+
+def _state_speakers(context: _Context, start: int, verb_start: int) -> list[Entity]:
+    """ "Estonian Foreign Minister K. E. has signed", "the Portuguese authorities ratified":
+    a state named by its adjective before the one who acts for it."""
+    from loaders.rules.mentions import state_of_adjective
+
+    text = context.document.text
+    found: list[Entity] = []
+    for word in re.finditer(
+        r"(?<![\w-])(?=([A-Z][a-zé]+(?:\s+[A-Z][a-z]+)?))", text[start:verb_start]
+    ):
+        for name in (word.group(1), word.group(1).split()[0]):  # "Costa Rican", "Estonian"
+            state = state_of_adjective(name, context.lex)
+            at = start + word.start() + len(name)
+            if state is not None and _SPEAKS_FOR.match(text, at) and state not in found:
+                found.append(state)
+                break
+    return found
 
 
 def _passive_gap_ok(context: _Context, verb_end: int, by_end: int) -> bool:
