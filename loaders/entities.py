@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.dates import find_dates
 from loaders.documents import english
 from loaders.facts import Entity
 from ontology import (
@@ -251,7 +252,7 @@ _ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _INSTRUMENT_WORD = re.compile(
     r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|Accord|treaty"
-    r"|agreement|accord|convention)"
+    r"|agreement|accord|convention|protocole?)"
     r"(?![\w-])"
 )
 _REFERENCE_PREFIX = re.compile(
@@ -565,12 +566,37 @@ def _resolve_references(
             continue  # "an international treaty" names no treaty in particular
         earlier = [m.entity for m in resolved if m.end <= start and m.entity.kind == "treaty"]
         entity = _antecedent(word.group(), determiner, owner, ordinal, earlier, lex, issued)
+        if entity is None and not earlier:
+            entity = _opened_that_day(text, word, lex)
         if entity is not None:
             resolved.append(
                 Mention(start, word.end(), text[start : word.end()], entity, "reference")
             )
             resolved.sort(key=lambda m: m.start)
     return resolved
+
+
+_OPENED_ON = re.compile(
+    r"\b(?:opened\s+for\s+signature|ouverte?s?\s+à\s+la\s+signature)\b[^.;]{0,80}", re.I
+)
+
+
+def _opened_that_day(text: str, word: re.Match[str], lex: Lexicon) -> Entity | None:
+    """ "The Protocol, opened for signature in Riga on 22 October 2015, ...": a treaty named by
+    nothing but its kind is the one of that kind the tables say opened that day."""
+    opened = _OPENED_ON.search(text, word.end(), min(len(text), word.end() + 200))
+    if opened is None or "." in text[word.end() : opened.start()]:
+        return None
+    days = [d.first for d in find_dates(opened.group()) if d.first.day is not None]
+    if len(days) != 1:
+        return None
+    kind = _WORDS.get(word.group(), word.group())
+    fitting = [
+        e
+        for e in lex.treaties.values()
+        if (e.detail("opened") or "")[:10] == days[0].iso() and e.detail("treaty_kind") == kind
+    ]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 _WORDS = {
@@ -582,6 +608,8 @@ _WORDS = {
     "accord": "Agreement",
     "Accord": "Agreement",
     "convention": "Convention",
+    "protocol": "Protocol",
+    "protocole": "Protocol",
 }
 
 

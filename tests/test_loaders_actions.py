@@ -237,3 +237,11 @@ def test_a_list_after_signatories_and_a_party_added_with_as_has():
     )
     assert {("Signature", s, "cets-201", None) for s in ("AND", "BGR", "CYP")} <= found
     assert {("Signature", s, "cets-211", None) for s in ("MLT", "ISL", "european-union")} <= found
+
+
+def test_a_treaty_named_only_by_its_kind_is_the_one_the_tables_say_opened_that_day():
+    found = acts(
+        "Le protocole additionnel, ouvert à la signature à Riga le 22 octobre 2015, a été signé "
+        "par la France et la Belgique."
+    )
+    assert {("Signature", "FRA", "cets-217", None), ("Signature", "BEL", "cets-217", None)} <= found
