@@ -829,7 +829,9 @@ def build(
         _read(sources / "coe-treaties.csv"),
         [_read(sources / "coe-treaties-1.csv"), _read(sources / "coe-treaties-2.csv")],
         # Passes of additions, in order: a later pass's cell wins.
-        _read(sources / "coe-treaties-3.csv") + _read(sources / "coe-treaties-4.csv"),
+        _read(sources / "coe-treaties-3.csv")
+        + _read(sources / "coe-treaties-4.csv")
+        + _read(sources / "coe-treaties-5.csv"),
         _read(curated / "coe-treaty-extras.csv"),
         keys,
     )
