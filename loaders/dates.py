@@ -182,10 +182,11 @@ _RELATIVE = re.compile(
 _ANY_DATE = re.compile(
     r"\d|today|yesterday|tomorrow|this (?:week|month|year)|(?:last|next) (?:month|year)"
     r"|aujourd|hier|first day|opening day|jour de l|day\b|lundi|mardi|mercredi|jeudi|vendredi"
-    r"|samedi|dimanche",
+    r"|samedi|dimanche|" + "|".join(MONTHS),
     re.IGNORECASE,
 )
-"""Every date form has a digit, a relative word or a weekday: a cheap test before the patterns."""
+"""Every date form has a digit, a relative word, a weekday or a month: a cheap test before the
+patterns."""
 
 
 def month_number(word: str) -> int | None:
@@ -282,12 +283,42 @@ def find_dates(text: str, issued: PartialDate | None = None) -> list[DateMention
                 if resolved is not None:
                     found.append(DateMention(match.start(), match.end(), *resolved))
                     taken.append((match.start(), match.end()))
+    if issued is not None and issued.month is not None:
+        for match in _MONTH_RELATIVE.finditer(text):
+            if free(match.start(), match.end()):
+                month = _month_of(match, issued)
+                found.append(DateMention(match.start(), match.end(), month))
+                taken.append((match.start(), match.end()))
     if issued is not None and issued.day is not None:
         for match in _WEEKDAY.finditer(text):
             if free(match.start(), match.end() + 3):
                 day = _weekday(text, match, issued)
                 found.append(DateMention(match.start("day"), match.end("day"), day))
     return sorted(found, key=lambda mention: mention.start)
+
+
+_ENGLISH_MONTH = "|".join(name.capitalize() for name in _ENGLISH)
+_FRENCH_MONTH = "|".join(name for name in list(MONTHS)[12:])
+_MONTH_RELATIVE = re.compile(
+    rf"\b(?P<rel>(?i:last|next|this|in|during))\s+(?P<m>{_ENGLISH_MONTH})\b(?![ \t]*,?[ \t]*\d)"
+    rf"|(?:\b(?P<fr_rel>en|au\s+mois\s+de|de)\s+|\bd['’])(?P<fm>{_FRENCH_MONTH})\b(?:\s+(?P<fr_after>dernier"
+    r"|prochain))?(?![ \t]*,?[ \t]*\d)",
+)
+"""A month named without its year: "last December", "in September", "en mars prochain"."""
+
+
+def _month_of(match: re.Match[str], issued: PartialDate) -> PartialDate:
+    """The month meant, read against the text's date: "last" looks back, "next" ahead, and
+    a bare month is in the text's own year."""
+    assert issued.month is not None
+    month = month_number(match.group("m") or match.group("fm")) or 1
+    relation = (match.group("rel") or match.group("fr_after") or "").lower()
+    year = issued.year
+    if relation in ("last", "dernier") and month >= issued.month:
+        year -= 1
+    elif relation in ("next", "prochain") and month <= issued.month:
+        year += 1
+    return PartialDate(year, month)
 
 
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4}

@@ -42,7 +42,7 @@ from loaders.rules.counts import (
     merge_statuses,
     treaty_status,
 )
-from loaders.rules.events import conferences, meetings
+from loaders.rules.events import conferences, meetings, named_events
 from loaders.rules.memberships import (
     applications,
     listed_members,
@@ -99,6 +99,8 @@ class _Context:
     issuer: Entity | None
     facts: list[Fact] = field(default_factory=list)
     conference: Conference | None = None
+    events: dict[str, Conference] = field(default_factory=dict)
+    """Events named in the text ("COP22", "the 32nd Ministerial Council"), one fact each."""
     partnership: Partnership | None = None
     starts: list[int] | None = None
     date_cache: dict[int, list[DateMention]] = field(default_factory=dict)
@@ -168,6 +170,7 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     context.facts.extend(membership_ends(document, mentions, context.issued, skip_until))
     if context.conference is not None:
         context.facts.append(context.conference)
+    context.facts.extend(context.events.values())
     if context.partnership is not None:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))
@@ -363,6 +366,7 @@ RULES: list[Callable[[_Context, Sentence], None]] = [
     member_counts,
     treaty_actions,
     legal_reforms,
+    named_events,
     conferences,
     meetings,
     partnerships,

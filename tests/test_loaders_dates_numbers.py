@@ -122,3 +122,18 @@ def test_a_weekday_is_the_last_such_day_or_the_next_one_in_the_future(text, day)
 def test_a_weekday_before_a_date_leaves_the_date_to_say_the_day():
     [mention] = find_dates("on Monday, 11 June", ISSUED)
     assert mention.first.iso() == "2007-06-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("the accord adopted last December", "2006-12"),  # the text is of June 2007
+        ("a special event in September", "2007-09"),
+        ("the talks resume next March", "2008-03"),
+        ("la session de mars prochain", "2008-03"),
+        ("la conférence de décembre dernier", "2006-12"),
+    ],
+)
+def test_a_month_without_its_year_is_read_against_the_texts_date(text, month):
+    [mention] = find_dates(text, ISSUED)
+    assert mention.first.iso() == month

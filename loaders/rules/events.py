@@ -74,6 +74,9 @@ def conferences(context: _Context, sentence: Sentence) -> None:
     word = _CONFERENCE.search(sentence.text)
     if word is None:
         return
+    named = _NAMED_EVENT.search(sentence.text)
+    if named is not None and named.group("conference"):
+        return  # the named event's own rule reads it
     dates = [d for d in context.dates(sentence) if d.first.day is not None]
     place = _place_in(context, sentence)
     participants = _PARTICIPANTS.search(sentence.text)
@@ -81,6 +84,8 @@ def conferences(context: _Context, sentence: Sentence) -> None:
     if not (dates or place or participants or countries):
         return
     start, end = _event_dates(dates)
+    if dates and _CLOSING.search(sentence.text, word.end(), dates[0].start + sentence.start):
+        start = None  # "a conference concluding in Strasbourg today": its last day only
     organiser = None
     text = context.document.text
     for mention in context.within(sentence.start, sentence.end, _ORG_KINDS):
@@ -208,3 +213,158 @@ def _meeting_name(
         return None
     start = sentence.start + word.start()
     return " ".join(text[start : body.end].split())
+
+
+_NAMED_EVENT = re.compile(
+    r"(?P<conference>"
+    r"(?:(?:the\s+)?(?:last\s+|first\s+|next\s+)?(?:\d+(?:st|nd|rd|th)\s+)?session\s+of\s+the\s+)?"
+    r"(?:[Cc]onference\s+of\s+(?:the\s+)?[Pp]arties\b(?:[^.()]{0,90}?\((?P<cop_abbr>COP\s?\d*)\))?)"
+    r"|\bCOP\s?(?P<cop>\d{1,2})\b"
+    r"|\b(?P<summit_place>[A-Z][a-z]+)\s+(?:[A-Z][a-z]+\s+)?Summit\b"
+    r"|\b[Ss]ommet\s+(?:de\s+|d['’]\s*)(?:la\s+|l['’]\s*)?(?P<sommet_place>[A-Z][\w-]+)"
+    r")"
+    r"|(?P<meeting>"
+    r"\b(?:(?P<nth>\d+(?:st|nd|rd|th))\s+)?Ministerial\s+Council\b"
+    r"|\bspecial\s+event\b|\b(?:signing\s+)?ceremony\b|\bcérémonie\b|\bcelebration\b|\bcélébration\b"
+    r")"
+)
+"""Events known by their own name or kind: "COP22", "the Conference of Parties (COP21)",
+"the Budapest Water Summit", "le Sommet de Madagascar", "the 32nd Ministerial Council of the
+OSCE", "a special event", "the celebration"."""
+_SAME_CLAUSE = re.compile(
+    r"[^,;]*(?:,\s+(?:scheduled|held|to\s+be\s+held|taking\s+place|planned|due|set|prévue?s?"
+    r"|tenue?s?|qui\s+se\s+tiendra)\b[^,;]*)?",
+    re.I,
+)
+"""What may stand between an event's name and its date: no clause break, except a participle
+that describes the event ("COP22, scheduled for 7-18 November")."""
+_CLOSING = re.compile(r"\b(?:conclud|clos|end|ended|ending|clôtur)\w*\b", re.I)
+_AT_HEADQUARTERS = re.compile(r"\s*(?:headquarters|HQ)\b", re.I)
+_OF_BODY = re.compile(r"^\s*(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I)
+
+
+def named_events(context: _Context, sentence: Sentence) -> None:
+    """Each event the sentence names, as one fact kept across sentences: its place (after
+    "in"/"at", or in its name), its dates (the nearest; "concluding today" is an end only),
+    its organiser (the body it is of, or whose headquarters host it)."""
+    for match in _NAMED_EVENT.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        name, kind = _event_name(match)
+        if name is None:
+            continue
+        place = _event_place(context, sentence, match, end)
+        first, last = _nearest_dates(context, sentence, match)
+        organiser = _event_organiser(context, sentence, start, end)
+        if organiser is None and kind == "conference" and match.group("sommet_place"):
+            organiser = context.issuer  # "le Sommet de Madagascar" on its organiser's own site
+        participants = _PARTICIPANTS.search(sentence.text, match.end())
+        event_kind = Conference if kind == "conference" else Meeting
+        if kind == "meeting" and name in _BARE and place is None and organiser is None:
+            continue  # "the ceremony" with nothing said of it
+        known = context.events.get(name) or next(
+            (event for key, event in context.events.items() if key.endswith(" " + name)), None
+        )  # "the Ministerial Council" again after "the 32nd Ministerial Council"
+        if known is not None:
+            name = known.name or name
+        found = event_kind(
+            name=name,
+            organiser=organiser,
+            place=place,
+            start=first,
+            end=last,
+            participant_count=count_from_match(participants) if participants else None,
+            evidence=context.evidence(sentence),
+        )
+        if known is None:
+            context.events[name] = found
+            continue
+        filled = {
+            key: getattr(found, key)
+            for key in ("organiser", "place", "start", "end", "participant_count")
+            if getattr(known, key) is None and getattr(found, key) is not None
+        }
+        context.events[name] = dataclasses.replace(known, **filled)
+
+
+_BARE = ("ceremony", "signing ceremony", "cérémonie", "celebration", "célébration", "special event")
+
+
+def _event_name(match: re.Match[str]) -> tuple[str | None, str]:
+    if match.group("conference"):
+        cop = match.group("cop") or (match.group("cop_abbr") or "").replace(" ", "")[3:]
+        if cop:
+            return f"COP{cop}", "conference"
+        if match.group("summit_place") or match.group("sommet_place"):
+            return " ".join(match.group().split()), "conference"
+        return "conference of parties", "conference"
+    words = " ".join(match.group().lower().split())
+    if words in _BARE:
+        return words, "meeting"
+    return " ".join(match.group().split()), "meeting"
+
+
+def _event_place(
+    context: _Context, sentence: Sentence, match: re.Match[str], end: int
+) -> Entity | None:
+    text = context.document.text
+    named = match.group("summit_place") or match.group("sommet_place")
+    if named:
+        for candidate in context.lex.reference.lookup(named):
+            entity = context.lex.by_iri.get(candidate.iri)
+            if entity is not None and entity.kind == "place":
+                return entity
+        return new_place(named)  # "le Sommet de Madagascar": held in Madagascar
+    for place in context.within(end, min(sentence.end, end + 150), ("place",)):
+        gap = text[end : place.start]
+        if re.search(r"\b(?:in|at|à|en)\s+(?:the\s+)?$", gap) and ";" not in gap:
+            return place.entity
+    city = _CITY_COUNTRY.search(text, end, min(sentence.end, end + 150))
+    if city is not None and ";" not in text[end : city.start()]:
+        states = context.within(city.start("country"), city.end("country"), ("state",))
+        if states:  # "in Marrakesh, Morocco": a city the tables lack, located by its state
+            return new_place(city.group("city"))
+    return None
+
+
+_CITY_COUNTRY = re.compile(
+    r"\b(?:in|at|à)\s+(?P<city>[A-Z][a-zà-ÿ'-]+(?:\s+[A-Z][a-zà-ÿ'-]+)?),\s+"
+    r"(?P<country>[A-Z][\w -]+)"
+)
+
+
+def _nearest_dates(
+    context: _Context, sentence: Sentence, match: re.Match[str]
+) -> tuple[PartialDate | None, PartialDate | None]:
+    """The date nearest the event's name in its sentence, within a few words; a day or a
+    range ends where it says, a month or year has no end of its own."""
+    all_dates = context.dates(sentence)
+    after = [
+        d
+        for d in all_dates
+        if 0 <= d.start - match.end() <= 150
+        and _SAME_CLAUSE.fullmatch(sentence.text[match.end() : d.start])
+    ]
+    before = [d for d in all_dates if 0 <= match.start() - d.end <= 60]
+    if not after and not before:
+        return None, None
+    date = after[0] if after else before[-1]
+    between = sentence.text[min(match.end(), date.start) : max(match.end(), date.start)]
+    if _CLOSING.search(between):
+        return None, date.last or date.first  # "concluding in Strasbourg today"
+    if date.last is not None:
+        return date.first, date.last
+    return date.first, date.first if date.first.day is not None else None
+
+
+def _event_organiser(context: _Context, sentence: Sentence, start: int, end: int) -> Entity | None:
+    text = context.document.text
+    for mention in context.within(end, min(sentence.end, end + 80), _ORG_KINDS):
+        if _OF_BODY.match(text[end : mention.start]):
+            return mention.entity  # "the Ministerial Council of the OSCE"
+        if _AT_HEADQUARTERS.match(text, mention.end) and text[end : mention.start].strip() in (
+            "at",
+            "at the",
+        ):
+            return mention.entity  # "a special event at U.N. headquarters"
+        break
+    return None

@@ -1,0 +1,57 @@
+"""Event rule family (loaders/rules/events.py): conferences and meetings known by their name
+or kind, one fact each. Every sentence is written here."""
+
+from loaders import make_document
+from loaders.extraction import extract
+
+
+def events(text: str, issued: str = "14.10.2019") -> set[tuple]:
+    body = f"Geneva, {issued} – Opening words of the release.\n\n" + text
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    return {
+        (f["type"], f["organiser"], f["place"], f["startDate"], f["endDate"])
+        for f in found
+        if f["type"] in ("Conference", "Meeting")
+    }
+
+
+def test_numbered_conferences_of_the_parties_each_with_their_own_place_and_dates():
+    found = events(
+        "The accord was adopted last December at the 24th session of the Conference of the "
+        "Parties (COP24). It came into force just before COP25, scheduled for 2-13 December "
+        "in Madrid, Spain."
+    )
+    assert ("Conference", None, None, "2018-12", None) in found
+    assert ("Conference", None, "madrid", "2019-12-02", "2019-12-13") in found
+
+
+def test_a_body_meeting_named_twice_is_one_meeting_with_what_both_say():
+    found = events(
+        "The 26th Ministerial Council of the Organization for Security and Co-operation in "
+        "Europe will convene on 5-6 December 2019 in Rome. The Ministerial Council is "
+        "the main decision-making body."
+    )
+    osce = "organization-for-security-and-co-operation-in-europe"
+    assert found == {("Meeting", osce, "rome", "2019-12-05", "2019-12-06")}
+
+
+def test_an_event_at_an_organisations_headquarters_is_hosted_by_it():
+    found = events(
+        "The threshold was crossed during a special event at U.N. headquarters in New York in September."
+    )
+    assert found == {("Meeting", "united-nations", "new-york", "2019-09", None)}
+
+
+def test_a_conference_concluding_today_gives_its_last_day_only():
+    found = events("She spoke to a conference on data protection concluding in Strasbourg today.")
+    assert {(kind, place, start, end) for kind, _, place, start, end in found} == {
+        ("Conference", "strasbourg", None, "2019-10-14")
+    }
+
+
+def test_a_bare_ceremony_is_no_event_and_a_date_in_another_clause_is_not_the_summits():
+    assert events("The ceremony was moving.") == set()
+    found = events("En marge du Sommet de Lomé, la ministre a signé le 12 octobre 2019 un accord.")
+    assert {(kind, place, start) for kind, _, place, start, _ in found} == {
+        ("Conference", "lome", None)
+    }
