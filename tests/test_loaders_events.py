@@ -37,7 +37,8 @@ def test_a_body_meeting_named_twice_is_one_meeting_with_what_both_say():
 
 def test_an_event_at_an_organisations_headquarters_is_hosted_by_it():
     found = events(
-        "The threshold was crossed during a special event at U.N. headquarters in New York in September."
+        "The threshold was crossed during a special event at U.N. headquarters in New York "
+        "in September."
     )
     assert found == {("Meeting", "united-nations", "new-york", "2019-09", None)}
 
