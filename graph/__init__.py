@@ -22,8 +22,10 @@ __all__ = [
     "SourceInfo",
     "SourceMetadata",
     "Statistics",
+    "memory_copy",
     "open",
     "preload_query_parser",
+    "store_size",
 ]
 
 
@@ -63,6 +65,36 @@ def open(url: str, read_only: bool = False) -> KnowledgeGraph:  # noqa: A001 - m
     raise ComityError(
         f"{url!r}: unknown store URL; use oxigraph:PATH, memory: or sparql+http(s)://HOST/PATH"
     )
+
+
+def memory_copy(url: str) -> KnowledgeGraph:
+    """A writable in-memory copy of the embedded store at `url`, read from a snapshot of it.
+
+    The copy answers queries as the store does (same quads, union graph and inferred graph
+    included) and can be kept in step by applying the same writes to it.
+    """
+    from graph.embedded import EmbeddedStore
+
+    snapshot = open(url, read_only=True)
+    try:
+        backend = snapshot._backend
+        if not isinstance(backend, EmbeddedStore):
+            raise ComityError(f"{url}: only an embedded store can be copied into memory")
+        return KnowledgeGraph(EmbeddedStore.copy_in_memory(backend))
+    finally:
+        snapshot.close()
+
+
+def store_size(url: str) -> int:
+    """How many quads the embedded store at `url` holds (its union and inferred graphs too)."""
+    from graph.embedded import EmbeddedStore
+
+    snapshot = open(url, read_only=True)
+    try:
+        backend = snapshot._backend
+        return len(backend) if isinstance(backend, EmbeddedStore) else 0
+    finally:
+        snapshot.close()
 
 
 def preload_query_parser() -> None:

@@ -59,6 +59,17 @@ class EmbeddedStore:
         return cls(pyoxigraph.Store(), "memory:")
 
     @classmethod
+    def copy_in_memory(cls, source: "EmbeddedStore") -> "EmbeddedStore":
+        """An in-memory store holding exactly the quads of `source` (its union included), so
+        that it answers as `source` does, without touching the disk again."""
+        store = pyoxigraph.Store()
+        store.bulk_extend(source._store.quads_for_pattern(None, None, None, None))
+        return cls(store, "memory:")
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @classmethod
     def on_disk(cls, path: Path) -> "EmbeddedStore":
         """Open or create the store directory, with a clear error for each way that can fail."""
         location = f"oxigraph:{path}"

@@ -709,7 +709,13 @@ class WorkerPool:
 
 
 def _evaluate_and_send(query: QueryFunction, job: QueryJob, replies: Connection) -> None:
-    replies.send(evaluate(query, job))
+    # In a thread of its own: the engine's random generator is per thread and a fork copies
+    # the parent's, so RAND(), UUID() and BNODE() would repeat from one query to the next.
+    answer: list[Reply] = []
+    worker = threading.Thread(target=lambda: answer.append(evaluate(query, job)))
+    worker.start()
+    worker.join()
+    replies.send(answer[0])
     replies.close()
     # Leave at once: tearing down the copied interpreter and store would only cost time.
     os._exit(0)

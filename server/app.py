@@ -6,6 +6,7 @@ one process (tests) never share a store, a worker pool or a token.
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -33,7 +34,13 @@ from server.config import ServerConfig
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
 from server.service_relay import ServiceRelay
-from server.store_writer import InProcessWrites, UpdateTimeout, WriterProcess, Writes
+from server.store_writer import (
+    InProcessWrites,
+    MirroredWrites,
+    UpdateTimeout,
+    WriterProcess,
+    Writes,
+)
 
 log = logging.getLogger("comity.server")
 
@@ -123,7 +130,7 @@ def create_app(
         graph=opened,
         config=config,
         writes=writes,
-        runner=_query_runner(config, opened, write_lock, cache=keeps_answers),
+        runner=_query_runner(config, opened, writes, write_lock, cache=keeps_answers),
         answers=ResultsDirectory(),
         write_lock=write_lock,
         responses=responses,
@@ -153,8 +160,16 @@ def _open_store(
     if knowledge_graph is not None:
         return knowledge_graph, InProcessWrites(knowledge_graph)
     if config.store.startswith("oxigraph:"):
-        writes = WriterProcess(Path(config.store[len("oxigraph:") :]).expanduser())
+        writes: Writes = WriterProcess(Path(config.store[len("oxigraph:") :]).expanduser())
         try:
+            if _serves_from_memory(config):
+                started = time.monotonic()
+                writes = MirroredWrites(writes, config.store)
+                log.info(
+                    "queries are answered from an in-memory copy of %s (read in %.1f s)",
+                    config.store,
+                    time.monotonic() - started,
+                )
             return graph_layer.open(config.store, read_only=True), writes
         except BaseException:
             writes.close()
@@ -164,15 +179,22 @@ def _open_store(
 
 
 def _query_runner(
-    config: ServerConfig, knowledge_graph: KnowledgeGraph, write_lock: threading.Lock, cache: bool
+    config: ServerConfig,
+    knowledge_graph: KnowledgeGraph,
+    writes: Writes,
+    write_lock: threading.Lock,
+    cache: bool,
 ) -> QueryRunner:
-    """Queries on an on-disk store go to a worker pool, on memory to forks, remote in-process.
+    """Queries on memory (or an on-disk store's in-memory copy) go to forks, on an on-disk
+    store read from disk to a worker pool, on a remote store in-process.
 
     Answers are cached only when `cache` says so (see ComityState.keeps_answers): a remote
     endpoint's data, or a graph the caller passed in, changes without the server knowing.
     """
     runner: QueryRunner
-    if config.store.startswith("oxigraph:"):
+    if isinstance(writes, MirroredWrites):
+        runner = ForkPerQuery(writes.query, config.workers, write_lock)
+    elif config.store.startswith("oxigraph:"):
         path = Path(config.store[len("oxigraph:") :])
         runner = WorkerPool(path, config.workers, write_lock)
     elif config.store == "memory:":
@@ -180,6 +202,41 @@ def _query_runner(
     else:
         return InProcess(knowledge_graph.query)
     return CachedRunner(runner) if cache else runner
+
+
+BYTES_PER_QUAD = 200
+"""Memory an in-memory copy takes per quad (measured about 160; rounded up): bench/SERVE.md."""
+
+
+def _serves_from_memory(config: ServerConfig) -> bool:
+    """Whether an on-disk store's queries are answered from a copy in memory: as asked, or
+    (auto) when the copy would take at most half the memory the machine has free."""
+    if config.serve_from != "auto":
+        return config.serve_from == "memory"
+    needed = graph_layer.store_size(config.store) * BYTES_PER_QUAD
+    free = _available_memory()
+    if free is not None and needed > free // 2:
+        log.warning(
+            "queries on %s are answered from disk: a copy in memory would take about %d MB, "
+            "more than half of the %d MB free (--serve-from memory overrides)",
+            config.store,
+            needed // 2**20,
+            free // 2**20,
+        )
+        return False
+    return True
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux), else None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
 
 
 def _service_relay(config: ServerConfig) -> ServiceRelay | None:

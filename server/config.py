@@ -35,5 +35,8 @@ class ServerConfig:
     """Also send Access-Control-Allow-Origin on writes (they still need the token)."""
     workers: int = 2
     """Query worker processes (embedded on-disk store): at most this many queries run at once."""
+    serve_from: str = "auto"
+    """Where queries on an on-disk store are answered from: "memory" (a copy kept in step with
+    every write), "disk", or "auto" (memory when the copy fits in half the free memory)."""
     threads: int = 8
     """Threads calling the application for HTTP requests (granian's blocking threads)."""

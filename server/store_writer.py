@@ -13,7 +13,9 @@ A `memory:` store lives in the server process and cannot be shared, and a remote
 evaluates its updates itself: both are written in process, with no time limit of ours.
 """
 
+import logging
 import multiprocessing
+import re
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -167,3 +169,56 @@ class WriterProcess:
             self._process.join(timeout=10)
             self._stop()
         self._starter.close()
+
+
+_NOT_REPEATABLE = re.compile(
+    r"\b(?:SERVICE|LOAD)\b|\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE
+)
+"""What an update may do differently a second time: call out, or draw a value of its own."""
+
+log = logging.getLogger("comity.serve")
+
+
+class MirroredWrites:
+    """Writes to the on-disk store, then the same write to the in-memory copy queries read.
+
+    The disk stays the record: a write that fails there never reaches the copy. The copy then
+    repeats the update and its reasoning; an update that could come out differently a second
+    time (SERVICE, LOAD, NOW(), RAND(), UUID(), BNODE()), or one the copy fails to repeat,
+    makes the copy read afresh from the disk instead. The caller holds the write lock
+    throughout, and queries fork from the copy only under that lock, so no query ever sees a
+    write half applied.
+    """
+
+    def __init__(self, disk: Writes, url: str) -> None:
+        self._disk = disk
+        self._url = url
+        self.copy = graph.memory_copy(url)
+
+    def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
+        self._disk.apply(sparql, timeout, graphs)
+        if _NOT_REPEATABLE.search(sparql):
+            self._read_afresh("the update may not give the same result twice")
+            return
+        try:
+            self.copy.update(sparql, graphs)
+            self.copy.reason()
+        except Exception as error:  # the disk has it: the copy must too, whatever went wrong
+            self._read_afresh(f"repeating the update failed ({error})")
+
+    def query(self, *arguments: object, **options: object) -> object:
+        """A query on the copy as it is now (the one the last write left)."""
+        return self.copy.query(*arguments, **options)  # type: ignore[arg-type]
+
+    def _read_afresh(self, why: str) -> None:
+        started = time.monotonic()
+        self.copy = graph.memory_copy(self._url)
+        log.warning(
+            "the in-memory copy was read again from %s in %.1f s: %s",
+            self._url,
+            time.monotonic() - started,
+            why,
+        )
+
+    def close(self) -> None:
+        self._disk.close()

@@ -24,8 +24,11 @@ pytest_plugins = ["tests.server_fixtures"]
 
 @pytest.fixture(scope="module")
 def limited(server_factory):
-    """One server with small limits for every test here."""
-    return server_factory(extra=["--timeout", "3", "--max-rows", "5", "--max-body", "2000"])
+    """One server with small limits for every test here, answering queries from disk with its
+    pool of worker processes (tests/test_server_memory_copy.py covers the in-memory copy)."""
+    return server_factory(
+        extra=["--timeout", "3", "--max-rows", "5", "--max-body", "2000", "--serve-from", "disk"]
+    )
 
 
 # Three copies of every triple of the store joined with each other: billions of rows.

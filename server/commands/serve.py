@@ -95,6 +95,14 @@ DEFAULTS = ServerConfig()
     type=click.IntRange(min=1),
     help="Query worker processes: at most this many queries run at once.",
 )
+@click.option(
+    "--serve-from",
+    type=click.Choice(["auto", "memory", "disk"]),
+    default=DEFAULTS.serve_from,
+    show_default=True,
+    help="Answer queries on an oxigraph: store from an in-memory copy kept in step with every "
+    "write, or from the disk; auto takes memory when the copy fits in half the free memory.",
+)
 @click.option("--cors-writes", is_flag=True, help="Allow writes from other origins (browsers).")
 def serve(
     store: str,
@@ -109,6 +117,7 @@ def serve(
     service_allow: tuple[str, ...],
     threads: int,
     workers: int,
+    serve_from: str,
     cors_writes: bool,
 ) -> None:
     """Serve the store over SPARQL 1.1 (query, update, graph store) and as linked data."""
@@ -131,6 +140,7 @@ def serve(
         cors_writes=cors_writes,
         workers=workers,
         threads=threads,
+        serve_from=serve_from,
     )
     # Fail here, with one clear line, rather than in granian's worker with a traceback. The
     # worker is then spawned, not forked: a fork would inherit the state of the storage
