@@ -358,18 +358,24 @@ _SOURCE_URL = re.compile(r"^\s*source\s*:\s*(?P<url>\S+)", re.I)
 _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/](?P<m>[01]\d)[-/](?P<d>[0-3]\d)(?!\d)")
 
 
+def _first_sole_date(
+    patterns: tuple[re.Pattern[str], ...], text: str, start: int, end: int, weekdays: bool = False
+) -> PartialDate | None:
+    """The first full date standing alone in the `date` group of a pattern's match."""
+    for pattern in patterns:
+        for line in pattern.finditer(text, start, min(len(text), end)):
+            found = _sole_full_date(line.group("date"), weekdays)
+            if found is not None:
+                return found
+    return None
+
+
 def _date_line(text: str, limit: int = 800) -> PartialDate | None:
     """A line near the top that holds nothing but a full date ("12 March 2019"), or a place
-    and a full date, dates the text."""
-    for line in _DATE_LINE.finditer(text, 0, min(len(text), limit)):
-        found = _sole_full_date(line.group("date"), weekdays=True)
-        if found is not None:
-            return found
-    for line in _PLACE_DATE_LINE.finditer(text, 0, min(len(text), limit)):
-        found = _sole_full_date(line.group("date"))
-        if found is not None:
-            return found  # "Strasbourg, le 3 mars 2021"
-    return None
+    and a full date ("Strasbourg, le 3 mars 2021"), dates the text."""
+    return _first_sole_date((_DATE_LINE,), text, 0, limit, weekdays=True) or _first_sole_date(
+        (_PLACE_DATE_LINE,), text, 0, limit
+    )
 
 
 def _sole_full_date(value: str, weekdays: bool = False) -> PartialDate | None:
@@ -401,12 +407,7 @@ _OPENING_DATE = (
 def _opening_date(text: str, limit: int = 800) -> PartialDate | None:
     """A full date opening a line near the top, in brackets after a place or followed by a
     clock time: the dateline of a news item run into its first paragraph."""
-    for pattern in _OPENING_DATE:
-        for line in pattern.finditer(text, 0, min(len(text), limit)):
-            found = _sole_full_date(line.group("date"))
-            if found is not None:
-                return found
-    return None
+    return _first_sole_date(_OPENING_DATE, text, 0, limit)
 
 
 _ACT_TITLE = re.compile(
@@ -422,11 +423,7 @@ def _act_date(text: str, limit: int = 800) -> PartialDate | None:
     """The date in the title of a legal act ("Décret n° 2015-746 du 26 juin 2015", "Council
     Decision 2015/1990 of 26 October 2015"): the act is dated by it, not by the journal issue
     that printed it."""
-    for line in _ACT_TITLE.finditer(text, 0, min(len(text), limit)):
-        found = _sole_full_date(line.group("date"))
-        if found is not None:
-            return found
-    return None
+    return _first_sole_date((_ACT_TITLE,), text, 0, limit)
 
 
 _YEARLESS_DATELINE = re.compile(
@@ -465,11 +462,7 @@ _PLACE_DATE_LINE = re.compile(
 def _closing_date_line(text: str, limit: int = 400) -> PartialDate | None:
     """A place and date on a line of their own at the foot of a release ("Strasbourg 29
     January 2021"), where some publishers put the dateline."""
-    for line in _PLACE_DATE_LINE.finditer(text, max(0, len(text) - limit)):
-        found = _sole_full_date(line.group("date"))
-        if found is not None:
-            return found
-    return None
+    return _first_sole_date((_PLACE_DATE_LINE,), text, max(0, len(text) - limit), len(text))
 
 
 def _url_date(text: str) -> PartialDate | None:

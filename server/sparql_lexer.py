@@ -159,6 +159,50 @@ def add_using(update: str, using: list[str], using_named: list[str]) -> str:
     return "".join(pieces)
 
 
+def expand_declarations(update: str, stream: list[Token] | None = None) -> str:
+    """The update with no PREFIX or BASE left: each prefixed name written as the full IRI the
+    declarations in force at that point give it, each relative IRI resolved against the base
+    in force there. For requests whose declarations cannot all be moved to the start (a prefix
+    declared again with another IRI, a BASE after the first operation), where Oxigraph reads
+    them; the meaning is the one the SPARQL grammar gives the request as written.
+    """
+    stream = list(tokens(update)) if stream is None else stream
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    pieces: list[str] = []
+    position = 0
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.is_word("BASE") and index + 1 < len(stream) and stream[index + 1].kind == "iri":
+            written = stream[index + 1].text[1:-1]
+            base = _resolved(base, written) if base else written
+            end = stream[index + 1].start + len(stream[index + 1].text)
+            pieces += [update[position : token.start], " "]
+            position, index = end, index + 2
+            continue
+        if token.is_word("PREFIX") and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+                written = iri.text[1:-1]
+                prefixes[name.text[:-1]] = _resolved(base, written) if base else written
+                pieces += [update[position : token.start], " "]
+                position, index = iri.start + len(iri.text), index + 3
+                continue
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if prefix in prefixes:
+                full = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+                pieces += [update[position : token.start], f"<{full}>"]
+                position = token.start + len(token.text)
+        elif token.kind == "iri" and base and not _ABSOLUTE.match(token.text):
+            pieces += [update[position : token.start], f"<{_resolved(base, token.text[1:-1])}>"]
+            position = token.start + len(token.text)
+        index += 1
+    pieces.append(update[position:])
+    return "".join(pieces)
+
+
 def _resolved(base: str, iri: str) -> str:
     """`iri` resolved against `base`, or as written when the base is not a usable IRI.
 
@@ -186,6 +230,13 @@ def hoist_declarations(update: str) -> str:
     its offset, and go in front on the first line.
     """
     stream = list(tokens(update))
+    hoisted = _hoisted(update, stream)
+    return hoisted if hoisted is not None else expand_declarations(update, stream)
+
+
+def _hoisted(update: str, stream: list[Token]) -> str | None:
+    """The update with later PREFIX declarations moved to its start; None when moving would
+    change a meaning (a prefix declared again with another IRI, a later BASE)."""
     declared: dict[str, str] = {}
     moved: list[tuple[int, int]] = []
     depth = 0
@@ -195,8 +246,10 @@ def hoist_declarations(update: str) -> str:
     while index < len(stream):
         token = stream[index]
         if depth == 0 and token.is_word("PREFIX", "BASE"):
-            if not may_declare or (token.is_word("BASE") and not opening):
-                return update  # misplaced, or a base that would change: the engine judges
+            if not may_declare:
+                return update  # misplaced: the engine judges and reports it
+            if token.is_word("BASE") and not opening:
+                return None  # a base that moving would change
             if token.is_word("BASE"):
                 index += 2
                 continue
@@ -206,9 +259,9 @@ def hoist_declarations(update: str) -> str:
             if name.kind != "pname" or iri.kind != "iri":
                 return update
             if declared.get(name.text, iri.text) != iri.text:
-                return update
+                return None  # declared again with another IRI
             if not opening and not _ABSOLUTE.match(iri.text):
-                return update  # resolved against a base that moving would change
+                return None  # resolved against a base that moving would change
             declared[name.text] = iri.text
             if not opening:
                 moved.append((token.start, iri.start + len(iri.text)))

@@ -241,3 +241,18 @@ def test_credentials_never_appear_in_messages():
     url = f"sparql+http://reader:hunter2@127.0.0.1:{free_port()}/query"
     message = assert_clear_failure(comity("stats", store=url), "cannot reach")
     assert "hunter2" not in message
+
+
+def test_update_with_declarations_on_later_operations(tmp_path: Path):
+    """The grammar lets each operation declare prefixes, even one declared again with another
+    IRI; `comity update` reads them as the endpoint does."""
+    url = f"oxigraph:{tmp_path / 'store'}"
+    update = (
+        f"PREFIX a: <{EX}one/> INSERT DATA {{ GRAPH <{EX}g> {{ a:s a:p 1 }} }} ;\n"
+        f"PREFIX a: <{EX}two/> INSERT DATA {{ GRAPH <{EX}g> {{ a:s a:p 2 }} }}"
+    )
+    done = comity("update", update, store=url)
+    assert done.returncode == 0, done.stderr
+    with graph.open(url) as store:
+        rows = store.query(f"SELECT ?s WHERE {{ GRAPH <{EX}g> {{ ?s ?p ?o }} }} ORDER BY ?o")
+        assert [row["s"].value for row in rows] == [f"{EX}one/s", f"{EX}two/s"]

@@ -25,6 +25,7 @@ import graph
 from ontology import PREFIXES, document_iri
 from ontology.errors import ComityError
 from server.commands.options import store_option
+from server.sparql_lexer import hoist_declarations
 
 RESULTS_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -189,7 +190,7 @@ def print_triples(triples: pyoxigraph.QueryTriples, view: str) -> None:
 @click.argument("update")
 def update(store: str, update: str) -> None:
     """Run a SPARQL Update (UPDATE, or @FILE, or - for stdin) as one transaction."""
-    sparql = read_text_argument(update, "update")
+    sparql = hoist_declarations(read_text_argument(update, "update"))
     with graph.open(store) as knowledge_graph:
         knowledge_graph.update(sparql)
     click.echo("update done; run `comity reason` to refresh the inferred graph", err=True)
