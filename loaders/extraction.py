@@ -52,7 +52,7 @@ from loaders.rules.memberships import (
     suspensions,
 )
 from loaders.rules.mentions import normalise_typography, state_mentions
-from loaders.rules.organisations import foundings, headquarters, partnerships
+from loaders.rules.organisations import agreements_with, foundings, headquarters, partnerships
 from loaders.rules.roles import person_roles, signatory_roles
 from loaders.rules.supplements import supplements
 from ontology import REFERENCE_DIR, slug, unit_iri
@@ -370,6 +370,7 @@ RULES: list[Callable[[_Context, Sentence], None]] = [
     conferences,
     meetings,
     partnerships,
+    agreements_with,
     person_roles,
     foundings,
     headquarters,

@@ -189,3 +189,21 @@ def test_a_french_withdrawal_from_a_convention_is_a_denunciation_dated_by_its_we
     assert [(f["actor"], f["treaty"], f["date"]) for f in found] == [
         ("RUS", "ets-005", "2007-06-12")
     ]
+
+
+def test_an_agreement_signed_with_an_organisation_or_its_signatory_is_a_partnership():
+    body = (
+        "source: https://www.francophonie.org/example\n\nParis, le 3 mars 2021\n\n"
+        "L'Organisation internationale de la Francophonie a signé deux accords. Le premier accord "
+        "de partenariat a été signé avec le Commissaire européen au développement, Jean Exemple. "
+        "Un deuxième accord a été signé avec l'Agence française de développement."
+    )
+    extraction = extract(make_document(body, "oif-notice"))
+    partners = {
+        frozenset(f.to_gold()["partners"]) for f in extraction.facts if f.kind == "Partnership"
+    }
+    oif = "organisation-internationale-de-la-francophonie"
+    assert partners == {
+        frozenset({oif, "european-commission"}),
+        frozenset({oif, "agence-francaise-de-developpement"}),
+    }

@@ -74,6 +74,39 @@ def partnerships(context: _Context, sentence: Sentence) -> None:
     _add_to_partnership(context, sentence, items, people_in(context, sentence))
 
 
+_AGREEMENT_WITH = re.compile(
+    r"\b(?:accord|convention|mémorandum|protocole)\s+(?:de\s+(?:partenariat|coopération)\s+)?"
+    r"(?:[^.;]{0,40}?\s)?(?:a\s+été\s+|ont\s+été\s+|est\s+)?signée?s?\s+avec\s+"
+    r"|\b(?:partnership|cooperation|co-operation)\s+agreement\s+(?:[^.;]{0,40}?\s)?"
+    r"(?:was\s+|has\s+been\s+)?signed\s+with\s+",
+    re.I,
+)
+"""An agreement of the text's own organisation with another: "un accord de partenariat a été
+signé avec le Commissaire européen X", "a cooperation agreement signed with the Y"."""
+
+
+def agreements_with(context: _Context, sentence: Sentence) -> None:
+    """A partnership of the organisation that issued the text with the one it signed an
+    agreement with: named after "with"/"avec", or through the person who signed for it."""
+    if context.issuer is None:
+        return
+    for match in _AGREEMENT_WITH.finditer(sentence.text):
+        after = sentence.start + match.end()
+        named = context.within(after, sentence.end, ("organisation", "company"))
+        partner = named[0].entity if named and named[0].start - after <= 12 else None
+        if partner is None:
+            people = people_in(
+                context, Sentence(after, sentence.end, context.document.text[after : sentence.end])
+            )
+            affiliations = [a for _, a in people if a is not None and a.kind != "state"]
+            partner = affiliations[0] if affiliations else None
+        if partner is None or partner == context.issuer:
+            continue
+        context.facts.append(
+            Partnership((context.issuer, partner), None, evidence=context.evidence(sentence))
+        )
+
+
 def _add_to_partnership(
     context: _Context,
     sentence: Sentence,

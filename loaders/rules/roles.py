@@ -133,7 +133,8 @@ _WORDS_EN = re.compile(
     re.I,
 )
 _WORDS_FR = re.compile(
-    r"\s+(?:des|du|de\s+la|de\s+l['’]|de|en\s+charge\s+(?:de\s+la|du|des|de\s+l['’]|de)"
+    r"\s+(?:des|du|de\s+la|de\s+l['’]|de|aux|au|à\s+la|à\s+l['’]"
+    r"|en\s+charge\s+(?:de\s+la|du|des|de\s+l['’]|de)"
     r"|chargée?\s+(?:de\s+la|du|des|de\s+l['’]|de))\s*(?P<words>[^\W\d_][\w'’-]*"
     r"(?:\s+(?:et\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l['’])?)?[^\W\d_][\w'’-]*){0,5}?)"
     rf"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|\s+(?-i:[{UPPER_LETTERS}])|$)",
