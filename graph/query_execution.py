@@ -705,71 +705,119 @@ class WorkerPool:
         self._starter.close()
 
 
-# -- in-memory store: one forked child per query ----------------------------------------------
+# -- in-memory store: workers forked from the process that holds it --------------------------
 
 
-def _evaluate_and_send(query: QueryFunction, job: QueryJob, replies: Connection) -> None:
-    # In a thread of its own: the engine's random generator is per thread and a fork copies
-    # the parent's, so RAND(), UUID() and BNODE() would repeat from one query to the next.
-    answer: list[Reply] = []
-    worker = threading.Thread(target=lambda: answer.append(evaluate(query, job)))
-    worker.start()
-    worker.join()
-    replies.send(answer[0])
-    replies.close()
-    # Leave at once: tearing down the copied interpreter and store would only cost time.
-    os._exit(0)
+def _answer_forked_jobs(query: QueryFunction, jobs: Connection) -> None:
+    """A forked worker's life: answer jobs from the store as it was at the fork, until the
+    server goes away or retires it."""
+    die_with_server()
+    jobs.send("ready")
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            os._exit(0)
+        # In a thread of its own: the engine's random generator is per thread, and a fork
+        # copies the parent's, so RAND(), UUID() and BNODE() would repeat between workers.
+        answer: list[Reply] = []
+        evaluation = threading.Thread(target=_evaluate_into, args=(query, job, answer))
+        evaluation.start()
+        evaluation.join()
+        jobs.send(answer[0])
 
 
-class ForkPerQuery:
-    """Each query in a child forked from the server, holding a snapshot of the memory store.
+def _evaluate_into(query: QueryFunction, job: QueryJob, answer: list[Reply]) -> None:
+    answer.append(evaluate(query, job))
 
-    The fork happens under the write lock, so that no write is half done in the snapshot.
+
+class ForkedPool:
+    """Workers forked from the process that holds an in-memory store, sharing its pages.
+
+    A fork sees the store exactly as it was at that moment, so workers are forked under the
+    write lock (never in the middle of a write) and retired after each write: a worker of an
+    older generation is replaced before it answers. One past its deadline is killed, which
+    frees its CPU at once, and replaced.
     """
 
-    def __init__(self, query: QueryFunction, size: int, write_lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        query: QueryFunction,
+        size: int,
+        write_lock: threading.Lock,
+        per_query: bool = False,
+    ) -> None:
+        """`per_query`: fork for every query, for a store that may change without a write
+        the server sees (a graph its caller holds too)."""
         self._query = query
         self._write_lock = write_lock
+        self._per_query = per_query
         graph.preload_query_parser()
         self._context = multiprocessing.get_context("fork")
-        self._slots = threading.BoundedSemaphore(max(size, 1))
+        self._idle = _IdleWorkers()
+        self._generation = 0
+        self._closed = False
+        self._starter = ProcessStarter()
+        for _ in range(max(size, 1)):
+            self._idle.put_fresh(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=_answer_forked_jobs,
+            args=(self._query, theirs),
+            name="comity-query",
+            daemon=True,
+        )
+        with self._write_lock:
+            self._starter.start(process)
+            generation = self._generation
+        theirs.close()
+        return _Worker(process, ours, generation=generation)
 
     def run(self, job: QueryJob, timeout: float) -> Reply:
         deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
+        worker = self._idle.get(timeout)
+        if worker is None:
             raise QueryFailed(
                 FailureReason.BUSY,
-                f"every query slot stayed busy for {timeout:g} s; try again shortly",
+                f"every query worker stayed busy for {timeout:g} s; try again shortly",
             )
+        if self._per_query:
+            self._generation += 1
         try:
-            ours, theirs = self._context.Pipe(duplex=False)
-            process = self._context.Process(
-                target=_evaluate_and_send, args=(self._query, job, theirs), daemon=True
-            )
-            with self._write_lock:
-                process.start()
-            theirs.close()
-            try:
-                if ours.poll(max(deadline - time.monotonic(), 0)):
-                    reply = ours.recv()
-                    process.join()
-                    return reply
-            except EOFError as error:
-                raise QueryFailed(
-                    FailureReason.FAULT, "the query process died without answering"
-                ) from error
-            finally:
-                ours.close()
-            _kill(process)
-            raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
-        finally:
-            self._slots.release()
+            if worker.generation != self._generation:  # forked before the last write
+                _kill(worker.process)
+                worker.jobs.close()
+                worker = self._spawn()
+            worker.wait_until_ready()
+            worker.jobs.send(job)
+            if worker.reply_within(deadline - time.monotonic()):
+                reply = worker.jobs.recv()
+                self._idle.put_recent(worker)
+                return reply
+        except (EOFError, OSError) as error:
+            self._replace(worker)
+            raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
+        self._replace(worker)
+        raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
+
+    def _replace(self, worker: _Worker) -> None:
+        _kill(worker.process)
+        worker.jobs.close()
+        if not self._closed:
+            self._idle.put_fresh(self._spawn())
 
     def store_changed(self) -> None:
-        """Nothing to do: every query forks from the current store."""
+        """Called under the write lock after a write: every worker forked before it retires."""
+        self._generation += 1
 
     def close(self) -> None:
-        """Nothing to do: children end with their query."""
+        self._closed = True
+        while (worker := self._idle.get(0)) is not None:
+            _kill(worker.process)
+            worker.jobs.close()
+        self._starter.close()
 
 
 # -- remote store: a thread per query ---------------------------------------------------------

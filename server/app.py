@@ -18,7 +18,7 @@ import graph as graph_layer
 from graph import KnowledgeGraph
 from graph.query_execution import (
     CachedRunner,
-    ForkPerQuery,
+    ForkedPool,
     InProcess,
     QueryFailed,
     QueryResults,
@@ -193,12 +193,13 @@ def _query_runner(
     """
     runner: QueryRunner
     if isinstance(writes, MirroredWrites):
-        runner = ForkPerQuery(writes.query, config.workers, write_lock)
+        runner = ForkedPool(writes.query, config.workers, write_lock)
     elif config.store.startswith("oxigraph:"):
         path = Path(config.store[len("oxigraph:") :])
         runner = WorkerPool(path, config.workers, write_lock)
     elif config.store == "memory:":
-        runner = ForkPerQuery(knowledge_graph.query, config.workers, write_lock)
+        # a graph passed in may change without the server knowing: fork afresh per query
+        runner = ForkedPool(knowledge_graph.query, config.workers, write_lock, per_query=not cache)
     else:
         return InProcess(knowledge_graph.query)
     return CachedRunner(runner) if cache else runner
