@@ -29,7 +29,7 @@ from graph.query_execution import (
 )
 from graph.statistics import Statistics, compute_statistics
 from ontology.errors import ComityError
-from server import description, graph_store, query_page, reconcile, resources, sparql
+from server import description, dumps, graph_store, query_page, reconcile, resources, sparql
 from server.config import ServerConfig
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
@@ -138,7 +138,7 @@ def create_app(
         keeps_answers=keeps_answers,
         relay=_service_relay(config),
     )
-    for module in (sparql, graph_store, description, resources, query_page, reconcile):
+    for module in (sparql, graph_store, description, resources, query_page, reconcile, dumps):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(QueryFailed, _query_failed)

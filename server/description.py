@@ -3,16 +3,23 @@
 Both are built from the store's live statistics (`ComityState.statistics()`), which the query
 workers compute within the time limit and the server drops at every write, so they are current
 after every load and update.
+
+The dataset has a stable IRI under the configured ID base (`{base}dataset`), whatever address
+the server answers at, and says what a reuser needs: its title, its licence (CC BY 4.0), when
+its last committed write or load happened, and where its dumps are (`/dumps/`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pyoxigraph
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import NotAcceptable
 
 from graph import Statistics
-from ontology import COMITY, OWL, PREFIXES, RDF
+from ontology import COMITY, DCTERMS, OWL, PREFIXES, RDF, XSD
+from server import dumps
 from server.config import ServerConfig
 from server.negotiation import RDF_FORMATS, Format, media_types, negotiate
 
@@ -49,8 +56,34 @@ def _count(value: int) -> pyoxigraph.Literal:
     return pyoxigraph.Literal(str(value), datatype=_iri("http://www.w3.org/2001/XMLSchema#integer"))
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What the VoID dataset says of itself beyond its numbers."""
+
+    title: str
+    license: str
+    modified: datetime
+    """The time of the committed state the store is in (last write or load)."""
+    data_dumps: Sequence[str]
+    """Absolute URLs of the whole-graph dumps."""
+
+
+def publication() -> Publication:
+    """The request's application's dataset: its title, licence, modification time and dumps."""
+    return Publication(
+        title=dumps.DATASET_TITLE,
+        license=dumps.DATA_LICENSE,
+        modified=dumps.catalogue().modified(),
+        data_dumps=dumps.dump_urls(),
+    )
+
+
 def service_description(
-    endpoint: str, dataset: str, config: ServerConfig, stats: Statistics
+    endpoint: str,
+    dataset: str,
+    config: ServerConfig,
+    stats: Statistics,
+    published: Publication | None = None,
 ) -> Iterator[Triple]:
     """The sd:Service at `endpoint`, its features, formats and default dataset."""
     service = pyoxigraph.BlankNode()
@@ -82,13 +115,18 @@ def service_description(
         yield Triple(named, _iri(SD + "graph"), graph)
         yield Triple(graph, a, _iri(SD + "Graph"))
         yield Triple(graph, _iri(VOID + "triples"), _count(triples))
-    yield from void_description(endpoint, dataset, config, stats)
+    yield from void_description(endpoint, dataset, config, stats, published)
 
 
 def void_description(
-    endpoint: str, dataset: str, config: ServerConfig, stats: Statistics
+    endpoint: str,
+    dataset: str,
+    config: ServerConfig,
+    stats: Statistics,
+    published: Publication | None = None,
 ) -> Iterator[Triple]:
-    """The VoID dataset: sizes, class and property partitions, and the Wikidata linkset."""
+    """The VoID dataset: sizes, class and property partitions, the Wikidata linkset, and
+    (given `published`) its title, licence, modification time and dumps."""
     subject = _iri(dataset)
     a = _iri(str(RDF.type))
     yield Triple(subject, a, _iri(VOID + "Dataset"))
@@ -117,6 +155,21 @@ def void_description(
     yield Triple(linkset, _iri(VOID + "subjectsTarget"), subject)
     yield Triple(linkset, _iri(VOID + "objectsTarget"), _iri(WIKIDATA))
     yield Triple(linkset, _iri(VOID + "triples"), _count(stats.wikidata_links))
+    if published is not None:
+        yield from _publication(subject, published)
+
+
+def _publication(subject: pyoxigraph.NamedNode, published: Publication) -> Iterator[Triple]:
+    yield Triple(subject, _iri(str(DCTERMS.title)), pyoxigraph.Literal(published.title))
+    yield Triple(subject, _iri(str(DCTERMS.license)), _iri(published.license))
+    modified = published.modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    yield Triple(
+        subject,
+        _iri(str(DCTERMS.modified)),
+        pyoxigraph.Literal(modified, datatype=_iri(str(XSD.dateTime))),
+    )
+    for url in published.data_dumps:
+        yield Triple(subject, _iri(VOID + "dataDump"), _iri(url))
 
 
 def rdf_response(triples: Iterator[Triple], chosen: Format) -> Response:
@@ -142,7 +195,12 @@ def negotiate_rdf() -> Format:
 
 
 def dataset_iri() -> str:
-    return url_for("description.void", _external=True) + "#dataset"
+    """The dataset's IRI: under the configured ID base, so it does not change with the address
+    the server answers at."""
+    base = str(current_app.extensions["comity"].config.base)
+    if not base.endswith(("/", "#")):
+        base += "/"
+    return base + "dataset"
 
 
 @blueprint.get("/void")
@@ -151,5 +209,7 @@ def void() -> Response:
     chosen = negotiate_rdf()
     state = current_app.extensions["comity"]
     endpoint = url_for("sparql.endpoint", _external=True)
-    triples = void_description(endpoint, dataset_iri(), state.config, state.statistics())
+    triples = void_description(
+        endpoint, dataset_iri(), state.config, state.statistics(), publication()
+    )
     return rdf_response(triples, chosen)

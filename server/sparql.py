@@ -39,7 +39,13 @@ from werkzeug.exceptions import (
 from graph.query_execution import AnswerCache, FailureReason, QueryFailed, QueryJob, answer
 from ontology.errors import ComityError
 from server.credentials import Verdict, check_write
-from server.description import dataset_iri, negotiate_rdf, rdf_response, service_description
+from server.description import (
+    dataset_iri,
+    negotiate_rdf,
+    publication,
+    rdf_response,
+    service_description,
+)
 from server.federation import check_services, silence_refused
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
 from server.request_text import before_base, undeclared_prefix, with_service_base
@@ -322,5 +328,7 @@ def _service_description() -> Response:
     chosen = negotiate_rdf()
     comity = state()
     endpoint = url_for("sparql.endpoint", _external=True)
-    triples = service_description(endpoint, dataset_iri(), comity.config, comity.statistics())
+    triples = service_description(
+        endpoint, dataset_iri(), comity.config, comity.statistics(), publication()
+    )
     return rdf_response(triples, chosen)
