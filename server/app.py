@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -63,6 +64,8 @@ class ComityState:
     application opened itself, since then every write goes through it."""
     relay: ServiceRelay | None = None
     """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
+    committed_at: datetime | None = None
+    """When this server last committed a write (UTC), for VoID's and the dumps' dates."""
     _statistics: Statistics | None = field(default=None, init=False, repr=False)
 
     def query(self, sparql: str) -> QueryResults:
@@ -88,6 +91,7 @@ class ComityState:
         with self.write_lock:
             try:
                 self.writes.apply(sparql, self.config.timeout, graphs)
+                self.committed_at = datetime.now(UTC).replace(microsecond=0)
             finally:
                 if self.graph.read_only:
                     # A snapshot: take a new one. The old one is not closed here, since a

@@ -22,8 +22,8 @@ is made afresh for each request.
 
 The time of the committed state (`Last-Modified`, VoID's `dcterms:modified`) is the time of
 the last write this server committed; before any, the latest `comity:loadedAt` the store
-holds; failing that, the time the server started. To know when a write committed, the
-blueprint wraps the state's `writes` when it is registered (see `_TimedWrites`).
+holds; failing that, the time the server started (`ComityState.committed_at` records the
+first).
 """
 
 import contextlib
@@ -60,7 +60,6 @@ from graph import KnowledgeGraph
 from graph.sources import LOADED_AT
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
-from server.store_writer import UpdateTimeout, Writes
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -113,35 +112,6 @@ class Dump:
     modified: datetime
 
 
-class _TimedWrites:
-    """The state's writes, noting when one committed.
-
-    An update refused (ComityError) or stopped at its deadline (UpdateTimeout), or whose
-    SERVICE call failed (OSError), wrote nothing. Any other failure may come after the update
-    committed (its reasoning failed), so it counts as a write.
-    """
-
-    def __init__(self, writes: Writes, committed: "DumpCatalogue") -> None:
-        self._writes = writes
-        self._committed = committed
-
-    def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
-        try:
-            self._writes.apply(sparql, timeout, graphs)
-        except (ComityError, UpdateTimeout, OSError):
-            raise
-        except BaseException:
-            self._committed.note_write()
-            raise
-        self._committed.note_write()
-
-    def close(self) -> None:
-        self._writes.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._writes, name)
-
-
 class DumpCatalogue:
     """The dump files of one application, kept for the newest generation they were made at."""
 
@@ -156,13 +126,7 @@ class DumpCatalogue:
         self._kept: dict[tuple[int, str, str | None], Dump] = {}
         self._newest = -1
         self._started = _now()
-        self._written: datetime | None = None
         self._loaded: tuple[datetime | None] | None = None
-        state.writes = _TimedWrites(state.writes, self)
-
-    def note_write(self) -> None:
-        """Called with the write lock held, once a write has committed."""
-        self._written = _now()
 
     @contextlib.contextmanager
     def committed(self) -> Iterator[Committed]:
@@ -178,7 +142,7 @@ class DumpCatalogue:
         try:
             generation = self._state.responses.generation
             knowledge_graph = self._state.graph
-            written = self._written
+            written = self._state.committed_at
             if knowledge_graph.read_only:
                 lock.release()
                 held = False
