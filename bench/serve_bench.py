@@ -303,12 +303,39 @@ def _run_server(
                     + (f" (first: {cell.first_error})" if cell.errors else ""),
                     flush=True,
                 )
+        result["memory_mb"] = round(_proportional_memory(server.process.pid) / 2**20, 1)
+        print(f"   memory (PSS of the server and all its processes): {result['memory_mb']} MB")
     except (OSError, RuntimeError, ValueError) as error:
         print(f"   not measured: {error}")
         return {**result, "error": str(error)}
     finally:
         server.stop()
     return result
+
+
+def _proportional_memory(pid: int) -> int:
+    """Bytes of memory a process and all its descendants use, each shared page counted in
+    proportion to how many processes share it (the sum of their PSS, Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        pending += children.get(current, [])
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+    return total
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -777,6 +804,15 @@ def _goals(report: dict, concurrencies: list[int]) -> dict:
         rivals = [cell["p50_ms"] for cell in rivals if cell and cell["p50_ms"] is not None]
         if ours and ours["p50_ms"] is not None and rivals and ours["p50_ms"] > min(rivals):
             slower[query] = {"comity_p50_ms": ours["p50_ms"], "best_peer_p50_ms": min(rivals)}
+    ours_mb = report["servers"].get("comity", {}).get("memory_mb")
+    theirs_mb = report["servers"].get("oxigraph-memory", {}).get("memory_mb")
+    if ours_mb and theirs_mb:
+        goals["memory at most 2.5x oxigraph serve in memory"] = {
+            "comity_mb": ours_mb,
+            "oxigraph_memory_mb": theirs_mb,
+            "ratio": round(ours_mb / theirs_mb, 2),
+            "met": ours_mb <= 2.5 * theirs_mb,
+        }
     if _cells(report, "comity"):
         goals["no query slower than the faster of oxigraph and rdflib"] = {
             "met": not slower,
