@@ -129,3 +129,25 @@ def fresh_store(store_url: str):
         yield knowledge_graph
     finally:
         knowledge_graph.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when tests that need a real Chromium or Virtuoso did not run, and why:
+    a green run without them has not checked the query page in a browser or that backend."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = sorted(
+        {
+            str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            for report in skipped
+        }
+    )
+    missing = [
+        reason for reason in reasons if "chromium" in reason.lower() or "virtuoso" in reason.lower()
+    ]
+    if missing:
+        terminalreporter.write_sep("!", "tests of real parts were SKIPPED", red=True, bold=True)
+        for reason in missing:
+            terminalreporter.write_line(f"  {reason}", red=True)
+        terminalreporter.write_line(
+            "  .ci/run installs them (apt-get install chromium virtuoso-opensource)", red=True
+        )

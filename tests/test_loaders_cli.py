@@ -124,3 +124,16 @@ def test_eval_prints_scores(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Ratification" in result.stdout and "micro overall" in result.stdout
     assert "1.000" in result.stdout
+
+
+def test_extract_table_shows_list_fields_and_brackets_as_written(tmp_path):
+    text = tmp_path / "partners.txt"
+    text.write_text(
+        "Strasbourg, 13.06.2019 – Opening words.\n\nA partnership between the Council of "
+        "Europe, Microsoft and McAfee [with annexes] was signed.\n",
+        encoding="utf-8",
+    )
+    table = comity("extract", str(text), cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "partners=[council-of-europe; mcafee; microsoft]" in table.stdout
+    assert "[with annexes]" in " ".join(table.stdout.split())

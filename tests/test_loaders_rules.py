@@ -207,3 +207,13 @@ def test_an_agreement_signed_with_an_organisation_or_its_signatory_is_a_partners
         frozenset({oif, "european-commission"}),
         frozenset({oif, "agence-francaise-de-developpement"}),
     }
+
+
+def test_a_new_partner_named_last_in_a_sentence_is_named_without_its_full_stop():
+    extraction = extracted("A partnership between the Council of Europe, Microsoft and Acme.")
+    [partnership] = [f for f in extraction.facts if f.kind == "Partnership"]
+    labels = {partner.label for partner in partnership.partners}
+    assert "Acme" in labels and "Acme." not in labels
+    inc = extracted("A partnership between the Council of Europe and Example Inc.")
+    [with_inc] = [f for f in inc.facts if f.kind == "Partnership"]
+    assert "Example Inc." in {partner.label for partner in with_inc.partners}

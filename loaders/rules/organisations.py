@@ -132,6 +132,9 @@ _LIST_ITEM = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*)(?:the\s+)
 _NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\w'’&.-]*)*")
 
 
+_ABBREVIATED_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Bros|S\.A|N\.V|[A-Z])\.$")
+
+
 def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Entity, ...]:
     """ "between the Council of Europe, Microsoft and McAfee": known names (states among
     them: "between the African Union and the United Kingdom") and new ones."""
@@ -149,7 +152,10 @@ def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Enti
         name = _NEW_NAME.match(text, position, end)
         if name is None or (found and not text[gap.start() : gap.end()].strip(" the")):
             break
-        found.append(new_organisation(name.group(), company=True))
+        written = name.group()
+        if written.endswith(".") and not _ABBREVIATED_END.search(written):
+            written = written[:-1]  # the sentence's full stop, not the name's
+        found.append(new_organisation(written, company=True))
         position = name.end()
     return tuple(dict.fromkeys(found))
 

@@ -17,6 +17,7 @@ import pyoxigraph
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 import graph
 from loaders import expand_paths, extract_source, load_paths
@@ -184,10 +185,10 @@ def extract(output_format: str, issued: str | None, file: Path) -> None:
     table.add_column("evidence", overflow="fold")
     for fact in extraction.facts:
         fields = {k: v for k, v in fact.to_gold().items() if k != "type" and v not in (None, [])}
-        table.add_row(
-            fact.kind,
-            ", ".join(f"{k}={_show(v)}" for k, v in fields.items()),
-            f"[{fact.evidence.start}:{fact.evidence.end}] {_short(fact.evidence.text)}",
+        table.add_row(  # as text, not Rich markup: "[a; b]" is a list, not a style
+            Text(fact.kind),
+            Text(", ".join(f"{k}={_show(v)}" for k, v in fields.items())),
+            Text(f"[{fact.evidence.start}:{fact.evidence.end}] {_short(fact.evidence.text)}"),
         )
     Console(width=max(Console().width, 140)).print(table)
 
