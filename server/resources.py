@@ -325,9 +325,16 @@ def describe(iri: str, base: str) -> Description | None:
     description.statements.sort(key=_statement_order)
     description.types.sort(key=lambda term: term.text.lower())
     if label is None:
-        # Facts have no name of their own: "Ratification 050394e5b31d59e7" reads better than a hash.
+        # Facts have no name of their own: they are titled by what they say.
         kind = description.types[0].text if description.types else ""
-        description.title = f"{kind[:1].upper()}{kind[1:]} {_local_name(iri)}".strip()
+        said = {
+            row["p"].value[len(str(COMITY)) :]: terms.term(row["o"]).text
+            for row in outgoing
+            if row["p"].value.startswith(str(COMITY))
+        }
+        description.title = fact_title(kind, said) or (
+            f"{kind[:1].upper()}{kind[1:]} {_local_name(iri)}".strip()
+        )
 
     description.incoming_truncated = len(incoming) > INCOMING_LIMIT
     description.incoming = [
@@ -350,6 +357,30 @@ def describe(iri: str, base: str) -> Description | None:
             )
         )
     return description
+
+
+_TITLE_PARTS = (
+    ("treaty", "of"),
+    ("member", "of"),
+    ("person", "of"),
+    ("actor", "by"),
+    ("organisation", "in"),
+    ("role", "as"),
+    ("affiliation", "for"),
+    ("place", "in"),
+)
+_TITLE_DATES = ("date", "since", "asOf", "startDate")
+
+
+def fact_title(kind: str, said: dict[str, str]) -> str:
+    """ "Ratification of the Convention on Cybercrime by France, 2006-01-10": a fact's page
+    title in words, from what it says; empty when it says none of these things."""
+    words = [f"{part} {said[name]}" for name, part in _TITLE_PARTS if said.get(name)]
+    if not words or not kind:
+        return ""
+    when = next((said[name] for name in _TITLE_DATES if said.get(name)), None)
+    title = f"{kind[:1].upper()}{kind[1:]} {' '.join(words)}"
+    return f"{title}, {when}" if when else title
 
 
 def _statement_order(statement: Statement) -> tuple[int, str, str]:

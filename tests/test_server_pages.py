@@ -234,6 +234,9 @@ def test_fact_page_shows_its_evidence_sentence_and_document(client, knowledge_gr
     assert DOCUMENT_TITLE in page.plain_text
     assert "/id/state/FRA" in page.hrefs
     assert "/id/treaty/ets-185" in page.hrefs
+    # titled in words, not by a hash
+    title = response.get_data(as_text=True).split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Ratification of Convention on Cybercrime by France, 2006-01-10")
 
     document = client.get(document_path)
     assert document.status_code == 200
@@ -524,3 +527,16 @@ def test_resources_live_under_the_configured_base() -> None:
 def test_document_is_labelled_by_its_title(client) -> None:
     response = client.get(f"/id/document/{DOCUMENT_KEY}")
     assert f"<h1>{DOCUMENT_TITLE}</h1>" in response.get_data(as_text=True)
+
+
+def test_fact_titles_in_words() -> None:
+    from server.resources import fact_title
+
+    assert fact_title(
+        "membership",
+        {"member": "Montenegro", "organisation": "Council of Europe", "since": "2007-05-11"},
+    ) == ("Membership of Montenegro in Council of Europe, 2007-05-11")
+    assert fact_title(
+        "person role", {"person": "Jane Example", "role": "ambassador", "affiliation": "Norway"}
+    ) == ("Person role of Jane Example as ambassador for Norway")
+    assert fact_title("mention", {}) == ""
