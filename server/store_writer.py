@@ -183,9 +183,10 @@ class MirroredWrites:
     """Writes to the on-disk store, then the same write to the in-memory copy queries read.
 
     The disk stays the record: a write that fails there never reaches the copy. The copy then
-    repeats the update and its reasoning; an update that could come out differently a second
-    time (SERVICE, LOAD, NOW(), RAND(), UUID(), BNODE()), or one the copy fails to repeat,
-    makes the copy read afresh from the disk instead. The caller holds the write lock
+    repeats the update and takes the inferred graph the writer computed (cheaper than reasoning
+    again); an update that could come out differently a second time (SERVICE, LOAD, NOW(),
+    RAND(), UUID(), BNODE()), or one the copy fails to repeat, makes the copy read afresh from
+    the disk instead. The caller holds the write lock
     throughout, and queries fork from the copy only under that lock, so no query ever sees a
     write half applied.
     """
@@ -202,7 +203,11 @@ class MirroredWrites:
             return
         try:
             self.copy.update(sparql, graphs)
-            self.copy.reason()
+            snapshot = graph.open(self._url, read_only=True)
+            try:  # the writer has just reasoned: its inferred graph is the copy's too
+                self.copy.adopt_inferred(snapshot)
+            finally:
+                snapshot.close()
         except Exception as error:  # the disk has it: the copy must too, whatever went wrong
             self._read_afresh(f"repeating the update failed ({error})")
 
