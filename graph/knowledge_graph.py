@@ -80,6 +80,9 @@ class ReasoningSummary:
     asserted_triples: int
     inferred_triples: int
     seconds: float
+    change: tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]] | None = None
+    """The inferred triples removed and added, when the run changed only some (None when it
+    wrote the whole inferred graph anew): what a copy of the store needs to follow it."""
 
 
 @dataclass(frozen=True)
@@ -453,6 +456,7 @@ class KnowledgeGraph:
                 asserted_triples=asserted.count(b"\n"),
                 inferred_triples=self._reasoned[1],
                 seconds=time.perf_counter() - started,
+                change=([], []),
             )
         inferred = entailments(asserted)
         # Parsed before it is written: a reasoner fault must not reach the store.
@@ -464,11 +468,13 @@ class KnowledgeGraph:
             raise RuntimeError(f"the reasoner produced invalid N-Triples: {error}") from error
         old = {quad.triple for quad in self._backend.quads(GRAPH_INFERRED)}
         removed, added = list(old - new), list(new - old)
+        change: tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]] | None = None
         if len(removed) + len(added) <= max(len(new) // 4, 1):
             # A write changes few entailments: rewriting only those keeps each write's cost
             # (and what the store must later compact away) at the size of its change.
             if removed or added:
                 self._backend.change_triples(GRAPH_INFERRED, removed, added)
+            change = (removed, added)
         else:
             self._backend.replace_graphs([GRAPH_INFERRED], {GRAPH_INFERRED: inferred})
         self._generation += 1
@@ -478,7 +484,19 @@ class KnowledgeGraph:
             asserted_triples=asserted.count(b"\n"),
             inferred_triples=len(new),
             seconds=time.perf_counter() - started,
+            change=change,
         )
+
+    def change_inferred(
+        self, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]
+    ) -> None:
+        """Apply to the inferred graph a change another handle's reasoning made (see
+        ReasoningSummary.change), for a copy whose asserted triples follow that handle's."""
+        self._check_writable()
+        if removed or added:
+            self._backend.change_triples(GRAPH_INFERRED, removed, added)
+        self._generation += 1
+        self._reasoned = None
 
     def adopt_inferred(self, source: "KnowledgeGraph") -> None:
         """Make `source`'s inferred graph this graph's own, instead of reasoning again: for a

@@ -21,6 +21,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph
+
 import graph
 from graph import KnowledgeGraph
 from graph.query_execution import ProcessStarter, die_with_server
@@ -83,11 +85,23 @@ def _serve_writes(url: str, requests: Connection) -> None:
                 continue
             requests.send(("updated",))
             try:
-                knowledge_graph.reason()
+                summary = knowledge_graph.reason()
             except Exception as error:  # noqa: BLE001 - the server logs and reports it
                 requests.send(("error", "reasoning", f"{type(error).__name__}: {error}"))
                 continue
-            requests.send(("reasoned",))
+            requests.send(("reasoned", _as_ntriples(summary.change)))
+
+
+def _as_ntriples(
+    change: tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]] | None,
+) -> tuple[bytes, bytes] | None:
+    """A reasoning change as N-Triples, to cross the pipe to the server."""
+    if change is None:
+        return None
+    return tuple(  # type: ignore[return-value]
+        pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        for triples in change
+    )
 
 
 class WriterProcess:
@@ -101,6 +115,9 @@ class WriterProcess:
 
     def __init__(self, path: Path) -> None:
         self._url = f"oxigraph:{path}"
+        self.inferred_change: tuple[bytes, bytes] | None = None
+        """The inferred triples the last write's reasoning removed and added, as N-Triples
+        (None when it wrote the inferred graph anew)."""
         self._context = multiprocessing.get_context("spawn")
         self._process: multiprocessing.process.BaseProcess | None = None
         self._starter = ProcessStarter()
@@ -130,6 +147,7 @@ class WriterProcess:
         if self._process is None:  # the last one was stopped: its successor starts now
             self._start()
         deadline = time.monotonic() + timeout
+        self.inferred_change = None
         try:
             self._requests.send((sparql, graphs))
             if not self._requests.poll(max(deadline - time.monotonic(), 0)):
@@ -142,6 +160,8 @@ class WriterProcess:
             reply = self._requests.recv()
             if reply[0] == "updated":
                 reply = self._requests.recv()  # reasoning: never cut short
+                if reply[0] == "reasoned":
+                    self.inferred_change = reply[1]
         except (EOFError, OSError) as error:
             self._stop()
             raise RuntimeError(f"the writer process died: {error}") from error
@@ -197,17 +217,30 @@ class MirroredWrites:
         self.copy = graph.memory_copy(url)
 
     def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
-        self._disk.apply(sparql, timeout, graphs)
+        try:
+            self._disk.apply(sparql, timeout, graphs)
+        except RuntimeError:
+            # The writer died or its reasoning failed: the update may be on disk all the same.
+            self._read_afresh("the write failed after the update may have been committed")
+            raise
         if _NOT_REPEATABLE.search(sparql):
             self._read_afresh("the update may not give the same result twice")
             return
         try:
             self.copy.update(sparql, graphs)
-            snapshot = graph.open(self._url, read_only=True)
-            try:  # the writer has just reasoned: its inferred graph is the copy's too
-                self.copy.adopt_inferred(snapshot)
-            finally:
-                snapshot.close()
+            change = getattr(self._disk, "inferred_change", None)
+            if change is not None:  # the writer's reasoning changed these: so does the copy
+                removed, added = (
+                    [quad.triple for quad in pyoxigraph.parse(data, pyoxigraph.RdfFormat.N_TRIPLES)]
+                    for data in change
+                )
+                self.copy.change_inferred(removed, added)
+            else:
+                snapshot = graph.open(self._url, read_only=True)
+                try:  # the writer wrote its inferred graph anew: take it whole
+                    self.copy.adopt_inferred(snapshot)
+                finally:
+                    snapshot.close()
         except Exception as error:  # the disk has it: the copy must too, whatever went wrong
             self._read_afresh(f"repeating the update failed ({error})")
 
