@@ -624,6 +624,30 @@ class _IdleWorkers:
             return None
 
 
+def _ask(
+    worker: _Worker,
+    job: QueryJob,
+    deadline: float,
+    timeout: float,
+    idle: _IdleWorkers,
+    replace: Callable[[_Worker], None],
+) -> Reply:
+    """Send a job to a worker and wait for its reply until `deadline`; a worker that dies or
+    outlives it is replaced (killing it stops the query and frees its CPU at once)."""
+    try:
+        worker.wait_until_ready()
+        worker.jobs.send(job)
+        if worker.reply_within(deadline - time.monotonic()):
+            reply = worker.jobs.recv()
+            idle.put_recent(worker)
+            return reply
+    except (EOFError, OSError) as error:
+        replace(worker)
+        raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
+    replace(worker)
+    raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
+
+
 class WorkerPool:
     """Worker processes for an on-disk store; one past its deadline is killed and replaced.
 
@@ -662,17 +686,10 @@ class WorkerPool:
             worker.wait_until_ready()
             if worker.generation != self._generation:
                 self._reopen(worker)
-            deadline = time.monotonic() + timeout
-            worker.jobs.send(job)
-            if worker.reply_within(deadline - time.monotonic()):
-                reply = worker.jobs.recv()
-                self._idle.put_recent(worker)
-                return reply
         except (EOFError, OSError) as error:
             self._replace(worker)
             raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
-        self._replace(worker)
-        raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
+        return _ask(worker, job, time.monotonic() + timeout, timeout, self._idle, self._replace)
 
     def _reopen(self, worker: _Worker) -> None:
         """Give a worker a snapshot of the store as it is after the latest write."""
@@ -785,22 +802,11 @@ class ForkedPool:
             )
         if self._per_query:
             self._generation += 1
-        try:
-            if worker.generation != self._generation:  # forked before the last write
-                _kill(worker.process)
-                worker.jobs.close()
-                worker = self._spawn()
-            worker.wait_until_ready()
-            worker.jobs.send(job)
-            if worker.reply_within(deadline - time.monotonic()):
-                reply = worker.jobs.recv()
-                self._idle.put_recent(worker)
-                return reply
-        except (EOFError, OSError) as error:
-            self._replace(worker)
-            raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
-        self._replace(worker)
-        raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
+        if worker.generation != self._generation:  # forked before the last write
+            _kill(worker.process)
+            worker.jobs.close()
+            worker = self._spawn()
+        return _ask(worker, job, deadline, timeout, self._idle, self._replace)
 
     def _replace(self, worker: _Worker) -> None:
         _kill(worker.process)
