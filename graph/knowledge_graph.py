@@ -502,14 +502,9 @@ class KnowledgeGraph:
         """Make `source`'s inferred graph this graph's own, instead of reasoning again: for a
         copy of a store whose asserted triples equal `source`'s, where `source` just reasoned
         (reasoning costs seconds to minutes on a large store; copying its result, far less)."""
-        self._check_writable()
         new = {quad.triple for quad in source._backend.quads(GRAPH_INFERRED)}
         old = {quad.triple for quad in self._backend.quads(GRAPH_INFERRED)}
-        removed, added = list(old - new), list(new - old)
-        if removed or added:
-            self._backend.change_triples(GRAPH_INFERRED, removed, added)
-        self._generation += 1
-        self._reasoned = None
+        self.change_inferred(list(old - new), list(new - old))
 
     def validate(self) -> "ValidationReport":
         """Check the asserted data (with inferred types) against the SHACL shapes."""
