@@ -831,7 +831,8 @@ def build(
         # Passes of additions, in order: a later pass's cell wins.
         _read(sources / "coe-treaties-3.csv")
         + _read(sources / "coe-treaties-4.csv")
-        + _read(sources / "coe-treaties-5.csv"),
+        + _read(sources / "coe-treaties-5.csv")
+        + _read(sources / "coe-treaties-6.csv"),
         _read(curated / "coe-treaty-extras.csv"),
         keys,
     )
