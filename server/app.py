@@ -32,6 +32,7 @@ from graph.statistics import Statistics, compute_statistics
 from ontology.errors import ComityError
 from server import description, dumps, graph_store, query_page, reconcile, resources, sparql
 from server.config import ServerConfig
+from server.request_body import check_request_body
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
 from server.service_relay import ServiceRelay
@@ -149,6 +150,7 @@ def create_app(
     app.register_error_handler(ComityError, _user_error)
     app.register_error_handler(UpdateTimeout, _update_timeout)
     app.register_error_handler(Exception, _fault)
+    app.before_request(check_request_body)
     app.after_request(_cross_origin)
     return app
 

@@ -1,6 +1,9 @@
 """Limits: a slow query or update is really stopped at its deadline, results past --max-rows
 are an error, bodies past --max-body are 413, and the server keeps serving through all of it."""
 
+import gzip
+import http.client
+import json
 import multiprocessing
 import os
 import signal
@@ -8,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
@@ -258,6 +262,109 @@ def test_oversized_body_is_413(limited):
     form = requests.post(limited.sparql, data={"query": query}, timeout=30)
     assert form.status_code == 413
     assert limited.ask("ASK { ?s ?p ?o }")
+
+
+def send_chunked(
+    server, method: str, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, str]:
+    """Send a body with `Transfer-Encoding: chunked` and no Content-Length, in pieces of 500
+    bytes as a streaming client would; the status and text of the answer."""
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        pieces = (body[start : start + 500] for start in range(0, len(body), 500))
+        connection.request(method, path, body=pieces, headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def graph_names(server, graph: str) -> set[str]:
+    rows = server.select(f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?s <{EX}label> ?n }} }}")
+    return {row["n"]["value"] for row in rows}
+
+
+UPDATE_HEADERS = {
+    "Content-Type": "application/sparql-update",
+    "Authorization": f"Bearer {TOKEN}",
+}
+
+
+def test_chunked_update_past_the_limit_is_413_and_runs_nothing(limited):
+    """A chunked DELETE DATA ; INSERT DATA longer than --max-body (2000) is refused whole: the
+    DELETE before the cut does not run either."""
+    graph = f"{EX}chunked-update"
+    setup = f'INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "old" }} }}'
+    assert send_chunked(limited, "POST", "/sparql", setup.encode(), UPDATE_HEADERS)[0] == 204
+    # The cut at the limit falls inside the comment: what comes before it is a valid update.
+    update = (
+        f'DELETE DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "old" }} }} ;\n'
+        f"# {'x' * 2500}\n"
+        f'INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "new" }} }}'
+    )
+    status, text = send_chunked(limited, "POST", "/sparql", update.encode(), UPDATE_HEADERS)
+    assert status == 413, text
+    assert "limit of 2000 bytes" in text and "nothing was run" in text
+    assert graph_names(limited, graph) == {"old"}
+
+
+def test_chunked_graph_store_put_past_the_limit_is_413_and_changes_nothing(limited):
+    """Two triples straddling the limit: the graph keeps what it held, not the first one."""
+    graph = f"{EX}chunked-put"
+    first = f'<{EX}a> <{EX}label> "before" .\n'.encode()
+    headers = {"Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}"}
+    path = f"/store?graph={quote(graph, safe='')}"
+    assert send_chunked(limited, "PUT", path, first, headers)[0] == 201
+    # The cut falls inside the comment between them, so the part before it parses.
+    straddling = (
+        f'<{EX}b> <{EX}label> "first" .\n# {"y" * 2500}\n<{EX}c> <{EX}label> "second" .\n'
+    ).encode()
+    status, text = send_chunked(limited, "PUT", path, straddling, headers)
+    assert status == 413, text
+    assert graph_names(limited, graph) == {"before"}
+
+
+def test_chunked_bodies_within_the_limit_work(limited):
+    graph = f"{EX}chunked-small"
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "{"w" * 1500}" }} }}'
+    assert len(update) < 2000
+    status, text = send_chunked(limited, "POST", "/sparql", update.encode(), UPDATE_HEADERS)
+    assert status == 204, text
+    assert graph_names(limited, graph) == {"w" * 1500}
+    headers = {"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"}
+    turtle = f'<{EX}b> <{EX}label> "put" .'.encode()
+    path = f"/store?graph={quote(graph, safe='')}"
+    assert send_chunked(limited, "PUT", path, turtle, headers)[0] == 204
+    assert graph_names(limited, graph) == {"put"}
+    query = {"Content-Type": "application/sparql-query", "Accept": "application/json"}
+    status, text = send_chunked(limited, "POST", "/sparql", b"ASK { ?s ?p ?o }", query)
+    assert (status, json.loads(text)["boolean"]) == (200, True)
+
+
+def test_compressed_body_is_415_and_runs_nothing(limited):
+    """The server decodes no content coding: a gzip body is refused, never read as SPARQL."""
+    graph = f"{EX}compressed"
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "packed" }} }}'
+    response = requests.post(
+        limited.sparql,
+        data=gzip.compress(update.encode()),
+        headers={**UPDATE_HEADERS, "Content-Encoding": "gzip"},
+        timeout=30,
+    )
+    assert response.status_code == 415, response.text
+    assert "Content-Encoding: gzip" in response.text
+    assert response.headers["Accept-Encoding"] == "identity"
+    assert graph_names(limited, graph) == set()
+
+
+def test_declared_length_past_the_limit_names_the_limit(limited):
+    update = f'INSERT DATA {{ <{EX}a> <{EX}label> "{"v" * 2500}" }}'
+    response = requests.post(
+        limited.sparql, data=update.encode(), headers=UPDATE_HEADERS, timeout=30
+    )
+    assert response.status_code == 413
+    assert "limit of 2000 bytes" in response.text and "nothing was run" in response.text
 
 
 def test_client_timeout_cannot_exceed_the_server_limit(limited):
