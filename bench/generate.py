@@ -25,7 +25,6 @@ from ontology import (
     DCTERMS,
     GRAPH_REFERENCE,
     ORG,
-    PROV,
     RDF,
     RDFS,
     XSD,
@@ -221,7 +220,7 @@ def _evidence(
     node = ox.NamedNode(span_iri(key, *span))
     return [
         (fact, COMITY.evidence, node),
-        (fact, PROV.wasDerivedFrom, document),
+        (fact, COMITY.reportedIn, document),
         (node, A, ox.NamedNode(COMITY.TextSpan)),
         (node, COMITY.inDocument, document),
         (node, COMITY.start, ox.Literal(str(span[0]), datatype=ox.NamedNode(XSD.integer))),

@@ -440,6 +440,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
+        from graph.date_bounds import calendar_triples
         from graph.reasoning import entailments
 
         self._check_writable()
@@ -458,7 +459,7 @@ class KnowledgeGraph:
                 seconds=time.perf_counter() - started,
                 change=([], []),
             )
-        inferred = entailments(asserted)
+        inferred = entailments(asserted) + calendar_triples(asserted)
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:
             new = {

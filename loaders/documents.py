@@ -63,6 +63,7 @@ class DocumentMetadata:
     fax: str | None = None
     email: str | None = None
     url: str | None = None
+    source_url: str | None = None  # where the text was published: its `source:` first line
     encoding: str = "utf-8"
     issued_supplied: bool = False  # the date came from the caller (a feed, an index), not the text
     header_end: int = 0  # offset where the header block ends (facts never come from before it)
@@ -335,6 +336,9 @@ def parse_header(text: str) -> DocumentMetadata:
             continue
         if metadata.publisher is None and _UNIT_WORDS.search(value) and len(value) < 80:
             metadata.publisher = value
+    source = _SOURCE_URL.match(text)
+    if source is not None and _WEB_ADDRESS.fullmatch(source.group("url")):
+        metadata.source_url = source.group("url")
     if metadata.title is None:
         metadata.title = _first_headline(text, header_limit)
     if metadata.issued is None:
@@ -355,6 +359,7 @@ def parse_header(text: str) -> DocumentMetadata:
 
 _DATE_LINE = re.compile(r"^[^\S\n]*(?:\w+day,?\s+)?(?P<date>[^\n]{6,40}?)[^\S\n]*$", re.M)
 _SOURCE_URL = re.compile(r"^\s*source\s*:\s*(?P<url>\S+)", re.I)
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/](?P<m>[01]\d)[-/](?P<d>[0-3]\d)(?!\d)")
 
 

@@ -76,8 +76,17 @@ class Fact:
     evidence: Evidence = field(kw_only=True)
 
     def identity(self) -> tuple[object, ...]:
-        """What makes this fact this fact: its IRI is minted from these parts."""
+        """What makes this fact this fact within its document."""
         return tuple(sorted(self.to_gold().items(), key=lambda item: item[0]))
+
+    def act_parts(self) -> tuple[str, ...] | None:
+        """For an act in the world, the IRIs of who and what it involves; None for a report.
+
+        An act (a ratification, a membership) is one node however many texts report it, so
+        its IRI comes from these parts alone; a report (counts as of a date, a mention) is
+        what one text says, so its IRI also names the text.
+        """
+        return None
 
     def to_gold(self) -> dict[str, object]:
         result: dict[str, object] = {"type": self.kind}
@@ -120,6 +129,9 @@ class Membership(Fact):
     as_of: PartialDate | None = None
     since: PartialDate | None = None
 
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.member.iri, self.organisation.iri)
+
 
 @dataclass(frozen=True)
 class TreatyAction(Fact):
@@ -129,6 +141,10 @@ class TreatyAction(Fact):
     actor: Entity | None
     treaty: Entity
     date: PartialDate | None = None
+
+    def act_parts(self) -> tuple[str, ...] | None:
+        # A state's act without the state is not yet an act anyone can name.
+        return None if self.actor is None else (self.actor.iri, self.treaty.iri)
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,10 @@ class Approval(TreatyAction):
 class EntryIntoForce(TreatyAction):
     kind: ClassVar[str] = "EntryIntoForce"
 
+    def act_parts(self) -> tuple[str, ...]:
+        # The treaty's own act: at most one per treaty, whoever is named beside it.
+        return (self.treaty.iri,)
+
 
 @dataclass(frozen=True)
 class Denunciation(TreatyAction):
@@ -177,6 +197,9 @@ class OpeningForSignature(Fact):
 
     def identity(self) -> tuple[object, ...]:
         return (self.treaty.key, _iso(self.date))
+
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.treaty.iri,)
 
 
 @dataclass(frozen=True)
@@ -231,6 +254,9 @@ class LegalReform(Fact):
 
     def identity(self) -> tuple[object, ...]:
         return (self.actor.key, self.based_on.key)
+
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.actor.iri, self.based_on.iri)
 
 
 @dataclass(frozen=True)
@@ -362,6 +388,9 @@ class MembershipEnd(Fact):
     def identity(self) -> tuple[object, ...]:
         return (self.member.key, self.organisation.key, _iso(self.date))
 
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.member.iri, self.organisation.iri)
+
 
 @dataclass(frozen=True)
 class Suspension(Fact):
@@ -372,6 +401,9 @@ class Suspension(Fact):
     organisation: Entity
     date: PartialDate | None = None
 
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.member.iri, self.organisation.iri)
+
 
 @dataclass(frozen=True)
 class MembershipApplication(Fact):
@@ -381,6 +413,9 @@ class MembershipApplication(Fact):
     member: Entity
     organisation: Entity
     date: PartialDate | None = None
+
+    def act_parts(self) -> tuple[str, ...]:
+        return (self.member.iri, self.organisation.iri)
 
 
 FACT_TYPES: dict[str, type[Fact]] = {

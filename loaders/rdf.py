@@ -11,6 +11,7 @@ their evidence, so that no triple in a source graph is without its words.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -57,9 +58,19 @@ from ontology import (
     SCHEMA,
     SKOS,
     XSD,
+    act_iri,
     fact_iri,
+    source_graph_iri,
     span_iri,
 )
+
+
+def _extractor_version() -> str:
+    """The installed Comity's version, which every source graph names as its extractor."""
+    try:
+        return version("comity")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unreleased"
 
 
 class _Terms:
@@ -80,6 +91,7 @@ class _Terms:
 C, DC, FOAFT, ORGT, PROVT = (_Terms(ns) for ns in (COMITY, DCTERMS, FOAF, ORG, PROV))
 RDFT, RDFST, S, SKOST, XSDT = (_Terms(ns) for ns in (RDF, RDFS, SCHEMA, SKOS, XSD))
 
+EXTRACTOR_VERSION = _extractor_version()
 _PARTY_ACTIONS = (Ratification, Accession, Acceptance, Approval)
 _ENTITY_CLASSES = {
     "state": C.State,
@@ -140,7 +152,7 @@ class _Graph:
     def evidence(self, subject: str, evidence: Evidence) -> None:
         span = span_iri(self.document.key, evidence.start, evidence.end)
         self.add(subject, C.evidence, node(span))
-        self.add(subject, PROVT.wasDerivedFrom, self.doc)
+        self.add(subject, C.reportedIn, self.doc)
         if span not in self.described:
             self.described.add(span)
             self.typed(span, C.TextSpan)
@@ -198,6 +210,9 @@ class _Graph:
         self.evidence(iri, fact.evidence)
 
     def fact_iri(self, fact: Fact, part: str = "") -> str:
+        act = fact.act_parts()
+        if act is not None and not part:
+            return act_iri(fact.kind, *act)
         parts = (*fact.identity(), part) if part else fact.identity()
         return fact_iri(fact.kind, self.document.key, *parts)
 
@@ -218,6 +233,15 @@ def _describe_document(graph: _Graph, extraction: Extraction) -> None:
     graph.typed(iri, C.Document)
     if metadata.kind == "PressRelease":
         graph.typed(iri, C.PressRelease)
+    graph.add(iri, C.fullText, document.text)
+    if metadata.source_url:
+        graph.add(iri, PROVT.hadPrimarySource, node(metadata.source_url))
+    # Provenance sits on the source graph, not on the acts it describes: an act is a
+    # prov:Activity, and PROV-O forbids an activity to be derived from anything.
+    graph_iri = source_graph_iri(document.key)
+    graph.typed(graph_iri, PROVT.Entity)
+    graph.add(graph_iri, PROVT.wasDerivedFrom, graph.doc)
+    graph.add(graph_iri, C.extractorVersion, EXTRACTOR_VERSION)
     if metadata.title:
         graph.add(iri, DC.title, metadata.title)
     if metadata.issued is not None:

@@ -6,6 +6,7 @@ IRI in every load, process and machine.
 
 from ontology.iris import (
     ID,
+    act_iri,
     company_iri,
     document_iri,
     document_key,
@@ -72,6 +73,7 @@ __all__ = [
     "company_iri",
     "document_iri",
     "document_key",
+    "act_iri",
     "fact_iri",
     "organisation_iri",
     "person_iri",

@@ -124,6 +124,19 @@ def span_iri(document: str, start: int, end: int) -> str:
     return f"{ID}span/{key}/{start}-{end}"
 
 
+def act_iri(kind: str, *parts: str) -> str:
+    """An act in the world (a ratification, a membership, a treaty's opening) by what it is.
+
+    The parts are the IRIs of who and what the act involves, never the text it was read in
+    nor its date: every source that reports the act, and the reference data, then describe
+    one node, and "2006" and "2006-01-10" from two texts are two values of that node.
+    """
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", kind)
+    material = "\x1f".join(["act", name.lower(), *parts])
+    digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+    return f"{ID}{slug(name)}/{digest}"
+
+
 def fact_iri(kind: str, document: str, *parts: object) -> str:
     """A fact of a given kind ("ratification") from a document, identified by its parts.
 

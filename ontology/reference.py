@@ -15,7 +15,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import pyoxigraph
 
 from ontology.errors import ComityError
 from ontology.iris import (
-    fact_iri,
+    act_iri,
     organisation_iri,
     place_iri,
     slug,
@@ -40,7 +40,6 @@ from ontology.namespaces import (
     GRAPH_REFERENCE,
     ORG,
     OWL,
-    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -859,7 +858,7 @@ def _memberships(
         periods.setdefault((organisation, member), []).append((since, until, row.line))
         memberships.append(
             Membership(
-                iri=fact_iri("membership", _REFERENCE_DOCUMENT, member, organisation, since),
+                iri="",
                 member_iri=member,
                 organisation_iri=organisation,
                 since=since,
@@ -867,7 +866,19 @@ def _memberships(
                 end_kind=end_kind,
             )
         )
-    return tuple(memberships)
+    return tuple(replace(item, iri=_membership_iri(item, periods)) for item in memberships)
+
+
+def _membership_iri(
+    membership: Membership, periods: dict[tuple[str, str], list[tuple[str, str, int]]]
+) -> str:
+    """The act's IRI: a member's latest period in an organisation is named by the two alone,
+    the one a text means by "X is a member"; an earlier period also by its first day."""
+    member, organisation = membership.member_iri, membership.organisation_iri
+    latest = max(since for since, _, _ in periods[(organisation, member)])
+    if membership.since == latest:
+        return act_iri("Membership", member, organisation)
+    return act_iri("Membership", member, organisation, membership.since)
 
 
 def _not_after(first: str, second: str) -> bool:
@@ -901,7 +912,6 @@ _ORGANISATION_CLASSES = {
 }
 _TREATY_CLASSES = {"Convention": COMITY.Convention, "Protocol": COMITY.Protocol}
 _PLACE_CLASSES = {"city": COMITY.City, "island": COMITY.Place}
-_REFERENCE_DOCUMENT = "reference"
 
 
 class _ReferenceGraph:
@@ -996,20 +1006,20 @@ class _ReferenceGraph:
             self._link(iri, COMITY.addresses, topic)
         self._same_as(iri, treaty.qid)
         # The acts of the treaty itself, which no state performs.
-        identity = treaty.number or treaty.key
+        source = TREATY_LIST if treaty.number else REFERENCE
         if treaty.opened:
-            opening = fact_iri("opening-for-signature", _REFERENCE_DOCUMENT, identity)
+            opening = act_iri("OpeningForSignature", iri)
             self._link(opening, RDF.type, COMITY.OpeningForSignature)
             self._link(opening, COMITY.treaty, iri)
             self._add(opening, COMITY.date, _date_literal(treaty.opened))
             self._link(opening, SCHEMA.location, treaty.opened_at_iri)
-            self._link(opening, PROV.wasDerivedFrom, TREATY_LIST if treaty.number else REFERENCE)
+            self._link(opening, COMITY.reportedIn, source)
         if treaty.entry_into_force:
-            in_force = fact_iri("entry-into-force", _REFERENCE_DOCUMENT, identity)
+            in_force = act_iri("EntryIntoForce", iri)
             self._link(in_force, RDF.type, COMITY.EntryIntoForce)
             self._link(in_force, COMITY.treaty, iri)
             self._add(in_force, COMITY.date, _date_literal(treaty.entry_into_force))
-            self._link(in_force, PROV.wasDerivedFrom, TREATY_LIST if treaty.number else REFERENCE)
+            self._link(in_force, COMITY.reportedIn, source)
 
     def _membership(self, membership: Membership) -> None:
         iri = membership.iri
@@ -1017,7 +1027,7 @@ class _ReferenceGraph:
         self._link(iri, ORG.member, membership.member_iri)
         self._link(iri, ORG.organization, membership.organisation_iri)
         self._add(iri, COMITY.since, _date_literal(membership.since))
-        self._link(iri, PROV.wasDerivedFrom, REFERENCE)
+        self._link(iri, COMITY.reportedIn, REFERENCE)
         if membership.until:
             self._add(iri, COMITY.until, _date_literal(membership.until))
             self._add(iri, COMITY.endedBy, pyoxigraph.Literal(membership.end_kind))

@@ -61,14 +61,16 @@ ORDER BY ?name
             "members-on-a-date",
             "Members on a date",
             "Which states were members of the Council of Europe on 13 June 2007?",
-            f"""SELECT DISTINCT ?state ?name ?since ?until WHERE {{
+            f"""# comity:sinceLatest and comity:untilEarliest are the last and first days a
+# date can mean ("2004" ends on 2004-12-31), so year-only dates from texts compare too.
+SELECT DISTINCT ?state ?name WHERE {{
   BIND("2007-06-13"^^xsd:date AS ?day)
   ?membership a comity:Membership ;
               org:organization {council} ;
               org:member ?state ;
-              comity:since ?since .
-  OPTIONAL {{ ?membership comity:until ?until }}
-  FILTER(?since <= ?day && (!BOUND(?until) || ?until > ?day))
+              comity:sinceLatest ?joined .
+  FILTER(?joined <= ?day)
+  FILTER NOT EXISTS {{ ?membership comity:untilEarliest ?left FILTER(?left <= ?day) }}
   OPTIONAL {{ ?state rdfs:label ?name {english} }}
 }}
 ORDER BY ?name
@@ -106,7 +108,7 @@ ORDER BY ?name
   OPTIONAL { ?status comity:partiesCount ?parties }
   OPTIONAL { ?status comity:ratifiedCount ?ratified }
   OPTIONAL { ?status comity:signedOnlyCount ?signedOnly }
-  OPTIONAL { ?status prov:wasDerivedFrom ?document }
+  OPTIONAL { ?status comity:reportedIn ?document }
 }
 ORDER BY ?number ?asOf
 """,

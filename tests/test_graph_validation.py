@@ -222,7 +222,7 @@ def ratification(key: str, *, actor: bool = True, date: str = '"2006-01-10"^^xsd
     return f"""
     <{fact}> a comity:Ratification ; {actor_line}
         comity:treaty <{BUDAPEST}> ; comity:date {date} ;
-        comity:evidence <{span}> ; prov:wasDerivedFrom <{document_iri(key)}> .
+        comity:evidence <{span}> ; comity:reportedIn <{document_iri(key)}> .
     <{span}> a comity:TextSpan ; comity:inDocument <{document_iri(key)}> ;
         comity:start 12 ; comity:end 64 ; comity:text "France ratified the Convention." .
     """

@@ -254,7 +254,7 @@ def sample_facts() -> Graph:
     graph.add((ratification, COMITY.treaty, convention))
     graph.add((ratification, COMITY.date, Literal("2006-01-10", datatype=XSD.date)))
     graph.add((ratification, COMITY.evidence, span))
-    graph.add((ratification, PROV.wasDerivedFrom, document))
+    graph.add((ratification, COMITY.reportedIn, document))
     graph.add((span, COMITY.inDocument, document))
     graph.add((span, COMITY.start, Literal(10, datatype=XSD.nonNegativeInteger)))
     graph.add((span, COMITY.end, Literal(60, datatype=XSD.nonNegativeInteger)))

@@ -25,7 +25,6 @@ from ontology import (
     ONTOLOGY_FILE,
     OWL,
     PREFIXES,
-    PROV,
     RDF,
     RDFS,
     WD,
@@ -87,7 +86,7 @@ def treaty_action(
         (fact, COMITY.treaty, node(treaty_iri("ETS 185"))),
         (fact, COMITY.date, pyoxigraph.Literal(date, datatype=node(XSD.date))),
         (fact, COMITY.evidence, node(span)),
-        (fact, PROV.wasDerivedFrom, node(doc)),
+        (fact, COMITY.reportedIn, node(doc)),
         (span, RDF.type, node(COMITY.TextSpan)),
         (span, COMITY.text, pyoxigraph.Literal(sentence)),
         (span, COMITY.start, pyoxigraph.Literal(str(start), datatype=node(XSD.integer))),
@@ -443,6 +442,14 @@ def test_signed_not_ratified_example_finds_the_signatory_only(knowledge_graph) -
     (example,) = [e for e in query_page.example_queries() if e.key == "signed-not-ratified"]
     rows = knowledge_graph.query(query_page.prefix_lines() + example.body)
     assert {row["state"].value for row in rows} == {state_iri("DEU")}
+
+
+def test_members_on_a_date_example_counts_the_council_in_2007() -> None:
+    with graph.open("memory:") as kg:
+        kg.reason()  # the day bounds it compares are inferred
+        (example,) = [e for e in query_page.example_queries() if e.key == "members-on-a-date"]
+        rows = list(kg.query(query_page.prefix_lines() + example.body))
+    assert len({row["state"].value for row in rows}) == 47
 
 
 def test_evidence_example_finds_the_sentence(knowledge_graph) -> None:

@@ -10,7 +10,6 @@ from ontology import (
     COMITY,
     GRAPH_REFERENCE,
     ORG,
-    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -56,7 +55,7 @@ def add_fact(graph: Graph, iri: URIRef, kind: URIRef, span: URIRef = SPAN) -> No
     """A fact with the provenance every extracted fact must carry."""
     graph.add((iri, RDF.type, kind))
     graph.add((iri, COMITY.evidence, span))
-    graph.add((iri, PROV.wasDerivedFrom, URIRef(DOCUMENT)))
+    graph.add((iri, COMITY.reportedIn, URIRef(DOCUMENT)))
 
 
 def valid_sample() -> Graph:
@@ -232,8 +231,8 @@ DEFECTS = {
         "(comity:evidence).",
     ),
     "fact without source": (
-        replace(STATUS, PROV.wasDerivedFrom, None),
-        "Every fact must name its source (prov:wasDerivedFrom): the document it was read from, "
+        replace(STATUS, COMITY.reportedIn, None),
+        "Every fact must name its source (comity:reportedIn): the document it was read from, "
         "or the reference data it was curated from.",
     ),
     "person without name": (
@@ -308,9 +307,9 @@ def test_a_curated_fact_needs_a_source_but_no_evidence_span(shapes: Graph) -> No
     data = valid_sample()
     opening = next(data.subjects(RDF.type, COMITY.OpeningForSignature))
     data.remove((opening, COMITY.evidence, None))
-    data.set((opening, PROV.wasDerivedFrom, URIRef(GRAPH_REFERENCE)))
+    data.set((opening, COMITY.reportedIn, URIRef(GRAPH_REFERENCE)))
     assert messages(data, shapes) == set()
-    data.remove((opening, PROV.wasDerivedFrom, None))
+    data.remove((opening, COMITY.reportedIn, None))
     assert messages(data, shapes) == {DEFECTS["fact without source"][1]}
 
 

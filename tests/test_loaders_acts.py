@@ -1,0 +1,172 @@
+"""One act, many reports: an act's node is shared by every source that states it.
+
+The texts are written for these tests; only their shape matters, not their truth.
+"""
+
+from pathlib import Path
+
+import pytest
+
+import graph
+from loaders import load_paths
+from ontology import document_iri, document_key
+
+PREFIXES = """
+PREFIX comity: <https://w3id.org/comity/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+LISBON = "Lisbon, 3 May 2024 – Portugal ratified the Convention on Cybercrime on 24 March 2010.\n"
+STRASBOURG = (
+    "Strasbourg, 2 February 2012 – Portugal ratified the Convention on Cybercrime in March 2010. "
+    "Greece ratified the Convention on Cybercrime in 2014. Monaco has been a member of the "
+    "Council of Europe since 2004.\n"
+)
+LATER = (
+    "Strasbourg, 2 February 2013 – Portugal ratified the Convention on Cybercrime on 1 June 2012.\n"
+)
+
+
+@pytest.fixture
+def kg():
+    store = graph.open("memory:")
+    yield store
+    store.close()
+
+
+def load(kg, tmp_path: Path, **texts: str) -> None:
+    paths = []
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    assert load_paths(kg, paths).ok
+
+
+def portugal_ratifications(kg) -> list[str]:
+    rows = kg.query(
+        PREFIXES
+        + """
+        SELECT DISTINCT ?act WHERE {
+          ?act a comity:Ratification ; comity:actor ?state ; comity:treaty ?treaty .
+          ?state comity:iso3166Alpha3 "PRT" . ?treaty comity:treatyNumber "ETS 185" .
+        }"""
+    )
+    return [row["act"].value for row in rows]
+
+
+def reports(kg, act: str) -> set[tuple[str, str, str]]:
+    """(source graph, date, evidence text) of each source's report of the act."""
+    rows = kg.query(
+        PREFIXES
+        + f"""
+        SELECT ?g ?date ?text WHERE {{
+          GRAPH ?g {{ <{act}> comity:date ?date ; comity:evidence ?span . ?span comity:text ?text }}
+        }}"""
+    )
+    return {
+        (row["g"].value.rsplit("/", 1)[-1], row["date"].value, row["text"].value) for row in rows
+    }
+
+
+def conflicted(kg, act: str) -> bool:
+    return kg.query(PREFIXES + f"ASK {{ <{act}> comity:dateConflict true }}")
+
+
+def test_two_texts_reporting_one_ratification_describe_one_node(kg, tmp_path):
+    load(kg, tmp_path, lisbon=LISBON, strasbourg=STRASBOURG)
+    [act] = portugal_ratifications(kg)
+    assert {(graph_, date) for graph_, date, _ in reports(kg, act)} == {
+        ("lisbon", "2010-03-24"),
+        ("strasbourg", "2010-03"),
+    }
+    documents = kg.query(PREFIXES + f"SELECT ?doc WHERE {{ <{act}> comity:reportedIn ?doc }}")
+    assert {row["doc"].value for row in documents} == {
+        document_iri(document_key("lisbon")),
+        document_iri(document_key("strasbourg")),
+    }
+    # A day and its month can both be true: two precisions, no conflict.
+    assert not conflicted(kg, act)
+
+
+def test_removing_one_source_keeps_the_act_the_other_states(kg, tmp_path):
+    load(kg, tmp_path, lisbon=LISBON, strasbourg=STRASBOURG)
+    [act] = portugal_ratifications(kg)
+    assert kg.remove_source(document_iri(document_key("lisbon")))
+    kg.reason()
+    assert portugal_ratifications(kg) == [act]
+    assert {date for _, date, _ in reports(kg, act)} == {"2010-03"}
+    assert kg.remove_source(document_iri(document_key("strasbourg")))
+    assert portugal_ratifications(kg) == []
+
+
+def test_dates_that_cannot_both_be_true_stay_and_are_flagged(kg, tmp_path):
+    load(kg, tmp_path, lisbon=LISBON, later=LATER)
+    [act] = portugal_ratifications(kg)
+    found = reports(kg, act)
+    assert {(graph_, date) for graph_, date, _ in found} == {
+        ("lisbon", "2010-03-24"),
+        ("later", "2012-06-01"),
+    }
+    assert all("Portugal ratified" in text for _, _, text in found)
+    assert conflicted(kg, act)
+    # The flag follows the sources: without the contradicting text it is gone.
+    kg.remove_source(document_iri(document_key("later")))
+    kg.reason()
+    assert not conflicted(kg, act)
+
+
+def test_ratified_before_a_day_counts_year_and_month_dates(kg, tmp_path):
+    load(kg, tmp_path, strasbourg=STRASBOURG)
+
+    def ratified_before(day: str) -> set[str]:
+        rows = kg.query(
+            PREFIXES
+            + f"""
+            SELECT DISTINCT ?code WHERE {{
+              ?act a comity:Ratification ; comity:actor/comity:iso3166Alpha3 ?code ;
+                   comity:treaty/comity:treatyNumber "ETS 185" ; comity:dateLatest ?last .
+              FILTER(?last < "{day}"^^xsd:date)
+            }}"""
+        )
+        return {row["code"].value for row in rows}
+
+    # Portugal in March 2010 (a month), Greece in 2014 (a year).
+    assert ratified_before("2010-03-15") == set()
+    assert ratified_before("2010-04-01") == {"PRT"}
+    assert ratified_before("2014-12-31") == {"PRT"}
+    assert ratified_before("2015-01-01") == {"PRT", "GRC"}
+
+
+def test_members_on_a_day_with_a_year_only_membership_present(kg, tmp_path):
+    load(kg, tmp_path, strasbourg=STRASBOURG)
+    # The text's "since 2004" joins the reference's membership of Monaco, one node.
+    monaco = kg.query(
+        PREFIXES
+        + """
+        SELECT ?since WHERE {
+          ?m org:member/comity:iso3166Alpha3 "MCO" ; org:organization ?coe ; comity:since ?since .
+          ?coe comity:shortName "CoE" .
+        }"""
+    )
+    assert {row["since"].value for row in monaco} == {"2004", "2004-10-05"}
+
+    def members_on(day: str) -> int:
+        [row] = kg.query(
+            PREFIXES
+            + f"""
+            SELECT (COUNT(DISTINCT ?state) AS ?n) WHERE {{
+              ?m a comity:Membership ; org:member ?state ; org:organization ?coe ;
+                 comity:sinceLatest ?joined .
+              ?coe comity:shortName "CoE" .
+              FILTER(?joined <= "{day}"^^xsd:date)
+              FILTER NOT EXISTS {{
+                ?m comity:untilEarliest ?left . FILTER(?left <= "{day}"^^xsd:date)
+              }}
+            }}"""
+        )
+        return int(row["n"].value)
+
+    assert members_on("2007-06-13") == 47
+    assert members_on("2023-01-01") == 46
