@@ -13,8 +13,8 @@ class ServerConfig:
     """What the application factory needs; every limit has a safe default.
 
     With no `token` and no `accounts` the endpoint is read-only: SPARQL Update and Graph
-    Store writes are refused. `service_allow` lists IRI prefixes that SERVICE may call; an
-    empty list turns federation off.
+    Store writes are refused. `service_allow` lists IRI prefixes that SERVICE may call and
+    LOAD may read; an empty list turns both off.
     """
 
     store: str = "memory:"

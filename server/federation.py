@@ -1,15 +1,15 @@
-"""SERVICE is allowed only towards endpoints the operator listed.
+"""SERVICE and LOAD are allowed only towards endpoints the operator listed.
 
-Oxigraph calls SERVICE endpoints itself, over HTTP, while the query runs. A public endpoint
-must not become a way to reach the machine's own services or the private network behind it,
-so every SERVICE target is checked before the query starts, and a refused one is never
-contacted:
+Oxigraph calls SERVICE endpoints and fetches LOAD documents itself, over HTTP, while the
+request runs. A public endpoint must not become a way to reach the machine's own services or
+the private network behind it, so every SERVICE target and every LOAD source is checked against
+the one allowlist before the request starts, and a refused one is never contacted:
 
 * the IRI must start with one of the allowed prefixes (`--service-allow`), at a boundary
   (`/`, `?` or `#`), so that `https://dbpedia.org/sparql` does not admit
   `https://dbpedia.org/sparql.example.net/`;
-* `file:` IRIs, and any IRI whose host is loopback or a private address, are refused unless
-  a prefix lists them literally;
+* any IRI whose host is loopback or a private address is refused unless a prefix lists it
+  literally; `file:` IRIs, and any scheme but http and https, are refused even when listed;
 * a listed host given by name is resolved, and refused when it resolves to a loopback or
   private address (list it by address to allow that), so a DNS answer cannot redirect the
   server to itself;
@@ -18,10 +18,11 @@ contacted:
 
 A refused `SERVICE SILENT` clause is not an error: the Recommendation has a failing SILENT
 service contribute one empty solution, so `silence_refused` puts an empty group `{}` in its
-place before the query runs (and the endpoint is never contacted).
+place before the query runs (and the endpoint is never contacted). A refused `LOAD SILENT`
+likewise does nothing: `check_loads` puts an empty `INSERT DATA {}` in its place.
 
-With an embedded store, Oxigraph does not call the endpoints itself: each SERVICE IRI is
-rewritten to point at the server's own relay (server/service_relay.py), which checks the IRI
+With an embedded store, Oxigraph does not call the endpoints itself: each SERVICE and LOAD IRI
+is rewritten to point at the server's own relay (server/service_relay.py), which checks the IRI
 again, connects only to the address it checked, and refuses to follow redirects, so an allowed
 endpoint cannot send the server on to another host. A remote store evaluates SERVICE itself.
 """
@@ -33,17 +34,20 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from ontology.errors import ComityError
-from server.sparql_lexer import service_calls, tokens
+from server.sparql_lexer import load_calls, service_calls, tokens
 
 Resolver = Callable[[str], Iterable[str]]
 
 # Keywords are ASCII and never written with escapes, so a request without this word, in any
 # case, has no SERVICE clause and needs no lexing: the common case costs one regex scan.
 _SERVICE_WORD = re.compile("service", re.IGNORECASE)
+_LOAD_WORD = re.compile("load", re.IGNORECASE)
+# What a refused LOAD SILENT becomes: an operation that does nothing, as a failed one does.
+_NOTHING = "INSERT DATA {}"
 
 
 class ServiceRefused(ComityError):
-    """A SERVICE clause names an endpoint this server does not call."""
+    """A SERVICE clause or a LOAD names an endpoint or a document this server does not call."""
 
 
 def resolve(host: str) -> list[str]:
@@ -96,9 +100,35 @@ def silence_refused(sparql: str, allow: Iterable[str], resolver: Resolver = reso
     return sparql
 
 
-def _may_call(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> bool:
+def check_loads(update: str, allow: Iterable[str], resolver: Resolver = resolve) -> str:
+    """The update as it may run: raise ServiceRefused for a LOAD of a document the allowlist
+    does not admit; a refused `LOAD SILENT` becomes an operation that does nothing, padded
+    with spaces so that every other token keeps its line and column."""
+    if not _LOAD_WORD.search(update):
+        return update
+    allowed = tuple(allow)
+    for call in reversed(load_calls(update)):
+        if call.iri is None:
+            if call.silent:
+                continue  # the engine reports the missing IRI as the syntax error it is
+            raise ServiceRefused(
+                "a LOAD names no document IRI this server can read; "
+                "write LOAD <https://...> with an absolute IRI"
+            )
+        if not call.silent:
+            _check_endpoint(call.iri, allowed, resolver, "LOAD")
+        elif not _may_call(call.iri, allowed, resolver, "LOAD"):
+            start, end = call.operation
+            blank = re.sub(r"[^\n]", " ", update[start + len(_NOTHING) : end])
+            update = update[:start] + _NOTHING + blank + update[end:]
+    return update
+
+
+def _may_call(
+    iri: str, allowed: tuple[str, ...], resolver: Resolver, operation: str = "SERVICE"
+) -> bool:
     try:
-        _check_endpoint(iri, allowed, resolver)
+        _check_endpoint(iri, allowed, resolver, operation)
     except ServiceRefused:
         return False
     return True
@@ -117,62 +147,70 @@ def _group_end(stream: list, index: int) -> int | None:
     return None
 
 
-def endpoint_addresses(iri: str, allow: Iterable[str], resolver: Resolver = resolve) -> list[str]:
-    """The addresses the server may connect to for this endpoint, after the same checks.
+def endpoint_addresses(
+    iri: str, allow: Iterable[str], resolver: Resolver = resolve, operation: str = "SERVICE"
+) -> list[str]:
+    """The addresses the server may connect to for this endpoint (or, for `operation` "LOAD",
+    this document), after the same checks.
 
     Resolving once and connecting to what was checked leaves a DNS answer no second chance to
     point elsewhere. Raises ServiceRefused as check_services does.
     """
-    addresses = _check_endpoint(iri, tuple(allow), resolver)
+    addresses = _check_endpoint(iri, tuple(allow), resolver, operation)
     if addresses is not None:
         return addresses
     host = urlsplit(iri).hostname or ""
-    return [host] if _is_address(host) else _addresses(iri, host, resolver)
+    return [host] if _is_address(host) else _addresses(iri, host, resolver, operation)
 
 
-def _check_endpoint(iri: str, allowed: tuple[str, ...], resolver: Resolver) -> list[str] | None:
-    """Raise ServiceRefused unless the endpoint may be called; the addresses it resolved to,
-    or None when its host is an address or "localhost", which are taken as listed."""
+def _check_endpoint(
+    iri: str, allowed: tuple[str, ...], resolver: Resolver, operation: str = "SERVICE"
+) -> list[str] | None:
+    """Raise ServiceRefused unless the endpoint may be called (by SERVICE or LOAD, as
+    `operation` says); the addresses it resolved to, or None when its host is an address or
+    "localhost", which are taken as listed."""
     listed = [prefix for prefix in allowed if _starts_with(iri, prefix)]
     try:
         parts = urlsplit(iri)
         parts.hostname  # noqa: B018 - urllib checks the brackets of an IPv6 host only here
     except ValueError as error:
-        raise ServiceRefused(f"SERVICE <{iri}>: not a usable endpoint IRI ({error})") from error
-    how_to = (
-        "start the server with --service-allow PREFIX to allow it"
-        if allowed
-        else "federation is off: start the server with --service-allow PREFIX to allow it"
-    )
+        raise ServiceRefused(f"{operation} <{iri}>: not a usable IRI ({error})") from error
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ServiceRefused(
+            f"{operation} <{iri}> is refused: only http and https IRIs are called, never "
+            f"{f'{scheme}:' if scheme else 'relative'} ones, even when --service-allow lists them"
+        )
     if not listed:
-        if parts.scheme.lower() == "file":
-            reason = "file: IRIs are never called"
-        elif parts.scheme.lower() not in ("http", "https"):
-            reason = "only http and https endpoints can be called"
-        elif _is_internal_host(parts.hostname or ""):
+        if _is_internal_host(parts.hostname or ""):
             reason = "it points to this machine or a private network"
         else:
             reason = "it is not in the list of allowed endpoints"
-        raise ServiceRefused(f"SERVICE <{iri}> is refused: {reason}; {how_to}")
+        how_to = (
+            "start the server with --service-allow PREFIX to allow it"
+            if allowed
+            else "federation is off: start the server with --service-allow PREFIX to allow it"
+        )
+        raise ServiceRefused(f"{operation} <{iri}> is refused: {reason}; {how_to}")
     host = parts.hostname or ""
     if not host or _is_address(host) or host.lower() == "localhost":
         return None
-    addresses = _addresses(iri, host, resolver)
+    addresses = _addresses(iri, host, resolver, operation)
     internal = [address for address in addresses if _is_internal_address(address)]
     if internal:
         raise ServiceRefused(
-            f"SERVICE <{iri}> is refused: {host} resolves to the internal address "
+            f"{operation} <{iri}> is refused: {host} resolves to the internal address "
             f"{internal[0]}; list the endpoint by that address with --service-allow to allow it"
         )
     return addresses
 
 
-def _addresses(iri: str, host: str, resolver: Resolver) -> list[str]:
+def _addresses(iri: str, host: str, resolver: Resolver, operation: str = "SERVICE") -> list[str]:
     try:
         return list(resolver(host))
     except (OSError, UnicodeError) as error:
         raise ServiceRefused(
-            f"SERVICE <{iri}> is refused: its host {host} does not resolve ({error})"
+            f"{operation} <{iri}> is refused: its host {host} does not resolve ({error})"
         ) from error
 
 

@@ -1,14 +1,19 @@
-"""The relay through which an embedded store calls SERVICE endpoints.
+"""The relay through which an embedded store calls SERVICE endpoints and fetches LOAD documents.
 
-Oxigraph makes SERVICE calls itself and follows HTTP redirects, and pyoxigraph offers no hook
-to stop it: an allowed endpoint answering 3xx could send the server on to a host the allowlist
-never admitted, such as this machine's own services or the private network behind it. So, once
-check_services has accepted a request, every SERVICE endpoint in it is rewritten to an IRI of
-this relay, a small HTTP server on the loopback interface inside the server process. The relay
-checks the endpoint again, resolves its host once and connects only to the address it checked
-(TLS still verifies the endpoint's own name), and answers a redirect with an error instead of
-following it. A random path segment keeps other programs on the machine from using the relay
-as a proxy.
+Oxigraph makes SERVICE calls and LOAD requests itself and follows HTTP redirects, and
+pyoxigraph offers no hook to stop it: an allowed endpoint answering 3xx could send the server
+on to a host the allowlist never admitted, such as this machine's own services or the private
+network behind it. So, once check_services and check_loads have accepted a request, every
+SERVICE endpoint and LOAD document in it is rewritten to an IRI of this relay, a small HTTP
+server on the loopback interface inside the server process. The relay checks the IRI again,
+resolves its host once and connects only to the address it checked (TLS still verifies the
+endpoint's own name), and answers a redirect with an error instead of following it. A random
+path segment keeps other programs on the machine from using the relay as a proxy.
+
+A LOAD document is parsed by the relay, with its own IRI as base, and handed to the engine as
+N-Triples, which hold no relative IRI: the engine would otherwise resolve them against the
+relay's IRI. A document that cannot be read is an error of the relay (502) before the engine
+sees any of it.
 """
 
 import base64
@@ -17,6 +22,7 @@ import hmac
 import logging
 import re
 import secrets
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,20 +31,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from graph.query_execution import FailureReason, QueryFailed
 from server.federation import Resolver, ServiceRefused, endpoint_addresses, resolve
-from server.sparql_lexer import service_calls
+from server.sparql_lexer import load_calls, service_calls
 
 log = logging.getLogger("comity.server")
 
 CHUNK_BYTES = 64 * 1024
 PAYLOAD_EXCERPT_BYTES = 1000
 
-# Keywords are never written with escapes (see federation.py): no such word, no SERVICE.
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+# Keywords are never written with escapes (see federation.py): no such word, no call out.
+_CALLING_WORD = re.compile("service|load", re.IGNORECASE)
+# The path segment, after the secret, of a relay IRI standing for a LOAD document.
+_LOAD_SEGMENT = "load/"
 # How Oxigraph's parser locates a syntax error: line and column, both counted from 1.
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 # Headers of Oxigraph's request that the endpoint needs; the rest is the relay's business.
@@ -69,11 +79,12 @@ class RoutedText:
         relay, or None when it reports something else."""
         if not self.relay_url or self.relay_url not in text:
             return None
-        relay_iri = re.escape(self.relay_url) + r"[\w-]*"
-        answer = re.search(rf"returned by {relay_iri} with payload:\s*(.+)", text, re.DOTALL)
+        answer = re.search(
+            rf"returned by {self._relay_iri()} with payload:\s*(?P<payload>.+)", text, re.DOTALL
+        )
         if answer is not None:  # the relay's own explanation
-            return self._endpoints_named(answer.group(1).strip())
-        return f"a SERVICE endpoint could not be queried: {self._endpoints_named(text)}"
+            return self._endpoints_named(answer.group("payload").strip())
+        return f"another server could not be reached: {self._endpoints_named(text)}"
 
     def failure(self, failure: QueryFailed) -> QueryFailed:
         """A query failure as the client should read it."""
@@ -102,15 +113,21 @@ class RoutedText:
         return f"error at {line}:{column}"
 
     def _endpoints_named(self, text: str) -> str:
-        relay_iri = re.compile(re.escape(self.relay_url) + r"([\w-]*)")
-        return relay_iri.sub(lambda match: _decoded(match.group(1)) or "(the relay)", text)
+        return re.sub(
+            self._relay_iri(), lambda match: _decoded(match.group(1)) or "(the relay)", text
+        )
+
+    def _relay_iri(self) -> str:
+        """A pattern of this relay's IRIs, SERVICE's and LOAD's, the encoded IRI its group."""
+        return re.escape(self.relay_url) + f"(?:{re.escape(_LOAD_SEGMENT)})?" + r"([\w-]*)"
 
 
 class ServiceRelay:
-    """The loopback HTTP server through which the engine calls SERVICE endpoints.
+    """The loopback HTTP server through which the engine calls SERVICE endpoints and fetches
+    LOAD documents.
 
-    Requests are relayed one by one, each in its own thread; answers are streamed through,
-    never held whole in memory.
+    Requests are relayed one by one, each in its own thread; answers are streamed through (a
+    LOAD document through a temporary file), never held whole in memory.
     """
 
     def __init__(self, allow: Iterable[str], timeout: float, resolver: Resolver = resolve) -> None:
@@ -128,22 +145,29 @@ class ServiceRelay:
         self._thread.start()
 
     def route(self, sparql: str) -> RoutedText:
-        """The request with each SERVICE endpoint this server would call replaced by a relay
-        IRI. Call it only on text check_services has accepted.
+        """The request with each SERVICE endpoint this server would call, and each document
+        it would LOAD, replaced by a relay IRI. Call it only on text check_services and
+        check_loads have accepted.
 
         SERVICE clauses nested in another SERVICE's group are left as written: the outer
         endpoint evaluates them, and the relay's address means nothing there.
         """
-        if not _SERVICE_WORD.search(sparql):
+        if not _CALLING_WORD.search(sparql):
             return RoutedText(sparql, sparql)
+        targets = [
+            (call.span, f"<{self.url}{_encoded(call.iri)}>")
+            for call in service_calls(sparql)
+            if not call.nested and call.iri is not None and call.span is not None
+        ]
+        targets += [
+            (call.span, f"<{self.url}{_LOAD_SEGMENT}{_encoded(call.iri)}>")
+            for call in load_calls(sparql)
+            if call.iri is not None and call.span is not None
+        ]
         pieces: list[str] = []
         edits: list[tuple[int, int, int]] = []
         position = 0
-        for call in service_calls(sparql):
-            if call.nested or call.iri is None or call.span is None:
-                continue
-            start, end = call.span
-            replacement = f"<{self.url}{_encoded(call.iri)}>"
+        for (start, end), replacement in sorted(targets):
             pieces += [sparql[position:start], replacement]
             edits.append((start, end, len(replacement)))
             position = end
@@ -153,11 +177,12 @@ class ServiceRelay:
         return RoutedText(sparql, "".join(pieces), tuple(edits), self.url)
 
     def endpoint(self, path: str) -> str | None:
-        """The endpoint IRI a request path stands for; None without the right secret."""
+        """The endpoint (or LOAD document) IRI a request path stands for; None without the
+        right secret."""
         secret, _, encoded = path.lstrip("/").partition("/")
         if not hmac.compare_digest(secret.encode(), self._secret.encode()):
             return None
-        return _decoded(encoded)
+        return _decoded(encoded.removeprefix(_LOAD_SEGMENT))
 
     def close(self) -> None:
         """Stop listening; calls still being relayed end with their query."""
@@ -209,17 +234,17 @@ class _RelayHandler(BaseHTTPRequestHandler):
         if iri is None:
             self._answer(404, "not found")
             return
+        operation = (
+            "LOAD" if path.lstrip("/").partition("/")[2].startswith(_LOAD_SEGMENT) else "SERVICE"
+        )
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             self._answer(400, "the Content-Length header is not a number")
             return
         body = self.rfile.read(length) if length > 0 else None
-        if urlsplit(iri).scheme.lower() not in ("http", "https"):
-            self._answer(403, f"SERVICE <{iri}> is refused: only http and https are called")
-            return
         try:
-            addresses = endpoint_addresses(iri, relay.allow, relay.resolver)
+            addresses = endpoint_addresses(iri, relay.allow, relay.resolver, operation)
         except ServiceRefused as error:
             self._answer(403, str(error))
             return
@@ -227,33 +252,42 @@ class _RelayHandler(BaseHTTPRequestHandler):
         call = _EndpointCall(iri, addresses, relay.timeout)
         try:
             with call.response(self.command, query, headers, body) as response:
-                self._pass_on(iri, response)
+                if self._refused(operation, iri, response):
+                    return
+                if operation == "LOAD":
+                    self._pass_on_document(iri, response)
+                else:
+                    self._pass_on(iri, response)
         except requests.Timeout:
-            self._answer(504, f"SERVICE <{iri}> did not answer within {relay.timeout:g} s")
+            self._answer(504, f"{operation} <{iri}> did not answer within {relay.timeout:g} s")
         except (requests.RequestException, ValueError) as error:  # ValueError: e.g. a bad port
-            self._answer(502, f"SERVICE <{iri}> could not be reached: {error}")
+            self._answer(502, f"{operation} <{iri}> could not be reached: {error}")
 
-    def _pass_on(self, iri: str, response: requests.Response) -> None:
+    def _refused(self, operation: str, iri: str, response: requests.Response) -> bool:
+        """Answer 502 for a redirect or an error status, which are not passed on."""
         status = response.status_code
         if 300 <= status < 400:
             target = response.headers.get("Location", "nowhere")
-            log.warning("SERVICE <%s> answered %d to %s: not followed", iri, status, target)
+            log.warning("%s <%s> answered %d to %s: not followed", operation, iri, status, target)
             self._answer(
                 502,
-                f"SERVICE <{iri}> answered {status} {response.reason}, a redirect to {target}; "
-                "the redirect was refused: this server does not follow redirects of SERVICE "
-                "endpoints, since they could lead to a host the allowlist does not admit. "
-                "Name the endpoint that answers in the query, and list it with "
-                "--service-allow if needed",
+                f"{operation} <{iri}> answered {status} {response.reason}, a redirect to "
+                f"{target}; the redirect was refused: this server does not follow redirects of "
+                "SERVICE endpoints or LOAD documents, since they could lead to a host the "
+                "allowlist does not admit. Name the IRI that answers in the request, and list "
+                "it with --service-allow if needed",
             )
-            return
+            return True
         if not 200 <= status < 300:
             excerpt = next(response.iter_content(PAYLOAD_EXCERPT_BYTES), b"")
             said = " ".join(excerpt.decode("utf-8", "replace").split())
-            reason = f"SERVICE <{iri}> answered {status} {response.reason}"
+            reason = f"{operation} <{iri}> answered {status} {response.reason}"
             self._answer(502, f"{reason}: {said}" if said else reason)
-            return
-        self.send_response(status)
+            return True
+        return False
+
+    def _pass_on(self, iri: str, response: requests.Response) -> None:
+        self.send_response(response.status_code)
         if "Content-Type" in response.headers:
             self.send_header("Content-Type", response.headers["Content-Type"])
         self.send_header("Transfer-Encoding", "chunked")
@@ -267,6 +301,47 @@ class _RelayHandler(BaseHTTPRequestHandler):
         except (requests.RequestException, OSError) as error:
             # The status is sent: leaving the chunked body unfinished is how to say it failed.
             log.warning("SERVICE <%s>: the answer broke off (%s)", iri, error)
+
+    def _pass_on_document(self, iri: str, response: requests.Response) -> None:
+        """A LOAD document read whole, with its own IRI as base, and passed on as N-Triples;
+        502 saying why when it is not RDF the engine could load."""
+        media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
+        rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
+        if rdf_format is None:
+            extension = urlsplit(iri).path.rpartition(".")[2]
+            rdf_format = pyoxigraph.RdfFormat.from_extension(extension) if extension else None
+        if rdf_format is None:
+            self._answer(
+                502,
+                f"LOAD <{iri}> answered {media_type or 'without a Content-Type'}, which is not "
+                "an RDF format this server reads",
+            )
+            return
+        response.raw.decode_content = True
+        with tempfile.TemporaryFile() as ntriples:
+            try:
+                triples = pyoxigraph.parse(
+                    response.raw, rdf_format, base_iri=iri, without_named_graphs=True
+                )
+                pyoxigraph.serialize(triples, ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
+            except (SyntaxError, ValueError) as error:
+                reason = " ".join(str(error).split())
+                self._answer(
+                    502, f"LOAD <{iri}>: the {rdf_format.name} it answered is not valid: {reason}"
+                )
+                return
+            except (OSError, urllib3.exceptions.HTTPError) as error:
+                self._answer(502, f"LOAD <{iri}>: its answer broke off ({error})")
+                return
+            size = ntriples.tell()
+            ntriples.seek(0)
+            self.send_response(200)
+            self.send_header("Content-Type", pyoxigraph.RdfFormat.N_TRIPLES.media_type)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            while chunk := ntriples.read(CHUNK_BYTES):
+                self.wfile.write(chunk)
 
     def _answer(self, status: int, text: str) -> None:
         data = (text.rstrip() + "\n").encode("utf-8")

@@ -13,7 +13,10 @@ Choices the Recommendation leaves open, made here:
 * A result larger than `--max-rows` is answered 422 with a message saying which limit and how
   to get the data (LIMIT / OFFSET, or a larger --max-rows): never a truncated 200.
 * `timeout=` (seconds) may ask for less than the server's limit, never more.
-* Updates answer 204 No Content; they are refused unless the server has a token.
+* Updates answer 204 No Content; they are refused unless the server has a token. LOAD reads
+  only documents the SERVICE allowlist admits, as SERVICE calls only those endpoints
+  (server/federation.py); a document that cannot be fetched or read is 502, and nothing of
+  the update is written.
 """
 
 import logging
@@ -46,7 +49,7 @@ from server.description import (
     rdf_response,
     service_description,
 )
-from server.federation import check_services, silence_refused
+from server.federation import check_loads, check_services, silence_refused
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
 from server.request_text import before_base, undeclared_prefix, with_service_base
 from server.response_cache import ROWS, mark_cacheable
@@ -283,8 +286,9 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
             sparql = add_using(sparql, using, using_named)
         except ValueError as error:
             raise BadRequest(str(error)) from error
-    sparql = silence_refused(sparql, state().config.service_allow)
-    check_services(sparql, state().config.service_allow)
+    allow = state().config.service_allow
+    sparql = check_loads(silence_refused(sparql, allow), allow)
+    check_services(sparql, allow)
     routed = _routed(sparql)
     based = hoist_declarations(with_service_base(routed.sparql, _service_url()))
     try:
@@ -300,6 +304,8 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
         if isinstance(error, ComityError) and (routed.edits or based != routed.sparql):
             message = before_base(str(error), len(based) - len(routed.sparql))
             raise ComityError(routed.message(message)) from error
+        if isinstance(error, OSError):  # what the engine reports of a call to another server
+            raise BadGateway(f"the update's call to another server failed: {error}") from error
         raise
     return Response(status=204)
 

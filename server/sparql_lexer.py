@@ -1,11 +1,11 @@
 """Just enough SPARQL lexing to inspect a request before it runs.
 
 The server has to know two things before handing a query to the engine: which SERVICE
-endpoints it would call, and where (so that a refused one is never contacted and an allowed one
-is called through the server's relay), and where the WHERE clauses of an update are (to add the
-protocol's USING clauses). Both need tokens that know strings,
-IRIs and comments apart from keywords; neither needs a full parser, and the engine still
-parses and reports every syntax error itself.
+endpoints it would call and which documents an update would LOAD, and where (so that a refused
+one is never contacted and an allowed one is called through the server's relay), and where the
+WHERE clauses of an update are (to add the protocol's USING clauses). Both need tokens that
+know strings, IRIs and comments apart from keywords; neither needs a full parser, and the
+engine still parses and reports every syntax error itself.
 """
 
 import re
@@ -69,13 +69,11 @@ class ServiceCall:
 def service_calls(sparql: str) -> list[ServiceCall]:
     """Every SERVICE clause of a query or update, with prefixed names and BASE resolved."""
     calls: list[ServiceCall] = []
-    prefixes: dict[str, str] = {}
-    base = ""
     stream = list(tokens(sparql))
     depth = 0
     service_groups: list[int] = []  # the depths of the SERVICE groups we are inside
     group_pending = False  # a SERVICE clause was read; its group opens at the next brace
-    for index, token in enumerate(stream):
+    for index, token, prefixes, base in _declared(stream):
         if token.kind == "other" and token.text == "{":
             depth += 1
             if group_pending:
@@ -85,13 +83,6 @@ def service_calls(sparql: str) -> list[ServiceCall]:
             if service_groups and service_groups[-1] == depth:
                 service_groups.pop()
             depth -= 1
-        elif token.is_word("PREFIX") and index + 2 < len(stream):
-            name, iri = stream[index + 1], stream[index + 2]
-            if name.kind == "pname" and iri.kind == "iri":
-                prefixes[name.text[:-1]] = _resolved(base, iri.text[1:-1])
-        elif token.is_word("BASE") and index + 1 < len(stream):
-            if stream[index + 1].kind == "iri":
-                base = _resolved(base, stream[index + 1].text[1:-1])
         elif token.is_word("SERVICE"):
             following = stream[index + 1 : index + 3]
             silent = bool(following) and following[0].is_word("SILENT")
@@ -104,6 +95,21 @@ def service_calls(sparql: str) -> list[ServiceCall]:
     return calls
 
 
+def _declared(stream: list[Token]) -> Iterator[tuple[int, Token, dict[str, str], str]]:
+    """Each token with its index and the prefixes and base declared before it."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for index, token in enumerate(stream):
+        if token.is_word("PREFIX") and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "pname" and iri.kind == "iri":
+                prefixes[name.text[:-1]] = _resolved(base, iri.text[1:-1])
+        elif token.is_word("BASE") and index + 1 < len(stream):
+            if stream[index + 1].kind == "iri":
+                base = _resolved(base, stream[index + 1].text[1:-1])
+        yield index, token, prefixes, base
+
+
 def _service_call(
     target: Token | None, silent: bool, prefixes: dict[str, str], base: str
 ) -> ServiceCall:
@@ -112,17 +118,55 @@ def _service_call(
     span = (target.start, target.start + len(target.text))
     if target.kind == "var":
         return ServiceCall(iri=None, variable=target.text, silent=silent, span=span)
+    iri = _written_iri(target, prefixes, base)
+    if iri is None:
+        return ServiceCall(iri=None, variable=None, silent=silent)
+    return ServiceCall(iri=iri, variable=None, silent=silent, span=span)
+
+
+def _written_iri(target: Token, prefixes: dict[str, str], base: str) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for; None for any other token, or a
+    prefixed name whose prefix is not declared."""
     if target.kind == "iri":
-        iri = _resolved(base, target.text[1:-1])
-        return ServiceCall(iri=iri, variable=None, silent=silent, span=span)
+        return _resolved(base, target.text[1:-1])
     if target.kind == "pname":
         prefix, _, local = target.text.partition(":")
         if prefix in prefixes:
-            local = re.sub(r"\\(.)", r"\1", local)
-            return ServiceCall(
-                iri=prefixes[prefix] + local, variable=None, silent=silent, span=span
-            )
-    return ServiceCall(iri=None, variable=None, silent=silent)
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
+
+
+@dataclass(frozen=True)
+class LoadCall:
+    """A LOAD operation of an update: the IRI of the document it reads (None when the text
+    names none this lexer can read), whether it is SILENT, where that IRI is written, and
+    where the whole operation is written (LOAD to the end of its INTO GRAPH, if any)."""
+
+    iri: str | None
+    silent: bool
+    span: tuple[int, int] | None
+    operation: tuple[int, int]
+
+
+def load_calls(update: str) -> list[LoadCall]:
+    """Every LOAD operation of an update, with prefixed names and BASE resolved."""
+    calls: list[LoadCall] = []
+    stream = list(tokens(update))
+    for index, token, prefixes, base in _declared(stream):
+        if not token.is_word("LOAD"):
+            continue
+        following = stream[index + 1 : index + 6]
+        silent = bool(following) and following[0].is_word("SILENT")
+        rest = following[1:] if silent else following
+        target = rest[0] if rest else None
+        iri = _written_iri(target, prefixes, base) if target is not None else None
+        last = target if iri is not None else (following[0] if silent else token)
+        span = (target.start, target.start + len(target.text)) if target and iri else None
+        if iri is not None and len(rest) > 3 and rest[1].is_word("INTO"):
+            if rest[2].is_word("GRAPH") and rest[3].kind in ("iri", "pname"):
+                last = rest[3]
+        calls.append(LoadCall(iri, silent, span, (token.start, last.start + len(last.text))))
+    return calls
 
 
 def add_using(update: str, using: list[str], using_named: list[str]) -> str:

@@ -20,12 +20,19 @@ from hypothesis import strategies as st
 
 from graph.query_execution import FailureReason, QueryFailed
 from ontology.errors import ComityError
-from server.federation import ServiceRefused, check_services
+from server.federation import ServiceRefused, check_loads, check_services
 from server.service_relay import ServiceRelay
-from server.sparql_lexer import service_calls
+from server.sparql_lexer import load_calls, service_calls
 
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import EX, free_port, stop_process, stop_with_parent  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration
+    EX,
+    TOKEN,
+    free_port,
+    serving_in_thread,
+    stop_process,
+    stop_with_parent,
+)
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -187,12 +194,58 @@ def redirector() -> Iterator[Redirector]:
     server.server_close()
 
 
+# What the stand-in document server answers, by path: status, Content-Type, body. The Turtle
+# writes relative IRIs, which must resolve against the document's own IRI.
+DOCUMENTS = {
+    "/people.ttl": (200, "text/turtle", b'<#dave> <http://example.org/label> "Dave" .'),
+    "/broken.ttl": (500, "text/plain", b"the disk is on fire"),
+    "/invalid.ttl": (200, "text/turtle", b"<#dave> <http://example.org/label> "),
+    "/page.html": (200, "text/html", b"<html>not RDF</html>"),
+}
+
+
+@dataclass
+class Documents:
+    """A plain HTTP server of RDF documents (and failures), for LOAD."""
+
+    url: str
+    paths: list[str] = field(default_factory=list)
+
+
 @pytest.fixture(scope="module")
-def federated(server_factory, remote_endpoint, redirector):
-    """A server whose allowed SERVICE endpoints are the local Oxigraph server and an endpoint
-    that answers with redirects."""
+def documents() -> Iterator[Documents]:
+    class Serving(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            served.paths.append(self.path)
+            status, content_type, body = DOCUMENTS.get(self.path, (404, "text/plain", b"no"))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Serving)
+    served = Documents(f"http://127.0.0.1:{server.server_address[1]}")
+    with serving_in_thread(server):
+        yield served
+
+
+@pytest.fixture(scope="module")
+def federated(server_factory, remote_endpoint, redirector, documents):
+    """A server whose allowed SERVICE endpoints (and LOAD sources) are the local Oxigraph
+    server, an endpoint that answers with redirects, and a server of documents."""
     return server_factory(
-        extra=["--service-allow", remote_endpoint, "--service-allow", redirector.url]
+        extra=[
+            "--service-allow",
+            remote_endpoint,
+            "--service-allow",
+            redirector.url,
+            "--service-allow",
+            f"{documents.url}/",
+        ]
     )
 
 
@@ -270,7 +323,7 @@ def test_syntax_error_after_a_service_is_located_in_the_query_as_sent(federated,
 
 
 @pytest.fixture(scope="module")
-def memory_server(server_factory, remote_endpoint, redirector):
+def memory_server(server_factory, remote_endpoint, redirector, documents):
     """A server over an empty memory store (one process forked per query), with a token."""
     return server_factory(
         extra=[
@@ -280,6 +333,8 @@ def memory_server(server_factory, remote_endpoint, redirector):
             remote_endpoint,
             "--service-allow",
             redirector.url,
+            "--service-allow",
+            f"{documents.url}/",
         ]
     )
 
@@ -313,6 +368,143 @@ def test_memory_store_queries_and_updates_through_the_relay(
     assert response.status_code == 502 and "redirect was refused" in response.text
     time.sleep(0.3)
     assert connection_recorder.connections == []
+
+
+# -- LOAD ---------------------------------------------------------------------------------------
+
+
+def write(server, update: str) -> requests.Response:
+    return requests.post(
+        server.sparql,
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+
+
+def test_load_calls_are_read_with_their_declarations():
+    update = (
+        "PREFIX d: <http://127.0.0.1:9/docs/>\n"
+        "INSERT DATA { <x:a> <x:b> 'LOAD <http://10.0.0.1/>' } ;\n"
+        "LOAD d:one.ttl ; load silent <http://127.0.0.1:9/two> INTO GRAPH d:g ;\n"
+        "BASE <http://127.0.0.1:9/> LOAD <three> INTO GRAPH <g>"
+    )
+    calls = load_calls(update)
+    assert [(call.iri, call.silent) for call in calls] == [
+        ("http://127.0.0.1:9/docs/one.ttl", False),
+        ("http://127.0.0.1:9/two", True),
+        ("http://127.0.0.1:9/three", False),
+    ]
+    assert [update[slice(*call.operation)] for call in calls] == [
+        "LOAD d:one.ttl",
+        "load silent <http://127.0.0.1:9/two> INTO GRAPH d:g",
+        "LOAD <three> INTO GRAPH <g>",
+    ]
+
+
+def test_refused_load_silent_does_nothing_and_keeps_every_position():
+    update = "LOAD SILENT <http://127.0.0.1:9/x>\n  INTO GRAPH <http://example.org/g> ;\nCLEAR ALL"
+    checked = check_loads(update, ALLOW, never_resolve)
+    assert checked.startswith("INSERT DATA {}")
+    assert checked.index("CLEAR ALL") == update.index("CLEAR ALL")
+    assert checked.count("\n") == update.count("\n")
+    assert load_calls(checked) == []
+    with pytest.raises(ServiceRefused, match="LOAD <file:///etc/passwd> is refused"):
+        check_loads("LOAD <file:///etc/passwd>", ("file:///etc/",), never_resolve)
+
+
+def test_load_from_loopback_or_file_is_refused_by_default(comity_server, connection_recorder):
+    """With the default allowlist: 400 naming the IRI and the option, no connection made,
+    nothing stored; LOAD SILENT does nothing (204), and contacts nothing either."""
+    graph = f"{EX}loaded-by-default"
+    for source in (
+        f"http://127.0.0.1:{connection_recorder.port}/data.ttl",
+        f"http://localhost:{connection_recorder.port}/data.ttl",
+        f"http://[::1]:{connection_recorder.port}/data.ttl",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/hostname",
+    ):
+        response = write(comity_server, f"LOAD <{source}> INTO GRAPH <{graph}>")
+        assert response.status_code == 400, (source, response.text)
+        assert f"LOAD <{source}> is refused" in response.text
+        assert "--service-allow" in response.text
+        silent = write(comity_server, f"LOAD SILENT <{source}> INTO GRAPH <{graph}>")
+        assert silent.status_code == 204, silent.text
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+    assert not comity_server.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+def test_allowlisted_local_document_is_loaded(federated, documents):
+    """An address listed with --service-allow is loaded, through the relay: its relative IRIs
+    resolve against the document's own IRI."""
+    graph = f"{EX}loaded"
+    response = write(federated, f"LOAD <{documents.url}/people.ttl> INTO GRAPH <{graph}>")
+    assert response.status_code == 204, response.text
+    rows = federated.select(f"SELECT ?s ?n WHERE {{ GRAPH <{graph}> {{ ?s <{EX}label> ?n }} }}")
+    assert [(row["s"]["value"], row["n"]["value"]) for row in rows] == [
+        (f"{documents.url}/people.ttl#dave", "Dave")
+    ]
+    assert documents.paths[-1] == "/people.ttl"
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_load_redirected_to_loopback_is_refused(federated, redirector, connection_recorder, status):
+    """The listed source is asked, its redirect to loopback is not followed: 502, nothing
+    stored, and the target sees nothing."""
+    graph = f"{EX}redirected"
+    source = redirector.endpoint(status, connection_recorder.port)
+    response = write(federated, f"LOAD <{source}> INTO GRAPH <{graph}>")
+    assert response.status_code == 502, response.text
+    assert response.text.startswith(f"LOAD <{source}> answered {status}")
+    assert "redirect was refused" in response.text
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+    assert not federated.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/broken.ttl", "answered 500 Internal Server Error: the disk is on fire"),
+        ("/invalid.ttl", "the Turtle it answered is not valid"),
+        ("/page.html", "text/html, which is not an RDF format"),
+    ],
+)
+def test_failing_source_is_a_bad_gateway_and_the_update_writes_nothing(
+    federated, documents, path, reason
+):
+    """The whole update fails with the source's reason: the INSERT before the LOAD is not
+    kept either."""
+    graph = f"{EX}failed-load"
+    update = (
+        f'INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}label> "before" }} }} ;\n'
+        f"LOAD <{documents.url}{path}> INTO GRAPH <{graph}>"
+    )
+    response = write(federated, update)
+    assert response.status_code == 502, response.text
+    assert response.text.startswith(f"LOAD <{documents.url}{path}>") and reason in response.text
+    assert "127.0.0.1" not in response.text.replace(documents.url, "")
+    assert not federated.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+def test_memory_store_loads_through_the_relay_too(
+    memory_server, documents, redirector, connection_recorder
+):
+    graph = f"{EX}loaded-in-memory"
+    response = write(memory_server, f"LOAD <{documents.url}/people.ttl> INTO GRAPH <{graph}>")
+    assert response.status_code == 204, response.text
+    assert memory_server.ask(f'ASK {{ GRAPH <{graph}> {{ ?s <{EX}label> "Dave" }} }}')
+    for source in (
+        f"http://127.0.0.1:{connection_recorder.port}/x",
+        redirector.endpoint(302, connection_recorder.port),
+    ):
+        response = write(memory_server, f"LOAD <{source}> INTO GRAPH <{EX}not-loaded>")
+        assert response.status_code in (400, 502), response.text
+        assert source in response.text and "refused" in response.text
+    time.sleep(0.3)
+    assert connection_recorder.connections == []
+    assert not memory_server.ask(f"ASK {{ GRAPH <{EX}not-loaded> {{ ?s ?p ?o }} }}")
 
 
 # -- the relay itself ---------------------------------------------------------------------------

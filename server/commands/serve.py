@@ -78,8 +78,9 @@ DEFAULTS = ServerConfig()
 @click.option(
     "--service-allow",
     multiple=True,
-    help="IRI prefix of an endpoint SERVICE may call (repeatable; default: Wikidata and "
-    "DBpedia). Give --service-allow '' to turn federation off.",
+    help="IRI prefix of an endpoint SERVICE may call and of documents LOAD may read "
+    "(repeatable; default: Wikidata and DBpedia). Loopback and private addresses need a prefix "
+    "naming the address itself. Give --service-allow '' to turn both off.",
 )
 @click.option(
     "--threads",
