@@ -88,6 +88,7 @@ class World:
             yield (treaty, A, ox.NamedNode(kind))
             yield (treaty, COMITY.treatyNumber, ox.Literal(number))
             yield (treaty, DCTERMS.title, ox.Literal(f"Treaty {number}", language="en"))
+            yield (treaty, RDFS.label, ox.Literal(f"Treaty {number}", language="en"))
             yield (
                 treaty,
                 COMITY.concludedWithin,

@@ -7,6 +7,7 @@ xsd:date, xsd:gYearMonth or xsd:gYear accordingly.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -72,6 +73,17 @@ class PartialDate:
         if self.day is not None:
             return "date"
         return "gYearMonth" if self.month is not None else "gYear"
+
+    def first_day(self) -> datetime.date:
+        """The earliest day this date can mean: 2006 begins on 2006-01-01."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> datetime.date:
+        """The latest day this date can mean: 2006-02 ends on 2006-02-28."""
+        if self.day is not None:
+            return datetime.date(self.year, self.month or 1, self.day)
+        month = self.month or 12
+        return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def as_date(self) -> datetime.date | None:
         return datetime.date(self.year, self.month, self.day) if self.day is not None else None

@@ -27,6 +27,7 @@ from loaders.entities import (
 from loaders.facts import (
     Conference,
     Entity,
+    EntryIntoForce,
     Evidence,
     Fact,
     LegalReform,
@@ -174,10 +175,9 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     if context.partnership is not None:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))
-    facts = _deduplicate(merge_statuses(context.facts))
-    extraction = Extraction(
-        document, facts, mentions, issuer, publisher, place, list(document.warnings)
-    )
+    warnings = list(document.warnings)
+    facts = _not_after_issue(_deduplicate(merge_statuses(context.facts)), document, warnings)
+    extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
         extraction.warnings.append(f"{_name(document)}: no facts found in the text")
     return extraction
@@ -189,6 +189,33 @@ def _original(text: str, mention: Mention) -> Mention:
 
 def _name(document: Document) -> str:
     return str(document.path) if document.path is not None else document.key
+
+
+def _not_after_issue(facts: list[Fact], document: Document, warnings: list[str]) -> list[Fact]:
+    """Drop an act dated after the text was issued, with a warning naming its sentence.
+
+    A text reports what happened; a later date is a misreading (or a plan, which is no act).
+    An entry into force is the exception: the treaty's terms fix it, and notices announce it.
+    """
+    issued = document.metadata.issued
+    if issued is None:
+        return facts
+    kept = []
+    for fact in facts:
+        date = getattr(fact, "date", None)
+        if (
+            isinstance(date, PartialDate)
+            and fact.act_parts() is not None
+            and not isinstance(fact, EntryIntoForce)
+            and date.first_day() > issued.last_day()
+        ):
+            warnings.append(
+                f"{_name(document)}: {fact.kind} dated {date.iso()}, after the text's date "
+                f"{issued.iso()}, left out: {fact.evidence.text!r}"
+            )
+            continue
+        kept.append(fact)
+    return kept
 
 
 def _deduplicate(facts: list[Fact]) -> list[Fact]:

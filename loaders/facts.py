@@ -177,8 +177,10 @@ class EntryIntoForce(TreatyAction):
     kind: ClassVar[str] = "EntryIntoForce"
 
     def act_parts(self) -> tuple[str, ...]:
-        # The treaty's own act: at most one per treaty, whoever is named beside it.
-        return (self.treaty.iri,)
+        # The treaty's own act, or its entry into force for one party, which is another act.
+        if self.actor is None:
+            return (self.treaty.iri,)
+        return (self.actor.iri, self.treaty.iri)
 
 
 @dataclass(frozen=True)

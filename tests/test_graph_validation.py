@@ -57,7 +57,8 @@ BUDAPEST = treaty_iri("ETS 185")
 
 REFERENCE = f"""
 <{FRANCE}> a comity:State ; comity:iso3166Alpha3 "FRA" .
-<{BUDAPEST}> a comity:Convention .
+<{BUDAPEST}> a comity:Convention ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "Convention on Cybercrime"@en .
 """
 
 GOOD_FACTS = f"""

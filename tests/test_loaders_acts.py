@@ -9,6 +9,7 @@ import pytest
 
 import graph
 from loaders import load_paths
+from loaders.pipeline import extract_source
 from ontology import document_iri, document_key
 
 PREFIXES = """
@@ -19,7 +20,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 LISBON = "Lisbon, 3 May 2024 – Portugal ratified the Convention on Cybercrime on 24 March 2010.\n"
 STRASBOURG = (
-    "Strasbourg, 2 February 2012 – Portugal ratified the Convention on Cybercrime in March 2010. "
+    "Strasbourg, 2 February 2015 – Portugal ratified the Convention on Cybercrime in March 2010. "
     "Greece ratified the Convention on Cybercrime in 2014. Monaco has been a member of the "
     "Council of Europe since 2004.\n"
 )
@@ -170,3 +171,35 @@ def test_members_on_a_day_with_a_year_only_membership_present(kg, tmp_path):
 
     assert members_on("2007-06-13") == 47
     assert members_on("2023-01-01") == 46
+
+
+def test_an_act_dated_after_its_text_is_left_out_with_a_warning(tmp_path):
+    path = tmp_path / "misdated.txt"
+    path.write_text(
+        "Strasbourg, 2 February 2012 – Portugal ratified the Convention on Cybercrime on "
+        "1 June 2019. Greece signed the Convention on Cybercrime on 23 November 2001. The "
+        "Convention on Cybercrime entered into force on 1 July 2004.\n",
+        encoding="utf-8",
+    )
+    extraction = extract_source(path)
+    kinds = {
+        (fact.kind, fact.date.iso()) for fact in extraction.facts if getattr(fact, "date", None)
+    }
+    assert ("Signature", "2001-11-23") in kinds
+    assert not any(date == "2019-06-01" for _, date in kinds)
+    [warning] = [w for w in extraction.warnings if "after the text's date" in w]
+    assert "Portugal ratified" in warning and "2019-06-01" in warning
+
+
+def test_an_entry_into_force_announced_ahead_is_kept(tmp_path):
+    path = tmp_path / "announced.txt"
+    path.write_text(
+        "Strasbourg, 2 February 2012 – The Convention on Cybercrime will enter into force for "
+        "Portugal on 1 July 2012.\n",
+        encoding="utf-8",
+    )
+    extraction = extract_source(path)
+    assert [
+        (fact.kind, fact.date.iso()) for fact in extraction.facts if fact.kind != "Mention"
+    ] == [("EntryIntoForce", "2012-07-01")]
+    assert not [w for w in extraction.warnings if "after the text's date" in w]

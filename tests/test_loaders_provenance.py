@@ -91,3 +91,9 @@ def test_every_span_quotes_the_full_text_at_its_offsets(loaded):
         assert full[int(row["start"].value) : int(row["end"].value)] == row["text"].value
         checked += 1
     assert checked > 100
+
+
+def test_the_sample_corpus_conforms_to_every_shape(loaded):
+    loaded.reason()  # validation reads the inferred graph too, as `comity validate` does
+    report = loaded.validate()
+    assert report.conforms, report.to_text()

@@ -8,6 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ontology import (
     COMITY,
+    DCTERMS,
     GRAPH_REFERENCE,
     ORG,
     RDF,
@@ -23,6 +24,7 @@ from ontology import (
     place_iri,
     span_iri,
     state_iri,
+    topic_iri,
     treaty_iri,
 )
 from ontology.vocabulary import read_ontology, read_shapes
@@ -37,8 +39,12 @@ XENOPHOBIA = URIRef(treaty_iri("ETS 189"))
 STRASBOURG = URIRef(place_iri("Strasbourg"))
 
 RATIFICATION = URIRef(fact_iri("ratification", DOCUMENT, FRANCE, CYBERCRIME))
+TOPIC = URIRef(topic_iri("Data protection"))
+STATEMENT = URIRef(fact_iri("statement", DOCUMENT, "founding"))
 STATUS = URIRef(fact_iri("treaty-status", DOCUMENT, CYBERCRIME))
-SPAN = URIRef(span_iri(DOCUMENT, 100, 180))
+SPAN = URIRef(span_iri(DOCUMENT, 100, 145))
+QUOTED = "the Convention has been ratified by 21 states"
+FULL_TEXT = "x" * 100 + QUOTED + " and signed by 22 others."
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +69,14 @@ def valid_sample() -> Graph:
     graph = Graph()
     doc = URIRef(DOCUMENT)
     graph.add((doc, RDF.type, COMITY.PressRelease))
+    graph.add((doc, DCTERMS.issued, Literal("2007-06-13", datatype=XSD.date)))
+    graph.add((doc, COMITY.fullText, Literal(FULL_TEXT)))
+    graph.add((FRANCE, COMITY.memberOf, COE))  # the membership below stands behind it
     graph.add((SPAN, RDF.type, COMITY.TextSpan))
     graph.add((SPAN, COMITY.inDocument, doc))
     graph.add((SPAN, COMITY.start, Literal(100)))
-    graph.add((SPAN, COMITY.end, Literal(180)))
-    graph.add((SPAN, COMITY.text, Literal("the Convention has been ratified by 21 states")))
+    graph.add((SPAN, COMITY.end, Literal(145)))
+    graph.add((SPAN, COMITY.text, Literal(QUOTED)))
 
     graph.add((FRANCE, RDF.type, COMITY.State))
     graph.add((FRANCE, COMITY.iso3166Alpha3, Literal("FRA")))
@@ -78,6 +87,8 @@ def valid_sample() -> Graph:
     graph.add((MICROSOFT, RDF.type, COMITY.Company))
     graph.add((CYBERCRIME, RDF.type, COMITY.Convention))
     graph.add((XENOPHOBIA, RDF.type, COMITY.Protocol))
+    graph.add((CYBERCRIME, RDFS.label, Literal("Convention on Cybercrime", lang="en")))
+    graph.add((XENOPHOBIA, RDFS.label, Literal("Additional Protocol on xenophobia", lang="en")))
 
     for kind in ("Signature", "Ratification", "Accession", "Acceptance", "Approval"):
         iri = RATIFICATION if kind == "Ratification" else URIRef(fact_iri(kind, DOCUMENT, kind))
@@ -121,6 +132,7 @@ def valid_sample() -> Graph:
     graph.add((conference, SCHEMA.startDate, Literal("2007-06-11", datatype=XSD.date)))
     graph.add((conference, SCHEMA.endDate, Literal("2007-06-12", datatype=XSD.date)))
     graph.add((conference, SCHEMA.location, STRASBOURG))
+    graph.add((STRASBOURG, RDF.type, COMITY.City))
     graph.add((conference, COMITY.participantCount, Literal(140)))
     graph.add((conference, COMITY.participantCountQualifier, Literal("over")))
     graph.add((conference, COMITY.countryCount, Literal(55)))
@@ -190,8 +202,8 @@ DEFECTS = {
     ),
     "date in the wrong type": (
         replace(RATIFICATION, COMITY.date, Literal("13.06.2007")),
-        "A ratification has at most one date, and it must be a day (xsd:date), "
-        "a month (xsd:gYearMonth) or a year (xsd:gYear).",
+        "Each date of a ratification must be a day (xsd:date), a month (xsd:gYearMonth) or a "
+        "year (xsd:gYear); an act reported by several texts keeps each text's date.",
     ),
     "negative count": (
         replace(STATUS, COMITY.ratifiedCount, Literal(-21)),
@@ -234,6 +246,50 @@ DEFECTS = {
         replace(STATUS, COMITY.reportedIn, None),
         "Every fact must name its source (comity:reportedIn): the document it was read from, "
         "or the reference data it was curated from.",
+    ),
+    "span that misquotes its document": (
+        replace(URIRef(DOCUMENT), COMITY.fullText, Literal("y" * 100 + QUOTED.upper())),
+        "A text span's text must be the document's text between its start and end offsets.",
+    ),
+    "topic as a partner": (
+        lambda graph: (
+            graph.add((TOPIC, RDF.type, COMITY.Topic)),
+            graph.add((next(graph.subjects(RDF.type, COMITY.Partnership)), COMITY.partner, TOPIC)),
+        ),
+        "A partner must be a state, an organisation, a unit of one, or a person; not a topic, "
+        "treaty or place.",
+    ),
+    "statement without evidence": (
+        lambda graph: (
+            graph.add((STATEMENT, RDF.type, RDF.Statement)),
+            graph.add((STATEMENT, RDF.subject, COE)),
+        ),
+        "A statement must point to at least one text span that states it (comity:evidence).",
+    ),
+    "event located at a person": (
+        lambda graph: graph.set(
+            (
+                next(graph.subjects(RDF.type, COMITY.Conference)),
+                SCHEMA.location,
+                URIRef(person_iri("Tim Cranton")),
+            )
+        ),
+        "An event's location must be a place, a city or a country, not a person or an "
+        "organisation.",
+    ),
+    "treaty without a label": (
+        replace(CYBERCRIME, RDFS.label, None),
+        "A treaty must have a label (rdfs:label) a reader can see.",
+    ),
+    "memberOf with no membership behind it": (
+        add(FRANCE, COMITY.memberOf, MICROSOFT),
+        "A comity:memberOf shortcut must have a comity:Membership behind it, with the same "
+        "member and organisation.",
+    ),
+    "act dated after its document": (
+        replace(RATIFICATION, COMITY.date, Literal("2099-01-01", datatype=XSD.date)),
+        "An act is dated after every document that reports it was issued; the date is misread "
+        "or the act is only planned.",
     ),
     "person without name": (
         replace(URIRef(person_iri("Tim Cranton")), SCHEMA.name, None),
