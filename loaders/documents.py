@@ -500,7 +500,8 @@ def _set_field(metadata: DocumentMetadata, label: str, value: str, line: str) ->
         url = target if target and not target.startswith("#") else shown
         if not re.match(r"[a-z][a-z0-9+.-]*://", url):
             url = "http://" + url
-        metadata.url = url
+        if _WEB_ADDRESS.fullmatch(url):  # stored as an IRI, so it must be one
+            metadata.url = url
 
 
 def _first_headline(text: str, limit: int) -> str | None:

@@ -263,7 +263,7 @@ def _describe_document(graph: _Graph, extraction: Extraction) -> None:
         S.telephone: metadata.telephone,
         S.faxNumber: metadata.fax,
         S.email: metadata.email,
-        S.url: metadata.url,
+        S.url: node(metadata.url) if metadata.url else None,
     }
     if any(contacts.values()):
         contact = fact_iri("contact-point", document.key, publisher.iri)

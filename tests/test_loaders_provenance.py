@@ -4,11 +4,14 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+import rdflib
+from rdflib import RDFS
 
 import graph
 from graph.reasoning import entailments
 from loaders import load_paths
 from ontology import document_iri, document_key, source_graph_iri
+from ontology.vocabulary import read_ontology
 
 SAMPLES = Path(__file__).parent.parent / "loaders" / "samples"
 SEED = (
@@ -97,3 +100,22 @@ def test_the_sample_corpus_conforms_to_every_shape(loaded):
     loaded.reason()  # validation reads the inferred graph too, as `comity validate` does
     report = loaded.validate()
     assert report.conforms, report.to_text()
+
+
+def test_every_term_the_samples_use_is_declared_in_both_languages(loaded):
+    ontology = rdflib.Graph().parse(data=read_ontology(), format="nt")
+    rows = loaded.query(
+        """
+        SELECT DISTINCT ?term WHERE {
+          { GRAPH ?g { ?s ?term ?o } } UNION { GRAPH ?g { ?s a ?term } }
+          FILTER(?g NOT IN (<https://w3id.org/comity/graph/ontology>,
+                            <https://w3id.org/comity/graph/inferred>))
+        }"""
+    )
+    builtin = (str(rdflib.RDF), str(rdflib.RDFS), str(rdflib.OWL))
+    used = {row["term"].value for row in rows if not row["term"].value.startswith(builtin)}
+    assert len(used) > 50
+    for term in sorted(used):
+        labels = {label.language for label in ontology.objects(rdflib.URIRef(term), RDFS.label)}
+        assert {"en", "fr"} <= labels, f"{term} lacks a label in English or French"
+        assert ontology.value(rdflib.URIRef(term), RDFS.comment), f"{term} lacks a definition"
