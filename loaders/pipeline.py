@@ -25,6 +25,7 @@ from loaders.dates import PartialDate
 from loaders.documents import TEXT_SUFFIXES, read_document
 from loaders.extraction import Extraction, extract
 from loaders.rdf import document_triples
+from loaders.rdf_checks import check_rdf_file
 from ontology.errors import ComityError
 
 RDF_SUFFIXES = (".nq", ".nt", ".ttl", ".trig", ".jsonld", ".rdf", ".n3", ".owl", ".xml")
@@ -151,6 +152,7 @@ def load_paths(
     texts = [p for p in paths if p.suffix.lower() not in RDF_SUFFIXES]
     for path in rdf_files:
         try:
+            check_rdf_file(path)
             info = kg.load_rdf(path)
         except ComityError as error:
             report.failures.append(str(error))
