@@ -35,6 +35,7 @@ class EmbeddedStore:
     """A pyoxigraph.Store; every write up to `atomic_limit_bytes` is one Oxigraph transaction."""
 
     keeps_statistics_cache = True
+    reasons_itself = False
 
     def __init__(
         self,

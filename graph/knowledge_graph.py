@@ -39,6 +39,8 @@ from graph.sources import (
     SourceMetadata,
     metadata_triples,
     sources_query,
+    stored_count,
+    triple_count,
 )
 from graph.statistics import Statistics, compute_statistics
 from graph.update_scope import UpdateScope, read_update
@@ -83,6 +85,8 @@ class ReasoningSummary:
     change: tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]] | None = None
     """The inferred triples removed and added, when the run changed only some (None when it
     wrote the whole inferred graph anew): what a copy of the store needs to follow it."""
+    by_store: bool = False
+    """True when the store reasons for itself: this run only counted what it holds."""
 
 
 @dataclass(frozen=True)
@@ -317,8 +321,9 @@ class KnowledgeGraph:
 
         A streaming parse checks the file and gathers its graph names first, keeping no quads;
         then the old version is dropped, the source's metadata written with a provisional
-        hash, the file bulk-loaded, and the real hash set last: a load cut short (a killed
-        process) leaves a hash no file has, so the next load replaces it.
+        hash, the file bulk-loaded, and the real hash and the triple count (counted in the
+        store) set last: a load cut short (a killed process) leaves a hash no file has, so the
+        next load replaces it, and no count.
         """
         graph = source_graph_iri(document)
         content_hash = _file_sha256(path)
@@ -333,11 +338,7 @@ class KnowledgeGraph:
         part_graphs = sorted(named - {graph})
         loaded_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         added = metadata_triples(
-            document,
-            _file_metadata(path, _PROVISIONAL_HASH),
-            loaded_at,
-            part_graphs,
-            sum(statements.values()),
+            document, _file_metadata(path, _PROVISIONAL_HASH), loaded_at, part_graphs
         )
         provisional = pyoxigraph.serialize(added, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
         written = [graph, *part_graphs]
@@ -347,10 +348,12 @@ class KnowledgeGraph:
             )
             backend.bulk_load_file(path, rdf, document, graph, written)
             hashed = pyoxigraph.NamedNode(document), CONTENT_HASH
+            # Counted as stored: the file may state a triple twice, or state the metadata.
+            count = triple_count(document, self._triples_held(written) + 1)
             backend.change_triples(
                 graph,
                 [pyoxigraph.Triple(*hashed, pyoxigraph.Literal(_PROVISIONAL_HASH))],
-                [pyoxigraph.Triple(*hashed, pyoxigraph.Literal(content_hash))],
+                [pyoxigraph.Triple(*hashed, pyoxigraph.Literal(content_hash)), count],
             )
         except (OSError, SyntaxError) as error:
             # Only a file changed since it was checked, or a failing disk, gets here.
@@ -445,6 +448,8 @@ class KnowledgeGraph:
 
         self._check_writable()
         started = time.perf_counter()
+        if self._backend.reasons_itself:
+            return self._reasoned_by_store(started)
         asserted = self._backend.construct_ntriples(
             "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
             f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
@@ -486,6 +491,23 @@ class KnowledgeGraph:
             inferred_triples=len(new),
             seconds=time.perf_counter() - started,
             change=change,
+        )
+
+    def _reasoned_by_store(self, started: float) -> ReasoningSummary:
+        """What a store that reasons for itself holds: its inferred graph is its own to write
+        (a Comity server refuses anyone else's), so this only counts."""
+        asserted = self._evaluate(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }}"
+        )
+        inferred = self._evaluate(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
+        )
+        return ReasoningSummary(
+            asserted_triples=int(next(iter(asserted))["n"].value),
+            inferred_triples=int(next(iter(inferred))["n"].value),
+            seconds=time.perf_counter() - started,
+            by_store=True,
         )
 
     def change_inferred(
@@ -552,13 +574,13 @@ class KnowledgeGraph:
         graph = source_graph_iri(document)
         part_graphs = sorted(target for target in contents if target != graph)
         loaded_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        content_count = sum(len(triples) for triples in contents.values())
         try:
-            added = metadata_triples(document, metadata, loaded_at, part_graphs, content_count)
+            added = metadata_triples(document, metadata, loaded_at, part_graphs)
         except ValueError as error:
             raise ComityError(f"source {document}: {error}; nothing was loaded") from error
         new = {target: list(triples) for target, triples in contents.items()}
         new[graph] = new[graph] + added
+        new[graph].append(triple_count(document, stored_count(new) + 1))
         owned = self._owned_graphs(document)
         if owned is not None and self._unchanged(document, owned, new, metadata.content_hash):
             stored = self.source(document)
@@ -576,6 +598,16 @@ class KnowledgeGraph:
         if stored is None:
             raise ComityError(f"{self.location}: the store did not keep source {document}")
         return stored
+
+    def _triples_held(self, graphs: list[str]) -> int:
+        """How many triples these named graphs hold, as a COUNT over each sees them."""
+        total = 0
+        for graph in graphs:
+            results = self._evaluate(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
+            total += int(next(iter(results))["n"].value)
+        return total
 
     def _owned_graphs(self, document: str) -> list[str] | None:
         """The extra graphs a stored source owns, or None when it is not in the store."""

@@ -42,6 +42,7 @@ failing request is named: which request of how many, which graph, which statemen
 """
 
 import contextlib
+import functools
 import io
 import logging
 import os
@@ -87,6 +88,13 @@ EMPTY_DEFAULT_GRAPH = "urn:comity:empty-default-graph"
 """A graph nobody writes: named as the default graph, it keeps a union of all graphs out."""
 
 _BLANK_NODE = re.compile(rb"(?:^|\s)_:([^\s.]+(?:\.[^\s.]+)*)")
+
+SERVICE_DESCRIPTION_REGIME = (
+    "http://www.w3.org/ns/sparql-service-description#defaultEntailmentRegime"
+)
+OWL_ENTAILMENT = "http://www.w3.org/ns/entailment/OWL-RDF-Based"
+"""The entailment regime of an endpoint that computes OWL entailments itself (OWL 2 RL on a
+Comity server), as its service description names it."""
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +164,35 @@ class RemoteStore:
             self._own_graphs = VIRTUOSO_OWN_GRAPHS
             if not self._store_named:
                 self.store_url = urljoin(self.query_url, VIRTUOSO_GRAPH_STORE_PATH)
+
+    @functools.cached_property
+    def reasons_itself(self) -> bool:
+        """Whether the endpoint's service description (its answer to a GET without a query)
+        names OWL entailment as its default regime, as a Comity server's does: such a store
+        recomputes its inferred graph after every write and refuses anyone else's. An endpoint
+        that describes no such thing, or nothing, does not."""
+        try:
+            response = self._session.get(
+                self.query_url,
+                headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
+                timeout=(CONNECT_TIMEOUT_SECONDS, 30),
+            )
+        except requests.RequestException:
+            return False
+        media_type = response.headers.get("Content-Type", "").partition(";")[0].strip()
+        rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
+        if response.status_code != 200 or rdf_format is None:
+            return False
+        regime = pyoxigraph.NamedNode(SERVICE_DESCRIPTION_REGIME)
+        try:
+            return any(
+                triple.predicate == regime and triple.object.value == OWL_ENTAILMENT
+                for triple in pyoxigraph.parse(
+                    response.content, rdf_format, base_iri=self.query_url
+                )
+            )
+        except (SyntaxError, ValueError):
+            return False
 
     def query(
         self,

@@ -66,16 +66,10 @@ def issued_literal(issued: str) -> pyoxigraph.Literal:
 
 
 def metadata_triples(
-    document: str,
-    metadata: SourceMetadata,
-    loaded_at: str,
-    part_graphs: list[str],
-    content_count: int,
+    document: str, metadata: SourceMetadata, loaded_at: str, part_graphs: list[str]
 ) -> list[pyoxigraph.Triple]:
-    """The triples the graph layer adds about a source document in its graph.
-
-    comity:tripleCount counts every triple the source put in the store, these included.
-    """
+    """The triples the graph layer adds about a source document in its graph, all but its
+    comity:tripleCount (`triple_count`), which can only be known once these are counted."""
     subject = pyoxigraph.NamedNode(document)
     triples = [
         pyoxigraph.Triple(subject, TYPE, pyoxigraph.NamedNode(COMITY[metadata.kind])),
@@ -95,10 +89,28 @@ def metadata_triples(
     triples += [
         pyoxigraph.Triple(subject, PART_GRAPH, pyoxigraph.NamedNode(graph)) for graph in part_graphs
     ]
-    total = content_count + len(triples) + 1
-    count = pyoxigraph.Literal(str(total), datatype=pyoxigraph.NamedNode(XSD.nonNegativeInteger))
-    triples.append(pyoxigraph.Triple(subject, TRIPLE_COUNT, count))
     return triples
+
+
+def triple_count(document: str, count: int) -> pyoxigraph.Triple:
+    """The comity:tripleCount of a source: the triples its graphs hold in the store (its own
+    graph's and those of the graphs it declares), this one and the other metadata included."""
+    literal = pyoxigraph.Literal(str(count), datatype=pyoxigraph.NamedNode(XSD.nonNegativeInteger))
+    return pyoxigraph.Triple(pyoxigraph.NamedNode(document), TRIPLE_COUNT, literal)
+
+
+def stored_count(contents: dict[str, list[pyoxigraph.Triple]]) -> int:
+    """How many triples these graphs will hold once stored, which is fewer than the lists
+    hold when they repeat a triple (a text states its title, which the metadata states too) or
+    write one literal two ways ("01" and "1" as xsd:integer): counted in a scratch store,
+    which keeps them as the store will."""
+    scratch = pyoxigraph.Store()
+    scratch.extend(
+        pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, pyoxigraph.NamedNode(g))
+        for g, triples in contents.items()
+        for triple in triples
+    )
+    return len(scratch)
 
 
 def sources_query(graph: str | None = None) -> str:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import NotAcceptable
 
 from graph import Statistics
+from graph.remote import OWL_ENTAILMENT
 from ontology import COMITY, DCTERMS, OWL, PREFIXES, RDF, XSD
 from server import dumps
 from server.config import ServerConfig
@@ -94,6 +95,14 @@ def service_description(
     if config.token:
         yield Triple(service, _iri(SD + "supportedLanguage"), _iri(SD + "SPARQL11Update"))
     yield Triple(service, _iri(SD + "feature"), _iri(SD + "UnionDefaultGraph"))
+    # The union holds the OWL 2 RL entailments, which the server recomputes after every
+    # write; a Comity loader reads this and leaves the inferred graph to the server.
+    yield Triple(service, _iri(SD + "defaultEntailmentRegime"), _iri(OWL_ENTAILMENT))
+    yield Triple(
+        service,
+        _iri(SD + "defaultSupportedEntailmentProfile"),
+        _iri("http://www.w3.org/ns/owl-profile/RL"),
+    )
     if config.service_allow:
         yield Triple(service, _iri(SD + "feature"), _iri(SD + "BasicFederatedQuery"))
     for name in RESULT_FORMATS:
