@@ -7,6 +7,11 @@ after every load and update.
 The dataset has a stable IRI under the configured ID base (`{base}dataset`), whatever address
 the server answers at, and says what a reuser needs: its title, its licence (CC BY 4.0), when
 its last committed write or load happened, and where its dumps are (`/dumps/`).
+
+A browser following the page header's links gets each as an HTML page: a request whose Accept
+prefers `text/html` to every RDF format, or that says `?format=html`. Anything else (`*/*`,
+no Accept, an RDF media type, `?format=ttl`) gets RDF as before, so SPARQL and VoID clients
+see no change.
 """
 
 from collections.abc import Iterator, Sequence
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyoxigraph
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import NotAcceptable
 
 from graph import Statistics
@@ -22,9 +27,13 @@ from graph.remote import OWL_ENTAILMENT
 from ontology import COMITY, DCTERMS, OWL, PREFIXES, RDF, XSD
 from server import dumps
 from server.config import ServerConfig
-from server.negotiation import RDF_FORMATS, Format, media_types, negotiate
+from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, Format, media_types, negotiate
+from server.resources import curie, labels_of
 
-blueprint = Blueprint("description", __name__)
+blueprint = Blueprint("description", __name__, template_folder="templates")
+
+HTML = "text/html"
+HTML_FORMAT_NAMES = ("html", HTML)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -212,12 +221,86 @@ def dataset_iri() -> str:
     return base + "dataset"
 
 
+def wants_html() -> bool:
+    """Whether to answer a page: `?format=html`, or an Accept that ranks HTML above every RDF
+    format. HTML is offered last, so that `*/*` and no Accept at all still pick Turtle."""
+    format_name = request.args.get("format")
+    if format_name:
+        return format_name.strip().lower() in HTML_FORMAT_NAMES
+    if not request.accept_mimetypes:
+        return False
+    offers = [media for f in RDF_FORMATS for media in (f.media_type, *f.aliases)] + [HTML]
+    return request.accept_mimetypes.best_match(offers) == HTML
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A class or property of the dataset with its count, named for a reader."""
+
+    iri: str
+    name: str
+    curie: str
+    count: int
+
+
+def _partitions(counts: dict[str, int]) -> list[Partition]:
+    names = labels_of(counts)
+    return sorted(
+        (
+            Partition(iri, names.get(iri, ""), curie(iri) or iri, count)
+            for iri, count in counts.items()
+        ),
+        key=lambda partition: (-partition.count, partition.curie),
+    )
+
+
+def _rdf_variants() -> list[tuple[str, str, str]]:
+    """(name, media type, link) of each RDF form of the page being answered."""
+    return [
+        (f.names[0], f.media_type, f"{request.base_url}?format={f.names[0]}")
+        for f in RDF_FORMATS
+        if f.media_type not in ("application/n-quads", "application/trig")
+    ]
+
+
+def _page(template: str, **context: object) -> Response:
+    body = render_template(template, rdf_variants=_rdf_variants(), **context)
+    return Response(body, mimetype=HTML, headers={"Vary": "Accept"})
+
+
+def service_page() -> Response:
+    """The service description as a page: how to reach the endpoint and what it offers."""
+    state = current_app.extensions["comity"]
+    stats = state.statistics()
+    return _page(
+        "service.html",
+        endpoint=url_for("sparql.endpoint", _external=True),
+        updates=bool(state.config.token),
+        federation=state.config.service_allow,
+        solution_formats=SOLUTION_FORMATS,
+        rdf_formats=RDF_FORMATS,
+        graphs=sorted(stats.graphs.items()),
+        triples=stats.triples,
+    )
+
+
 @blueprint.get("/void")
 def void() -> Response:
-    """The VoID description of the whole store."""
-    chosen = negotiate_rdf()
+    """The VoID description of the whole store, as RDF or, for a browser, as a page."""
     state = current_app.extensions["comity"]
     endpoint = url_for("sparql.endpoint", _external=True)
+    if wants_html():
+        stats = state.statistics()
+        return _page(
+            "void.html",
+            dataset=dataset_iri(),
+            endpoint=endpoint,
+            stats=stats,
+            published=publication(),
+            classes=_partitions(stats.classes),
+            properties=_partitions(stats.properties),
+        )
+    chosen = negotiate_rdf()
     triples = void_description(
         endpoint, dataset_iri(), state.config, state.statistics(), publication()
     )

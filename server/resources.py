@@ -28,6 +28,7 @@ from ontology import (
     GRAPH_REFERENCE,
     GRAPH_SOURCE_PREFIX,
     ONTOLOGY_FILE,
+    ORG,
     OWL,
     PREFIXES,
     RDF,
@@ -39,6 +40,7 @@ from ontology import (
     document_iri,
 )
 from ontology.docs import render_documentation
+from server.evidence import FactLink, Piece, Span, mark_evidence
 
 # The page assets (style sheet, editor script) are served by this blueprint at /assets, so the
 # pages look the same whatever static folder the application itself has.
@@ -87,6 +89,7 @@ LABEL_PROPERTIES: list[str] = [
 ]
 PREFERRED_LANGUAGES: list[str] = ["en", ""]
 INCOMING_LIMIT = 500
+QUOTE_CHARACTERS = 80
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 
 
@@ -139,6 +142,18 @@ class Description:
     incoming: list[Statement] = field(default_factory=list)
     incoming_truncated: bool = False
     evidence: list[Evidence] = field(default_factory=list)
+    text: DocumentText | None = None
+    """A document's full text with its evidence marked; None for anything else."""
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """A document's text cut into highlighted and plain pieces, and the facts read in it."""
+
+    pieces: list[Piece]
+    facts: list[FactLink]
+    quotes: dict[str, str]
+    """The first evidence sentence of each fact, by the fact's link."""
 
 
 def _comity() -> Any:
@@ -309,11 +324,18 @@ def describe(iri: str, base: str) -> Description | None:
     nodes += [node for row in outgoing for node in (row["p"], row["o"])]
     nodes += [node for row in incoming for node in (row["s"], row["p"])]
     nodes += [row["doc"] for row in evidence_rows]
-    labels = _labels({node.value for node in nodes if isinstance(node, pyoxigraph.NamedNode)})
-    terms = _TermMaker(base, labels)
-
+    labels = labels_of({node.value for node in nodes if isinstance(node, pyoxigraph.NamedNode)})
+    # Facts and spans have no label: the page and its "Linked from" rows name them in words.
+    unnamed = {
+        row["s"].value
+        for row in incoming[:INCOMING_LIMIT]
+        if isinstance(row["s"], pyoxigraph.NamedNode) and row["s"].value not in labels
+    }
+    worded = titles_in_words(unnamed | ({iri} - labels.keys()))
     label = labels.get(iri)
-    description = Description(iri=iri, title=label or "")
+    terms = _TermMaker(base, {**worded, **labels})
+
+    description = Description(iri=iri, title=label or worded.get(iri, ""))
     for row in outgoing:
         predicate, value = row["p"].value, row["o"]
         statement = terms.statement(row["p"], value, row["graphs"])
@@ -324,17 +346,9 @@ def describe(iri: str, base: str) -> Description | None:
         description.statements.append(statement)
     description.statements.sort(key=_statement_order)
     description.types.sort(key=lambda term: term.text.lower())
-    if label is None:
-        # Facts have no name of their own: they are titled by what they say.
+    if not description.title:
         kind = description.types[0].text if description.types else ""
-        said = {
-            row["p"].value[len(str(COMITY)) :]: terms.term(row["o"]).text
-            for row in outgoing
-            if row["p"].value.startswith(str(COMITY))
-        }
-        description.title = fact_title(kind, said) or (
-            f"{kind[:1].upper()}{kind[1:]} {_local_name(iri)}".strip()
-        )
+        description.title = f"{kind[:1].upper()}{kind[1:]} {_local_name(iri)}".strip()
 
     description.incoming_truncated = len(incoming) > INCOMING_LIMIT
     description.incoming = [
@@ -356,7 +370,71 @@ def describe(iri: str, base: str) -> Description | None:
                 document=terms.term(row["doc"]) if row["doc"] is not None else None,
             )
         )
+
+    full_text = next(
+        (row["o"].value for row in outgoing if row["p"].value == str(COMITY.fullText)), None
+    )
+    if full_text is not None:
+        # The text is shown whole above the statements, so the table need not repeat it.
+        description.text = _document_text(iri, full_text, terms)
+        description.statements = [
+            statement
+            for statement in description.statements
+            if statement.predicate.value != str(COMITY.fullText)
+        ]
     return description
+
+
+def _document_text(iri: str, text: str, terms: _TermMaker) -> DocumentText:
+    """The document's text with every evidence span in it marked and linked to its facts."""
+    rows = list(
+        _query(
+            f"""PREFIX comity: <{COMITY}>
+            SELECT DISTINCT ?span ?start ?end ?fact ?mention WHERE {{
+              ?span comity:inDocument {_iri(iri)} ; comity:start ?start ; comity:end ?end .
+              ?fact comity:evidence ?span .
+              BIND(EXISTS {{ ?fact <{RDF.predicate}> comity:mentions }} AS ?mention)
+            }}"""
+        )
+    )
+    fact_iris = {row["fact"].value for row in rows if isinstance(row["fact"], pyoxigraph.NamedNode)}
+    labels = labels_of(fact_iris)
+    titles = {**titles_in_words(fact_iris - labels.keys()), **labels}
+
+    # Facts are numbered in the order the text first gives evidence for them.
+    placed: dict[str, tuple[int, int]] = {}
+    spans: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        start, end, fact = _integer(row["start"]), _integer(row["end"]), row["fact"].value
+        if start is None or end is None or fact not in fact_iris:
+            continue
+        spans.setdefault((start, end), []).append(fact)
+        placed[fact] = min(placed.get(fact, (start, end)), (start, end))
+    mentions = {row["fact"].value for row in rows if row["mention"].value == "true"}
+    order = sorted(placed, key=lambda fact: (placed[fact], fact))
+    links = {
+        fact: FactLink(
+            href=terms.href(fact)[0],
+            title=titles.get(fact) or terms.unlabelled(fact),
+            number=number,
+            mention=fact in mentions,
+        )
+        for number, fact in enumerate(order, start=1)
+    }
+    marked = [
+        Span(start, end, tuple(sorted((links[f] for f in set(facts)), key=lambda f: f.number)))
+        for (start, end), facts in sorted(spans.items())
+    ]
+    quotes = {
+        links[fact].href: _quoted(text[start:end])
+        for fact, (start, end) in placed.items()
+        if 0 <= start < end <= len(text)
+    }
+    return DocumentText(
+        pieces=mark_evidence(text, marked),
+        facts=[links[fact] for fact in order],
+        quotes=quotes,
+    )
 
 
 _TITLE_PARTS = (
@@ -364,12 +442,22 @@ _TITLE_PARTS = (
     ("member", "of"),
     ("person", "of"),
     ("actor", "by"),
+    ("organizer", "by"),
     ("organisation", "in"),
     ("role", "as"),
     ("affiliation", "for"),
     ("place", "in"),
+    ("location", "in"),
 )
 _TITLE_DATES = ("date", "since", "asOf", "startDate")
+# Where a fact's parts are said in other vocabularies, the name `fact_title` knows them by.
+_SAID_NAMES: dict[str, str] = {
+    str(ORG.member): "member",
+    str(ORG.organization): "organisation",
+    str(SCHEMA.location): "location",
+    str(SCHEMA.organizer): "organizer",
+    str(SCHEMA.startDate): "startDate",
+}
 
 
 def fact_title(kind: str, said: dict[str, str]) -> str:
@@ -381,6 +469,68 @@ def fact_title(kind: str, said: dict[str, str]) -> str:
     when = next((said[name] for name in _TITLE_DATES if said.get(name)), None)
     title = f"{kind[:1].upper()}{kind[1:]} {' '.join(words)}"
     return f"{title}, {when}" if when else title
+
+
+def titles_in_words(iris: Iterable[str]) -> dict[str, str]:
+    """Titles for resources without a label, from what their own graphs assert: a fact by
+    `fact_title`, a statement about a statement as subject, property and object ("Convention
+    on Cybercrime addresses fraud"), an evidence span by its quoted text. Two queries however
+    many resources; those with nothing to say in words are left out."""
+    values = " ".join(_iri(iri) for iri in sorted(iris))
+    if not values:
+        return {}
+    rows = list(
+        _query(
+            f"""SELECT DISTINCT ?x ?p ?o WHERE {{ VALUES ?x {{ {values} }}
+            GRAPH ?g {{ ?x ?p ?o }} FILTER(?g != {_iri(GRAPH_INFERRED)}) }}"""
+        )
+    )
+    asserted: dict[str, list[tuple[str, Any]]] = {}
+    for row in rows:
+        asserted.setdefault(row["x"].value, []).append((row["p"].value, row["o"]))
+    named = {
+        node.value
+        for row in rows
+        for node in (row["p"], row["o"])
+        if isinstance(node, pyoxigraph.NamedNode)
+    }
+    labels = labels_of(named)
+
+    def words(node: Any) -> str:
+        if isinstance(node, pyoxigraph.NamedNode):
+            return labels.get(node.value) or curie(node.value) or _local_name(node.value)
+        return str(node.value)
+
+    titles = {}
+    for iri, pairs in asserted.items():
+        said = dict(pairs)
+        types = sorted(
+            (words(value) for predicate, value in pairs if predicate == str(RDF.type)),
+            key=str.lower,
+        )
+        if str(RDF.subject) in said and str(RDF.predicate) in said and str(RDF.object) in said:
+            parts = (said[str(RDF.subject)], said[str(RDF.predicate)], said[str(RDF.object)])
+            title = " ".join(words(part) for part in parts)
+        elif str(RDF.type) in said and str(COMITY.text) in said:
+            title = _quoted(said[str(COMITY.text)].value)
+        else:
+            named_parts = {
+                _SAID_NAMES.get(predicate, predicate[len(str(COMITY)) :]): words(value)
+                for predicate, value in pairs
+                if predicate.startswith(str(COMITY)) or predicate in _SAID_NAMES
+            }
+            title = fact_title(types[0] if types else "", named_parts)
+        if title:
+            titles[iri] = title
+    return titles
+
+
+def _quoted(text: str) -> str:
+    """A sentence short enough for a table cell, in quotation marks."""
+    text = " ".join(text.split())
+    if len(text) > QUOTE_CHARACTERS:
+        text = text[: QUOTE_CHARACTERS - 1].rstrip() + "…"
+    return f"“{text}”"
 
 
 def _statement_order(statement: Statement) -> tuple[int, str, str]:
@@ -402,7 +552,7 @@ def _integer(term: Any) -> int | None:
         return None
 
 
-def _labels(iris: Iterable[str]) -> dict[str, str]:
+def labels_of(iris: Iterable[str]) -> dict[str, str]:
     """The best label of each IRI (English, else untagged, else any), in one query."""
     values = " ".join(_iri(iri) for iri in sorted(iris))
     if not values:

@@ -48,6 +48,8 @@ from server.description import (
     publication,
     rdf_response,
     service_description,
+    service_page,
+    wants_html,
 )
 from server.federation import check_loads, check_services, silence_refused
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
@@ -331,6 +333,8 @@ def require_write_access() -> None:
 
 
 def _service_description() -> Response:
+    if wants_html():
+        return service_page()
     chosen = negotiate_rdf()
     comity = state()
     endpoint = url_for("sparql.endpoint", _external=True)

@@ -1,0 +1,126 @@
+"""Resource pages in a real headless Chromium, against a real server over the sample texts:
+what a reader sees (highlights, pictures) is drawn, counted, and photographed.
+
+The screenshots are decoded by the browser itself (an image drawn onto a canvas), so the test
+needs nothing to read PNG files; they are also kept in pytest's temporary directory.
+"""
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import graph
+from loaders import load_paths
+from ontology import COMITY, document_iri
+from tests import test_query_page_browser
+from tests.server_fixtures import start_server, stop_server
+from tests.test_query_page_browser import CHROMIUM, DevTools
+
+browser = test_query_page_browser.browser  # the same headless Chromium fixture
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+
+SAMPLES = sorted(
+    path
+    for path in (Path(__file__).parent.parent / "loaders" / "samples").iterdir()
+    if path.suffix in (".txt", ".md", ".csv")
+)
+DOCUMENT_KEY = "coe-2006-01-10-france-ratifies-cybercrime"
+HIGHLIGHT = (0xFF, 0xF1, 0xB8)  # mark.evidence in comity.css
+
+
+@pytest.fixture(scope="module")
+def sample_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, graph.KnowledgeGraph]]:
+    """`comity serve` over the sample texts, and an in-memory copy of the same graph to count
+    what the pages should show."""
+    root = tmp_path_factory.mktemp("pages")
+    with graph.open(f"oxigraph:{root / 'store'}") as knowledge_graph:
+        assert load_paths(knowledge_graph, SAMPLES).ok
+    counting = graph.open("memory:")
+    assert load_paths(counting, SAMPLES).ok
+    server = start_server(root / "store", root / "server.log", token=None)
+    yield server.url, counting
+    stop_server(server)
+    counting.close()
+
+
+def screenshot(browser: DevTools, selector: str, path: Path) -> dict[str, object]:
+    """Photograph one element; what the picture holds, as the browser decodes it: its size, how
+    many pixels differ from its first one, whether the highlight colour is in it."""
+    box = browser.wait_for(
+        f"""(() => {{
+          const element = document.querySelector({json.dumps(selector)});
+          if (!element) return null;
+          const rect = element.getBoundingClientRect();
+          return {{x: rect.left + scrollX, y: rect.top + scrollY,
+                   width: rect.width, height: rect.height}};
+        }})()"""
+    )
+    shot = browser.call(
+        "Page.captureScreenshot",
+        format="png",
+        captureBeyondViewport=True,
+        clip={**box, "scale": 1},
+    )["data"]
+    path.write_bytes(base64.b64decode(shot))
+    return browser.evaluate(
+        f"""new Promise(resolve => {{
+          const image = new Image();
+          image.onload = () => {{
+            const canvas = document.createElement('canvas');
+            canvas.width = image.width;
+            canvas.height = image.height;
+            const context = canvas.getContext('2d');
+            context.drawImage(image, 0, 0);
+            const pixels = context.getImageData(0, 0, image.width, image.height).data;
+            let differing = 0, highlight = 0;
+            for (let i = 0; i < pixels.length; i += 4) {{
+              if (pixels[i] !== pixels[0] || pixels[i + 1] !== pixels[1]
+                  || pixels[i + 2] !== pixels[2]) differing++;
+              if (Math.abs(pixels[i] - {HIGHLIGHT[0]}) < 4
+                  && Math.abs(pixels[i + 1] - {HIGHLIGHT[1]}) < 4
+                  && Math.abs(pixels[i + 2] - {HIGHLIGHT[2]}) < 4) highlight++;
+            }}
+            resolve({{width: image.width, height: image.height, differing, highlight}});
+          }};
+          image.src = 'data:image/png;base64,{shot}';
+        }})"""
+    )
+
+
+def assert_not_blank(picture: dict[str, object]) -> None:
+    width, height, differing = picture["width"], picture["height"], picture["differing"]
+    assert width > 100 and height > 20, picture
+    # Text and marks: far more than a stray border's worth of pixels differ from the background.
+    assert differing > 0.01 * width * height, picture
+
+
+def test_document_page_highlights_its_evidence(
+    browser: DevTools, sample_server: tuple[str, graph.KnowledgeGraph], tmp_path: Path
+) -> None:
+    url, counting = sample_server
+    spans = {
+        (row["start"].value, row["end"].value)
+        for row in counting.query(
+            f"""SELECT ?start ?end WHERE {{
+              ?span <{COMITY.inDocument}> <{document_iri(DOCUMENT_KEY)}> ;
+                    <{COMITY.start}> ?start ; <{COMITY.end}> ?end .
+              ?fact <{COMITY.evidence}> ?span }}"""
+        )
+    }
+    browser.navigate(f"{url}/id/document/{DOCUMENT_KEY}")
+    # The spans of this text do not overlap: one highlight each.
+    marks = browser.evaluate("document.querySelectorAll('.full-text mark').length")
+    assert marks == len(spans) > 0
+    targets = browser.evaluate(
+        "[...document.querySelectorAll('.full-text mark a')].map(a => a.getAttribute('href'))"
+    )
+    assert all(target.startswith("/id/") for target in targets)
+    assert "/id/ratification/" in " ".join(targets)
+    picture = screenshot(browser, ".full-text", tmp_path / "document.png")
+    assert_not_blank(picture)
+    assert picture["highlight"] > 500, "the highlight colour should show"
