@@ -41,6 +41,7 @@ from ontology import (
 )
 from ontology.docs import render_documentation
 from server.evidence import FactLink, Piece, Span, mark_evidence
+from server.pictures import Picture, members_over_time, treaty_pictures
 
 # The page assets (style sheet, editor script) are served by this blueprint at /assets, so the
 # pages look the same whatever static folder the application itself has.
@@ -91,6 +92,14 @@ PREFERRED_LANGUAGES: list[str] = ["en", ""]
 INCOMING_LIMIT = 500
 QUOTE_CHARACTERS = 80
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+# Resources of these types get pictures on their pages.
+TREATY_TYPES = {str(COMITY.Treaty), str(COMITY.Convention), str(COMITY.Protocol)}
+ORGANISATION_TYPES = {
+    str(COMITY.Organisation),
+    str(COMITY.IntergovernmentalOrganisation),
+    str(ORG.Organization),
+    str(ORG.FormalOrganization),
+}
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ class Description:
     evidence: list[Evidence] = field(default_factory=list)
     text: DocumentText | None = None
     """A document's full text with its evidence marked; None for anything else."""
+    pictures: list[Picture] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -265,6 +275,7 @@ def resource(rest: str) -> Response:
     description = describe(iri, _base())
     if description is None:
         return _not_found(iri, wants_html=True)
+    description.pictures = _pictures(description)
     page_path = url_for("resources.resource", rest=rest)
     body = render_template(
         "resource.html",
@@ -282,6 +293,26 @@ def resource(rest: str) -> Response:
         mimetype=HTML,
         headers={"Vary": "Accept", "Link": _alternate_links(page_path)},
     )
+
+
+def _pictures(description: Description) -> list[Picture]:
+    """A treaty's timeline, counts and map; an organisation's members over time."""
+    types = {
+        statement.value.value
+        for statement in description.statements
+        if statement.predicate.value == str(RDF.type)
+    }
+    maker = _TermMaker(_base(), {})
+
+    def href(iri: str) -> str:
+        return maker.href(iri)[0]
+
+    if types & TREATY_TYPES:
+        return treaty_pictures(_query, description.iri, labels_of, href)
+    if types & ORGANISATION_TYPES:
+        members = members_over_time(_query, description.iri, labels_of, href)
+        return [members] if members is not None else []
+    return []
 
 
 # --- building the page ----------------------------------------------------------------------

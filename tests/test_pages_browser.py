@@ -7,10 +7,13 @@ needs nothing to read PNG files; they are also kept in pytest's temporary direct
 
 import base64
 import json
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 import graph
 from loaders import load_paths
@@ -29,6 +32,7 @@ SAMPLES = sorted(
 )
 DOCUMENT_KEY = "coe-2006-01-10-france-ratifies-cybercrime"
 HIGHLIGHT = (0xFF, 0xF1, 0xB8)  # mark.evidence in comity.css
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +128,48 @@ def test_document_page_highlights_its_evidence(
     picture = screenshot(browser, ".full-text", tmp_path / "document.png")
     assert_not_blank(picture)
     assert picture["highlight"] > 500, "the highlight colour should show"
+
+
+@pytest.mark.parametrize(
+    ("path", "picture", "mark"),
+    [
+        ("/id/treaty/cets-224", "timeline", "a.mark"),
+        ("/id/treaty/cets-224", "steps", "a.mark.step"),
+        ("/id/treaty/cets-224", "map", "a.mark.party"),
+        ("/id/org/council-of-europe", "members", "a.mark.membership"),
+    ],
+)
+def test_pictures_are_drawn(
+    browser: DevTools,
+    sample_server: tuple[str, graph.KnowledgeGraph],
+    tmp_path: Path,
+    path: str,
+    picture: str,
+    mark: str,
+) -> None:
+    """Each picture renders with as many marks as the server's SVG holds, each mark has a box
+    on the screen, and its screenshot is not blank."""
+    url, _ = sample_server
+    browser.navigate(url + path)
+    selector = f"svg.picture.{picture}"
+    served = len(marks_in_served_svg(url + path, picture, mark))
+    drawn = browser.evaluate(
+        f"""[...document.querySelectorAll({json.dumps(f"{selector} {mark}")})]
+             .filter(m => {{ const r = m.getBoundingClientRect();
+                             return r.width > 0 && r.height > 0; }}).length"""
+    )
+    assert drawn == served > 0
+    assert browser.evaluate(f"document.querySelector('{selector} > title').textContent")
+    assert_not_blank(screenshot(browser, selector, tmp_path / f"{picture}.png"))
+
+
+def marks_in_served_svg(url: str, picture: str, mark: str) -> list[ET.Element]:
+    """The marks of one picture as the server sends it, read as XML."""
+    body = requests.get(url, timeout=30).text
+    svg = next(
+        ET.fromstring(text)
+        for text in re.findall(r"<svg .*?</svg>", body, re.S)
+        if f'class="picture {picture}"' in text
+    )
+    wanted = set(mark.split(".")[1:])
+    return [a for a in svg.iter(f"{SVG}a") if wanted <= set((a.get("class") or "").split())]
