@@ -31,6 +31,7 @@ from loaders.facts import (
     Evidence,
     Fact,
     LegalReform,
+    OpeningForSignature,
     Partnership,
     TreatyAction,
     TreatyTopic,
@@ -43,6 +44,7 @@ from loaders.rules.counts import (
     merge_statuses,
     treaty_status,
 )
+from loaders.rules.ellipses import shared_acts
 from loaders.rules.events import conferences, meetings, named_events
 from loaders.rules.memberships import (
     applications,
@@ -195,7 +197,8 @@ def _not_after_issue(facts: list[Fact], document: Document, warnings: list[str])
     """Drop an act dated after the text was issued, with a warning naming its sentence.
 
     A text reports what happened; a later date is a misreading (or a plan, which is no act).
-    An entry into force is the exception: the treaty's terms fix it, and notices announce it.
+    An entry into force and an opening for signature are the exceptions: they are fixed
+    ahead (by the treaty's terms, by the decision to open it), and notices announce them.
     """
     issued = document.metadata.issued
     if issued is None:
@@ -206,7 +209,7 @@ def _not_after_issue(facts: list[Fact], document: Document, warnings: list[str])
         if (
             isinstance(date, PartialDate)
             and fact.act_parts() is not None
-            and not isinstance(fact, EntryIntoForce)
+            and not isinstance(fact, EntryIntoForce | OpeningForSignature)
             and date.first_day() > issued.last_day()
         ):
             warnings.append(
@@ -392,6 +395,7 @@ RULES: list[Callable[[_Context, Sentence], None]] = [
     action_tallies,
     member_counts,
     treaty_actions,
+    shared_acts,
     legal_reforms,
     named_events,
     conferences,

@@ -2,8 +2,9 @@
 
 Extracted text may misdate one fact, and extraction drops that fact with a warning. An RDF file
 is data someone prepared: a span that does not quote its document, a membership that ends
-before it starts, or an act dated after the document that reports it, or before its treaty
-was opened, says the file is wrong, so the whole file is refused with each reason.
+before it starts, an act dated after the document that reports it (an entry into force or an
+opening for signature excepted: both are announced ahead) or before its treaty was opened,
+says the file is wrong, so the whole file is refused with each reason.
 """
 
 from functools import cache
@@ -48,6 +49,7 @@ _CHECKS = (
           ?act comity:date ?date ; comity:evidence/comity:inDocument ?document .
           ?document dcterms:issued ?issued .
           FILTER NOT EXISTS {{ ?act a comity:EntryIntoForce }}
+          FILTER NOT EXISTS {{ ?act a comity:OpeningForSignature }}
           FILTER({_FIRST.format("?date")} > {_LAST.format("?issued")})
         }}""",
         "{act}: dated {date}, after {document} that reports it was issued ({issued})",

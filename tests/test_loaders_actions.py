@@ -3,6 +3,8 @@
 from loaders import make_document
 from loaders.extraction import extract
 
+BODY = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n"
+
 
 def acts(text: str, issued: str = "13.06.2019") -> set[tuple[str, object, str, object]]:
     body = f"Strasbourg, {issued} – Opening words of the release.\n\n" + text
@@ -91,7 +93,8 @@ def test_a_title_worded_unlike_the_tables_is_the_treaty_its_number_names():
     found = acts(
         "Malta deposited on 3 March 2022 the instrument of ratification of the Amending "
         "Protocol to the Convention for the Protection of Individuals as regards the "
-        "Handling of Personal Data (CETS 223)."
+        "Handling of Personal Data (CETS 223).",
+        issued="04.03.2022",
     )
     assert ("Ratification", "MLT", "cets-223", "2022-03-03") in found
     assert not any(treaty.startswith("amending") for _, _, treaty, _ in found)
@@ -216,7 +219,9 @@ def test_acceding_to_an_organisation_with_one_treaty_of_its_own_is_acceding_to_t
         "Finland deposited its instrument of accession to NATO on 4 April 2023.",
         "La Finlande a remis son instrument d'adhésion à l'Otan le 4 avril 2023.",
     ):
-        assert ("Accession", "FIN", "north-atlantic-treaty", "2023-04-04") in acts(text)
+        assert ("Accession", "FIN", "north-atlantic-treaty", "2023-04-04") in acts(
+            text, issued="05.04.2023"
+        )
     # the Council of Europe has many treaties of its own: none of them is meant
     assert acts("Andorra deposited its instrument of accession to the Council of Europe.") == set()
 
@@ -245,3 +250,80 @@ def test_a_treaty_named_only_by_its_kind_is_the_one_the_tables_say_opened_that_d
         "par la France et la Belgique."
     )
     assert {("Signature", "FRA", "cets-217", None), ("Signature", "BEL", "cets-217", None)} <= found
+
+
+def test_an_act_denied_intended_or_asked_for_is_no_act():
+    for sentence in (
+        "Peru has not yet ratified the Convention on Cybercrime.",
+        "Peru intends to ratify the Convention on Cybercrime.",
+        "Peru is expected to sign the Convention on Cybercrime in June.",
+        "The Committee urged Peru and Ghana to accede to the Convention on Cybercrime.",
+        "Le Pérou n'a pas encore ratifié la Convention sur la cybercriminalité.",
+        "Le Pérou devrait signer la Convention sur la cybercriminalité.",
+    ):
+        assert acts(sentence) == set(), sentence
+
+
+def test_a_condition_is_not_an_act_and_takes_no_date():
+    found = acts(
+        "The Convention on Cybercrime, which Peru signed today, will enter into force for "
+        "Peru after ratification."
+    )
+    assert found == {("Signature", "PER", "ets-185", "2019-06-13")}
+
+
+def test_verbs_joined_by_and_share_their_date():
+    assert acts("Peru signed and ratified the Convention on Cybercrime today.") == {
+        ("Signature", "PER", "ets-185", "2019-06-13"),
+        ("Ratification", "PER", "ets-185", "2019-06-13"),
+    }
+
+
+def test_an_act_written_once_for_a_second_state():
+    assert acts(
+        "Ghana ratified the Convention on Cybercrime on 3 December 2018 and Benin did so on "
+        "4 May 2019."
+    ) == {
+        ("Ratification", "GHA", "ets-185", "2018-12-03"),
+        ("Ratification", "BEN", "ets-185", "2019-05-04"),
+    }
+    assert acts(
+        "Ghana signed the Convention on Cybercrime in 2016, followed by Benin in 2018."
+    ) == {
+        ("Signature", "GHA", "ets-185", "2016"),
+        ("Signature", "BEN", "ets-185", "2018"),
+    }
+    assert acts(
+        "Ghana acceded to the Convention on Cybercrime in 2018, as did Benin and Togo."
+    ) == {
+        ("Accession", "GHA", "ets-185", "2018"),
+        ("Accession", "BEN", "ets-185", "2018"),
+        ("Accession", "TGO", "ets-185", "2018"),
+    }
+
+
+def test_each_state_takes_the_date_in_brackets_after_it():
+    assert acts(
+        "Ghana (3 December 2018), Benin (4 May 2019) and Togo have ratified the Convention on "
+        "Cybercrime."
+    ) == {
+        ("Ratification", "GHA", "ets-185", "2018-12-03"),
+        ("Ratification", "BEN", "ets-185", "2019-05-04"),
+        ("Ratification", "TGO", "ets-185", None),
+    }
+
+
+def test_a_denunciation_by_verb_or_by_notified_noun():
+    for sentence in (
+        "Canada denounced the Convention on Cybercrime on 1 March 2019.",
+        "Canada notified its denunciation of the Convention on Cybercrime on 1 March 2019.",
+    ):
+        found = [f.to_gold() for f in extract(make_document(BODY + sentence, "s")).facts]
+        assert {
+            "type": "Denunciation",
+            "actor": "CAN",
+            "treaty": "ets-185",
+            "date": "2019-03-01",
+        } in [{k: f[k] for k in ("type", "actor", "treaty", "date") if k in f} for f in found], (
+            sentence
+        )

@@ -24,16 +24,17 @@ def test_states_listed_with_articles_and_quotes():
     assert {f["basedOn"] for f in found} == {"ets-185"}
 
 
-def test_ratification_deposit_is_a_ratification_and_joining_an_accession():
+def test_ratification_deposit_is_a_ratification_and_joining_a_membership():
     found = facts(
         "Today Japan deposited the instrument of ratification of the Budapest Convention. "
-        "Chile acceded to the Convention on 20 April 2017, while Ghana joined it yesterday."
+        "Chile acceded to the Convention on 20 April 2007, while Ghana joined it yesterday."
     )
     actions = {(f["type"], f["actor"], f["treaty"], f["date"]) for f in found if "actor" in f}
     assert ("Ratification", "JPN", "ets-185", "2007-06-13") in actions
-    assert ("Accession", "CHL", "ets-185", "2017-04-20") in actions
-    assert ("Accession", "GHA", "ets-185", "2007-06-12") in actions
+    assert ("Accession", "CHL", "ets-185", "2007-04-20") in actions
     assert not any(kind == "Signature" for kind, *_ in actions)
+    # "joined" names no instrument: being a party, as the gold conventions read it
+    assert not any(actor == "GHA" for _, actor, _, _ in actions)
 
 
 def test_treaty_numbers_in_every_spelling():
@@ -41,6 +42,7 @@ def test_treaty_numbers_in_every_spelling():
         "France signed the treaty ETS No. 185 on 23 November 2001. "
         "Spain signed CETS 224 on 12 May 2022.",
         "Signature",
+        issued="13.05.2022",
     )
     assert {(f["actor"], f["treaty"]) for f in found} == {("FRA", "ets-185"), ("ESP", "cets-224")}
 

@@ -78,3 +78,13 @@ def test_a_possessive_state_owns_the_act_noun():
     assert {"type": "Ratification", "actor": "NOR", "treaty": "ets-185", "date": "2019-05-03"} in [
         {k: f.get(k) for k in ("type", "actor", "treaty", "date")} for f in found
     ]
+
+
+def test_acceding_to_a_treaty_in_french_is_an_accession_not_a_membership():
+    document = make_document(
+        "Genève, 3 mars 2025 – Le Chili a adhéré à la Convention sur la cybercriminalité le "
+        "20 avril 2017.\n",
+        "adhesion",
+    )
+    kinds = {fact.kind for fact in extract(document).facts}
+    assert "Accession" in kinds and "Membership" not in kinds

@@ -44,7 +44,7 @@ _TRIGGER = re.compile(
     r"|(?P<Signature>\bsign(?:s|ed|ing)?\b|\bsign(?:e|é|ée|és|ées|ent|era|eront|er)\b"
     r"|\bsignatures?\b|\bsignatories\b|\bsignatory\b|\bsignataires?\b)"
     r"|(?P<Accession>\baccede[sd]?\b|\bacceding\b|\badh[èé]r(?:e|é|ée|er|era|ent)\b"
-    r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b|\bjoin(?:s|ed)\b)"
+    r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b)"
     r"|(?P<Acceptance>\baccept(?:s|ed|é|ée)\b|\bacceptance\b|\bacceptation\b)"
     r"|(?P<Approval>\bapprov(?:es|ed)\b|\bapprouv(?:e|é|ée|és|ées|ent)\b|\bapproval\b"
     r"|\bapprobation\b)"
@@ -70,8 +70,9 @@ _KINDS: dict[str, type[TreatyAction]] = {
 }
 
 _ANY_ACT = re.compile(
-    r"ratif|sign|acce|adh[èé][rs]|approv|approuv|approb|force|vigueur|d[ée]non|withdr|retir|détach"
-    r"|quitt|becom|became|devenu|join",
+    r"ratif|sign|acce|adh[èé][rs]|approv|approuv|approb|force|vigueur|d[ée]non|denoun|denun|withdr|retir"
+    r"|détach"
+    r"|quitt|becom|became|devenu",
     re.I,
 )
 """A cheap test before the real patterns: most sentences state no act."""
@@ -85,7 +86,7 @@ _INSTRUMENT = re.compile(
     r"\b(?:instruments?|documents?)\s+(?:of|on|de|d')\s*(?:its\s+|their\s+)?$", re.I
 )
 _DEPOSIT = re.compile(
-    r"\b(?:deposit\w*|submit\w*|lodg\w*|complet\w*|finali[sz]\w*|hand\w*\s+over|handed"
+    r"\b(?:deposit\w*|submit\w*|lodg\w*|complet\w*|finali[sz]\w*|hand\w*\s+over|handed|notif\w*"
     r"|dépos\w*|remis\w*|achev\w*)\b",
     re.I,
 )
@@ -267,7 +268,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 actors: list[Entity | None] = _entry_actors(context, trigger, sentence, end)
             else:
                 actors = _actors(context, sentence, trigger, subject_from, end)
-                if not actors and subject_from > 0:
+                if not actors and subject_from > 0 and not _NOUN.fullmatch(trigger.group()):
                     actors = previous_actors  # "X finished talks and on 9 May signed the Treaty"
                 previous_actors = actors
                 subject_from = trigger.end()  # "A signed it and B ratified it": B did not sign
@@ -417,14 +418,35 @@ _AIMED_AT = re.compile(
 """What an entry into force is aimed at is not one: "to enable the rapid entry into force"."""
 
 
+_NOT_DONE = re.compile(
+    r"\b(?:not|never|n['’]t|yet\s+to|(?:intends?|intended|plans?|planned|expected|hopes?|wish(?:es)?"
+    r"|ready|prepared|refused|failed|due|set|going|about|is|are)\s+to|will|shall|would|should"
+    r"|could|may|might|must"
+    r"|(?:urge[sd]?|urging|calls?|called|calling|invite[sd]?|inviting|encourage[sd]?|ask(?:s|ed)?)"
+    r"\s+(?:on\s+|upon\s+)?(?:[\w'’-]+\s+){0,8}?to"
+    r"|pas|plus|jamais|entend|envisage|compte|devrait|devraient|doit|doivent|va|vont|pourrait"
+    r"|pourraient|(?:invite\w*|appel\w*|encourag\w*|exhort\w*)\s+(?:[\w'’-]+\s+){0,8}?à)"
+    r"\s+(?:(?:yet|also|soon|formally|still|encore|bientôt|not|pas|have|be|been|été|être)\s+){0,3}$",
+    re.I,
+)
+"""Words right before a verb that make it no act done: negation ("has not yet ratified",
+"n'a pas signé"), intention or future ("intends to ratify", "will sign", "devrait signer"),
+a call on someone ("urged Peru to accede"). An entry into force is exempt: treaties fix it
+ahead, and "will enter into force on 1 July" is a fact."""
+
+
 def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bool:
     """False for a word that only looks like an act: "accession negotiations", "signed the
     law", "approved the budget", a participle that describes a non-treaty noun, an entry
-    into force that is only aimed at."""
+    into force that is only aimed at, an act denied, intended or asked for."""
     text = sentence.text
     kind = trigger.lastgroup
     after = trigger.end()
     if _PROCESS_AFTER.match(text, after):
+        return False
+    if kind not in ("EntryIntoForce", "OpeningForSignature") and _NOT_DONE.search(
+        text, max(0, trigger.start() - 80), trigger.start()
+    ):
         return False
     if kind == "EntryIntoForce" and _AIMED_AT.search(
         text, max(0, trigger.start() - 50), trigger.start()
@@ -432,9 +454,7 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
         return False
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
         return False
-    if trigger.group().lower().startswith("join") and re.match(r"\s+it\b", text[after:]):
-        return True  # "Ghana joined it": the treaty in focus
-    if kind in _WEAK or trigger.group().lower().startswith("join"):
+    if kind in _WEAK:
         treaties = context.within(sentence.start + after, sentence.end, ("treaty",))
         if not treaties:
             return _INSTRUMENT.search(text[: trigger.start()]) is not None
@@ -474,14 +494,23 @@ def _date_of(
         for t in triggers
         if t.lastgroup != trigger.lastgroup
         and not (shared and t.lastgroup == "OpeningForSignature")
+        and not _COORDINATED_VERBS.fullmatch(text, trigger.end(), t.start())
     ]
     for date in dates:
         if date.start >= trigger.end() and _free(text, trigger.end(), date.start, others):
             return date
     for date in reversed(dates):
         if date.end <= trigger.start() and _free(text, date.end, trigger.start(), others):
+            if any(_OWN_DATE.fullmatch(text, t.end(), date.start) for t in others):
+                return None  # "which Peru signed today, will enter ...": the signing's date
             return date
     return None
+
+
+_COORDINATED_VERBS = re.compile(r"\s*(?:,|and|et|or|ou|,\s*and)\s*", re.I)
+"""Verbs joined this way share their date: "signed and ratified the Convention today"."""
+_OWN_DATE = re.compile(r"\s+(?:[\w'’-]+\s+){0,6}?(?:on|in|le|en)?\s*", re.I)
+"""A date a few words after another act belongs to that act."""
 
 
 def _free(text: str, start: int, end: int, others: list[re.Match[str]]) -> bool:

@@ -97,6 +97,8 @@ def memberships(context: _Context, sentence: Sentence) -> None:
         being = _IS_MEMBER.search(before) if join is None else None
         if join is None and being is None:
             continue
+        if join is not None and holder.entity.kind == "treaty" and "adh" in join.group().lower():
+            continue  # "a adhéré à la Convention" names the act: an accession, not a membership
         verb_at = holder.start - len(before) + (join or being).start()  # type: ignore[union-attr]
         members = [i for i, m in enumerate(states) if m.end <= verb_at]
         gap = text[states[members[-1]].end : verb_at] if members else ""

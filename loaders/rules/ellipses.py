@@ -1,0 +1,147 @@
+"""Acts a sentence states once for several states, each with a date of its own.
+
+`treaty_actions` reads who did what on which date when the verb is written for each state.
+Texts also write it once: "Ghana ratified it in 2018 and Benin did so in 2021", "..., followed
+by Benin in 2021", "..., as did Togo"; or give each state its date in brackets: "Ghana (3
+December 2018) and Benin (4 May 2021) have ratified it". This rule runs after
+`treaty_actions` on the same sentence and works on the acts that rule found in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from loaders.dates import DateMention
+from loaders.documents import Sentence
+from loaders.entities import Mention
+from loaders.facts import EntryIntoForce, TreatyAction
+
+if TYPE_CHECKING:
+    from loaders.extraction import _Context
+
+_STATES = ("state", "organisation")
+
+_BRACKETED_DATE = re.compile(r"\s*\(\s*(?:on\s+|le\s+|in\s+|en\s+)?$", re.I)
+_BRACKET_CLOSES = re.compile(r"\s*\)")
+
+_LEADS = re.compile(
+    r"(?P<followed>,?\s+(?:followed|suivie?s?)\s+(?:by|par)\s+)"
+    r"|(?P<as_did>,?\s+(?:as\s+(?:did|has|have)|tout\s+comme|de\s+même\s+que)\s+)"
+    r"|(?P<and>,?\s+(?:and|et|while|whereas|tandis\s+que)\s+(?:then\s+|later\s+)?)",
+    re.I,
+)
+_DID_SO = re.compile(
+    r"\s+(?:(?:also|later|then|in\s+turn|aussi|ensuite)\s+)?(?:did\s+(?:so|likewise|the\s+same)"
+    r"|followed\s+suit|has\s+done\s+so|have\s+done\s+so|a\s+fait\s+de\s+même|l['’]a\s+fait"
+    r"|en\s+a\s+fait\s+autant)\b",
+    re.I,
+)
+_OWN_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)?\s*$", re.I)
+
+
+def shared_acts(context: _Context, sentence: Sentence) -> None:
+    """Give bracketed dates to their states, and the act to the states an ellipsis adds."""
+    acts = [
+        (index, fact)
+        for index, fact in enumerate(context.facts)
+        if isinstance(fact, TreatyAction)
+        and not isinstance(fact, EntryIntoForce)
+        and fact.evidence.start == sentence.start
+        and fact.actor is not None
+    ]
+    if not acts:
+        return
+    dates = context.dates(sentence)
+    _bracketed_dates(context, sentence, acts, dates)
+    _ellipses(context, sentence, acts[-1][1], dates)
+
+
+def _bracketed_dates(
+    context: _Context,
+    sentence: Sentence,
+    acts: list[tuple[int, TreatyAction]],
+    dates: list[DateMention],
+) -> None:
+    """ "Ghana (3 December 2018) and Benin (4 May 2021)": each state's act takes its date; a
+    state without one does not take another state's."""
+    text = context.document.text
+    own: dict[str, DateMention] = {}
+    for mention in context.within(sentence.start, sentence.end, _STATES):
+        for date in dates:
+            start, end = sentence.start + date.start, sentence.start + date.end
+            if _BRACKETED_DATE.fullmatch(text, mention.end, start) and _BRACKET_CLOSES.match(
+                text, end
+            ):
+                own[mention.entity.key] = date
+                break
+    if not own:
+        return
+    taken = {date.first for date in own.values()}
+    for index, fact in acts:
+        date = own.get(fact.actor.key) if fact.actor is not None else None
+        if date is not None:
+            context.facts[index] = dataclasses.replace(fact, date=date.first)
+        elif fact.date in taken:
+            context.facts[index] = dataclasses.replace(fact, date=None)
+
+
+def _ellipses(
+    context: _Context, sentence: Sentence, act: TreatyAction, dates: list[DateMention]
+) -> None:
+    """ "..., followed by B in 2021", "..., as did B", "and B did so on 4 May": B's act is the
+    act before, on the date written after B; else undated, but for "as did", which shares
+    the act's date."""
+    text = context.document.text
+    acted = {
+        fact.actor.key
+        for fact in context.facts
+        if isinstance(fact, TreatyAction)
+        and fact.evidence.start == sentence.start
+        and fact.actor is not None
+    }
+    states = context.within(sentence.start, sentence.end, _STATES)
+    for lead in _LEADS.finditer(text, sentence.start, sentence.end):
+        following = [m for m in states if m.start >= lead.end()]
+        if not following or following[0].start - lead.end() > 5:
+            continue
+        group = _listed(text, following)
+        after = group[-1].end
+        if lead.lastgroup == "and":
+            did_so = _DID_SO.match(text, after)
+            if did_so is None:
+                continue
+            after = did_so.end()
+        date = next(
+            (
+                d
+                for d in dates
+                if sentence.start + d.start >= after
+                and _OWN_DATE.fullmatch(text, after, sentence.start + d.start)
+            ),
+            None,
+        )
+        on = date.first if date is not None else None
+        if on is None and lead.lastgroup == "as_did":
+            on = act.date  # "A ratified it in 2018, as did B": B as A, like `_as_has`
+        for mention in group:
+            if mention.entity.key in acted:
+                continue
+            acted.add(mention.entity.key)
+            context.facts.append(
+                type(act)(mention.entity, act.treaty, on, evidence=context.evidence(sentence))
+            )
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+et)\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+
+
+def _listed(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The first mention and those joined to it by commas or "and"."""
+    group = [mentions[0]]
+    for mention in mentions[1:]:
+        if not _LIST_GLUE.fullmatch(text, group[-1].end, mention.start):
+            break
+        group.append(mention)
+    return group
