@@ -93,6 +93,19 @@ _FRENCH_TENS = {
 }
 _FRENCH = _FRENCH_UNITS | _FRENCH_TENS | {"cent": 100, "cents": 100}
 _DOZEN = re.compile(r"^(?:a|une)\s+dou?zaine(?:\s+d[e'’]?)?$|^a\s+dozen$")
+_ROUND_FRENCH = {
+    "dizaine": 10,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+}
+"""French round numbers ("une soixantaine d'États"): about that many, so their count is
+qualified "environ" unless the text qualifies it itself."""
+_ROUND = re.compile(rf"^une\s+({'|'.join(_ROUND_FRENCH)})(?:\s+d[e'’]?)?$")
 
 QUALIFIERS = (
     "more than",
@@ -143,6 +156,7 @@ _FRENCH_WORD = rf"(?:(?:{_FRENCH_LEAD})(?:(?:-et-|-|\s+et\s+|\s)(?:{_FRENCH_ANY}
 
 NUMBER = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|a\s+dozen|une\s+douzaine\s+d(?:e\s+|['’])"
+    rf"|une\s+(?:{'|'.join(_ROUND_FRENCH)})\s+d(?:e\s+|['’])"
     rf"|{_NUMBER_WORD}(?:\s+hundred(?:\s+and\s+{_NUMBER_WORD})?)?|{_FRENCH_WORD})"
 )
 """A regular expression for a cardinal number in digits, English or French words."""
@@ -202,6 +216,9 @@ def parse_number(text: str) -> int | None:
         return int(words)
     if _DOZEN.match(words):
         return 12
+    round_number = _ROUND.match(words)
+    if round_number:
+        return _ROUND_FRENCH[round_number.group(1)]
     words = re.sub(r"\s+and\s+|-et-|\s+et\s+", " ", words).replace("-", " ")
     if words in ("hundred", "a hundred"):
         return 100
@@ -275,7 +292,10 @@ def count_from_match(match: re.Match[str]) -> Count | None:
     value = parse_number(match.group("number"))
     if value is None:
         return None
-    return Count(value, normalise_qualifier(match.group("qualifier")))
+    qualifier = normalise_qualifier(match.group("qualifier"))
+    if qualifier is None and _ROUND.match(" ".join(match.group("number").lower().split())):
+        qualifier = "environ"
+    return Count(value, qualifier)
 
 
 def parse_count(text: str) -> Count | None:

@@ -8,6 +8,10 @@ from loaders.extraction import extract
 from loaders.numbers import Count, parse_count, parse_number, parse_ordinal
 
 
+def statuses(text: str) -> list[dict]:
+    return facts(text, "TreatyStatus")
+
+
 def facts(text: str, kind: str) -> list[dict]:
     body = "Strasbourg, 13.06.2007 – Opening words of the release.\n\n" + text
     extraction = extract(make_document(body, "sample"))
@@ -121,3 +125,46 @@ def test_an_ordinal_status_is_dated_by_the_day_of_its_own_clause():
     assert [(s["treaty"], s["asOf"], s["ratifiedCount"]) for s in statuses] == [
         ("cets-223", "2021-01-28", 12)
     ]
+
+
+def test_the_number_of_parties_said_to_reach_a_value():
+    for sentence, field, value in (
+        (
+            "With this, the number of Parties to the Convention on Cybercrime rises to 77.",
+            "partiesCount",
+            77,
+        ),
+        (
+            "The total number of ratifications of the Convention on Cybercrime now stands at 70.",
+            "ratifiedCount",
+            70,
+        ),
+        (
+            "Cette adhésion porte à 77 le nombre de Parties à la Convention sur la "
+            "cybercriminalité.",
+            "partiesCount",
+            77,
+        ),
+        (
+            "Le nombre de signatures de la Convention sur la cybercriminalité s'élève à 48.",
+            "signatoriesCount",
+            48,
+        ),
+    ):
+        [status] = statuses(sentence)
+        assert status[field] == value, sentence
+
+
+def test_french_round_numbers_count_with_their_hedge():
+    [status] = statuses(
+        "La Convention sur la cybercriminalité a été ratifiée par une soixantaine d'États."
+    )
+    assert status["ratifiedCount"] == 60
+    assert status["qualifiers"] == {"ratifiedCount": "environ"}
+
+
+def test_states_that_acted_on_no_stated_day_are_a_status_not_a_tally():
+    [status] = statuses(
+        "To date, 46 states have signed the Convention on Cybercrime and 12 have ratified it."
+    )
+    assert status["ratifiedCount"] == 12 and status["signedOnlyCount"] == 46

@@ -40,6 +40,12 @@ _STATES = (
 )
 _ADJECTIVES = r"(?:(?:new|more|other|further|additional|member|nouveaux|autres)\s+)?"
 
+_REACHES = (
+    r"(?:to|at|reach(?:es|ed)?|(?:is|stands|now\s+stands)\s+(?:now\s+)?(?:at)?|now|totals?"
+    r"|of)"
+)
+"""What ties "the number of Parties" to its value: "rises to 77", "now stands at 77"."""
+_REACHES_FR = r"(?:à|atteint|est\s+(?:désormais\s+|maintenant\s+)?de|s['’]élève\s+à|passe\s+à)"
 _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "ratified": [
         re.compile(rf"\b(?:ratified|ratifiée?s?)\s+(?:\w+\s+)?(?:by|par)\s+{QN}\b", re.I),
@@ -49,6 +55,18 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(rf"\b{QN}\s+ratifications\b", re.I),
+        re.compile(
+            rf"\b(?:number|total)\s+(?:number\s+)?of\s+ratifications\b[^.;]{{0,60}}?\b"
+            rf"{_REACHES}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bnombre\s+(?:total\s+)?de\s+ratifications\b[^.;]{{0,60}}?{_REACHES_FR}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bporte\s+à\s+{QN}\s+le\s+nombre\s+(?:total\s+)?de\s+ratifications\b", re.I
+        ),
     ],
     "signed": [
         re.compile(
@@ -69,6 +87,37 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             r"(?!\s+(?:which|who|that)\b)"
         ),
         re.compile(rf"\b[Pp]arties\s*(?::|number|totals?)\s*{QN}\b"),
+        re.compile(
+            rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:States\s+)?Parties\b[^.;]{{0,60}}?\b"
+            rf"{_REACHES}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bnombre\s+(?:total\s+)?(?:d['’][ÉE]tats\s+parties|de\s+parties)\b[^.;]{{0,60}}?"
+            rf"{_REACHES_FR}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bporte\s+à\s+{QN}\s+le\s+nombre\s+(?:total\s+)?"
+            r"(?:d['’][ÉE]tats\s+parties|de\s+parties)\b",
+            re.I,
+        ),
+    ],
+    "signatories": [
+        re.compile(
+            rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:signatures|signatories|signatory\s+states)"
+            rf"\b[^.;]{{0,60}}?\b{_REACHES}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bnombre\s+(?:total\s+)?de\s+(?:signatures|signataires)\b[^.;]{{0,60}}?{_REACHES_FR}"
+            rf"\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bporte\s+à\s+{QN}\s+le\s+nombre\s+(?:total\s+)?de\s+(?:signatures|signataires)\b",
+            re.I,
+        ),
     ],
     "invited": [
         re.compile(
@@ -77,7 +126,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
 }
-_STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited")
+_STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited|parties")
 _ANOTHER = ("another", "a further")
 _NOT_RATIFIED = re.compile(r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed", re.I)
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
@@ -160,13 +209,13 @@ def treaty_status(context: _Context, sentence: Sentence) -> None:
     """Counts the text reports for a treaty: "ratified by 21 states and signed by another 22"."""
     if _STATUS_WORDS.search(sentence.text) is None:
         return
-    taken = [range(m.start(), m.end()) for m in _TALLY.finditer(sentence.text)]
+    taken = _tally_spans(context, sentence)
     found = {
         name: _first_count(sentence, patterns, taken) for name, patterns in _STATUS_PATTERNS.items()
     }
     ordinals = _ordinal_counts(sentence)
     for kind, value in ordinals.items():
-        if kind == "signatories" or found.get(kind) is None:
+        if found.get(kind) is None:
             found[kind] = value
     if not any(found.values()):
         return
@@ -229,6 +278,19 @@ _TALLY_VERB = re.compile(
 )
 """A cheap test before the tally pattern."""
 _SPREAD = re.compile(r"\bsince\b|\bdepuis\b|\bso\s+far\b", re.I)
+
+
+def _tally_spans(context: _Context, sentence: Sentence) -> list[range]:
+    """Where `action_tallies` reads a tally, which is then no status count; a number of states
+    that acted without a day ("46 states have signed it") stays a status."""
+    if _TALLY_VERB.search(sentence.text) is None or _SPREAD.search(sentence.text):
+        return []
+    day = _event_date(context, sentence)
+    return [
+        range(match.start(), match.end())
+        for match in _TALLY.finditer(sentence.text)
+        if day is not None or _date_after_act(context, sentence, match.end()) is not None
+    ]
 
 
 def action_tallies(context: _Context, sentence: Sentence) -> None:
