@@ -327,3 +327,39 @@ def test_a_denunciation_by_verb_or_by_notified_noun():
         } in [{k: f[k] for k in ("type", "actor", "treaty", "date") if k in f} for f in found], (
             sentence
         )
+
+
+def test_who_acts_for_a_state_and_lists_after_signatories():
+    assert acts(
+        "Ministers from Peru and Ghana signed the Convention on Cybercrime on 1 May 2019."
+    ) == {
+        ("Signature", "PER", "ets-185", "2019-05-01"),
+        ("Signature", "GHA", "ets-185", "2019-05-01"),
+    }
+    assert acts("Peru's ambassador signed the Convention on Cybercrime on 1 May 2019.") == {
+        ("Signature", "PER", "ets-185", "2019-05-01")
+    }
+    assert acts("The signatories of the Convention on Cybercrime include Peru and Ghana.") == {
+        ("Signature", "PER", "ets-185", None),
+        ("Signature", "GHA", "ets-185", None),
+    }
+    assert acts("Peru today became a signatory to the Convention on Cybercrime.") == {
+        ("Signature", "PER", "ets-185", "2019-06-13")
+    }
+
+
+def test_each_agent_of_a_passive_takes_the_date_after_it():
+    assert acts(
+        "The Convention on Cybercrime was ratified by Peru on 1 March 2019, by Ghana on "
+        "2 March 2019 and by Benin on 3 March 2019."
+    ) == {
+        ("Ratification", "PER", "ets-185", "2019-03-01"),
+        ("Ratification", "GHA", "ets-185", "2019-03-02"),
+        ("Ratification", "BEN", "ets-185", "2019-03-03"),
+    }
+
+
+def test_a_participle_clause_acts_on_the_treaty_of_the_clause_before():
+    found = acts("The Convention on Cybercrime was signed by Peru and Ghana, and ratified by Togo.")
+    assert ("Ratification", "TGO", "ets-185", None) in found
+    assert ("Signature", "PER", "ets-185", None) in found

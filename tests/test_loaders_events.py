@@ -56,3 +56,13 @@ def test_a_bare_ceremony_is_no_event_and_a_date_in_another_clause_is_not_the_sum
     assert {(kind, place, start) for kind, _, place, start, _ in found} == {
         ("Conference", "lome", None)
     }
+
+
+def test_an_event_is_where_the_sentence_says_not_where_the_dateline_is():
+    document = make_document(
+        "Geneva, 3 March 2025 – Some 300 participants from 80 countries attended the Octopus "
+        "Conference in Strasbourg on 12 December 2024.\n",
+        "dateline",
+    )
+    [conference] = [f for f in extract(document).facts if f.kind == "Conference"]
+    assert conference.place is not None and conference.place.key == "strasbourg"

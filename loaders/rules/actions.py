@@ -41,7 +41,8 @@ _PARTIES = ("state", "organisation")
 _TRIGGER = re.compile(
     r"(?P<Ratification>\bratif(?:y|ies|ied|ying)\b|\bratifi(?:e|é|ée|és|ées|ent|era|eront|er)\b"
     r"|\bratifications?\b)"
-    r"|(?P<Signature>\bsign(?:s|ed|ing)?\b|\bsign(?:e|é|ée|és|ées|ent|era|eront|er)\b"
+    r"|(?P<Signature>\bbec(?:ame|omes?|oming)\s+(?:a\s+)?signatory\b"
+    r"|\bsign(?:s|ed|ing)?\b|\bsign(?:e|é|ée|és|ées|ent|era|eront|er)\b"
     r"|\bsignatures?\b|\bsignatories\b|\bsignatory\b|\bsignataires?\b)"
     r"|(?P<Accession>\baccede[sd]?\b|\bacceding\b|\badh[èé]r(?:e|é|ée|er|era|ent)\b"
     r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b)"
@@ -135,6 +136,12 @@ _CLAUSE = re.compile(
     r"|,\s+(?!(?:including|concerning|regarding|according|following|excluding|during|pending"
     r"|notwithstanding)\b)(?=\w+ing\b)"
 )
+_PARTICIPLE_BY = re.compile(
+    r"\W*(?:and\s+|et\s+)?(?:was\s+|were\s+|has\s+been\s+|a\s+été\s+)?(?:ratified|signed"
+    r"|accepted|approved|acceded\s+to|ratifiée?s?|signée?s?|approuvée?s?)\s+(?:\w+\s+)?(?:by|par)\b",
+    re.I,
+)
+"""A clause that is only a participle and its agent carries on the treaty of the clause before."""
 _LEADING = re.compile(r"^\W*(?:on|le|as\s+of|en)?\s*$", re.I)
 _PASSIVE = re.compile(r"\s*(?:[\w'+-]+\s+){0,6}?(?:by|par)\s+(?:the\s+|la\s+|le\s+|l')?", re.I)
 _PASSIVE_GAP_VERB = re.compile(r"\b(?:\w{3,}ed|adopt\w+|\w+é(?:e|es|s)?|held)\b", re.I)
@@ -152,6 +159,13 @@ _BEFORE_PLACE = re.compile(
 )
 """A state after these words is a place or a partner, not the subject: "deposited with the
 United States", "signed in France"."""
+_ENVOYS_FROM = re.compile(
+    r"\b(?:ministers?|representatives?|delegations?|delegates|officials?|envoys?|ambassadors?"
+    r"|ministres?|représentants?|délégations?|délégués)\s+(?:of|from|de|du|des|d['’])\s+"
+    r"(?:the\s+|la\s+|le\s+|l['’])?$",
+    re.I,
+)
+"""Who acts for a state: "Ministers from Peru and Ghana signed" is Peru's act and Ghana's."""
 _BEFORE_TIME = re.compile(r"\b(?:before|after|avant|après)\s+(?:the\s+|la\s+|le\s+|l')?$", re.I)
 """With a comma after the state, a time reference: "Before Armenia, 17 states had signed"."""
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -221,6 +235,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
     leading = [d for d in dates if _LEADING.match(text[: d.start])]
     previous_actors: list[Entity | None] = []
     last_act: tuple[type[TreatyAction], Mention, DateMention | None] | None = None
+    clause_treaty: Mention | None = None
     for start, end in _clauses(context, sentence):
         clause_start, clause_end = sentence.start + start, sentence.start + end
         in_clause = [t for t in triggers if start <= t.start() < end]
@@ -232,6 +247,8 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
             treaties + _joined_by_treaty(context, clause_start, clause_end), key=lambda m: m.start
         )
         focus = _focus(context, clause_start, text[start:end], treaties)
+        if focus is None and not treaties and _PARTICIPLE_BY.match(text, start, end):
+            focus = clause_treaty  # "signed by A and B, and ratified by C": the same treaty
         clause_dates = [d for d in dates if start <= d.start < end]
         openings = [
             _date_of(text, t, in_clause, clause_dates)
@@ -276,6 +293,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 _listed(context, sentence, action, actors, treaty, on)
             if treaty is None:
                 continue
+            clause_treaty = treaty
             if actors and action is not EntryIntoForce:
                 last_act = (action, treaty, on)
             for actor in actors:
@@ -545,7 +563,11 @@ def _actors(
     verb_start, verb_end = offset + trigger.start(), offset + trigger.end()
     clause_start, clause_end = offset + start, offset + end
     passive = _PASSIVE.match(text, verb_end, clause_end)
-    if passive is not None and _passive_gap_ok(context, verb_end, passive.end()):
+    noun = _NOUN.fullmatch(trigger.group()) is not None
+    if passive is not None and (
+        _passive_gap_ok(context, verb_end, passive.end())
+        or (noun and _DEPOSIT.search(text, verb_end, passive.end()) is not None)
+    ):  # "instruments of ratification were deposited by A and B"
         agents = [
             m
             for m in context.within(passive.end(), clause_end, _PARTIES)
@@ -561,7 +583,6 @@ def _actors(
             ]
         if agents:
             return [m.entity for m in agents]
-    noun = _NOUN.fullmatch(trigger.group()) is not None
     before = context.within(clause_start, verb_start, _PARTIES)
     if noun:
         possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
@@ -572,6 +593,11 @@ def _actors(
             return [
                 m.entity for m in context.within(colon, clause_end, _PARTIES)
             ]  # "Signatories: A"
+        listing = _LISTING_VERB.search(text, verb_end, clause_end)
+        if listing is not None and _LIST_NOUN.fullmatch(trigger.group()):
+            return [  # "The signatories of the Convention include A and B"
+                m.entity for m in context.within(listing.end(), clause_end, _PARTIES)
+            ]
         if not (
             _INSTRUMENT.search(text, clause_start, verb_start)
             or _DEPOSIT.search(text, clause_start, verb_start)
@@ -580,8 +606,11 @@ def _actors(
     subjects = [
         m
         for m in before
-        if not _BEFORE_PLACE.search(text, max(clause_start, m.start - 40), m.start)
-        and not _POSSESSIVE.match(text, m.end)
+        if not (
+            _BEFORE_PLACE.search(text, max(clause_start, m.start - 40), m.start)
+            and not _ENVOYS_FROM.search(text, max(clause_start, m.start - 40), m.start)
+        )
+        and not (_POSSESSIVE.match(text, m.end) and not _SPEAKS_FOR.match(text, m.end + 2))
         and not _MEMBERS_OF.match(text, m.end)
         and not (
             _BEFORE_TIME.search(text, max(clause_start, m.start - 12), m.start)
@@ -606,6 +635,10 @@ def _actors(
 
 
 _LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
+_LISTING_VERB = re.compile(
+    r"\b(?:include[sd]?|including|are|were|comprise[sd]?|sont|étaient|comprennent|incluent)\s+",
+    re.I,
+)
 _AS_HAS = re.compile(
     r",?\s+(?:as\s+(?:has|have|had|did|does)|tout\s+comme|de\s+même\s+que)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
     re.I,

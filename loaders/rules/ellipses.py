@@ -25,6 +25,7 @@ _STATES = ("state", "organisation")
 
 _BRACKETED_DATE = re.compile(r"\s*\(\s*(?:on\s+|le\s+|in\s+|en\s+)?$", re.I)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
+_ADJACENT_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)\s+$", re.I)
 
 _LEADS = re.compile(
     r"(?P<followed>,?\s+(?:followed|suivie?s?)\s+(?:by|par)\s+)"
@@ -42,7 +43,7 @@ _OWN_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)?\s*$", re.I)
 
 
 def shared_acts(context: _Context, sentence: Sentence) -> None:
-    """Give bracketed dates to their states, and the act to the states an ellipsis adds."""
+    """Give each state its own date, and the act to the states an ellipsis adds."""
     acts = [
         (index, fact)
         for index, fact in enumerate(context.facts)
@@ -54,20 +55,22 @@ def shared_acts(context: _Context, sentence: Sentence) -> None:
     if not acts:
         return
     dates = context.dates(sentence)
-    _bracketed_dates(context, sentence, acts, dates)
+    _own_dates(context, sentence, acts, dates)
     _ellipses(context, sentence, acts[-1][1], dates)
 
 
-def _bracketed_dates(
+def _own_dates(
     context: _Context,
     sentence: Sentence,
     acts: list[tuple[int, TreatyAction]],
     dates: list[DateMention],
 ) -> None:
-    """ "Ghana (3 December 2018) and Benin (4 May 2021)": each state's act takes its date; a
-    state without one does not take another state's."""
+    """ "Ghana (3 December 2018) and Benin (4 May 2021)", "ratified by Ghana on 3 December
+    2018 and by Benin on 4 May 2021": each state's act takes its date; a state without one
+    does not take another state's. A date right after one state alone is the act's anyway."""
     text = context.document.text
     own: dict[str, DateMention] = {}
+    bracketed = False
     for mention in context.within(sentence.start, sentence.end, _STATES):
         for date in dates:
             start, end = sentence.start + date.start, sentence.start + date.end
@@ -75,8 +78,12 @@ def _bracketed_dates(
                 text, end
             ):
                 own[mention.entity.key] = date
+                bracketed = True
                 break
-    if not own:
+            if _ADJACENT_DATE.fullmatch(text, mention.end, start):
+                own[mention.entity.key] = date
+                break
+    if not (bracketed or len(own) > 1):
         return
     taken = {date.first for date in own.values()}
     for index, fact in acts:

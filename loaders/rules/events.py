@@ -44,7 +44,12 @@ _CONTRIBUTE = re.compile(
 
 
 def _place_in(context: _Context, sentence: Sentence) -> Entity | None:
+    """The place a sentence names for an event; the dateline's place only if it names no other
+    ("Geneva, 3 March – ... attended the conference in Strasbourg" was in Strasbourg)."""
     places = context.within(sentence.start, sentence.end, ("place",))
+    dateline = context.document.metadata.dateline_span
+    if dateline is not None:
+        places = [m for m in places if not dateline[0] <= m.start < dateline[1]] or places
     if places:
         return places[0].entity
     held = _HELD_IN.search(sentence.text)
