@@ -256,6 +256,19 @@ def test_real_shapes_accept_a_well_formed_ratification():
             "three capital letters",
             id="malformed-iso-code",
         ),
+        pytest.param(
+            ratification("press-1")
+            + f"""<{document_iri("press-1")}> comity:fullText "{"x" * 80}" .""",
+            "between its start and end offsets",
+            id="span-misquotes-its-document",
+        ),
+        pytest.param(
+            ratification("press-1")
+            + f"""<{document_iri("press-1")}> <http://purl.org/dc/terms/issued>
+                "2005-01-01"^^xsd:date .""",
+            "dated after every document",
+            id="act-after-its-document",
+        ),
     ],
 )
 def test_real_shapes_find_each_defect_in_its_document(facts, words):
