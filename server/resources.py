@@ -13,6 +13,7 @@ embedded store and a remote endpoint.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ from ontology import (
     XSD,
     document_iri,
 )
+from ontology.context import jsonld_context
 from ontology.docs import render_documentation
 from server.evidence import FactLink, Piece, Span, mark_evidence
 from server.pictures import Picture, members_over_time, treaty_pictures
@@ -718,3 +720,12 @@ def ontology() -> Response:
                 triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES
             )
     return Response(cache[media_type], mimetype=media_type, headers={"Vary": "Accept"})
+
+
+@blueprint.get("/ontology/context.jsonld")
+def ontology_context() -> Response:
+    """The JSON-LD context of the vocabulary, for clients that write compact JSON-LD."""
+    cache = _ontology_cache()
+    if "context" not in cache:
+        cache["context"] = json.dumps(jsonld_context(), indent=1, sort_keys=True)
+    return Response(cache["context"], mimetype="application/ld+json")

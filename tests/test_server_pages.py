@@ -1,5 +1,6 @@
 """Linked-data pages, the ontology page and the query page, through Flask and a real socket."""
 
+import json
 import subprocess
 import sys
 import time
@@ -547,3 +548,29 @@ def test_fact_titles_in_words() -> None:
         "person role", {"person": "Jane Example", "role": "ambassador", "affiliation": "Norway"}
     ) == ("Person role of Jane Example as ambassador for Norway")
     assert fact_title("mention", {}) == ""
+
+
+def test_the_jsonld_context_is_published_and_reads_compact_comity_data(client) -> None:
+    response = client.get("/ontology/context.jsonld")
+    assert response.status_code == 200
+    assert response.mimetype == "application/ld+json"
+    context = response.get_json()
+    act, france = "https://example.org/act", state_iri("FRA")
+    compact = {
+        **context,
+        "@id": act,
+        "@type": "Ratification",
+        "actor": france,
+        "partiesCount": "21",
+        "date": {"@value": "2006", "@type": "xsd:gYear"},
+    }
+    graph = rdflib.Graph().parse(data=json.dumps(compact), format="json-ld")
+    subject = rdflib.URIRef(act)
+    assert (subject, RDF.type, COMITY.Ratification) in graph
+    assert (subject, COMITY.actor, rdflib.URIRef(france)) in graph
+    assert (subject, COMITY.date, rdflib.Literal("2006", datatype=XSD.gYear)) in graph
+    assert (
+        subject,
+        COMITY.partiesCount,
+        rdflib.Literal("21", datatype=XSD.nonNegativeInteger),
+    ) in graph
