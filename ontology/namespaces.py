@@ -9,6 +9,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 COMITY = Namespace("https://w3id.org/comity/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("http://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
@@ -23,6 +24,7 @@ GRAPH_UNION = GRAPH_BASE + "union"
 PREFIXES: dict[str, str] = {
     "comity": str(COMITY),
     "org": str(ORG),
+    "oa": str(OA),
     "schema": str(SCHEMA),
     "prov": str(PROV),
     "dcterms": str(DCTERMS),
@@ -46,6 +48,7 @@ __all__ = [
     "GRAPH_REFERENCE",
     "GRAPH_SOURCE_PREFIX",
     "GRAPH_UNION",
+    "OA",
     "ORG",
     "OWL",
     "PREFIXES",

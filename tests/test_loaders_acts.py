@@ -203,3 +203,17 @@ def test_an_entry_into_force_announced_ahead_is_kept(tmp_path):
         (fact.kind, fact.date.iso()) for fact in extraction.facts if fact.kind != "Mention"
     ] == [("EntryIntoForce", "2012-07-01")]
     assert not [w for w in extraction.warnings if "after the text's date" in w]
+
+
+def test_evidence_spans_are_web_annotation_selectors(kg, tmp_path):
+    load(kg, tmp_path, lisbon=LISBON)
+    rows = kg.query(
+        """
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?exact ?start ?end WHERE {
+          ?span a oa:TextQuoteSelector , oa:TextPositionSelector ;
+                oa:exact ?exact ; oa:start ?start ; oa:end ?end .
+        }"""
+    )
+    found = {(row["exact"].value, int(row["start"].value), int(row["end"].value)) for row in rows}
+    assert (LISBON.strip(), 0, len(LISBON.strip())) in found
