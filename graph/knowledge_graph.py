@@ -443,7 +443,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
-        from graph.date_bounds import calendar_triples
+        from graph.derivations import calendar_triples, standing_memberships
         from graph.reasoning import entailments
 
         self._check_writable()
@@ -464,7 +464,8 @@ class KnowledgeGraph:
                 seconds=time.perf_counter() - started,
                 change=([], []),
             )
-        inferred = entailments(asserted) + calendar_triples(asserted)
+        standing = standing_memberships(asserted)
+        inferred = entailments(asserted + standing) + standing + calendar_triples(asserted)
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:
             new = {

@@ -294,7 +294,8 @@ def _membership(graph: _Graph, fact: Membership) -> None:
     graph.add(iri, ORGT.organization, fact.organisation)
     graph.add(iri, C.asOf, fact.as_of)
     graph.add(iri, C.since, fact.since)
-    graph.add(fact.member.iri, C.memberOf, fact.organisation)
+    # No comity:memberOf here: it holds now, so reasoning derives it from memberships that
+    # no source ends (graph/derivations.py); a text's "X is a member" may be years old.
     graph.entity(fact.member)
     graph.entity(fact.organisation)
 
@@ -424,6 +425,13 @@ def _membership_act(
     graph.add(iri, C.date, fact.date)
     if isinstance(fact, MembershipEnd):
         graph.add(iri, C.endKind, fact.how)
+        # The membership it ends is the one node texts and the reference data describe.
+        membership = act_iri(Membership.kind, fact.member.iri, fact.organisation.iri)
+        graph.typed(membership, C.Membership)
+        graph.add(membership, ORGT.member, fact.member)
+        graph.add(membership, ORGT.organization, fact.organisation)
+        graph.add(membership, C.until, fact.date)
+        graph.evidence(membership, fact.evidence)
     graph.entity(fact.member)
     graph.entity(fact.organisation)
 

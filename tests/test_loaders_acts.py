@@ -16,6 +16,7 @@ PREFIXES = """
 PREFIX comity: <https://w3id.org/comity/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 LISBON = "Lisbon, 3 May 2024 – Portugal ratified the Convention on Cybercrime on 24 March 2010.\n"
@@ -217,3 +218,33 @@ def test_evidence_spans_are_web_annotation_selectors(kg, tmp_path):
     )
     found = {(row["exact"].value, int(row["start"].value), int(row["end"].value)) for row in rows}
     assert (LISBON.strip(), 0, len(LISBON.strip())) in found
+
+
+def test_member_of_holds_only_for_memberships_no_source_ends(kg, tmp_path):
+    def member_of(code: str, organisation: str = "council-of-europe") -> bool:
+        return kg.query(
+            PREFIXES
+            + f"""ASK {{ ?state comity:iso3166Alpha3 "{code}" ; comity:memberOf ?org .
+                     ?org comity:shortName ?short . FILTER(?short IN ("CoE", "NATO")) }}"""
+        )
+
+    old = (
+        "Strasbourg, 5 May 2015 – Russia and Norway are members of the Council of Europe. "
+        "Norway is a member of the Alpine Songbird Forum.\\n"
+    )
+    load(kg, tmp_path, old=old)
+    # The reference data ends Russia's membership in 2022: a text of 2015 does not revive it.
+    assert member_of("NOR") and not member_of("RUS")
+    forum = kg.query(
+        PREFIXES + 'ASK { ?s comity:iso3166Alpha3 "NOR" ; comity:memberOf/rdfs:label ?l '
+        'FILTER(CONTAINS(STR(?l), "Songbird")) }'
+    )
+    assert forum
+    ended = (
+        "Oslo, 2 March 2030 – Norway withdrew from the Alpine Songbird Forum on 1 March 2030.\\n"
+    )
+    load(kg, tmp_path, ended=ended)
+    assert not kg.query(
+        PREFIXES + 'ASK { ?s comity:iso3166Alpha3 "NOR" ; comity:memberOf/rdfs:label ?l '
+        'FILTER(CONTAINS(STR(?l), "Songbird")) }'
+    )

@@ -373,3 +373,13 @@ def test_evidence_must_be_a_text_span(shapes: Graph) -> None:
     data = valid_sample()
     data.set((RATIFICATION, COMITY.evidence, URIRef(DOCUMENT)))
     assert messages(data, shapes) == {"A fact's evidence must be a text span (comity:TextSpan)."}
+
+
+def test_a_fact_outside_the_base_needs_its_evidence_too(shapes: Graph) -> None:
+    data = valid_sample()
+    outsider = URIRef("https://example.org/acts/1")
+    data.add((outsider, RDF.type, COMITY.Ratification))
+    data.add((outsider, COMITY.actor, FRANCE))
+    data.add((outsider, COMITY.treaty, CYBERCRIME))
+    data.add((outsider, COMITY.reportedIn, URIRef(DOCUMENT)))
+    assert messages(data, shapes) == {DEFECTS["fact without evidence"][1]}

@@ -64,7 +64,7 @@ _JOINS = re.compile(
 _IS_MEMBER = re.compile(
     r"\b(?:is|are|was|remains|has\s+been|have\s+been|est|sont|reste)\s+(?:also\s+|now\s+"
     r"|already\s+|également\s+|aussi\s+|désormais\s+)?(?:a\s+|an\s+|un\s+|une\s+)?(?:full\s+)?"
-    r"(?:member(?:\s+state)?|membre|(?:state\s+)?party|partie|état\s+partie)\s+"
+    r"(?:members?(?:\s+states?)?|membres?|(?:states?\s+)?part(?:y|ies)|parties?|états?\s+parties?)\s+"
     r"(?:of|to|de|du|des|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?$"
     r"|^,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:member\s+states?|états?\s+membres?)"
     r"\s+(?:of|de|du)\s+(?:the\s+|la\s+|l['’]\s*)?$",
@@ -408,12 +408,14 @@ def membership_ends(
             if not states or not organisations:
                 continue
             dates = [d for d in find_dates(sentence.text, issued) if d.first.day is not None]
+            later = [d for d in dates if d.start >= verb.end()]
+            on = later[0] if later else dates[0] if len(dates) == 1 else None
             how = next(name for name, value in verb.groupdict().items() if value)
             facts.append(
                 MembershipEnd(
                     states[-1].entity,
                     organisations[0].entity,
-                    dates[0].first if len(dates) == 1 else None,
+                    on.first if on is not None else None,
                     how,
                     evidence=Evidence(sentence.start, sentence.end, sentence.text),
                 )

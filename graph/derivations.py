@@ -1,4 +1,5 @@
-"""Day bounds of partial dates, and acts whose sources disagree on a date.
+"""What the inferred graph holds beyond OWL 2 RL: day bounds of dates, date conflicts, and
+memberships that still hold.
 
 Texts date acts at the precision they know: "in 2006", "in January 2006", "on 10 January 2006".
 SPARQL cannot compare an `xsd:gYear` with an `xsd:date` (the comparison is an error, so a
@@ -11,6 +12,11 @@ An act is one node however many sources report it, so it can carry two dates. Da
 both be true (2006 and 2006-01-10) are two precisions of one day; dates whose day ranges do
 not meet cannot both be true, and the act gets `comity:dateConflict true`. Both dates stay,
 each beside its evidence in its own source graph.
+
+The shortcut `comity:memberOf` holds now, so no source states it for a membership read in a
+text (a text of 2015 says Russia is a member of the Council of Europe; it is not): it is
+derived here for every `comity:Membership` node that has no `comity:until`, from the text
+and the reference data together, and goes through OWL 2 RL reasoning like asserted triples.
 """
 
 import calendar
@@ -18,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ontology import COMITY, XSD
+from ontology import COMITY, ORG, RDF, XSD
 
 DATED_PROPERTIES = ("date", "since", "until", "asOf")
 """The Comity properties whose values get day bounds."""
@@ -93,3 +99,54 @@ def _pairs(bounds: list[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], tup
 def _apart(first: tuple[str, str], second: tuple[str, str]) -> bool:
     """True when no day lies in both ranges."""
     return first[1] < second[0] or second[1] < first[0]
+
+
+_IRI = rb"<[^>\s]+>"
+_MEMBERSHIP_LINE = re.compile(
+    rb"^[ \t]*(?P<subject>"
+    + _IRI
+    + rb")[ \t]+<(?P<predicate>"
+    + b"|".join(
+        re.escape(str(term).encode())
+        for term in (RDF.type, ORG.member, ORG.organization, COMITY.until, COMITY.memberOf)
+    )
+    + rb")>[ \t]+(?P<object>"
+    + _IRI
+    + rb'|"[^\n]*)[ \t]*\.[ \t]*$',
+    re.MULTILINE,
+)
+
+
+def standing_memberships(asserted: bytes) -> bytes:
+    """`member comity:memberOf organisation` for each membership without an end, as N-Triples,
+    leaving out those `asserted` already states."""
+    kind, member, organisation, until, member_of = (
+        str(term).encode()
+        for term in (RDF.type, ORG.member, ORG.organization, COMITY.until, COMITY.memberOf)
+    )
+    membership_class = f"<{COMITY.Membership}>".encode()
+    memberships: set[bytes] = set()
+    ended: set[bytes] = set()
+    members: dict[bytes, set[bytes]] = defaultdict(set)
+    organisations: dict[bytes, set[bytes]] = defaultdict(set)
+    stated: set[bytes] = set()
+    for match in _MEMBERSHIP_LINE.finditer(asserted):
+        subject, predicate, value = match["subject"], match["predicate"], match["object"]
+        if predicate == kind and value == membership_class:
+            memberships.add(subject)
+        elif predicate == member:
+            members[subject].add(value)
+        elif predicate == organisation:
+            organisations[subject].add(value)
+        elif predicate == until:
+            ended.add(subject)
+        elif predicate == member_of:
+            stated.add(subject + b" " + value)
+    lines = {
+        who + b" <" + member_of + b"> " + what + b" .\n"
+        for node in memberships - ended
+        for who in members[node]
+        for what in organisations[node]
+        if who + b" " + what not in stated
+    }
+    return b"".join(sorted(lines))
