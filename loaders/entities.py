@@ -383,6 +383,38 @@ def _add_pattern_mentions(
     return _resolve_references(text, lex, found, issued)
 
 
+_ORDINAL_BEFORE = re.compile(
+    r"(?<![\w-])(?P<ordinal>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Pp]remier|[Dd]euxième"
+    r"|[Tt]roisième|[Qq]uatrième)\s+$"
+)
+
+
+def _ordinal_sibling(text: str, lex: Lexicon, mention: Mention) -> Mention:
+    """ "Second Optional Protocol to the Covenant": a protocol's name after an ordinal its own
+    title lacks is the name of its sibling with that ordinal, when the tables hold one."""
+    before = _ORDINAL_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+    parent = lex.by_iri.get(mention.entity.detail("supplements") or "")
+    if before is None or parent is None:
+        return mention
+    ordinal = _ORDINALS[before.group("ordinal").lower()]
+    if ordinal in mention.entity.label.lower():
+        return mention
+    siblings = [
+        entity
+        for entity in lex.protocols_of(parent)
+        if ordinal in f"{entity.label} | {entity.detail('title_fr') or ''}".lower()
+        or any(
+            french in (entity.detail("title_fr") or "").lower()
+            for french, english in _ORDINALS.items()
+            if english == ordinal and french != ordinal
+        )
+    ]
+    if len(siblings) != 1:
+        return mention
+    start = before.start()
+    return Mention(start, mention.end, text[start : mention.end], siblings[0], "name")
+
+
 _NUMBERED_PROTOCOL = re.compile(
     r"(?<![\w-])[Pp]rotocole?\s+(?:No\.?\s*|n[°º]\s*|number\s+)?(?P<number>\d{1,2})(?![\w-])"
 )
@@ -435,7 +467,7 @@ def _protocol_named_by_parent(
     if mention.entity.kind != "treaty" or mention.how == "number":
         return mention
     if mention.entity.detail("treaty_kind") == "Protocol":
-        return mention
+        return _ordinal_sibling(text, lex, mention)
     head = _PROTOCOL_OF.search(text, max(0, mention.start - 60), mention.start)
     if head is None:
         return mention

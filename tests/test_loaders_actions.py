@@ -363,3 +363,23 @@ def test_a_participle_clause_acts_on_the_treaty_of_the_clause_before():
     found = acts("The Convention on Cybercrime was signed by Peru and Ghana, and ratified by Togo.")
     assert ("Ratification", "TGO", "ets-185", None) in found
     assert ("Signature", "PER", "ets-185", None) in found
+
+
+def test_a_treaty_set_aside_by_an_apposition_is_not_the_subject():
+    document = make_document(
+        BODY + "The Nagoya Protocol on Access to Genetic Resources, a supplementary agreement "
+        "to the Convention on Biological Diversity, entered into force on 12 October 2014.",
+        "apposition",
+    )
+    found = {(f.kind, getattr(f, "treaty", None) and f.treaty.key) for f in extract(document).facts}
+    assert ("EntryIntoForce", "nagoya-protocol") in found
+    assert ("EntryIntoForce", "cbd") not in found
+    supplements = [f for f in extract(document).facts if f.kind == "Supplements"]
+    assert [(f.protocol.key, f.treaty.key) for f in supplements] == [("nagoya-protocol", "cbd")]
+
+
+def test_an_ordinal_before_a_protocol_names_its_sibling():
+    assert acts(
+        "Togo ratified the Second Optional Protocol to the International Covenant on Civil and "
+        "Political Rights on 14 September 2016."
+    ) == {("Ratification", "TGO", "iccpr-second-optional-protocol", "2016-09-14")}

@@ -258,7 +258,9 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
         subject_from = start
         for trigger in in_clause:
             kind = trigger.lastgroup or ""
-            treaty = _treaty_of(treaties, focus, sentence.start + trigger.start())
+            treaty = _treaty_of(
+                context.document.text, treaties, focus, sentence.start + trigger.start()
+            )
             introduces = bool(_LIST_INTRO.search(text)) and trigger is in_clause[-1]
             introduces = introduces and end == len(text)
             if treaty is None and not (introduces and kind in _KINDS):
@@ -491,14 +493,31 @@ def _focus(
     return context.last_treaty(clause_start)
 
 
-def _treaty_of(treaties: list[Mention], focus: Mention | None, position: int) -> Mention | None:
-    """The treaty acted on: the first named after the verb (its object), else the nearest."""
+def _treaty_of(
+    text: str, treaties: list[Mention], focus: Mention | None, position: int
+) -> Mention | None:
+    """The treaty acted on: the first named after the verb (its object), else the nearest
+    before it that no apposition sets aside ("The Nagoya Protocol, a supplementary agreement to
+    the Convention on Biological Diversity, entered into force": the Protocol did)."""
     after = [m for m in treaties if m.start >= position]
     if after:
         return after[0]
-    if treaties:
-        return treaties[-1]
+    before = [m for m in treaties if m.start < position]
+    for index in range(len(before) - 1, 0, -1):
+        mention = before[index]
+        opened = before[index - 1].end
+        if _APPOSITION_OPENS.search(text, opened, mention.start) and _APPOSITION_CLOSES.match(
+            text, mention.end, position
+        ):
+            continue
+        return mention
+    if before:
+        return before[0]
     return focus
+
+
+_APPOSITION_OPENS = re.compile(r",\s+(?:a|an|the|which|that|its|itself)\b[^,;]*$", re.I)
+_APPOSITION_CLOSES = re.compile(r"[^,;]{0,40}?,", re.I)
 
 
 def _date_of(

@@ -20,6 +20,15 @@ _ONE_OF_ITS = re.compile(
 )
 """One of a treaty's protocols named from their list: "and most of its protocols, notably
 Protocol No. 6"."""
+_SUPPLEMENTARY_TO = re.compile(
+    r"(?:\s+(?:on|for|concerning|relating\s+to)\s+[^,;]{0,150})?"  # the rest of its title
+    r",?\s+(?:(?:which|that)\s+(?:supplements|complements|is\s+(?:a|an)\s+\w+\s+to)"
+    r"|(?:a|an|the)\s+(?:supplementary|additional|complementary)\s+(?:agreement|protocol|instrument"
+    r"|treaty)\s+(?:to|of)|(?:supplementing|complementing))\s+(?:the\s+)?$",
+    re.I,
+)
+"""A protocol whose apposition names its treaty: "the Nagoya Protocol, a supplementary
+agreement to the Convention on Biological Diversity"."""
 
 
 def supplements(context: _Context, sentence: Sentence) -> None:
@@ -35,6 +44,18 @@ def supplements(context: _Context, sentence: Sentence) -> None:
             or re.match(r"(?:Convention|Treaty|Charter)['’]s\s", mention.text) is not None
             or re.search(r"\s(?:to\s+the|à\s+la|au)\s", mention.text) is not None
         )
+        following = [
+            m
+            for m in context.within(mention.end, sentence.end, ("treaty",))
+            if _SUPPLEMENTARY_TO.fullmatch(text, mention.end, m.start)
+        ]
+        if following:
+            context.facts.append(
+                Supplements(
+                    mention.entity, following[0].entity, evidence=context.evidence(sentence)
+                )
+            )
+            continue
         if not stated:
             continue
         treaty = context.lex.by_iri.get(mention.entity.detail("supplements") or "")
