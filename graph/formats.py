@@ -7,13 +7,19 @@ import pyoxigraph
 from ontology.errors import ComityError
 
 RDF_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
-    "nq": pyoxigraph.RdfFormat.N_QUADS,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "ttl": pyoxigraph.RdfFormat.TURTLE,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "rdf": pyoxigraph.RdfFormat.RDF_XML,
+    rdf.file_extension: rdf
+    for rdf in (
+        pyoxigraph.RdfFormat.N_QUADS,
+        pyoxigraph.RdfFormat.N_TRIPLES,
+        pyoxigraph.RdfFormat.TURTLE,
+        pyoxigraph.RdfFormat.TRIG,
+        pyoxigraph.RdfFormat.JSON_LD,
+        pyoxigraph.RdfFormat.RDF_XML,
+        pyoxigraph.RdfFormat.N3,
+    )
 }
+"""The formats by the file extension pyoxigraph gives each: "nq", "nt", "ttl", "trig",
+"jsonld", "rdf", "n3"."""
 
 # Other spellings people type or find on files, mapped to the names above.
 ALIASES: dict[str, str] = {
@@ -26,6 +32,14 @@ ALIASES: dict[str, str] = {
     "xml": "rdf",
     "rdfxml": "rdf",
 }
+
+
+RDF_FILE_SUFFIXES: tuple[str, ...] = (
+    *(f".{extension}" for extension in RDF_FORMATS),
+    *(f".{alias}" for alias in ("owl", "xml")),
+)
+"""The file suffixes read as RDF: every format's own, and the RDF/XML spellings ontologies
+often carry. (".json" is not among them: JSON files are more often something else.)"""
 
 
 def rdf_format(name: str) -> pyoxigraph.RdfFormat:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from graph.formats import RDF_FILE_SUFFIXES
 from loaders.charts import CHART_SUFFIXES, read_chart
 from loaders.dates import PartialDate
 from loaders.documents import TEXT_SUFFIXES, read_document
@@ -28,7 +29,7 @@ from loaders.rdf import document_triples
 from loaders.rdf_checks import check_rdf_file
 from ontology.errors import ComityError
 
-RDF_SUFFIXES = (".nq", ".nt", ".ttl", ".trig", ".jsonld", ".rdf", ".n3", ".owl", ".xml")
+RDF_SUFFIXES = RDF_FILE_SUFFIXES
 SOURCE_SUFFIXES = (*TEXT_SUFFIXES, *CHART_SUFFIXES, *RDF_SUFFIXES)
 
 

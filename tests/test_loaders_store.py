@@ -172,3 +172,14 @@ def test_paths_globs_and_directories_expand_to_source_files(tmp_path):
     assert expand_paths([str(tmp_path / "*.txt"), str(first)]) == [first]
     with pytest.raises(ComityError, match=r"\*\.csv: no file matches this pattern"):
         expand_paths([str(tmp_path / "*.csv")])
+
+
+def test_every_suffix_the_loader_reads_as_rdf_is_a_format_the_graph_parses(kg, tmp_path):
+    from graph.formats import format_of_file
+
+    for suffix in pipeline.RDF_SUFFIXES:
+        assert format_of_file(Path(f"source{suffix}")) is not None
+    path = tmp_path / "notation.n3"
+    path.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n", encoding="utf-8")
+    assert load_paths(kg, [path], reason=False).ok
+    assert kg.query("ASK { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
