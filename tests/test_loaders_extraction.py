@@ -132,6 +132,19 @@ def test_text_without_facts_loads_with_a_warning():
     assert any("no facts found" in warning for warning in extraction.warnings)
 
 
+def test_a_text_in_another_language_says_so():
+    german = (
+        "Die Regierung hat heute beschlossen, die Zusammenarbeit mit den Nachbarländern zu "
+        "vertiefen. Der Minister sagte, dass weitere Gespräche im Frühjahr folgen sollen und "
+        "dass die Verhandlungen über ein neues Abkommen bald beginnen werden, sobald die "
+        "Vorbereitungen in allen beteiligten Ministerien abgeschlossen sind.\n"
+    )
+    warnings = extract(make_document(german, "fremd")).warnings
+    assert any("does not read as English or French" in warning for warning in warnings)
+    english = extract(make_document("Nothing of note happened on a quiet afternoon.\n", "calm"))
+    assert not any("does not read as" in warning for warning in english.warnings)
+
+
 def test_subscription_boilerplate_yields_nothing():
     assert (
         facts("To receive our press releases by e-mail, contact the Council of Europe in 1949.")
