@@ -1,5 +1,5 @@
 """What the inferred graph holds beyond OWL 2 RL: day bounds of dates, date conflicts, and
-memberships that still hold.
+the memberships and treaty commitments that still hold.
 
 Texts date acts at the precision they know: "in 2006", "in January 2006", "on 10 January 2006".
 SPARQL cannot compare an `xsd:gYear` with an `xsd:date` (the comparison is an error, so a
@@ -13,10 +13,11 @@ both be true (2006 and 2006-01-10) are two precisions of one day; dates whose da
 not meet cannot both be true, and the act gets `comity:dateConflict true`. Both dates stay,
 each beside its evidence in its own source graph.
 
-The shortcut `comity:memberOf` holds now, so no source states it for a membership read in a
-text (a text of 2015 says Russia is a member of the Council of Europe; it is not): it is
-derived here for every `comity:Membership` node that has no `comity:until`, from the text
-and the reference data together, and goes through OWL 2 RL reasoning like asserted triples.
+The shortcuts `comity:memberOf` and `comity:party` hold now, so no text states them (a text
+of 2015 says Russia is a member of the Council of Europe; it is not): they are derived here,
+from the texts and the reference data together, for every membership without an end and every
+ratification, accession, acceptance or approval no denunciation follows, and they go through
+OWL 2 RL reasoning like asserted triples.
 """
 
 import calendar
@@ -102,51 +103,74 @@ def _apart(first: tuple[str, str], second: tuple[str, str]) -> bool:
 
 
 _IRI = rb"<[^>\s]+>"
-_MEMBERSHIP_LINE = re.compile(
+_SCANNED = (
+    RDF.type,
+    ORG.member,
+    ORG.organization,
+    COMITY.until,
+    COMITY.memberOf,
+    COMITY.actor,
+    COMITY.treaty,
+    COMITY.party,
+)
+_SCANNED_LINE = re.compile(
     rb"^[ \t]*(?P<subject>"
     + _IRI
     + rb")[ \t]+<(?P<predicate>"
-    + b"|".join(
-        re.escape(str(term).encode())
-        for term in (RDF.type, ORG.member, ORG.organization, COMITY.until, COMITY.memberOf)
-    )
+    + b"|".join(re.escape(str(term).encode()) for term in _SCANNED)
     + rb")>[ \t]+(?P<object>"
     + _IRI
     + rb'|"[^\n]*)[ \t]*\.[ \t]*$',
     re.MULTILINE,
 )
+_PARTY_ACTS = tuple(
+    f"<{COMITY[name]}>".encode() for name in ("Ratification", "Accession", "Acceptance", "Approval")
+)
+_ENDS_PARTY = f"<{COMITY.Denunciation}>".encode()
 
 
-def standing_memberships(asserted: bytes) -> bytes:
-    """`member comity:memberOf organisation` for each membership without an end, as N-Triples,
-    leaving out those `asserted` already states."""
-    kind, member, organisation, until, member_of = (
-        str(term).encode()
-        for term in (RDF.type, ORG.member, ORG.organization, COMITY.until, COMITY.memberOf)
+def standing_relations(asserted: bytes) -> bytes:
+    """The shortcuts that hold now, as N-Triples, leaving out those `asserted` already states.
+
+    `member comity:memberOf organisation` for each membership without `comity:until`;
+    `treaty comity:party state` for each ratification, accession, acceptance or approval of
+    a state that no denunciation of that treaty by that state follows in the sources.
+    """
+    values: dict[bytes, dict[bytes, set[bytes]]] = defaultdict(lambda: defaultdict(set))
+    for match in _SCANNED_LINE.finditer(asserted):
+        values[match["predicate"]][match["subject"]].add(match["object"])
+    kind, member, organisation, until, member_of, actor, treaty, party = (
+        values[str(term).encode()] for term in _SCANNED
     )
-    membership_class = f"<{COMITY.Membership}>".encode()
-    memberships: set[bytes] = set()
-    ended: set[bytes] = set()
-    members: dict[bytes, set[bytes]] = defaultdict(set)
-    organisations: dict[bytes, set[bytes]] = defaultdict(set)
-    stated: set[bytes] = set()
-    for match in _MEMBERSHIP_LINE.finditer(asserted):
-        subject, predicate, value = match["subject"], match["predicate"], match["object"]
-        if predicate == kind and value == membership_class:
-            memberships.add(subject)
-        elif predicate == member:
-            members[subject].add(value)
-        elif predicate == organisation:
-            organisations[subject].add(value)
-        elif predicate == until:
-            ended.add(subject)
-        elif predicate == member_of:
-            stated.add(subject + b" " + value)
+    stated_members = {(s, o) for s, objects in member_of.items() for o in objects}
+    stated_parties = {(s, o) for s, objects in party.items() for o in objects}
+    membership = f"<{COMITY.Membership}>".encode()
+    found: set[tuple[bytes, bytes, bytes]] = set()
+    for node, types in kind.items():
+        if membership in types and node not in until:
+            found |= {
+                (who, b"memberOf", what)
+                for who in member[node]
+                for what in organisation[node]
+                if (who, what) not in stated_members
+            }
+    denounced = {
+        (who, what)
+        for node, types in kind.items()
+        if _ENDS_PARTY in types
+        for who in actor[node]
+        for what in treaty[node]
+    }
+    for node, types in kind.items():
+        if any(act in types for act in _PARTY_ACTS):
+            found |= {
+                (what, b"party", who)
+                for who in actor[node]
+                for what in treaty[node]
+                if (who, what) not in denounced and (what, who) not in stated_parties
+            }
     lines = {
-        who + b" <" + member_of + b"> " + what + b" .\n"
-        for node in memberships - ended
-        for who in members[node]
-        for what in organisations[node]
-        if who + b" " + what not in stated
+        subject + f" <{COMITY}".encode() + name + b"> " + value + b" .\n"
+        for subject, name, value in found
     }
     return b"".join(sorted(lines))

@@ -443,7 +443,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
-        from graph.derivations import calendar_triples, standing_memberships
+        from graph.derivations import calendar_triples, standing_relations
         from graph.reasoning import entailments
 
         self._check_writable()
@@ -464,7 +464,7 @@ class KnowledgeGraph:
                 seconds=time.perf_counter() - started,
                 change=([], []),
             )
-        standing = standing_memberships(asserted)
+        standing = standing_relations(asserted)
         inferred = entailments(asserted + standing) + standing + calendar_triples(asserted)
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:

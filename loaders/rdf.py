@@ -19,10 +19,7 @@ from loaders.dates import PartialDate
 from loaders.documents import Document
 from loaders.extraction import Extraction
 from loaders.facts import (
-    Acceptance,
-    Accession,
     ActionTally,
-    Approval,
     Conference,
     Entity,
     Evidence,
@@ -38,7 +35,6 @@ from loaders.facts import (
     OpeningForSignature,
     Partnership,
     PersonRole,
-    Ratification,
     Signature,
     Supplements,
     Suspension,
@@ -92,7 +88,6 @@ C, DC, FOAFT, ORGT, PROVT = (_Terms(ns) for ns in (COMITY, DCTERMS, FOAF, ORG, P
 RDFT, RDFST, S, SKOST, XSDT = (_Terms(ns) for ns in (RDF, RDFS, SCHEMA, SKOS, XSD))
 
 EXTRACTOR_VERSION = _extractor_version()
-_PARTY_ACTIONS = (Ratification, Accession, Acceptance, Approval)
 _ENTITY_CLASSES = {
     "state": C.State,
     "organisation": C.Organisation,
@@ -311,8 +306,8 @@ def _treaty_action(graph: _Graph, fact: TreatyAction) -> None:
         return
     if isinstance(fact, Signature):
         graph.add(fact.treaty.iri, C.signatory, fact.actor)
-    elif isinstance(fact, _PARTY_ACTIONS):
-        graph.add(fact.treaty.iri, C.party, fact.actor)
+    # No comity:party here: a denunciation can end it, so reasoning derives it from the acts
+    # no denunciation follows (graph/derivations.py). A signature stays a signature.
 
 
 def _opening(graph: _Graph, fact: OpeningForSignature) -> None:

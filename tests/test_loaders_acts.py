@@ -248,3 +248,24 @@ def test_member_of_holds_only_for_memberships_no_source_ends(kg, tmp_path):
         PREFIXES + 'ASK { ?s comity:iso3166Alpha3 "NOR" ; comity:memberOf/rdfs:label ?l '
         'FILTER(CONTAINS(STR(?l), "Songbird")) }'
     )
+
+
+def test_party_holds_until_a_denunciation(kg, tmp_path):
+    def party(code: str) -> bool:
+        return kg.query(
+            PREFIXES
+            + f"""ASK {{ ?treaty comity:treatyNumber "ETS 185" ; comity:party ?state .
+                     ?state comity:iso3166Alpha3 "{code}" }}"""
+        )
+
+    load(kg, tmp_path, lisbon=LISBON)
+    assert party("PRT")
+    denounced = (
+        "Strasbourg, 2 February 2026 – Portugal denounced the Convention on Cybercrime on "
+        "1 February 2026.\\n"
+    )
+    load(kg, tmp_path, denounced=denounced)
+    assert not party("PRT")
+    kg.remove_source(document_iri(document_key("denounced")))
+    kg.reason()
+    assert party("PRT")
