@@ -518,11 +518,19 @@ def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> Reply:
 
 
 def die_with_server() -> None:
-    """On Linux, have the kernel kill this worker when the server process dies, so that an
-    orphaned worker never goes on computing a query nobody will read."""
+    """On Linux, have the kernel kill this process when the process that started it dies,
+    whatever killed that one, so that an orphan never goes on answering, writing or holding
+    the store's lock.
+
+    The kernel sends nothing for a parent that died before the request: a process whose
+    parent is no longer the one that started it (it was adopted) ends here instead.
+    """
     if sys.platform == "linux":
         set_parent_death_signal = 1  # PR_SET_PDEATHSIG
         ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
 
 
 class ProcessStarter:

@@ -96,6 +96,26 @@ class ComityServer:
         return _children_of(application)
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: its children, theirs, and so on."""
+    found: list[int] = []
+    generation = _children_of([pid])
+    while generation:
+        found += generation
+        generation = _children_of(generation)
+    return found
+
+
+def dead(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet with every thread ended (the first
+    thread of a process shows as a zombie while the others are still being torn down)."""
+    try:
+        zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        return zombie and len(list(Path(f"/proc/{pid}/task").iterdir())) <= 1
+    except OSError:
+        return True
+
+
 def _children_of(parents: list[int]) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

@@ -21,7 +21,7 @@ from server.app import create_app
 from server.config import ServerConfig
 
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import EX, TOKEN  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import EX, TOKEN, dead  # noqa: E402 - after the rewrite registration
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -166,16 +166,6 @@ def test_slow_update_is_stopped_and_writes_nothing(limited):
         limited.sparql, data={"update": f"DROP GRAPH <{EX}after>"}, headers=authorised, timeout=60
     )
     assert drop.status_code == 204
-
-
-def dead(pid: int) -> bool:
-    """Gone, or a zombie its parent has not reaped yet with every thread ended (the first
-    thread of a process shows as a zombie while the others are still being torn down)."""
-    try:
-        zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-        return zombie and len(list(Path(f"/proc/{pid}/task").iterdir())) <= 1
-    except OSError:
-        return True
 
 
 def store_writer(server) -> int:

@@ -172,9 +172,14 @@ def load_application(config: ServerConfig) -> Callable[..., Any]:
 
     The store is opened here, not in the command's process, so that exactly one process holds
     it. The worker ends through multiprocessing, which skips atexit but runs its finalizers:
-    one of them stops the query workers and releases the store.
+    one of them stops the query workers and releases the store. When the command's process
+    dies without that (`kill -9`), the kernel kills this worker, and its own children die with
+    it, so no orphan keeps answering or holds the store a restart needs.
     """
+    from graph.query_execution import die_with_server
     from server.app import create_app
+
+    die_with_server()
 
     # The few other messages (start, faults) go through logging; requests have their own log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)
