@@ -237,16 +237,11 @@ def documents() -> Iterator[Documents]:
 def federated(server_factory, remote_endpoint, redirector, documents):
     """A server whose allowed SERVICE endpoints (and LOAD sources) are the local Oxigraph
     server, an endpoint that answers with redirects, and a server of documents."""
-    return server_factory(
-        extra=[
-            "--service-allow",
-            remote_endpoint,
-            "--service-allow",
-            redirector.url,
-            "--service-allow",
-            f"{documents.url}/",
-        ]
-    )
+    return server_factory(extra=_allowing(remote_endpoint, redirector.url, f"{documents.url}/"))
+
+
+def _allowing(*addresses: str) -> list[str]:
+    return [option for address in addresses for option in ("--service-allow", address)]
 
 
 def test_allowlisted_local_endpoint_is_called(federated, remote_endpoint):
@@ -329,12 +324,7 @@ def memory_server(server_factory, remote_endpoint, redirector, documents):
         extra=[
             "--store",
             "memory:",
-            "--service-allow",
-            remote_endpoint,
-            "--service-allow",
-            redirector.url,
-            "--service-allow",
-            f"{documents.url}/",
+            *_allowing(remote_endpoint, redirector.url, f"{documents.url}/"),
         ]
     )
 
