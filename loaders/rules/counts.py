@@ -64,9 +64,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             rf"\bnombre\s+(?:total\s+)?de\s+ratifications\b[^.;]{{0,60}}?{_REACHES_FR}\s+{QN}\b",
             re.I,
         ),
-        re.compile(
-            rf"\bporte\s+à\s+{QN}\s+le\s+nombre\s+(?:total\s+)?de\s+ratifications\b", re.I
-        ),
+        re.compile(rf"\bporte\s+à\s+{QN}\s+le\s+nombre\s+(?:total\s+)?de\s+ratifications\b", re.I),
     ],
     "signed": [
         re.compile(
