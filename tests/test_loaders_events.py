@@ -66,3 +66,13 @@ def test_an_event_is_where_the_sentence_says_not_where_the_dateline_is():
     )
     [conference] = [f for f in extract(document).facts if f.kind == "Conference"]
     assert conference.place is not None and conference.place.key == "strasbourg"
+
+
+def test_a_conference_without_a_proper_name_is_named_by_what_it_is_about():
+    document = make_document(
+        "Vilnius, 5 September 2024 – The treaty was opened for signature during a conference "
+        "of Ministers of Justice held in Vilnius on 5 September 2024.\n",
+        "unnamed",
+    )
+    [conference] = [f for f in extract(document).facts if f.kind == "Conference"]
+    assert conference.name == "conference of Ministers of Justice"

@@ -36,6 +36,16 @@ _HELD_IN = re.compile(
 _CONFERENCE_NAME = re.compile(
     r"\b(?P<name>(?:[A-Z][\w-]*\s+){1,6}(?:Conference|Seminar|Workshop|Summit|Congress))\b"
 )
+_DESCRIBED = re.compile(
+    r"\b(?P<name>(?:conference|seminar|workshop|symposium|summit|congress|colloquy)\s+"
+    r"(?:of|on|for|dedicated\s+to|devoted\s+to|marking|celebrating)\s+[^,.;:()\n]{3,90}?)"
+    r"(?=\s+(?:in|at|on|held|organi[sz]ed|hosted|which|that|took|was|were|will|from|with"
+    r"|concluding|opening|closing|ending|starting|beginning|taking|bringing|gathering)\b"
+    r"|[,.;:()\n]|$)",
+    re.I,
+)
+"""A conference named by what it is about when it has no proper name: "a conference of
+Council of Europe Ministers of Justice", "the conference dedicated to the 10th anniversary"."""
 _CONTRIBUTE = re.compile(
     r"\b(?:contribute|contributes|contribution|participate|participates|take\s+part|takes\s+part|attend"
     r"|attends|attended|took\s+part|participated)\b",
@@ -101,7 +111,7 @@ def conferences(context: _Context, sentence: Sentence) -> None:
             text[mention.end : sentence.start + word.start()]
         ):
             organiser = organiser or mention.entity
-    name = _CONFERENCE_NAME.search(sentence.text)
+    name = _CONFERENCE_NAME.search(sentence.text) or _DESCRIBED.search(sentence.text)
     update = {
         "name": name.group("name") if name else None,
         "organiser": organiser,
