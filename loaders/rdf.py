@@ -88,6 +88,9 @@ C, DC, FOAFT, ORGT, PROVT = (_Terms(ns) for ns in (COMITY, DCTERMS, FOAF, ORG, P
 RDFT, RDFST, S, SKOST, XSDT = (_Terms(ns) for ns in (RDF, RDFS, SCHEMA, SKOS, XSD))
 
 EXTRACTOR_VERSION = _extractor_version()
+_RELATIONAL = frozenset({"another", "a further"})
+"""Words that add a count to one before it ("and signed by another 22"): the number is exact,
+so they are no hedge and are not stored as the count's qualifier."""
 _ENTITY_CLASSES = {
     "state": C.State,
     "organisation": C.Organisation,
@@ -189,7 +192,7 @@ class _Graph:
         if count is None:
             return
         self.add(subject, C[name], count_literal(count.value))
-        if count.qualifier:
+        if count.qualifier and count.qualifier not in _RELATIONAL:
             self.add(subject, C[f"{name}Qualifier"], count.qualifier)
 
     def statement(
