@@ -26,6 +26,9 @@ class ServerConfig:
     """Largest result (solutions or triples) answered; past it the answer is an error."""
     max_body: int = 64 * 1024 * 1024
     """Largest request body in bytes; past it the answer is 413."""
+    max_nesting: int = 200
+    """Deepest nesting of a query or update (brackets, and clauses or operators chained in one
+    group); past it the answer is 400, before any parser runs (server/sparql_lexer.py)."""
     token: str | None = None
     accounts: tuple[Account, ...] = ()
     """Accounts of the users file (HTTP Basic); with neither these nor a token, read-only."""

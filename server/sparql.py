@@ -56,7 +56,7 @@ from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negot
 from server.request_text import before_base, undeclared_prefix, with_service_base
 from server.response_cache import ROWS, mark_cacheable
 from server.service_relay import RoutedText
-from server.sparql_lexer import add_using, hoist_declarations
+from server.sparql_lexer import add_using, hoist_declarations, nesting_error
 
 if TYPE_CHECKING:
     from server.app import ComityState
@@ -150,6 +150,15 @@ def _single(values: list[str], name: str) -> str:
     return values[0]
 
 
+def _checked_nesting(sparql: str) -> str:
+    """The request, unless it nests deeper than the server's limit (400): checked before
+    anything parses it, since a parser's recursion would take the process down."""
+    error = nesting_error(sparql, state().config.max_nesting)
+    if error is not None:
+        raise BadRequest(error)
+    return sparql
+
+
 def _iris(parameters: MultiDict[str, str], name: str) -> list[str]:
     values = parameters.getlist(name)
     for value in values:
@@ -175,7 +184,7 @@ def _timeout(parameters: MultiDict[str, str]) -> float:
 
 
 def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
-    sparql = _single(queries, "query")
+    sparql = _checked_nesting(_single(queries, "query"))
     default_graph = _iris(parameters, "default-graph-uri")
     named_graphs = _iris(parameters, "named-graph-uri")
     config = state().config
@@ -280,7 +289,7 @@ def http_error(failure: QueryFailed) -> HTTPException:
 
 def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
     require_write_access()
-    sparql = _single(updates, "update")
+    sparql = _checked_nesting(_single(updates, "update"))
     using = _iris(parameters, "using-graph-uri")
     using_named = _iris(parameters, "using-named-graph-uri")
     if using or using_named:

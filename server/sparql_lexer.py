@@ -50,6 +50,86 @@ def tokens(sparql: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_CHAINING_WORDS = ("OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "VALUES")
+"""Clauses each of which wraps what comes before it in its group one level deeper."""
+_GROUP_TAKING_WORDS = ("OPTIONAL", "UNION", "MINUS", "EXISTS", "WHERE")
+_OPENING = {"{": "}", "(": ")", "[": "]"}
+_CLOSING = frozenset(_OPENING.values())
+
+
+def nesting_error(sparql: str, limit: int) -> str | None:
+    """Why the text nests deeper than `limit` levels, or None when it does not.
+
+    The engine parses and evaluates a request by recursion, so a deep one overflows its stack
+    and takes the process with it: this scan, linear and recursion-free, runs first. A level
+    is a bracket ({, ( or [) inside another, or a clause or operator chained after others in
+    the same group (OPTIONAL, UNION, MINUS, FILTER, BIND, GRAPH, SERVICE, VALUES, a group
+    after a pattern, ||, &&, !, a path's / and |, and + - * inside parentheses), since the engine
+    nests each of those one level below the one before. A group's height is its chain plus its
+    highest group inside; the request's is what is measured. SPARQL applies \\u escapes to
+    the text before parsing it, so they are applied here too.
+    """
+    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    # Per open group: its bracket, the items chained in it so far, its highest group inside.
+    groups: list[list] = [["", 0, 0]]
+    previous: Token | None = None
+    for token in tokens(text):
+        group = groups[-1]
+        if token.kind == "word" and token.text.upper() in _CHAINING_WORDS:
+            group[1] += 1
+        elif token.kind == "other":
+            symbol = token.text
+            if symbol in _OPENING:
+                if symbol == "{" and group[0] == "{" and _follows_a_pattern(previous):
+                    group[1] += 1  # a group joined to what comes before it
+                groups.append([symbol, 0, 0])
+                if len(groups) > limit + 1:
+                    return _too_deep(text, token, limit, "brackets")
+            elif symbol in _CLOSING and len(groups) > 1:
+                _, chained, inner = groups.pop()
+                groups[-1][2] = max(groups[-1][2], chained + inner + 1)
+            elif symbol in "|&" and _adjacent(previous, token, symbol):
+                pass  # the second character of || or &&
+            elif symbol in "|&!/" or (symbol in "+-*" and group[0] == "("):
+                group[1] += 1
+            if group[1] + group[2] > limit:
+                return _too_deep(text, token, limit, "chained clauses or operators")
+        previous = token
+    while len(groups) > 1:  # brackets left open: the parser reports them
+        _, chained, inner = groups.pop()
+        groups[-1][2] = max(groups[-1][2], chained + inner + 1)
+    _, chained, inner = groups[0]
+    if chained + inner > limit:
+        return _too_deep(text, None, limit, "brackets and chained clauses or operators")
+    return None
+
+
+def _follows_a_pattern(previous: Token | None) -> bool:
+    """Whether a group opened after `previous` is joined to something before it in its own
+    group (not the group's first item, nor the group an OPTIONAL, UNION and the like take)."""
+    if previous is None or previous.text == "{":
+        return False
+    return not (previous.kind == "word" and previous.text.upper() in _GROUP_TAKING_WORDS)
+
+
+def _adjacent(previous: Token | None, token: Token, symbol: str) -> bool:
+    return previous is not None and previous.text == symbol and previous.start + 1 == token.start
+
+
+def _too_deep(text: str, token: Token | None, limit: int, what: str) -> str:
+    where = ""
+    if token is not None:
+        line = text.count("\n", 0, token.start) + 1
+        column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
+        where = f" (at line {line}, column {column})"
+    return (
+        f"the request nests more than {limit} levels deep{where}, counting {what}; the "
+        f"server refuses deeper nesting, which could overflow the engine's stack. Flatten it: "
+        f"a long || chain as IN (...) or VALUES, a long chain of clauses as a few requests"
+    )
+
+
 @dataclass(frozen=True)
 class ServiceCall:
     """A SERVICE clause: the endpoint IRI, or the variable that would name it.

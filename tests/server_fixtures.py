@@ -144,15 +144,20 @@ def preload(store_path: Path, data_dir: Path) -> None:
 
 
 def start_server(
-    store_path: Path, log_path: Path, token: str | None = TOKEN, extra: list[str] | None = None
+    store_path: Path,
+    log_path: Path,
+    token: str | None = TOKEN,
+    extra: list[str] | None = None,
+    store: str | None = None,
 ) -> ComityServer:
-    """Start `comity serve` on a free port and wait until it answers."""
+    """Start `comity serve` on a free port and wait until it answers; over the on-disk store
+    at `store_path` unless `store` names another (`memory:`)."""
     port = free_port()
     command = [
         *comity_command(),
         "serve",
         "--store",
-        f"oxigraph:{store_path}",
+        store or f"oxigraph:{store_path}",
         "--port",
         str(port),
         *(["--token", token] if token else []),

@@ -53,6 +53,14 @@ DEFAULTS = ServerConfig()
     help="Largest request body in bytes; a larger one is answered 413.",
 )
 @click.option(
+    "--max-nesting",
+    default=DEFAULTS.max_nesting,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Deepest nesting of a query or update (brackets, and clauses or operators chained in "
+    "one group); a deeper one is answered 400 before anything parses it.",
+)
+@click.option(
     "--token",
     envvar="COMITY_TOKEN",
     default=None,
@@ -112,6 +120,7 @@ def serve(
     timeout: float,
     max_rows: int,
     max_body: int,
+    max_nesting: int,
     token: str | None,
     users_file: Path | None,
     base: str,
@@ -134,6 +143,7 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         max_body=max_body,
+        max_nesting=max_nesting,
         token=token or None,
         accounts=read_accounts(users_file) if users_file is not None else (),
         base=base,
