@@ -1,17 +1,20 @@
 """The query page at `/`: a SPARQL editor with worked examples, running against `/sparql`.
 
-It needs nothing from the network: the editor, its highlighting and the results table are a
-small script and style sheet served from this package. The examples answer the questions
-Comity is built for, so a newcomer sees the vocabulary at work before writing a query.
+It needs nothing from the network: the editor, its highlighting, the results table and the
+chart or map a result can be drawn as are a small script and style sheet served from this
+package, and the map's country outlines are the file the treaty maps use, sent from here. The
+examples answer the questions Comity is built for, so a newcomer sees the vocabulary at work
+before writing a query.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from ontology import COMITY, PREFIXES, organisation_iri, treaty_iri
+from server.pictures import WORLD_OUTLINES
 
 blueprint = Blueprint("query_page", __name__, template_folder="templates")
 
@@ -114,6 +117,43 @@ ORDER BY ?number ?asOf
 """,
         ),
         ExampleQuery(
+            "parties-over-time",
+            "Parties over time (chart)",
+            "How many parties did the Convention on Cybercrime have after each ratification or"
+            " accession? Press Chart to see it.",
+            f"""# A state counts as a party from its first ratification or accession, placed at the
+# earliest day its date can mean (comity:dateEarliest: "2012" is 2012-01-01).
+SELECT ?date (COUNT(DISTINCT ?party) AS ?parties) WHERE {{
+  {{ SELECT ?state (MIN(?day) AS ?date) WHERE {{
+      ?act comity:treaty {cybercrime} ; comity:actor ?state ; comity:dateEarliest ?day .
+      {{ ?act a comity:Ratification }} UNION {{ ?act a comity:Accession }}
+    }} GROUP BY ?state }}
+  {{ SELECT ?party (MIN(?day) AS ?joined) WHERE {{
+      ?act comity:treaty {cybercrime} ; comity:actor ?party ; comity:dateEarliest ?day .
+      {{ ?act a comity:Ratification }} UNION {{ ?act a comity:Accession }}
+    }} GROUP BY ?party }}
+  FILTER(?joined <= ?date)
+}}
+GROUP BY ?date
+ORDER BY ?date
+""",
+        ),
+        ExampleQuery(
+            "parties-map",
+            "Parties on a map",
+            "Where are the states that ratified or acceded to the Convention on Cybercrime?"
+            " Press Map to see them.",
+            f"""SELECT DISTINCT ?code ?state ?name WHERE {{
+  ?act comity:treaty {cybercrime} ;
+       comity:actor ?state .
+  {{ ?act a comity:Ratification }} UNION {{ ?act a comity:Accession }}
+  ?state comity:iso3166Alpha3 ?code .
+  OPTIONAL {{ ?state rdfs:label ?name {english} }}
+}}
+ORDER BY ?code
+""",
+        ),
+        ExampleQuery(
             "company-partnerships",
             "Partnerships with companies",
             "Which organisations work in partnership with companies, and on what?",
@@ -213,3 +253,10 @@ def index() -> str:
         base=str(current_app.extensions["comity"].config.base),
         vocabulary=str(COMITY),
     )
+
+
+@blueprint.get("/geography/world-110m.json")
+def world_outlines() -> Response:
+    """The country outlines the query page draws its maps on: the treaty maps' own file, sent
+    as it is, fetched by the page only when a map is asked for."""
+    return send_file(WORLD_OUTLINES, mimetype="application/json", max_age=86400)

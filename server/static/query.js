@@ -1,6 +1,6 @@
 // The Comity query page: a small SPARQL editor (line numbers, highlighting) that runs queries
-// against the endpoint and shows the results as a table. Plain browser JavaScript, no libraries,
-// so the page works without a network connection.
+// against the endpoint and shows the results as a table, or on request as a chart or a map drawn
+// in SVG. Plain browser JavaScript, no libraries, so the page works without a network connection.
 (function () {
   "use strict";
 
@@ -12,6 +12,7 @@
   const exampleSelect = document.getElementById("example");
   const statusLine = document.getElementById("status");
   const downloads = document.getElementById("downloads");
+  const views = document.getElementById("views");
   const errorBox = document.getElementById("error");
   const results = document.getElementById("results");
 
@@ -221,6 +222,7 @@
     statusLine.className = "status-line running";
     statusLine.textContent = "Running…";
     results.innerHTML = "";
+    views.textContent = "";
     const started = performance.now();
     try {
       const response = await fetch(page.endpoint, {
@@ -358,8 +360,10 @@
     }
     const columns = json.head.vars || [];
     const rows = json.results.bindings || [];
-    results.append(table(columns, rows, prefixes));
+    const rowsTable = table(columns, rows, prefixes);
+    results.append(rowsTable);
     statusLine.textContent = summary(rows.length, "row", elapsed);
+    offerViews(columns, rows, rowsTable);
   }
 
   function showTriples(triples, prefixes, elapsed) {
@@ -374,6 +378,243 @@
     pre.textContent = body;
     results.append(pre);
     statusLine.textContent = `${contentType || "An answer"} in ${elapsed} ms`;
+  }
+
+  // --- a result as a chart or a map ----------------------------------------------------------
+
+  const XSD = "http://www.w3.org/2001/XMLSchema#";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const DATE_TYPES = new Set(["date", "dateTime", "gYearMonth", "gYear"].map((name) => XSD + name));
+  const NUMBER_TYPES = new Set((
+    "integer decimal float double nonNegativeInteger positiveInteger nonPositiveInteger " +
+    "negativeInteger long int short byte unsignedLong unsignedInt unsignedShort unsignedByte"
+  ).split(" ").map((name) => XSD + name));
+  const TYPED_DATE = /^(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?/;
+  // A plain string is a date only with its month: a bare "2005" may as well be a number.
+  const STRING_DATE = /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$/;
+  const CODE = /^[A-Z]{3}$/;
+  const CHART = { width: 834, left: 72, right: 24, top: 28, height: 220, bottom: 56 };
+  const MAX_SERIES = 4; // as many as comity.css has colours for
+  let outlines = null; // the world's country outlines, fetched once, when a map is first asked for
+
+  function isLiteral(term) {
+    return term.type === "literal" || term.type === "typed-literal";
+  }
+
+  // The earliest day a date literal can mean, in milliseconds, as the treaty pages place dates.
+  function dayOf(term) {
+    if (!isLiteral(term) || term["xml:lang"]) return null;
+    const typed = DATE_TYPES.has(term.datatype);
+    if (!typed && term.datatype && term.datatype !== XSD + "string") return null;
+    const match = (typed ? TYPED_DATE : STRING_DATE).exec(term.value);
+    if (!match) return null;
+    const day = new Date(0);
+    day.setUTCFullYear(Number(match[1]), Number(match[2] || 1) - 1, Number(match[3] || 1));
+    return day.getTime();
+  }
+
+  function numberOf(term) {
+    if (!isLiteral(term) || !NUMBER_TYPES.has(term.datatype)) return null;
+    const value = Number(term.value);
+    return Number.isFinite(value) ? value : null;
+  }
+
+  // An ISO 3166-1 alpha-3 code, written as one or as the end of a state's IRI.
+  function codeOf(term) {
+    if (isLiteral(term)) return CODE.test(term.value) ? term.value : null;
+    const state = page.base + "state/";
+    if (term.type === "uri" && term.value.startsWith(state) && CODE.test(term.value.slice(state.length))) {
+      return term.value.slice(state.length);
+    }
+    return null;
+  }
+
+  // A column qualifies when it is bound somewhere and every value it has reads as wanted.
+  function everyBound(rows, column, read) {
+    let bound = false;
+    for (const row of rows) {
+      if (!row[column]) continue;
+      if (read(row[column]) === null) return false;
+      bound = true;
+    }
+    return bound;
+  }
+
+  // The table is the first view; a chart or a map is offered when the columns allow one and is
+  // drawn only when asked for.
+  function offerViews(columns, rows, rowsTable) {
+    const drawers = [["table", "Table", () => rowsTable]];
+    const dateColumn = columns.find((column) => everyBound(rows, column, dayOf));
+    const series = !dateColumn ? [] : columns
+      .filter((column) => column !== dateColumn && everyBound(rows, column, numberOf))
+      .slice(0, MAX_SERIES)
+      .map((column) => ({ column, points: pointsOf(rows, dateColumn, column) }))
+      .filter((one) => one.points.length);
+    if (series.length) drawers.push(["chart", "Chart", () => chart(dateColumn, series, rows.length)]);
+    const codeColumn = columns.find((column) => everyBound(rows, column, codeOf));
+    if (codeColumn) drawers.push(["map", "Map", () => worldMap(codeColumn, rows)]);
+    if (drawers.length === 1) return;
+    const drawn = new Map();
+    views.append("Show as: ");
+    for (const [name, label, draw] of drawers) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.view = name;
+      button.textContent = label;
+      button.setAttribute("aria-pressed", String(name === "table"));
+      button.addEventListener("click", async () => {
+        try {
+          if (!drawn.has(name)) drawn.set(name, await draw());
+        } catch (error) {
+          showError(`The ${name} could not be drawn.`, String(error));
+          return;
+        }
+        if (!button.isConnected) return; // another query ran while the outlines came
+        views.querySelectorAll("button").forEach((other) => other.setAttribute("aria-pressed", String(other === button)));
+        results.replaceChildren(drawn.get(name));
+      });
+      views.append(button);
+    }
+  }
+
+  function pointsOf(rows, dateColumn, column) {
+    return rows
+      .filter((row) => row[dateColumn] && row[column])
+      .map((row) => ({ day: dayOf(row[dateColumn]), value: numberOf(row[column]), date: row[dateColumn].value, number: row[column].value }))
+      .sort((a, b) => a.day - b.day);
+  }
+
+  function svgElement(name, attributes, text) {
+    const element = document.createElementNS(SVG_NS, name);
+    for (const [key, value] of Object.entries(attributes || {})) element.setAttribute(key, String(value));
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function picture(className, width, height, title, description) {
+    const svg = svgElement("svg", { class: `picture ${className}`, role: "img", viewBox: `0 0 ${width} ${height}`, width, height });
+    svg.append(svgElement("title", {}, title), svgElement("desc", {}, description));
+    return svg;
+  }
+
+  // A picture in the results, with what it leaves out said under it.
+  function figure(svg, note) {
+    const element = document.createElement("figure");
+    element.className = "result-picture";
+    element.append(svg);
+    if (note) {
+      const caption = document.createElement("figcaption");
+      caption.className = "note";
+      caption.textContent = note;
+      element.append(caption);
+    }
+    return element;
+  }
+
+  // The smallest of 1, 2, 5 times a power of ten that cuts the range into at most `most` steps.
+  function niceStep(range, most) {
+    const power = 10 ** Math.floor(Math.log10(range / most || 1));
+    return [1, 2, 5, 10].map((factor) => factor * power).find((step) => range / step <= most);
+  }
+
+  // Dates on x from the first of January of the first year to that after the last, numbers on y
+  // from zero (or below, for negative values); one line and one circle per point for each series.
+  function chart(dateColumn, series, rowCount) {
+    const all = series.flatMap((one) => one.points);
+    const firstYear = new Date(Math.min(...all.map((point) => point.day))).getUTCFullYear();
+    const lastYear = new Date(Math.max(...all.map((point) => point.day))).getUTCFullYear() + 1;
+    const yearStart = (year) => { const day = new Date(0); day.setUTCFullYear(year, 0, 1); return day.getTime(); };
+    const [start, end] = [yearStart(firstYear), yearStart(lastYear)];
+    const plotWidth = CHART.width - CHART.left - CHART.right;
+    const x = (day) => (CHART.left + plotWidth * (day - start) / (end - start)).toFixed(1);
+    const values = all.map((point) => point.value);
+    const step = niceStep(Math.max(...values, 0) - Math.min(...values, 0), 5);
+    const low = Math.floor(Math.min(...values, 0) / step) * step;
+    const high = Math.max(Math.ceil(Math.max(...values, 0) / step) * step, low + step);
+    const bottom = CHART.top + CHART.height;
+    const y = (value) => (bottom - CHART.height * (value - low) / (high - low)).toFixed(1);
+
+    const names = series.map((one) => `?${one.column}`).join(", ");
+    const drawn = series.map((one) => {
+      const [first, last] = [one.points[0], one.points[one.points.length - 1]];
+      const least = Math.min(...one.points.map((point) => point.value));
+      const most = Math.max(...one.points.map((point) => point.value));
+      return `?${one.column}: ${one.points.length} points from ${first.date} to ${last.date}, between ${least} and ${most}`;
+    });
+    const skipped = rowCount - Math.max(...series.map((one) => one.points.length));
+    const note = skipped > 0 ? `${skipped} rows without both a date and a number are not drawn.` : "";
+    const svg = picture("chart", CHART.width, bottom + CHART.bottom, `${names} by ?${dateColumn}`, `${drawn.join("; ")}. ${note}`.trim());
+
+    const levels = svgElement("g", { class: "levels" });
+    for (let index = 0; low + index * step <= high + step / 2; index++) {
+      const level = low + index * step;
+      const label = Number(level.toPrecision(12)).toLocaleString("en");
+      levels.append(
+        svgElement("line", { x1: CHART.left, x2: CHART.left + plotWidth, y1: y(level), y2: y(level) }),
+        svgElement("text", { x: CHART.left - 6, y: Number(y(level)) + 4, "text-anchor": "end" }, label),
+      );
+    }
+    const axis = svgElement("g", { class: "axis" });
+    axis.append(svgElement("line", { x1: CHART.left, x2: CHART.left + plotWidth, y1: bottom, y2: bottom }));
+    const yearStep = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000].find((years) => (lastYear - firstYear) / years <= 8) || 1000;
+    for (let year = Math.ceil(firstYear / yearStep) * yearStep; year <= lastYear; year += yearStep) {
+      axis.append(
+        svgElement("line", { x1: x(yearStart(year)), x2: x(yearStart(year)), y1: bottom, y2: bottom + 5 }),
+        svgElement("text", { x: x(yearStart(year)), y: bottom + 18, "text-anchor": "middle" }, String(year)),
+      );
+    }
+    axis.append(
+      svgElement("text", { class: "axis-label", x: CHART.left + plotWidth / 2, y: bottom + 44, "text-anchor": "middle" }, `?${dateColumn}`),
+      svgElement("text", { class: "axis-label", transform: `translate(16 ${CHART.top + CHART.height / 2}) rotate(-90)`, "text-anchor": "middle" }, names),
+    );
+    svg.append(levels, axis);
+
+    series.forEach((one, index) => {
+      const group = svgElement("g", { class: `series series-${index}` });
+      const path = one.points.map((point, at) => `${at ? "L" : "M"}${x(point.day)} ${y(point.value)}`).join("");
+      group.append(svgElement("path", { class: "line", d: path }));
+      for (const point of one.points) {
+        const circle = svgElement("circle", { class: "point", cx: x(point.day), cy: y(point.value), r: 4 });
+        circle.append(svgElement("title", {}, `${point.date}: ?${one.column} ${point.number}`));
+        group.append(circle);
+      }
+      if (series.length > 1) {
+        group.append(svgElement("text", { class: "legend", x: CHART.left + 8 + index * 160, y: CHART.top - 10 }, `— ?${one.column}`));
+      }
+      svg.append(group);
+    });
+    return figure(svg, note);
+  }
+
+  async function worldOutlines() {
+    if (!outlines) {
+      outlines = fetch(page.outlines).then((response) => {
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`.trim());
+        return response.json();
+      });
+      outlines.catch(() => { outlines = null; }); // a failed fetch is tried again next time
+    }
+    return outlines;
+  }
+
+  // The world's outlines with the countries the column names filled; codes without an outline
+  // at this scale (small states, codes that are no country's) are listed under the map.
+  async function worldMap(codeColumn, rows) {
+    const world = await worldOutlines();
+    const codes = new Set(rows.filter((row) => row[codeColumn]).map((row) => codeOf(row[codeColumn])));
+    const missing = [...codes].filter((code) => !Object.hasOwn(world.countries, code)).sort();
+    const note = missing.length ? `No outline at this scale for ${missing.join(", ")}.` : "";
+    const description = `${codes.size - missing.length} of the ${codes.size} countries in ?${codeColumn} filled. ${note}`.trim();
+    const svg = picture("map", world.width, world.height, `Map of ?${codeColumn}`, description);
+    svg.append(svgElement("rect", { class: "sea", x: 0, y: 0, width: world.width, height: world.height }));
+    const countries = svgElement("g", { class: "countries" });
+    for (const [code, outline] of Object.entries(world.countries)) {
+      const path = svgElement("path", { class: codes.has(code) ? "country filled" : "country", d: outline.path });
+      path.append(svgElement("title", {}, `${outline.name} (${code})${codes.has(code) ? "" : ": not in the result"}`));
+      countries.append(path);
+    }
+    svg.append(countries);
+    return figure(svg, note);
   }
 
   // --- N-Triples, for CONSTRUCT and DESCRIBE answers -----------------------------------------
