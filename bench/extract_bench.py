@@ -107,6 +107,30 @@ def _write(releases: list[tuple[str, str]], directory: Path) -> list[Path]:
     return paths
 
 
+def _large_texts(releases: list[tuple[str, str]], sizes: list[float]) -> list[tuple[str, str, str]]:
+    """One text of each size made of the releases run together: seconds per MB by CPU time,
+    which stays flat when extraction is linear in the length of a text."""
+    from loaders import make_document
+    from loaders.extraction import extract
+
+    body = "\n\n".join(text for _, text in releases)
+    rows = []
+    per_mb = []
+    for size in sizes:
+        length = int(size * 1_000_000)
+        text = (body * (length // len(body) + 1))[:length]
+        started = time.process_time()
+        extract(make_document(text, f"large-{size}"))
+        seconds = time.process_time() - started
+        per_mb.append(seconds / size)
+        rows.append(
+            (f"one {size:g} MB text (CPU time)", f"{seconds:.2f} s", f"{per_mb[-1]:.1f} s/MB")
+        )
+    if len(per_mb) > 1:
+        rows.append(("  time per MB, largest / smallest", f"{per_mb[-1] / per_mb[0]:.2f}", ""))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench extract", description=__doc__.split("\n")[0]
@@ -115,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-load", action="store_true", help="measure extraction only")
+    parser.add_argument(
+        "--large",
+        default="0.25,0.5,1",
+        help="sizes in MB of single long texts whose time per MB must stay flat ('' for none)",
+    )
     args = parser.parse_args(argv)
 
     import graph
@@ -172,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(("  of which reasoning", f"{report.reasoning_seconds:.2f} s", ""))
             rows.append(("  triples stored", str(report.triples), ""))
+    sizes = [float(size) for size in args.large.split(",") if size.strip()]
+    rows += _large_texts(releases, sizes)
     width = max(len(row[0]) for row in rows)
     print(f"extraction benchmark: {args.documents} documents, seed {args.seed}")
     for label, value, rate_text in rows:

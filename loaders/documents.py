@@ -177,6 +177,9 @@ def english() -> Language:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy's default cap (a million characters) guards the memory of parsers and NER, which
+    # this pipeline does not have; the loaders' own cap is the file size, MAX_BYTES.
+    nlp.max_length = MAX_BYTES + 1
     return nlp
 
 

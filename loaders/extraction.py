@@ -144,8 +144,89 @@ class _Context:
         return earlier[-1] if earlier else None
 
 
+PART_LENGTH = 60_000
+"""A text longer than this (in characters) is read in parts of about this length, cut between
+sentences: the bookkeeping of mentions compares each new name with those before it, so a
+whole long text would cost more per character the longer it is, while parts keep the cost
+per character flat. A reference back ("the Convention") at the very start of a part finds
+nothing before it; no other fact is lost, and a fact two parts state is kept once."""
+
+
 def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extraction:
     """Read every fact a document states, with its evidence."""
+    if len(document.text) <= PART_LENGTH:
+        return _extract_whole(document, reference_dir)
+    read = [(offset, _extract_whole(part, reference_dir)) for offset, part in _parts(document)]
+    facts: list[Fact] = []
+    mentions: list[Mention] = []
+    warnings = list(document.warnings)
+    for offset, extraction in read:
+        facts += [_shifted(fact, offset) for fact in extraction.facts]
+        mentions += [
+            dataclasses.replace(m, start=m.start + offset, end=m.end + offset)
+            for m in extraction.mentions
+        ]
+        warnings += [
+            warning
+            for warning in extraction.warnings
+            if warning not in warnings and not warning.endswith(_NO_FACTS)
+        ]
+    facts = _deduplicate(facts)
+    if not facts:
+        warnings.append(f"{_name(document)}: {_NO_FACTS}")
+    first = read[0][1]
+    return Extraction(
+        document, facts, mentions, first.issuer, first.publisher, first.place, warnings
+    )
+
+
+_NO_FACTS = "no facts found in the text"
+
+
+def _parts(document: Document) -> list[tuple[int, Document]]:
+    """The document cut between sentences into parts of about PART_LENGTH characters, each a
+    Document of its own with its offset in the whole."""
+    cuts = [0]
+    for sentence in document.sentences:
+        if sentence.start - cuts[-1] >= PART_LENGTH:
+            cuts.append(sentence.start)
+    cuts.append(len(document.text))
+    metadata = document.metadata
+    parts = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        inside = [s for s in document.sentences if start <= s.start < end]
+        part = Document(
+            key=document.key,
+            iri=document.iri,
+            text=document.text[start:end],
+            path=document.path,
+            sentences=[Sentence(s.start - start, s.end - start, s.text) for s in inside],
+            metadata=dataclasses.replace(
+                metadata,
+                header_end=max(0, metadata.header_end - start),
+                title_span=_span_in(metadata.title_span, start, end),
+                dateline_span=_span_in(metadata.dateline_span, start, end),
+            ),
+            content_hash=document.content_hash,
+        )
+        parts.append((start, part))
+    return parts
+
+
+def _span_in(span: tuple[int, int] | None, start: int, end: int) -> tuple[int, int] | None:
+    if span is None or not (start <= span[0] and span[1] <= end):
+        return None
+    return (span[0] - start, span[1] - start)
+
+
+def _shifted(fact: Fact, offset: int) -> Fact:
+    evidence = fact.evidence
+    moved = Evidence(evidence.start + offset, evidence.end + offset, evidence.text)
+    return dataclasses.replace(fact, evidence=moved)
+
+
+def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
+    """Every fact of a text read at once (see PART_LENGTH)."""
     lex = lexicon(reference_dir)
     issued = document.metadata.issued.iso() if document.metadata.issued else None
     normalised = normalise_typography(document.text)
@@ -181,7 +262,7 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     facts = _not_after_issue(_deduplicate(merge_statuses(context.facts)), document, warnings)
     extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
-        extraction.warnings.append(f"{_name(document)}: no facts found in the text")
+        extraction.warnings.append(f"{_name(document)}: {_NO_FACTS}")
     if not _reads_as_english_or_french(document.text):
         extraction.warnings.append(
             f"{_name(document)}: the text does not read as English or French, the languages "
@@ -380,8 +461,10 @@ def _treaty_topics(context: _Context) -> None:
         if s.end > context.document.metadata.header_end and not BOILERPLATE.match(s.text)
     ]
     text = context.document.text
+    starts = [s.start for s in sentences]
     for topic in context.topics:
-        index = next((i for i, s in enumerate(sentences) if s.start <= topic.start < s.end), None)
+        at = bisect.bisect_right(starts, topic.start) - 1
+        index = at if at >= 0 and topic.start < sentences[at].end else None
         if index is None or _NAMESAKE.search(text[max(0, topic.start - 25) : topic.start]):
             continue
         if _NAMESAKE_AFTER.match(text, topic.end):

@@ -3,6 +3,7 @@
 import pytest
 
 from loaders import MAX_BYTES, make_document, read_document
+from loaders.pipeline import prepare
 from ontology.errors import ComityError
 
 HEADER = """# Press Release
@@ -65,6 +66,23 @@ def test_empty_file_is_refused(tmp_path):
     path.write_text("  \n\n", encoding="utf-8")
     with pytest.raises(ComityError, match=r"empty\.txt: the file is empty"):
         read_document(path)
+
+
+def test_a_text_longer_than_a_million_characters_is_read_whole(tmp_path):
+    """spaCy caps texts at a million characters for its parsers; the loaders' cap is the file
+    size, so a long text under it is read, not failed."""
+    path = tmp_path / "long.txt"
+    path.write_text(
+        "Strasbourg, 3 March 2025 – Peru ratified the Convention on Cybercrime.\n\n"
+        + "Nothing of note happened that day. " * 30_000
+        + "\n\nGhana signed the Convention on Cybercrime on 2 March 2025.\n",
+        encoding="utf-8",
+    )
+    prepared = prepare(str(path))
+    assert prepared.error is None
+    assert (
+        prepared.fact_counts.get("Signature") == 1 and prepared.fact_counts.get("Ratification") == 1
+    )
 
 
 def test_binary_file_is_refused(tmp_path):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from loaders.dates import DateMention
 from loaders.documents import Sentence
 from loaders.entities import Mention
-from loaders.facts import EntryIntoForce, TreatyAction
+from loaders.facts import EntryIntoForce, Fact, TreatyAction
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -46,10 +46,9 @@ def shared_acts(context: _Context, sentence: Sentence) -> None:
     """Give each state its own date, and the act to the states an ellipsis adds."""
     acts = [
         (index, fact)
-        for index, fact in enumerate(context.facts)
+        for index, fact in _this_sentence(context, sentence)
         if isinstance(fact, TreatyAction)
         and not isinstance(fact, EntryIntoForce)
-        and fact.evidence.start == sentence.start
         and fact.actor is not None
     ]
     if not acts:
@@ -57,6 +56,17 @@ def shared_acts(context: _Context, sentence: Sentence) -> None:
     dates = context.dates(sentence)
     _own_dates(context, sentence, acts, dates)
     _ellipses(context, sentence, acts[-1][1], dates)
+
+
+def _this_sentence(context: _Context, sentence: Sentence) -> list[tuple[int, Fact]]:
+    """The facts the rules have read in this sentence so far: the tail of the list, which is
+    walked back rather than scanned whole, so that a long text costs no more per sentence."""
+    found = []
+    index = len(context.facts) - 1
+    while index >= 0 and context.facts[index].evidence.start == sentence.start:
+        found.append((index, context.facts[index]))
+        index -= 1
+    return found[::-1]
 
 
 def _own_dates(
@@ -103,10 +113,8 @@ def _ellipses(
     text = context.document.text
     acted = {
         fact.actor.key
-        for fact in context.facts
-        if isinstance(fact, TreatyAction)
-        and fact.evidence.start == sentence.start
-        and fact.actor is not None
+        for _, fact in _this_sentence(context, sentence)
+        if isinstance(fact, TreatyAction) and fact.actor is not None
     }
     states = context.within(sentence.start, sentence.end, _STATES)
     for lead in _LEADS.finditer(text, sentence.start, sentence.end):
