@@ -259,7 +259,7 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))
     warnings = list(document.warnings)
-    facts = _not_after_issue(_deduplicate(merge_statuses(context.facts)), document, warnings)
+    facts = _possible_dates(_deduplicate(merge_statuses(context.facts)), document, warnings)
     extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
         extraction.warnings.append(f"{_name(document)}: {_NO_FACTS}")
@@ -296,32 +296,48 @@ def _name(document: Document) -> str:
     return str(document.path) if document.path is not None else document.key
 
 
-def _not_after_issue(facts: list[Fact], document: Document, warnings: list[str]) -> list[Fact]:
-    """Drop an act dated after the text was issued, with a warning naming its sentence.
+def _possible_dates(facts: list[Fact], document: Document, warnings: list[str]) -> list[Fact]:
+    """Drop an act whose date cannot be, with a warning naming its sentence.
 
-    A text reports what happened; a later date is a misreading (or a plan, which is no act).
-    An entry into force and an opening for signature are the exceptions: they are fixed
-    ahead (by the treaty's terms, by the decision to open it), and notices announce them.
+    A text reports what happened: an act dated after the text was issued is a misreading (or
+    a plan, which is no act), and so is a state's act on a treaty dated before the treaty was
+    opened for signature. An entry into force and an opening for signature may come after the
+    text: they are fixed ahead (by the treaty's terms, by the decision to open it), and
+    notices announce them.
     """
     issued = document.metadata.issued
-    if issued is None:
-        return facts
     kept = []
     for fact in facts:
         date = getattr(fact, "date", None)
-        if (
-            isinstance(date, PartialDate)
-            and fact.act_parts() is not None
-            and not isinstance(fact, EntryIntoForce | OpeningForSignature)
-            and date.first_day() > issued.last_day()
-        ):
+        reason = None
+        if isinstance(date, PartialDate) and fact.act_parts() is not None:
+            if (
+                issued is not None
+                and not isinstance(fact, EntryIntoForce | OpeningForSignature)
+                and date.first_day() > issued.last_day()
+            ):
+                reason = f"after the text's date {issued.iso()}"
+            opened = _opened(fact)
+            if opened is not None and not isinstance(fact, OpeningForSignature):
+                if date.last_day() < opened.first_day():
+                    reason = f"before the treaty was opened for signature ({opened.iso()})"
+        if reason is not None:
             warnings.append(
-                f"{_name(document)}: {fact.kind} dated {date.iso()}, after the text's date "
-                f"{issued.iso()}, left out: {fact.evidence.text!r}"
+                f"{_name(document)}: {fact.kind} dated {date.iso()}, {reason}, left out: "
+                f"{fact.evidence.text!r}"
             )
             continue
         kept.append(fact)
     return kept
+
+
+def _opened(fact: Fact) -> PartialDate | None:
+    treaty = getattr(fact, "treaty", None)
+    opened = treaty.detail("opened") if isinstance(treaty, Entity) else None
+    try:
+        return PartialDate.from_iso(opened[:10]) if opened else None
+    except ValueError:
+        return None
 
 
 def _deduplicate(facts: list[Fact]) -> list[Fact]:

@@ -269,3 +269,17 @@ def test_party_holds_until_a_denunciation(kg, tmp_path):
     kg.remove_source(document_iri(document_key("denounced")))
     kg.reason()
     assert party("PRT")
+
+
+def test_an_act_dated_before_its_treaty_existed_is_left_out_with_a_warning(tmp_path):
+    path = tmp_path / "early.txt"
+    path.write_text(
+        "Strasbourg, 2 February 2012 – Portugal ratified the Convention on Cybercrime on "
+        "3 May 1999. Greece signed the Convention on Cybercrime on 23 November 2001.\n",
+        encoding="utf-8",
+    )
+    extraction = extract_source(path)
+    dates = {fact.date.iso() for fact in extraction.facts if getattr(fact, "date", None)}
+    assert dates == {"2001-11-23"}
+    [warning] = [w for w in extraction.warnings if "before the treaty was opened" in w]
+    assert "1999-05-03" in warning and "2001-11-23" in warning and "Portugal ratified" in warning
