@@ -10,7 +10,9 @@ Rules the whole project relies on:
   unchanged, the store keeps its graph as it is, `comity:loadedAt` included, so two loads of
   the same source leave the same store triple for triple. (A bulk-loaded file is judged by its
   hash and name alone: its triples follow from its bytes.)
-* The inferred graph is only ever written by `reason()`; updates that name it are refused.
+* The inferred graph is only ever written by `reason()`; updates that name it are refused,
+  and no update reaches it, nor the ontology and reference graphs, without naming them
+  (graph/update_guard.py): DROP ALL and CLEAR ALL leave them as they were.
 * A new store starts with the ontology and reference graphs; each carries the content hash of
   what it was made from and is rewritten when that changes.
 * A graph opened read-only writes nothing, not even those graphs: each write method refuses.
@@ -43,7 +45,8 @@ from graph.sources import (
     triple_count,
 )
 from graph.statistics import Statistics, compute_statistics
-from graph.update_scope import UpdateScope, read_update
+from graph.update_guard import guarded_update
+from graph.update_scope import read_update
 from ontology import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -202,15 +205,19 @@ class KnowledgeGraph:
     # -- writing ------------------------------------------------------------------------------
 
     def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
-        """Run a SPARQL Update as one transaction; the inferred graph is out of its reach.
+        """Run a SPARQL Update as one transaction; the inferred graph is out of its reach, and
+        the ontology and reference graphs change only where it names them (see update_guard).
 
         `graphs`: the only graphs the update writes (None stands for the default graph); the
         store then keeps its union in step at their cost alone. Without them they are read
         from the update's text where it tells them exactly.
         """
         self._check_writable()
+        guarded = guarded_update(sparql, self._backend.graph_names)
+        if guarded != sparql:
+            graphs = None  # rewritten: its graphs are read from what will run
+            sparql = guarded
         scope = read_update(sparql)
-        _refuse_managed_writes(scope)
         if graphs is None and scope.graphs is not None:
             graphs = list(scope.graphs)
         if graphs is None:
@@ -740,21 +747,6 @@ def _refuse_managed_graphs(path: Path, graph: str, targets: Collection[str]) -> 
                 f"{path}: the file writes to graph <{target}>, which Comity manages itself; "
                 f"rename that graph in the file; nothing was loaded"
             )
-
-
-def _refuse_managed_writes(scope: UpdateScope) -> None:
-    """Refuse an update naming the inferred graph (by full IRI or through a declared prefix),
-    or writing the union the store keeps itself."""
-    if scope.names(GRAPH_INFERRED):
-        raise ComityError(
-            f"the update names the inferred graph <{GRAPH_INFERRED}>, which only "
-            f"`comity reason` writes; change the asserted graphs and run `comity reason`"
-        )
-    if scope.graphs is not None and GRAPH_UNION in scope.graphs:
-        raise ComityError(
-            f"the update writes <{GRAPH_UNION}>, where the store keeps the union of all "
-            f"graphs; it is never written directly"
-        )
 
 
 def _check_iri(value: str, what: str) -> None:

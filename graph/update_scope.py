@@ -1,21 +1,18 @@
-"""What a SPARQL Update names and which graphs it writes, read from its text before it runs.
+"""Which graphs a SPARQL Update writes, read from its text before it runs.
 
 The store keeps the union of its graphs as a graph of its own. Knowing the graphs an update
 writes lets that union be kept in step at the cost of those graphs; not knowing them costs a
 rebuild from the whole store. The graphs are exact or unknown (None): a template writing to
 `GRAPH ?g`, `CLEAR ALL`, or an update not read leaves them unknown, and the caller rebuilds.
-Whether an update names an IRI lets the caller refuse writes to graphs it keeps itself, however
-the IRI is spelled.
+(Which graphs an update may write at all is graph/update_guard.py's business.)
 
 rdflib's parser reads an update; its time grows faster than the text (a second for 10 kB of
-INSERT DATA, a minute for 150 kB), so longer texts are judged by their text alone.
+INSERT DATA, a minute for 150 kB), so longer texts are not read.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import rdflib
 from rdflib.plugins.sparql.algebra import translateUpdate
@@ -24,72 +21,31 @@ from rdflib.plugins.sparql.parser import parseUpdate
 LONGEST_READ = 4096
 """Characters of the longest update parsed; a longer one costs more to parse than a rebuild."""
 
-_PNAME_ESCAPE = re.compile(r"\\(.)")
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_DECLARED = re.compile(r"(?:PREFIX\s+[^\s:]*:|BASE)\s*<([^>]*)>", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class UpdateScope:
-    """`text`: the update with its \\u escapes applied; `iris`: every IRI it names, resolved
-    (None when not read); `graphs`: the graphs it may write (None in it stands for the default
-    graph), or None when they are not known exactly."""
+    """`graphs`: the graphs the update may write (None in it stands for the default graph), or
+    None when they are not known exactly."""
 
-    text: str
-    iris: frozenset[str] | None
     graphs: tuple[str | None, ...] | None
-
-    def names(self, iri: str) -> bool:
-        """Whether the update may name `iri`: exactly when it was read; otherwise when the IRI
-        is spelled out, or a declared prefix or base leads to it and the rest of it is there
-        (which may refuse an update that does not name it, never the other way round)."""
-        if iri in self.text:
-            return True
-        if self.iris is not None:
-            return iri in self.iris
-        site = urlsplit(iri)[:2]
-        last = iri.rsplit("/", 1)[-1]
-        return any(
-            (iri.startswith(declared) or urlsplit(declared)[:2] == site) and last in self.text
-            for declared in _DECLARED.findall(self.text)
-        )
 
 
 def read_update(sparql: str) -> UpdateScope:
     """The scope of one SPARQL Update request."""
-    # SPARQL applies \\u and \\U escapes to the whole text before parsing it.
-    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     if len(sparql) > LONGEST_READ:
-        return UpdateScope(text, None, None)
+        return UpdateScope(None)
     try:
         update = translateUpdate(parseUpdate(sparql))
         operations = update.algebra if update else []  # a bare prologue: no operation
     except Exception:  # noqa: BLE001 - whatever rdflib fails on, Oxigraph will judge
-        return UpdateScope(text, None, None)
-    iris = _named_iris(operations)
+        return UpdateScope(None)
     written: list[str | None] = []
     for operation in operations:
         graphs = _operation_graphs(operation)
         if graphs is None:
-            return UpdateScope(text, iris, None)
+            return UpdateScope(None)
         written.extend(graphs)
-    return UpdateScope(text, iris, tuple(dict.fromkeys(written)))
-
-
-def _named_iris(algebra: object) -> frozenset[str]:
-    found: set[str] = set()
-    pending: list[object] = [algebra]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, rdflib.URIRef):
-            found.add(str(item))
-            found.add(_PNAME_ESCAPE.sub(r"\1", str(item)))  # rdflib keeps "g:a\/b" escaped
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple | set):
-            pending.extend(item)
-    return frozenset(found)
+    return UpdateScope(tuple(dict.fromkeys(written)))
 
 
 def _operation_graphs(operation) -> list[str | None] | None:

@@ -9,48 +9,10 @@ engine still parses and reports every syntax error itself.
 """
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-    | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
-    | (?P<word>[^\W\d][\w]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from graph.sparql_tokens import Token, declared, resolved, tokens, unescaped, written_iri
 
-
-@dataclass(frozen=True)
-class Token:
-    """One lexical unit of a SPARQL text: its kind, its text and where it starts."""
-
-    kind: str
-    text: str
-    start: int
-
-    def is_word(self, *words: str) -> bool:
-        """True when the token is one of these keywords (SPARQL keywords ignore case)."""
-        return self.kind == "word" and self.text.upper() in words
-
-
-def tokens(sparql: str) -> Iterator[Token]:
-    """The significant tokens of a SPARQL text: no white space, no comments."""
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield Token(kind, match.group(), match.start())
-
-
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _CHAINING_WORDS = ("OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "VALUES")
 """Clauses each of which wraps what comes before it in its group one level deeper."""
 _GROUP_TAKING_WORDS = ("OPTIONAL", "UNION", "MINUS", "EXISTS", "WHERE")
@@ -70,7 +32,7 @@ def nesting_error(sparql: str, limit: int) -> str | None:
     highest group inside; the request's is what is measured. SPARQL applies \\u escapes to
     the text before parsing it, so they are applied here too.
     """
-    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    text = unescaped(sparql)
     # Per open group: its bracket, the items chained in it so far, its highest group inside.
     groups: list[list] = [["", 0, 0]]
     previous: Token | None = None
@@ -153,7 +115,7 @@ def service_calls(sparql: str) -> list[ServiceCall]:
     depth = 0
     service_groups: list[int] = []  # the depths of the SERVICE groups we are inside
     group_pending = False  # a SERVICE clause was read; its group opens at the next brace
-    for index, token, prefixes, base in _declared(stream):
+    for index, token, prefixes, base in declared(stream):
         if token.kind == "other" and token.text == "{":
             depth += 1
             if group_pending:
@@ -175,21 +137,6 @@ def service_calls(sparql: str) -> list[ServiceCall]:
     return calls
 
 
-def _declared(stream: list[Token]) -> Iterator[tuple[int, Token, dict[str, str], str]]:
-    """Each token with its index and the prefixes and base declared before it."""
-    prefixes: dict[str, str] = {}
-    base = ""
-    for index, token in enumerate(stream):
-        if token.is_word("PREFIX") and index + 2 < len(stream):
-            name, iri = stream[index + 1], stream[index + 2]
-            if name.kind == "pname" and iri.kind == "iri":
-                prefixes[name.text[:-1]] = _resolved(base, iri.text[1:-1])
-        elif token.is_word("BASE") and index + 1 < len(stream):
-            if stream[index + 1].kind == "iri":
-                base = _resolved(base, stream[index + 1].text[1:-1])
-        yield index, token, prefixes, base
-
-
 def _service_call(
     target: Token | None, silent: bool, prefixes: dict[str, str], base: str
 ) -> ServiceCall:
@@ -198,22 +145,10 @@ def _service_call(
     span = (target.start, target.start + len(target.text))
     if target.kind == "var":
         return ServiceCall(iri=None, variable=target.text, silent=silent, span=span)
-    iri = _written_iri(target, prefixes, base)
+    iri = written_iri(target, prefixes, base)
     if iri is None:
         return ServiceCall(iri=None, variable=None, silent=silent)
     return ServiceCall(iri=iri, variable=None, silent=silent, span=span)
-
-
-def _written_iri(target: Token, prefixes: dict[str, str], base: str) -> str | None:
-    """The IRI an IRI or prefixed-name token stands for; None for any other token, or a
-    prefixed name whose prefix is not declared."""
-    if target.kind == "iri":
-        return _resolved(base, target.text[1:-1])
-    if target.kind == "pname":
-        prefix, _, local = target.text.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-    return None
 
 
 @dataclass(frozen=True)
@@ -232,14 +167,14 @@ def load_calls(update: str) -> list[LoadCall]:
     """Every LOAD operation of an update, with prefixed names and BASE resolved."""
     calls: list[LoadCall] = []
     stream = list(tokens(update))
-    for index, token, prefixes, base in _declared(stream):
+    for index, token, prefixes, base in declared(stream):
         if not token.is_word("LOAD"):
             continue
         following = stream[index + 1 : index + 6]
         silent = bool(following) and following[0].is_word("SILENT")
         rest = following[1:] if silent else following
         target = rest[0] if rest else None
-        iri = _written_iri(target, prefixes, base) if target is not None else None
+        iri = written_iri(target, prefixes, base) if target is not None else None
         last = target if iri is not None else (following[0] if silent else token)
         span = (target.start, target.start + len(target.text)) if target and iri else None
         if iri is not None and len(rest) > 3 and rest[1].is_word("INTO"):
@@ -300,7 +235,7 @@ def expand_declarations(update: str, stream: list[Token] | None = None) -> str:
         token = stream[index]
         if token.is_word("BASE") and index + 1 < len(stream) and stream[index + 1].kind == "iri":
             written = stream[index + 1].text[1:-1]
-            base = _resolved(base, written) if base else written
+            base = resolved(base, written) if base else written
             end = stream[index + 1].start + len(stream[index + 1].text)
             pieces += [update[position : token.start], " "]
             position, index = end, index + 2
@@ -309,7 +244,7 @@ def expand_declarations(update: str, stream: list[Token] | None = None) -> str:
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
                 written = iri.text[1:-1]
-                prefixes[name.text[:-1]] = _resolved(base, written) if base else written
+                prefixes[name.text[:-1]] = resolved(base, written) if base else written
                 pieces += [update[position : token.start], " "]
                 position, index = iri.start + len(iri.text), index + 3
                 continue
@@ -320,23 +255,11 @@ def expand_declarations(update: str, stream: list[Token] | None = None) -> str:
                 pieces += [update[position : token.start], f"<{full}>"]
                 position = token.start + len(token.text)
         elif token.kind == "iri" and base and not _ABSOLUTE.match(token.text):
-            pieces += [update[position : token.start], f"<{_resolved(base, token.text[1:-1])}>"]
+            pieces += [update[position : token.start], f"<{resolved(base, token.text[1:-1])}>"]
             position = token.start + len(token.text)
         index += 1
     pieces.append(update[position:])
     return "".join(pieces)
-
-
-def _resolved(base: str, iri: str) -> str:
-    """`iri` resolved against `base`, or as written when the base is not a usable IRI.
-
-    An unresolvable IRI is then judged as written (and refused as not absolute) instead of
-    failing the whole request.
-    """
-    try:
-        return urljoin(base, iri)
-    except ValueError:
-        return iri
 
 
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")

@@ -1,0 +1,100 @@
+"""SPARQL text as tokens: strings, IRIs, variables, prefixed names and comments told apart from
+keywords and punctuation, without a parser.
+
+Enough to inspect a request before the engine parses it (which SERVICE endpoints it calls,
+which graphs it names, how deep it nests) at a cost linear in its length, with no recursion;
+the engine still parses the request and reports every syntax error itself.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
+    | (?P<word>[^\W\d][\w]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit of a SPARQL text: its kind, its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+    def is_word(self, *words: str) -> bool:
+        """True when the token is one of these keywords (SPARQL keywords ignore case)."""
+        return self.kind == "word" and self.text.upper() in words
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text: no white space, no comments."""
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+def declared(stream: list[Token]) -> Iterator[tuple[int, Token, dict[str, str], str]]:
+    """Each token with its index and the prefixes and base declared before it."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for index, token in enumerate(stream):
+        if token.is_word("PREFIX") and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "pname" and iri.kind == "iri":
+                prefixes[name.text[:-1]] = resolved(base, iri.text[1:-1])
+        elif token.is_word("BASE") and index + 1 < len(stream):
+            if stream[index + 1].kind == "iri":
+                base = resolved(base, stream[index + 1].text[1:-1])
+        yield index, token, prefixes, base
+
+
+def written_iri(target: Token, prefixes: dict[str, str], base: str) -> str | None:
+    """The IRI an IRI or prefixed-name token stands for; None for any other token, or a
+    prefixed name whose prefix is not declared."""
+    if target.kind == "iri":
+        return resolved(base, target.text[1:-1])
+    if target.kind == "pname":
+        prefix, _, local = target.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
+
+
+def resolved(base: str, iri: str) -> str:
+    """`iri` resolved against `base`, or as written when the base is not a usable IRI.
+
+    An unresolvable IRI is then judged as written (and refused as not absolute) instead of
+    failing the whole request.
+    """
+    try:
+        return urljoin(base, iri)
+    except ValueError:
+        return iri
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescaped(sparql: str) -> str:
+    """The text with its \\u and \\U escapes applied, as SPARQL reads it before parsing."""
+    return _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+
+
+def has_escapes(sparql: str) -> bool:
+    """Whether the text holds \\u or \\U escapes (which the engine applies once more)."""
+    return _CODEPOINT_ESCAPE.search(sparql) is not None
