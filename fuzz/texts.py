@@ -700,6 +700,14 @@ def _uniquely_titled_treaties() -> tuple:
     return tuple(t for t in _reference().treaties if titles[t.title_en] == 1)
 
 
+def _first_day(date: str) -> datetime.date | None:
+    """The first day an ISO date of any precision ("2001-11-23", "1952-03", "1952") means."""
+    if not date:
+        return None
+    year, month, day = ([*map(int, date.split("-")), 1, 1])[:3]
+    return datetime.date(year, month, day)
+
+
 @st.composite
 def treaty_action_sentences(draw: st.DrawFn) -> tuple[str, str, str, str, str]:
     """One plain sentence stating one treaty action: (text, kind, state IRI, treaty IRI, ISO date).
@@ -710,7 +718,9 @@ def treaty_action_sentences(draw: st.DrawFn) -> tuple[str, str, str, str, str]:
     state = draw(st.sampled_from(_reference().states))
     treaty = draw(st.sampled_from(_uniquely_titled_treaties()))
     verb = draw(st.sampled_from(sorted(_ACTIONS)))
-    day = draw(st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2099, 12, 31)))
+    # A state acts on a treaty once it is open: an earlier date is one extraction leaves out.
+    opened = _first_day(treaty.opened) or datetime.date(1950, 1, 1)
+    day = draw(st.dates(min_value=opened, max_value=datetime.date(2099, 12, 31)))
     written = f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     text = f"{state.name_en} {verb} the {treaty.title_en} on {written}.\n"
     return text, _ACTIONS[verb], state.iri, treaty.iri, day.isoformat()
