@@ -128,26 +128,25 @@ updates = st.one_of(
 )
 
 
-def stored_union(store: graph.KnowledgeGraph) -> tuple[set, set]:
-    """(the union graph's triples, the set union of every other graph's triples)."""
-    kept = {(q.subject, q.predicate, q.object) for q in store._backend.quads(GRAPH_UNION)}
-    union = {
-        (q["s"], q["p"], q["o"])
-        for q in store.query(
-            "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != <{GRAPH_UNION}>) }} }}",
-            union_default_graph=False,
-        )
-    }
-    return kept, union
+def union_differences(store: graph.KnowledgeGraph) -> tuple[list, list]:
+    """(triples of the union graph that no other graph holds, triples of another graph that
+    the union lacks): both empty when the union is the set union. Asked of the engine itself
+    (no Comity query names the union graph), as the reference data makes the sets large."""
+    engine = store._backend._store
+    others = f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }}"
+    kept = f"GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }}"
+    extra = engine.query(f"SELECT * WHERE {{ {kept} FILTER NOT EXISTS {{ {others} }} }} LIMIT 5")
+    missing = engine.query(
+        f"SELECT * WHERE {{ {{ {others} }} FILTER NOT EXISTS {{ {kept} }} }} LIMIT 5"
+    )
+    return [tuple(row) for row in extra], [tuple(row) for row in missing]
 
 
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])
 def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path: Path) -> None:
     url = "memory:" if backend == "memory" else f"oxigraph:{tmp_path / 'store'}"
     with graph.open(url) as knowledge_graph:
-        baseline = stored_union(knowledge_graph)
-        assert baseline[0] == baseline[1]
+        assert union_differences(knowledge_graph) == ([], [])
 
         @settings(
             max_examples=30,
@@ -175,8 +174,8 @@ def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path:
         def check(sequence: list[str]) -> None:
             for update in sequence:
                 knowledge_graph.update(update)
-                kept, union = stored_union(knowledge_graph)
-                assert kept == union, f"after {update!r} the union differs"
+                differences = union_differences(knowledge_graph)
+                assert differences == ([], []), f"after {update!r} the union differs"
             knowledge_graph.update(
                 "DROP SILENT GRAPH <urn:g1> ; DROP SILENT GRAPH <urn:g2> ; "
                 "DROP SILENT GRAPH <urn:z>"
@@ -197,8 +196,7 @@ def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path:
 def test_an_update_with_declarations_keeps_the_union(update: str) -> None:
     with graph.open("memory:") as knowledge_graph:
         knowledge_graph.update(update)
-        kept, union = stored_union(knowledge_graph)
-        assert kept == union
+        assert union_differences(knowledge_graph) == ([], [])
 
 
 def test_an_unknown_function_is_an_error_of_its_expression_not_of_the_query() -> None:
