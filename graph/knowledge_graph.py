@@ -45,6 +45,7 @@ from graph.sources import (
     triple_count,
 )
 from graph.statistics import Statistics, compute_statistics
+from graph.update_dataset import merged_using
 from graph.update_guard import guarded_update
 from graph.update_scope import read_update
 from ontology import (
@@ -213,7 +214,7 @@ class KnowledgeGraph:
         from the update's text where it tells them exactly.
         """
         self._check_writable()
-        guarded = guarded_update(sparql, self._backend.graph_names)
+        guarded = merged_using(guarded_update(sparql, self._backend.graph_names))
         if guarded != sparql:
             graphs = None  # rewritten: its graphs are read from what will run
             sparql = guarded

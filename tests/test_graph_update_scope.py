@@ -214,3 +214,31 @@ def test_an_unknown_function_is_an_error_of_its_expression_not_of_the_query() ->
             "WHERE { VALUES ?n { 1 } FILTER(BOUND(?n) || x:unknown(?n)) }"
         )
         assert knowledge_graph.query("ASK { <http://example.org/a> ?p 1 }")
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_several_using_graphs_are_merged_as_a_set(backend: str, tmp_path: Path) -> None:
+    url = "memory:" if backend == "memory" else f"oxigraph:{tmp_path / 'store'}"
+    with graph.open(url) as knowledge_graph:
+        knowledge_graph.update(
+            "INSERT DATA { GRAPH <urn:a> { <urn:s> <urn:p> <urn:o> } "
+            "GRAPH <urn:b> { <urn:s> <urn:p> <urn:o> . <urn:t> <urn:p> <urn:o> } }"
+        )
+        # a triple both graphs hold is one triple of their merge, as with FROM
+        knowledge_graph.update(
+            "PREFIX u: <urn:> INSERT { GRAPH <urn:c> { <urn:r> <urn:n> ?n } } "
+            "USING u:a USING <urn:b> WHERE { { SELECT (COUNT(*) AS ?n) { ?s ?p ?o } } }"
+        )
+        [row] = knowledge_graph.query("SELECT ?n { GRAPH <urn:c> { <urn:r> <urn:n> ?n } }")
+        assert row["n"].value == "2"
+        [row] = knowledge_graph.query(
+            "SELECT (COUNT(*) AS ?n) FROM <urn:a> FROM <urn:b> { ?s ?p ?o }"
+        )
+        assert row["n"].value == "2"
+        # the scratch graph of the merge is gone, and the union still the set union
+        graphs = {
+            row["g"].value for row in knowledge_graph.query("SELECT DISTINCT ?g { GRAPH ?g {} }")
+        }
+        assert graphs >= {"urn:a", "urn:b", "urn:c"}
+        assert not [g for g in graphs if g.startswith("urn:comity:merged-using:")]
+        assert union_differences(knowledge_graph) == ([], [])
