@@ -98,3 +98,14 @@ def unescaped(sparql: str) -> str:
 def has_escapes(sparql: str) -> bool:
     """Whether the text holds \\u or \\U escapes (which the engine applies once more)."""
     return _CODEPOINT_ESCAPE.search(sparql) is not None
+
+
+def spliced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, replacement) applied; the spans must not overlap."""
+    pieces: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        pieces += [text[position:start], replacement]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)

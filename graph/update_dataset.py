@@ -13,7 +13,7 @@ GRAPH <scratch>`. An update with one USING graph, or none, is left as it is.
 import uuid
 from dataclasses import dataclass, field
 
-from graph.sparql_tokens import declared, has_escapes, tokens, written_iri
+from graph.sparql_tokens import declared, has_escapes, spliced, tokens, written_iri
 
 _SCRATCH_PREFIX = "urn:comity:merged-using:"
 _OPERATION_WORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE")
@@ -49,13 +49,7 @@ def merged_using(sparql: str) -> str:
         edits.append((operation.end, operation.end, f" ;\nDROP SILENT GRAPH <{scratch}>"))
     if not edits:
         return sparql
-    pieces: list[str] = []
-    position = 0
-    for start, end, replacement in sorted(edits):
-        pieces += [sparql[position:start], replacement]
-        position = end
-    pieces.append(sparql[position:])
-    return "".join(pieces)
+    return spliced(sparql, edits)
 
 
 def _operations(sparql: str) -> list[_Operation]:

@@ -20,7 +20,15 @@ whose structure the guard cannot follow where it matters is refused, never let t
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.sparql_tokens import Token, declared, has_escapes, tokens, unescaped, written_iri
+from graph.sparql_tokens import (
+    Token,
+    declared,
+    has_escapes,
+    spliced,
+    tokens,
+    unescaped,
+    written_iri,
+)
 from ontology import GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_UNION
 from ontology.errors import ComityError
 
@@ -70,13 +78,7 @@ def guarded_update(sparql: str, stored_graphs: Callable[[], Iterable[str]]) -> s
             edits.append((start, end, _one_by_one(verb, silent, what, others, variables, fresh)))
     if not edits:
         return sparql
-    pieces: list[str] = []
-    position = 0
-    for start, end, replacement in sorted(edits):
-        pieces += [text[position:start], replacement]
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return spliced(text, edits)
 
 
 def _named_iris(stream: list[Token]) -> list[str]:
