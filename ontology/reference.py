@@ -121,6 +121,16 @@ PLACE_COLUMNS = (
     "source",
 )
 MEMBERSHIP_COLUMNS = ("organisation", "member", "since", "until", "end_kind", "source", "note")
+# The columns whose names carry their languages ("Principauté d'Andorre@fr"), per table: every
+# name the reference graph states as an other, former or short name, but for an organisation's
+# acronym, which queries still match as a plain string (ontology/reference/README.md).
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    STATES_FILE: ("aliases", "former_names"),
+    ORGANISATIONS_FILE: ("aliases",),
+    TREATIES_FILE: ("short_names",),
+    TOPICS_FILE: ("aliases",),
+    PLACES_FILE: ("aliases",),
+}
 
 UN_STATUSES = ("member", "observer", "none")
 ORGANISATION_KINDS = ("intergovernmental", "company", "forum", "body", "agency", "ngo")
@@ -184,7 +194,82 @@ _CANONICAL_NUMBER = re.compile(r"(C?ETS) ([0-9]{3})")
 _NUMBER_IN_NAME = re.compile(
     r"(?:c?ets|stce|ste)\s*(?:no\.?|n°|n\.)?\s*([0-9]{1,3})", re.IGNORECASE
 )
+# A BCP 47 language tag as the tables write it: an ISO 639 language, then optionally an
+# ISO 15924 script and an ISO 3166-1 or UN M.49 region, each in its canonical case
+# ("en", "pt-BR", "ru-Latn"). Variants and extensions are not needed by any name so far.
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}|[0-9]{3}))?")
 _TYPOGRAPHY = str.maketrans("‘’‚‛`´“”„«»‐‑‒–—", "'" * 6 + '"' * 5 + "-" * 5)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name, with the languages (BCP 47 tags) of the texts that write it this way.
+
+    Mentions are matched on the bare `text`; the reference graph states the name once per
+    language, so that a French display or query finds the French names.
+    """
+
+    text: str
+    languages: tuple[str, ...]
+
+    def tagged(self) -> str:
+        """The tables' notation: "Principauté d'Andorre@fr", "OSCE@en,fr"."""
+        return f"{self.text}@{','.join(self.languages)}"
+
+
+def parse_name(item: str) -> Name:
+    """A name written in the tables' notation, the languages after the last '@'.
+
+    Raises ValueError saying what is wrong: no tag, an empty name, or a tag that is not a
+    well-formed BCP 47 tag of a known language.
+    """
+    text, at, tags = item.rpartition("@")
+    text = text.strip()
+    if not at:
+        raise ValueError(
+            f"{item!r} has no language; end it with '@' and a BCP 47 tag, e.g. '{item}@en' "
+            "(several languages: '@en,fr')"
+        )
+    if not text:
+        raise ValueError(f"{item!r} has no name before its language tag")
+    languages = tuple(tags.split(","))
+    for language in languages:
+        problem = _language_problem(language)
+        if problem:
+            raise ValueError(f"{item!r}: {problem}")
+    repeated = next((tag for tag in languages if languages.count(tag) > 1), "")
+    if repeated:
+        raise ValueError(f"{item!r} gives the language {repeated!r} twice")
+    return Name(text, languages)
+
+
+@functools.cache
+def _language_problem(tag: str) -> str:
+    """Why `tag` is not a language tag the tables accept; empty if it is one."""
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    if not match:
+        return (
+            f"{tag!r} is not a BCP 47 language tag; write a lower-case ISO 639 code, "
+            "optionally with a script and a region: 'en', 'fr', 'pt-BR', 'ru-Latn'"
+        )
+    code, script, region = match.groups()
+    if len(code) == 2:
+        known = pycountry.languages.get(alpha_2=code)
+    else:
+        known = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+        if known is not None and hasattr(known, "alpha_2"):
+            return f"write {known.alpha_2!r} for {code!r}: BCP 47 takes the two-letter code"
+    if known is None:
+        return f"{code!r} in {tag!r} is not an ISO 639 language code"
+    if script and pycountry.scripts.get(alpha_4=script) is None:
+        return f"{script!r} in {tag!r} is not an ISO 15924 script code"
+    if region and not region.isdigit() and pycountry.countries.get(alpha_2=region) is None:
+        return f"{region!r} in {tag!r} is not an ISO 3166-1 region code"
+    return ""
+
+
+def _texts(names: tuple[Name, ...]) -> tuple[str, ...]:
+    return tuple(name.text for name in names)
 
 
 @dataclass(frozen=True)
@@ -198,13 +283,21 @@ class State:
     qid: str
     name_en: str
     name_fr: str
-    aliases: tuple[str, ...]
-    former_names: tuple[str, ...]
+    tagged_aliases: tuple[Name, ...]
+    tagged_former_names: tuple[Name, ...]
     un_status: str = "member"
     iso3166_exemption: str = ""
     ended: str = ""
     """The day the state ceased to exist; empty for a state that exists."""
     successor_iris: tuple[str, ...] = ()
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return _texts(self.tagged_aliases)
+
+    @property
+    def former_names(self) -> tuple[str, ...]:
+        return _texts(self.tagged_former_names)
 
 
 @dataclass(frozen=True)
@@ -218,11 +311,15 @@ class Organisation:
     acronym: str
     qid: str
     kind: str
-    aliases: tuple[str, ...]
+    tagged_aliases: tuple[Name, ...]
     parent_iri: str
     headquarters: str
     founded: str
     note: str = ""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return _texts(self.tagged_aliases)
 
 
 @dataclass(frozen=True)
@@ -233,7 +330,7 @@ class Treaty:
     number: str
     title_en: str
     title_fr: str
-    short_names: tuple[str, ...]
+    tagged_short_names: tuple[Name, ...]
     kind: str
     supplements_iri: str
     opened: str
@@ -244,6 +341,10 @@ class Treaty:
     concluded_within_iri: str = ""
     untc_reference: str = ""
     entry_into_force: str = ""
+
+    @property
+    def short_names(self) -> tuple[str, ...]:
+        return _texts(self.tagged_short_names)
 
 
 @dataclass(frozen=True)
@@ -267,8 +368,12 @@ class Topic:
     key: str
     label_en: str
     label_fr: str
-    aliases: tuple[str, ...]
+    tagged_aliases: tuple[Name, ...]
     broader_iri: str = ""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return _texts(self.tagged_aliases)
 
 
 @dataclass(frozen=True)
@@ -279,10 +384,14 @@ class Place:
     key: str
     name_en: str
     country_iri: str
-    aliases: tuple[str, ...]
+    tagged_aliases: tuple[Name, ...]
     name_fr: str = ""
     kind: str = "city"
     qid: str = ""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return _texts(self.tagged_aliases)
 
 
 Entity = State | Organisation | Treaty | Topic | Place
@@ -487,6 +596,23 @@ class _Row:
             raise self.fail(f"column {column!r} has an empty name between '|' separators")
         return names
 
+    def tagged_names(self, column: str) -> tuple[Name, ...]:
+        """The names of a list cell, each with its languages; a name may appear once."""
+        names = []
+        for item in self.names(column):
+            try:
+                names.append(parse_name(item))
+            except ValueError as error:
+                raise self.fail(f"{column}: {error}") from None
+        texts = [name.text for name in names]
+        repeated = next((text for text in texts if texts.count(text) > 1), "")
+        if repeated:
+            raise self.fail(
+                f"{column}: {repeated!r} appears twice; give it once with all its languages, "
+                f"e.g. '{repeated}@en,fr'"
+            )
+        return tuple(names)
+
     def key(self, column: str = "key") -> str:
         value = self.text(column)
         if not _KEY.fullmatch(value):
@@ -663,8 +789,8 @@ def _state(row: _Row) -> State:
         qid=row.qid(),
         name_en=row.text("name_en"),
         name_fr=row.text("name_fr"),
-        aliases=row.names("aliases"),
-        former_names=row.names("former_names"),
+        tagged_aliases=row.tagged_names("aliases"),
+        tagged_former_names=row.tagged_names("former_names"),
         un_status=row.choice("un_status", UN_STATUSES),
         iso3166_exemption=exemption,
         ended=ended,
@@ -682,7 +808,7 @@ def _place(row: _Row, state_iris: dict[str, str]) -> Place:
         name_fr=row.text("name_fr"),
         country_iri=row.reference("country", state_iris, STATES_FILE, required=True),
         kind=row.choice("kind", PLACE_KINDS),
-        aliases=row.names("aliases"),
+        tagged_aliases=row.tagged_names("aliases"),
         qid=row.qid(),
     )
 
@@ -720,7 +846,7 @@ def _organisations(rows: list[_Row], place_iris: dict[str, str]) -> tuple[Organi
                 acronym=row.text("acronym", required=False),
                 qid=row.qid(),
                 kind=kind,
-                aliases=row.names("aliases"),
+                tagged_aliases=row.tagged_names("aliases"),
                 parent_iri=parent_iri,
                 headquarters=row.reference("headquarters", place_iris, PLACES_FILE),
                 founded=row.date("founded", partial=True),
@@ -746,7 +872,7 @@ def _topics(rows: list[_Row]) -> tuple[Topic, ...]:
             key=key,
             label_en=row.text("label_en"),
             label_fr=row.text("label_fr"),
-            aliases=row.names("aliases"),
+            tagged_aliases=row.tagged_names("aliases"),
             broader_iri=row.reference("broader", iris, TOPICS_FILE),
         )
         for key, row in zip(keys, rows, strict=True)
@@ -812,7 +938,7 @@ def _treaties(
                 number=number,
                 title_en=row.text("title_en"),
                 title_fr=row.text("title_fr"),
-                short_names=row.names("short_names"),
+                tagged_short_names=row.tagged_names("short_names"),
                 kind=kind,
                 supplements_iri=supplements,
                 opened=opened,
@@ -954,6 +1080,12 @@ class _ReferenceGraph:
         for value in values:
             self._add(subject, predicate, pyoxigraph.Literal(value))
 
+    def _names(self, subject: str, predicate: str, names: tuple[Name, ...]) -> None:
+        """Each name once per language it is written in."""
+        for name in names:
+            for language in name.languages:
+                self._add(subject, predicate, pyoxigraph.Literal(name.text, language=language))
+
     def _same_as(self, subject: str, qid: str) -> None:
         if qid:
             self._add(subject, OWL.sameAs, _iri(WD[qid]))
@@ -961,8 +1093,8 @@ class _ReferenceGraph:
     def _state(self, state: State) -> None:
         self._link(state.iri, RDF.type, COMITY.State)
         self._labels(state.iri, RDFS.label, state.name_en, state.name_fr)
-        self._strings(state.iri, SKOS.altLabel, state.aliases)
-        self._strings(state.iri, COMITY.formerName, state.former_names)
+        self._names(state.iri, SKOS.altLabel, state.tagged_aliases)
+        self._names(state.iri, COMITY.formerName, state.tagged_former_names)
         if state.alpha3:
             if state.alpha2:
                 self._strings(state.iri, COMITY.iso3166Alpha2, (state.alpha2,))
@@ -982,7 +1114,7 @@ class _ReferenceGraph:
         self._labels(iri, RDFS.label, organisation.name_en, organisation.name_fr)
         if organisation.acronym:
             self._strings(iri, COMITY.shortName, (organisation.acronym,))
-        self._strings(iri, SKOS.altLabel, organisation.aliases)
+        self._names(iri, SKOS.altLabel, organisation.tagged_aliases)
         self._link(iri, ORG.unitOf, organisation.parent_iri)
         self._link(iri, COMITY.headquarters, organisation.headquarters)
         if organisation.founded:
@@ -999,7 +1131,7 @@ class _ReferenceGraph:
             self._strings(iri, COMITY.treatyNumber, (treaty.number,))
         if treaty.untc_reference:
             self._strings(iri, COMITY.untcReference, (treaty.untc_reference,))
-        self._strings(iri, COMITY.shortName, treaty.short_names)
+        self._names(iri, COMITY.shortName, treaty.tagged_short_names)
         self._link(iri, COMITY.supplements, treaty.supplements_iri)
         self._link(iri, COMITY.concludedWithin, treaty.concluded_within_iri)
         for topic in treaty.topic_iris:
@@ -1041,13 +1173,13 @@ class _ReferenceGraph:
         self._link(topic.iri, SKOS.inScheme, topic_scheme_iri())
         self._labels(topic.iri, SKOS.prefLabel, topic.label_en, topic.label_fr)
         self._labels(topic.iri, RDFS.label, topic.label_en, topic.label_fr)
-        self._strings(topic.iri, SKOS.altLabel, topic.aliases)
+        self._names(topic.iri, SKOS.altLabel, topic.tagged_aliases)
         self._link(topic.iri, SKOS.broader, topic.broader_iri)
 
     def _place(self, place: Place) -> None:
         self._link(place.iri, RDF.type, _PLACE_CLASSES[place.kind])
         self._labels(place.iri, RDFS.label, place.name_en, place.name_fr)
-        self._strings(place.iri, SKOS.altLabel, place.aliases)
+        self._names(place.iri, SKOS.altLabel, place.tagged_aliases)
         self._link(place.iri, SCHEMA.containedInPlace, place.country_iri)
         self._same_as(place.iri, place.qid)
 

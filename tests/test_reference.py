@@ -1,6 +1,7 @@
 """The reference tables: their content, their name index, their graph, and their refusals."""
 
 import csv
+import io
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from ontology.errors import ComityError
 from ontology.iris import organisation_iri, state_iri, topic_iri, treaty_iri, unit_iri
 from ontology.reference import (
     AMBIGUOUS_NAMES,
+    Name,
     Organisation,
     Place,
     Reference,
@@ -24,16 +26,25 @@ from ontology.reference import (
     Topic,
     Treaty,
     load_reference,
+    names_of,
     normalise_name,
     reference_ntriples,
 )
 from ontology.vocabulary import read_ontology, read_shapes
-from tools.build_reference import OUTPUT_FILES, SOURCES_DIR, build_organisations, build_states
+from tools.build_reference import (
+    CURATED_DIR,
+    NAME_LANGUAGES_FILE,
+    OUTPUT_FILES,
+    SOURCES_DIR,
+    build_organisations,
+    build_states,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 QID = re.compile(r"^Q[0-9]+$")
 XSD_DATE = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 XSD_YEAR = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 # The member states exactly as the 2007 Council of Europe press release lists them.
 PRESS_RELEASE_MEMBERS = """Albania|Andorra|Armenia|Austria|Azerbaijan|Belgium|Bosnia and
@@ -182,6 +193,22 @@ def test_former_names_are_kept_apart_from_aliases(reference):
     assert reference.state("slb").name_fr == "Îles Salomon"
 
 
+def test_consumers_get_the_names_as_plain_strings(reference):
+    """Loaders match the bare text; the languages stay with the tagged names beside it."""
+    andorra = reference.state("AND")
+    assert andorra.aliases == ("Principality of Andorra", "Principauté d'Andorre")
+    assert andorra.tagged_aliases == (
+        Name("Principality of Andorra", ("en",)),
+        Name("Principauté d'Andorre", ("fr",)),
+    )
+    assert reference.state("SWZ").tagged_former_names[0] == Name("Swaziland", ("en", "fr"))
+    ets005 = reference.treaty("ETS 005")
+    assert "CEDH" in ets005.short_names
+    assert Name("CEDH", ("fr",)) in ets005.tagged_short_names
+    names = [name for entity in reference.entities() for name in names_of(entity)]
+    assert all(type(name) is str and "@" not in name for name in names)
+
+
 def test_states_by_code(reference):
     assert reference.state("fr").alpha3 == "FRA"
     assert reference.state("FRA") is reference.state("fr")
@@ -287,7 +314,7 @@ def test_reference_graph_parses_and_states_the_facts():
         triple(fra, COMITY.iso3166Alpha3, pyoxigraph.Literal("FRA")),
         triple(fra, COMITY.iso3166Alpha2, pyoxigraph.Literal("FR")),
         triple(state_iri("NLD"), OWL.sameAs, WD.Q29999),
-        triple(state_iri("TUR"), COMITY.formerName, pyoxigraph.Literal("Turkey")),
+        triple(state_iri("TUR"), COMITY.formerName, pyoxigraph.Literal("Turkey", language="en")),
         triple(coe, RDF.type, COMITY.IntergovernmentalOrganisation),
         triple(coe, OWL.sameAs, WD.Q8908),
         triple(coe, SCHEMA.foundingDate, pyoxigraph.Literal("1949", datatype=XSD_YEAR)),
@@ -296,7 +323,10 @@ def test_reference_graph_parses_and_states_the_facts():
         triple(press, RDF.type, COMITY.OrganisationalUnit),
         triple(ets185, RDF.type, COMITY.Convention),
         triple(ets185, COMITY.treatyNumber, pyoxigraph.Literal("ETS 185")),
-        triple(ets185, COMITY.shortName, pyoxigraph.Literal("Budapest Convention")),
+        triple(ets185, COMITY.shortName, pyoxigraph.Literal("Budapest Convention", language="en")),
+        triple(
+            ets185, COMITY.shortName, pyoxigraph.Literal("Convention de Budapest", language="fr")
+        ),
         triple(ets185, COMITY.concludedWithin, coe),
         triple(ets189, RDF.type, COMITY.Protocol),
         triple(ets189, COMITY.supplements, ets185),
@@ -315,6 +345,54 @@ def test_reference_graph_parses_and_states_the_facts():
     assert str(COMITY.iso3166Alpha3) not in kosovo_predicates
     subjects = {t.subject.value for t in triples}
     assert all(subject.startswith("https://w3id.org/comity/id/") for subject in subjects)
+
+
+def test_every_other_former_and_short_name_in_the_graph_has_a_language(reference):
+    """Every altLabel and formerName, and every short name of a treaty, is a literal with a
+    language tag, one per language the tables give the name; an organisation's acronym is
+    the one short name still written as a plain string (see the tables' README)."""
+    triples = triples_of(reference_ntriples())
+    names = {str(SKOS_ALT_LABEL), str(COMITY.formerName), str(COMITY.shortName)}
+    acronyms = {
+        (organisation.iri, organisation.acronym)
+        for organisation in reference.organisations
+        if organisation.acronym
+    }
+    tagged, plain = set(), set()
+    for item in triples:
+        if item.predicate.value in names:
+            found = tagged if item.object.language else plain
+            found.add((item.subject.value, item.predicate.value, item.object.value))
+    assert {(subject, value) for subject, _, value in plain} == acronyms
+    assert {predicate for _, predicate, _ in plain} == {str(COMITY.shortName)}
+    expected = {
+        (entity.iri, predicate, name.text, language)
+        for entity in reference.entities()
+        for predicate, column in (
+            (SKOS_ALT_LABEL, "tagged_aliases"),
+            (str(COMITY.formerName), "tagged_former_names"),
+            (str(COMITY.shortName), "tagged_short_names"),
+        )
+        for name in getattr(entity, column, ())
+        for language in name.languages
+    }
+    stated = {
+        (item.subject.value, item.predicate.value, item.object.value, item.object.language)
+        for item in triples
+        if item.predicate.value in names and item.object.language
+    }
+    # Oxigraph writes language tags in lower case, as RDF compares them.
+    assert stated == {(s, p, text, language.lower()) for s, p, text, language in expected}
+    assert len(stated) > 1000
+    place = pyoxigraph.NamedNode("https://w3id.org/comity/id/place/moscow")
+    assert (
+        triple(place.value, SKOS_ALT_LABEL, pyoxigraph.Literal("Moskva", language="ru-Latn"))
+        in triples
+    )
+    palestine = state_iri("PSE")
+    for language in ("en", "fr"):
+        literal = pyoxigraph.Literal("Palestine", language=language)
+        assert triple(palestine, SKOS_ALT_LABEL, literal) in triples
 
 
 def test_every_treaty_opening_is_dated_in_the_graph():
@@ -352,6 +430,15 @@ def set_cell(line: str, column: int, value: str) -> str:
     cells = next(csv.reader([line]))
     cells[column] = value
     return ",".join(f'"{cell}"' if "," in cell else cell for cell in cells) + "\n"
+
+
+def replace_in_cells(line: str, old: str, new: str) -> str:
+    """The row with `old` replaced in its cells, quoted again as CSV needs."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        cell.replace(old, new) for cell in next(csv.reader([line]))
+    )
+    return buffer.getvalue()
 
 
 def refused(directory: Path, file: str, line: int, reason: str) -> None:
@@ -482,9 +569,69 @@ def test_place_in_an_unknown_country(tables):
 
 def test_empty_name_in_a_list(tables):
     line = edit_row(
-        tables / "topics.csv", "spam,", lambda line: line.replace("spam mail|", "spam mail||")
+        tables / "topics.csv", "spam,", lambda line: line.replace("spam mail@en|", "spam mail@en||")
     )
     refused(tables, "topics.csv", line, "empty name between '|' separators")
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("Principauté d'Andorre", 'aliases: "Principauté d\'Andorre" has no language'),
+        ("Principauté d'Andorre@", "'' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@french", "'french' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@FR", "'FR' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@fr_FR", "'fr_FR' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@fr en", "'fr en' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@fr;en", "'fr;en' is not a BCP 47 language tag"),
+        ("Principauté d'Andorre@xq", "'xq' in 'xq' is not an ISO 639 language code"),
+        ("Principauté d'Andorre@fra", "write 'fr' for 'fra'"),
+        ("Principauté d'Andorre@fr-Xyzw", "'Xyzw' in 'fr-Xyzw' is not an ISO 15924 script"),
+        ("Principauté d'Andorre@fr-QQ", "'QQ' in 'fr-QQ' is not an ISO 3166-1 region"),
+        ("Principauté d'Andorre@fr,fr", "gives the language 'fr' twice"),
+        ("@fr", "has no name before its language tag"),
+        ("Principality of Andorra@fr", "'Principality of Andorra' appears twice"),
+    ],
+)
+def test_a_name_without_a_well_formed_language_is_refused(tables, written, reason):
+    line = edit_row(
+        tables / "states.csv",
+        "AND,",
+        lambda line: replace_in_cells(line, "Principauté d'Andorre@fr", written),
+    )
+    refused(tables, "states.csv", line, reason)
+
+
+@pytest.mark.parametrize(
+    ("file", "starts_with", "old", "new", "reason"),
+    [
+        (
+            "treaties.csv",
+            "ets-185,",
+            "Budapest Convention@en",
+            "Budapest Convention",
+            "short_names",
+        ),
+        ("states.csv", "TUR,", "Turkey@en", "Turkey", "former_names"),
+        ("topics.csv", "spam,", "spam mail@en", "spam mail", "aliases"),
+        ("places.csv", "vienna,", "Wien@de", "Wien", "aliases"),
+        ("organisations.csv", "un,", "ONU@fr", "ONU", "aliases"),
+    ],
+)
+def test_every_name_column_needs_languages(tables, file, starts_with, old, new, reason):
+    line = edit_row(tables / file, starts_with, lambda line: replace_in_cells(line, old, new))
+    refused(tables, file, line, f"{reason}: {new!r} has no language")
+
+
+def test_languages_other_than_english_and_french_are_read(tables):
+    edit_row(
+        tables / "places.csv",
+        "vienna,",
+        lambda line: replace_in_cells(line, "Wien@de", "Wien@de-AT,de"),
+    )
+    vienna = next(place for place in load_reference(tables).places if place.key == "vienna")
+    assert vienna.tagged_aliases == (Name("Wien", ("de-AT", "de")),)
+    assert vienna.aliases == ("Wien",)
 
 
 def test_text_that_is_not_utf8(tables):
@@ -569,6 +716,43 @@ def test_command_reports_a_missing_sources_directory(tmp_path):
     assert result.returncode == 1
     assert "cannot read" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        # A name the languages table lacks reaches the output bare; the reader refuses it.
+        (("Principauté d'Andorre@fr\n", ""), 'aliases: "Principauté d\'Andorre" has no language'),
+        (("Principauté d'Andorre@fr\n", "Principauté d'Andorre@fre\n"), "write 'fr' for 'fre'"),
+        (("Principauté d'Andorre@fr\n", "Principauté d'Andorre\n"), "has no language"),
+        (
+            ("Principauté d'Andorre@fr\n", "Principauté d'Andorre@fr\nPrincipauté d'Andorre@en\n"),
+            "is already on line",
+        ),
+        (
+            (
+                "Principauté d'Andorre@fr\n",
+                "Principauté d'Andorre@fr\nPrincipauté des Vallées@fr\n",
+            ),
+            "no table writes 'Principauté des Vallées' any more",
+        ),
+    ],
+)
+def test_a_name_without_its_language_stops_the_build_and_changes_nothing(tmp_path, change, reason):
+    curated, output = tmp_path / "curated", tmp_path / "out"
+    shutil.copytree(CURATED_DIR, curated)
+    path = curated / NAME_LANGUAGES_FILE
+    text = path.read_text(encoding="utf-8")
+    assert change[0] in text
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    output.mkdir()
+    (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
+    result = run_builder("--curated", str(curated), "--output", str(output))
+    assert result.returncode == 1
+    assert reason in result.stderr
+    assert re.search(r"\.csv: line [0-9]+: ", result.stderr), result.stderr
+    assert (output / "states.csv").read_text(encoding="utf-8") == "left as it was\n"
+    assert sorted(item.name for item in output.iterdir()) == ["states.csv"]
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,17 @@ Inputs, all committed, none fetched (there is no network at build time):
   former states, memberships with dates, Council of Europe treaties, other multilateral
   treaties, more organisations, and the places they name;
 * tools/reference/curated/: what Comity adds by hand (places with aliases, the topic scheme,
-  short names and topics of treaties), plus the curation tables below (French names for
-  running text, aliases readers meet, organisations' kind, seat and founding year).
+  short names and topics of treaties, the language of every other, former and short name),
+  plus the curation tables below (French names for running text, aliases readers meet,
+  organisations' kind, seat and founding year).
+
+Snapshots and curation write names bare, as sources print them; the output writes each one
+with its languages ("Principauté d'Andorre@fr"), taken from curated/name-languages.csv.
 
 The output (ontology/reference/*.csv) is first written to a scratch directory and loaded with
 the strict reader of ontology.reference: a duplicate number, a malformed date, an unknown
-supplements target or a bad Wikidata id stops the build with the file, line and reason, and the
-output is left untouched.
+supplements target, a bad Wikidata id or a name without a language stops the build with the
+file, line and reason, and the output is left untouched.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ontology.paths import REFERENCE_DIR
 from ontology.reference import (
     MEMBERSHIP_COLUMNS,
     MEMBERSHIPS_FILE,
+    NAME_COLUMNS,
     ORGANISATION_COLUMNS,
     ORGANISATIONS_FILE,
     PLACE_COLUMNS,
@@ -45,19 +50,25 @@ from ontology.reference import (
     STATE_COLUMNS,
     STATES_FILE,
     TABLE_FILES,
+    TOPIC_COLUMNS,
     TOPICS_FILE,
     TREATIES_FILE,
     TREATY_COLUMNS,
+    Name,
     load_reference,
     normalise_name,
+    parse_name,
 )
 
 TOOLS_DIR = Path(__file__).resolve().parent
 SOURCES_DIR = TOOLS_DIR / "reference" / "sources"
 CURATED_DIR = TOOLS_DIR / "reference" / "curated"
-# Curated tables that go to the output as they are: the topic scheme, and the adjectives of
-# state names that the loaders read ("the Portuguese authorities").
-CURATED_TABLES = (TOPICS_FILE, "demonyms.csv")
+# Curated tables that go to the output as they are: the adjectives of state names that the
+# loaders read ("the Portuguese authorities").
+CURATED_TABLES = ("demonyms.csv",)
+# The language of every name in a column of NAME_COLUMNS, one name a row in the tables'
+# notation ("Principauté d'Andorre@fr", "OSCE@en,fr").
+NAME_LANGUAGES_FILE = "name-languages.csv"
 OUTPUT_FILES = tuple(dict.fromkeys([*TABLE_FILES, *CURATED_TABLES]))
 
 SHARED_STATE_COLUMNS = ("iso3166_alpha2", "iso3166_alpha3", "wikidata_qid", "name_en", "aliases")
@@ -780,6 +791,63 @@ def apply_wikidata_links(
         )
 
 
+def read_name_languages(path: Path) -> dict[str, tuple[Name, int]]:
+    """Every name of the languages table, with its line, checked as the reader checks cells."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ComityError(f"{path}: cannot read the table ({error})") from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    if next(reader, None) != ["name"]:
+        raise ComityError(f"{path}: line 1: the header must be the one column 'name'")
+    names: dict[str, tuple[Name, int]] = {}
+    for cells in reader:
+        line = reader.line_num
+        if len(cells) != 1:
+            raise ComityError(f"{path}: line {line}: one cell expected; quote a name with a comma")
+        try:
+            name = parse_name(cells[0].strip())
+        except ValueError as error:
+            raise ComityError(f"{path}: line {line}: {error}") from None
+        if name.text in names:
+            first = names[name.text][1]
+            raise ComityError(
+                f"{path}: line {line}: {name.text!r} is already on line {first}; give it once "
+                "with all its languages"
+            )
+        names[name.text] = (name, line)
+    return names
+
+
+def tag_names(
+    tables: dict[str, tuple[tuple[str, ...], list[dict[str, str]]]],
+    languages: dict[str, tuple[Name, int]],
+    path: Path,
+) -> None:
+    """Write every name of NAME_COLUMNS with its languages.
+
+    A name the languages table lacks is left bare, for the reader to refuse with its table,
+    line and reason; an entry that no table uses is refused here, so that the table holds
+    only names in use.
+    """
+    used: set[str] = set()
+    for table, columns in NAME_COLUMNS.items():
+        for row in tables[table][1]:
+            for column in columns:
+                names = [name for name in row[column].split("|") if name]
+                used.update(names)
+                row[column] = "|".join(
+                    languages[name][0].tagged() if name in languages else name for name in names
+                )
+    unused = sorted((line, text) for text, (_, line) in languages.items() if text not in used)
+    if unused:
+        line, text = unused[0]
+        raise ComityError(
+            f"{path}: line {line}: no table writes {text!r} any more; remove it "
+            f"({len(unused)} such name(s))"
+        )
+
+
 def build(
     sources: Path = SOURCES_DIR, curated: Path = CURATED_DIR, output: Path = REFERENCE_DIR
 ) -> None:
@@ -849,8 +917,11 @@ def build(
         ORGANISATIONS_FILE: (ORGANISATION_COLUMNS, organisations),
         PLACES_FILE: (PLACE_COLUMNS, places),
         TREATIES_FILE: (TREATY_COLUMNS, treaties),
+        TOPICS_FILE: (TOPIC_COLUMNS, _read(curated / TOPICS_FILE)),
         MEMBERSHIPS_FILE: (MEMBERSHIP_COLUMNS, memberships),
     }
+    languages_path = curated / NAME_LANGUAGES_FILE
+    tag_names(tables, read_name_languages(languages_path), languages_path)
     with tempfile.TemporaryDirectory(prefix="comity-reference-") as scratch:
         checked = Path(scratch)
         for name in CURATED_TABLES:
