@@ -1,5 +1,5 @@
-"""What the inferred graph holds beyond OWL 2 RL: day bounds of dates, date conflicts, and
-the memberships and treaty commitments that still hold.
+"""What the inferred graph holds beyond OWL 2 RL: day bounds of dates, date conflicts,
+membership periods in ORG's terms, and the memberships and treaty commitments that still hold.
 
 Texts date acts at the precision they know: "in 2006", "in January 2006", "on 10 January 2006".
 SPARQL cannot compare an `xsd:gYear` with an `xsd:date` (the comparison is an error, so a
@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ontology import COMITY, ORG, RDF, XSD
+from ontology import COMITY, ORG, RDF, TIME, XSD
 
 DATED_PROPERTIES = ("date", "since", "until", "asOf")
 """The Comity properties whose values get day bounds."""
@@ -112,6 +112,7 @@ _SCANNED = (
     COMITY.actor,
     COMITY.treaty,
     COMITY.party,
+    COMITY.sequence,
 )
 _SCANNED_LINE = re.compile(
     rb"^[ \t]*(?P<subject>"
@@ -129,17 +130,25 @@ _PARTY_ACTS = tuple(
 _ENDS_PARTY = f"<{COMITY.Denunciation}>".encode()
 
 
+def _round(literal: bytes) -> int:
+    """The number in a `comity:sequence` literal ("2"^^xsd:positiveInteger); 1 if unreadable."""
+    digits = literal[1:].split(b'"', 1)[0]
+    return int(digits) if digits.isdigit() else 1
+
+
 def standing_relations(asserted: bytes) -> bytes:
     """The shortcuts that hold now, as N-Triples, leaving out those `asserted` already states.
 
     `member comity:memberOf organisation` for each membership without `comity:until`;
     `treaty comity:party state` for each ratification, accession, acceptance or approval of
-    a state that no denunciation of that treaty by that state follows in the sources.
+    a state that no denunciation of that treaty by that state follows in the sources: a
+    denunciation ends the acts of its round (`comity:sequence`, 1 where none is given), and
+    an act of a later round makes the state a party again.
     """
     values: dict[bytes, dict[bytes, set[bytes]]] = defaultdict(lambda: defaultdict(set))
     for match in _SCANNED_LINE.finditer(asserted):
         values[match["predicate"]][match["subject"]].add(match["object"])
-    kind, member, organisation, until, member_of, actor, treaty, party = (
+    kind, member, organisation, until, member_of, actor, treaty, party, sequence = (
         values[str(term).encode()] for term in _SCANNED
     )
     stated_members = {(s, o) for s, objects in member_of.items() for o in objects}
@@ -154,23 +163,69 @@ def standing_relations(asserted: bytes) -> bytes:
                 for what in organisation[node]
                 if (who, what) not in stated_members
             }
-    denounced = {
-        (who, what)
-        for node, types in kind.items()
-        if _ENDS_PARTY in types
-        for who in actor[node]
-        for what in treaty[node]
-    }
+    # The latest round each state's commitment to each treaty reached, and the latest round
+    # a denunciation ended: the state is a party while the first is ahead of the second.
+    committed: dict[tuple[bytes, bytes], int] = defaultdict(int)
+    ended: dict[tuple[bytes, bytes], int] = defaultdict(int)
     for node, types in kind.items():
-        if any(act in types for act in _PARTY_ACTS):
-            found |= {
-                (what, b"party", who)
-                for who in actor[node]
-                for what in treaty[node]
-                if (who, what) not in denounced and (what, who) not in stated_parties
-            }
+        if _ENDS_PARTY in types:
+            rounds = ended
+        elif any(act in types for act in _PARTY_ACTS):
+            rounds = committed
+        else:
+            continue
+        round_ = max((_round(value) for value in sequence[node]), default=1)
+        for pair in ((who, what) for who in actor[node] for what in treaty[node]):
+            rounds[pair] = max(rounds[pair], round_)
+    found |= {
+        (what, b"party", who)
+        for (who, what), round_ in committed.items()
+        if round_ > ended[(who, what)] and (what, who) not in stated_parties
+    }
     lines = {
         subject + f" <{COMITY}".encode() + name + b"> " + value + b" .\n"
         for subject, name, value in found
     }
+    return b"".join(sorted(lines))
+
+
+# OWL-Time's instant position for each precision of an ISO date, and the datatype it takes.
+_POSITIONS = {
+    1: (TIME.inXSDgYear, XSD.gYear),
+    2: (TIME.inXSDgYearMonth, XSD.gYearMonth),
+    3: (TIME.inXSDDate, XSD.date),
+}
+
+
+def membership_periods(asserted: bytes) -> bytes:
+    """Each dated membership's period in the terms of W3C ORG and OWL-Time, as N-Triples.
+
+    ORG dates a membership by `org:memberDuring`, a `time:Interval` whose beginning and end
+    are `time:Instant`s; Comity's own `comity:since` and `comity:until` say the same more
+    briefly. The interval and its instants are named after the membership, and each instant
+    keeps the precision its source gave (`time:inXSDgYear` for "1949").
+    """
+    memberships = {
+        match["subject"]
+        for match in _SCANNED_LINE.finditer(asserted)
+        if match["predicate"] == str(RDF.type).encode()
+        and match["object"] == f"<{COMITY.Membership}>".encode()
+    }
+    lines: set[bytes] = set()
+    for match in _DATED_LINE.finditer(asserted):
+        name, subject = match["property"].decode(), match["subject"]
+        if name not in ("since", "until") or subject not in memberships:
+            continue
+        value = match["value"].decode()
+        period = subject[:-1] + b"/period>"
+        instant = subject[:-1] + (b"/period/beginning>" if name == "since" else b"/period/end>")
+        position, datatype = _POSITIONS[len(value.split("-"))]
+        edge = TIME.hasBeginning if name == "since" else TIME.hasEnd
+        lines |= {
+            subject + f" <{ORG.memberDuring}> ".encode() + period + b" .\n",
+            period + f" <{RDF.type}> <{TIME.Interval}> .\n".encode(),
+            period + f" <{edge}> ".encode() + instant + b" .\n",
+            instant + f" <{RDF.type}> <{TIME.Instant}> .\n".encode(),
+            instant + f' <{position}> "{value}"^^<{datatype}> .\n'.encode(),
+        }
     return b"".join(sorted(lines))

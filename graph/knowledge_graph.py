@@ -451,7 +451,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
-        from graph.derivations import calendar_triples, standing_relations
+        from graph.derivations import calendar_triples, membership_periods, standing_relations
         from graph.reasoning import entailments
 
         self._check_writable()
@@ -473,7 +473,12 @@ class KnowledgeGraph:
                 change=([], []),
             )
         standing = standing_relations(asserted)
-        inferred = entailments(asserted + standing) + standing + calendar_triples(asserted)
+        inferred = (
+            entailments(asserted + standing)
+            + standing
+            + calendar_triples(asserted)
+            + membership_periods(asserted)
+        )
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:
             new = {

@@ -148,23 +148,36 @@ PART_LENGTH = 60_000
 """A text longer than this (in characters) is read in parts of about this length, cut between
 sentences: the bookkeeping of mentions compares each new name with those before it, so a
 whole long text would cost more per character the longer it is, while parts keep the cost
-per character flat. A reference back ("the Convention") at the very start of a part finds
-nothing before it; no other fact is lost, and a fact two parts state is kept once."""
+per character flat. Each part after the first is read with the last LEAD_LENGTH characters
+of the one before as its lead, so that a reference back ("the Convention", "it") finds the
+name it points to; the facts of a lead belong to the part before, and a fact two parts state
+is kept once."""
+
+LEAD_LENGTH = 3_000
+"""How much of the previous part a part is read with (whole sentences, about a paragraph or
+three): a reference back reaches at most this far across a cut."""
 
 
 def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extraction:
     """Read every fact a document states, with its evidence."""
     if len(document.text) <= PART_LENGTH:
         return _extract_whole(document, reference_dir)
-    read = [(offset, _extract_whole(part, reference_dir)) for offset, part in _parts(document)]
+    read = [
+        (offset, own, _extract_whole(part, reference_dir)) for offset, own, part in _parts(document)
+    ]
     facts: list[Fact] = []
     mentions: list[Mention] = []
     warnings = list(document.warnings)
-    for offset, extraction in read:
-        facts += [_shifted(fact, offset) for fact in extraction.facts]
+    for offset, own, extraction in read:
+        facts += [
+            _shifted(fact, offset)
+            for fact in extraction.facts
+            if fact.evidence.start + offset >= own
+        ]
         mentions += [
             dataclasses.replace(m, start=m.start + offset, end=m.end + offset)
             for m in extraction.mentions
+            if m.start + offset >= own
         ]
         warnings += [
             warning
@@ -174,7 +187,7 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
     facts = _deduplicate(facts)
     if not facts:
         warnings.append(f"{_name(document)}: {_NO_FACTS}")
-    first = read[0][1]
+    first = read[0][2]
     return Extraction(
         document, facts, mentions, first.issuer, first.publisher, first.place, warnings
     )
@@ -183,9 +196,10 @@ def extract(document: Document, reference_dir: Path = REFERENCE_DIR) -> Extracti
 _NO_FACTS = "no facts found in the text"
 
 
-def _parts(document: Document) -> list[tuple[int, Document]]:
+def _parts(document: Document) -> list[tuple[int, int, Document]]:
     """The document cut between sentences into parts of about PART_LENGTH characters, each a
-    Document of its own with its offset in the whole."""
+    Document of its own, with its offset in the whole and where its own text begins (after
+    its lead, whole sentences of the part before)."""
     cuts = [0]
     for sentence in document.sentences:
         if sentence.start - cuts[-1] >= PART_LENGTH:
@@ -193,7 +207,9 @@ def _parts(document: Document) -> list[tuple[int, Document]]:
     cuts.append(len(document.text))
     metadata = document.metadata
     parts = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for own, end in zip(cuts, cuts[1:], strict=False):
+        leads = [s.start for s in document.sentences if own - LEAD_LENGTH <= s.start < own]
+        start = leads[0] if leads else own
         inside = [s for s in document.sentences if start <= s.start < end]
         part = Document(
             key=document.key,
@@ -209,7 +225,7 @@ def _parts(document: Document) -> list[tuple[int, Document]]:
             ),
             content_hash=document.content_hash,
         )
-        parts.append((start, part))
+        parts.append((start, own, part))
     return parts
 
 
@@ -220,9 +236,16 @@ def _span_in(span: tuple[int, int] | None, start: int, end: int) -> tuple[int, i
 
 
 def _shifted(fact: Fact, offset: int) -> Fact:
-    evidence = fact.evidence
-    moved = Evidence(evidence.start + offset, evidence.end + offset, evidence.text)
-    return dataclasses.replace(fact, evidence=moved)
+    lead = fact.introduced_by
+    return dataclasses.replace(
+        fact,
+        evidence=_moved(fact.evidence, offset),
+        introduced_by=_moved(lead, offset) if lead is not None else None,
+    )
+
+
+def _moved(evidence: Evidence, offset: int) -> Evidence:
+    return Evidence(evidence.start + offset, evidence.end + offset, evidence.text)
 
 
 def _extract_whole(document: Document, reference_dir: Path) -> Extraction:

@@ -7,6 +7,7 @@ text it was read from, so that every triple in the graph can be traced back to i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
@@ -74,6 +75,9 @@ class Fact:
 
     kind: ClassVar[str] = "Fact"
     evidence: Evidence = field(kw_only=True)
+    # For a fact read from one line of a list, the heading or sentence that says what the list
+    # is ("47 member states:"): the line alone ("Andorra") says nothing.
+    introduced_by: Evidence | None = field(default=None, kw_only=True)
 
     def identity(self) -> tuple[object, ...]:
         """What makes this fact this fact within its document."""
@@ -92,7 +96,7 @@ class Fact:
         result: dict[str, object] = {"type": self.kind}
         qualifiers: dict[str, str] = {}
         for item in fields(self):
-            if item.name == "evidence":
+            if item.name in ("evidence", "introduced_by"):
                 continue
             name = item.metadata.get("gold") or _camel(item.name)
             value = getattr(self, item.name)
@@ -418,6 +422,57 @@ class MembershipApplication(Fact):
 
     def act_parts(self) -> tuple[str, ...]:
         return (self.member.iri, self.organisation.iri)
+
+
+PARTY_ACTS: tuple[type[TreatyAction], ...] = (Ratification, Accession, Acceptance, Approval)
+"""The acts that make a state a party; a denunciation undoes them."""
+
+
+def commitment_rounds(facts: Sequence[Fact]) -> dict[int, int]:
+    """The round of each act of a commitment the text shows repeated, by index in `facts`.
+
+    A state that ratifies a treaty, denounces it and ratifies it again performed two
+    ratifications, which one node would merge. Where a text dates such a sequence, each act
+    of that state and treaty gets the number of its round: the first ratification and the
+    first denunciation are round 1, the ratification after it round 2. A denunciation with no
+    earlier act in the text ends a round the text does not show. Acts of a state and treaty
+    that the text shows once, or leaves undated, are left out: they stay the one act every
+    other text names.
+    """
+    groups: dict[tuple[str, str], list[tuple[int, TreatyAction]]] = {}
+    for index, fact in enumerate(facts):
+        if isinstance(fact, (*PARTY_ACTS, Denunciation)) and fact.actor is not None:
+            groups.setdefault((fact.actor.iri, fact.treaty.iri), []).append((index, fact))
+    rounds: dict[int, int] = {}
+    for acts in groups.values():
+        if not any(isinstance(act, Denunciation) for _, act in acts):
+            continue
+        if any(act.date is None for _, act in acts):
+            continue  # the order of the acts is unknown
+        found = _rounds(sorted(acts, key=lambda item: _days(item[1].date)))
+        if max(found.values()) > 1:
+            rounds.update(found)
+    return rounds
+
+
+def _days(date: PartialDate | None) -> tuple[object, ...]:
+    return (date.first_day(), date.last_day()) if date is not None else ()
+
+
+def _rounds(acts: list[tuple[int, TreatyAction]]) -> dict[int, int]:
+    """Number the rounds of acts in date order: an act after a denunciation opens a new one."""
+    committed = ended = 0
+    found: dict[int, int] = {}
+    for index, act in acts:
+        if isinstance(act, Denunciation):
+            committed = max(committed, ended + 1)  # the act it undoes, shown in the text or not
+            ended = committed
+            found[index] = ended
+        else:
+            if committed == ended:
+                committed += 1
+            found[index] = committed
+    return found
 
 
 FACT_TYPES: dict[str, type[Fact]] = {

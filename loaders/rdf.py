@@ -41,6 +41,7 @@ from loaders.facts import (
     TreatyAction,
     TreatyStatus,
     TreatyTopic,
+    commitment_rounds,
 )
 from loaders.numbers import Count
 from ontology import (
@@ -122,6 +123,10 @@ def count_literal(value: int) -> Literal:
     return Literal(str(value), datatype=XSDT.nonNegativeInteger)
 
 
+def positive_literal(value: int) -> Literal:
+    return Literal(str(value), datatype=XSDT.positiveInteger)
+
+
 class _Graph:
     """Collects the triples of one document, without repeats, in a stable order."""
 
@@ -130,6 +135,8 @@ class _Graph:
         self.doc = node(document.iri)
         self.triples: dict[Triple, None] = {}
         self.described: set[str] = set()
+        # The round of each act the text shows repeated (facts.commitment_rounds), by id().
+        self.rounds: dict[int, int] = {}
 
     def add(self, subject: str | NamedNode, predicate: str, value: object) -> None:
         if value is None:
@@ -146,6 +153,12 @@ class _Graph:
     def typed(self, subject: str, *classes: str) -> None:
         for cls in classes:
             self.add(subject, RDFT.type, node(cls))
+
+    def fact_evidence(self, subject: str, fact: Fact) -> None:
+        """The fact's span, and the heading of the list it was read from if it was."""
+        self.evidence(subject, fact.evidence)
+        if fact.introduced_by is not None:
+            self.evidence(subject, fact.introduced_by)
 
     def evidence(self, subject: str, evidence: Evidence) -> None:
         span = span_iri(self.document.key, evidence.start, evidence.end)
@@ -205,12 +218,13 @@ class _Graph:
         self.add(iri, RDFT.subject, node(subject))
         self.add(iri, RDFT.predicate, node(predicate))
         self.add(iri, RDFT.object, value)
-        self.evidence(iri, fact.evidence)
+        self.fact_evidence(iri, fact)
 
     def fact_iri(self, fact: Fact, part: str = "") -> str:
         act = fact.act_parts()
         if act is not None and not part:
-            return act_iri(fact.kind, *act)
+            round_ = self.rounds.get(id(fact), 1)
+            return act_iri(fact.kind, *act, *((str(round_),) if round_ > 1 else ()))
         parts = (*fact.identity(), part) if part else fact.identity()
         return fact_iri(fact.kind, self.document.key, *parts)
 
@@ -219,6 +233,8 @@ def document_triples(extraction: Extraction) -> list[Triple]:
     """All triples of a document's named graph: the document, its publisher, every fact."""
     graph = _Graph(extraction.document)
     _describe_document(graph, extraction)
+    rounds = commitment_rounds(extraction.facts)
+    graph.rounds = {id(extraction.facts[index]): round_ for index, round_ in rounds.items()}
     for fact in extraction.facts:
         _fact(graph, fact)
     return list(graph.triples)
@@ -282,7 +298,7 @@ def _fact(graph: _Graph, fact: Fact) -> None:
 def _n_ary(graph: _Graph, fact: Fact, cls: str) -> str:
     iri = graph.fact_iri(fact)
     graph.typed(iri, cls)
-    graph.evidence(iri, fact.evidence)
+    graph.fact_evidence(iri, fact)
     return iri
 
 
@@ -303,6 +319,8 @@ def _treaty_action(graph: _Graph, fact: TreatyAction) -> None:
     graph.add(iri, C.actor, fact.actor)
     graph.add(iri, C.treaty, fact.treaty)
     graph.add(iri, C.date, fact.date)
+    if id(fact) in graph.rounds:
+        graph.add(iri, C.sequence, positive_literal(graph.rounds[id(fact)]))
     graph.entity(fact.actor)
     graph.entity(fact.treaty)
     if fact.actor is None:
@@ -429,7 +447,7 @@ def _membership_act(
         graph.add(membership, ORGT.member, fact.member)
         graph.add(membership, ORGT.organization, fact.organisation)
         graph.add(membership, C.until, fact.date)
-        graph.evidence(membership, fact.evidence)
+        graph.fact_evidence(membership, fact)
     graph.entity(fact.member)
     graph.entity(fact.organisation)
 

@@ -41,6 +41,7 @@ from ontology.namespaces import (
     SCHEMA,
     SH,
     SKOS,
+    TIME,
     WD,
     XSD,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "SH",
     "SHAPES_FILE",
     "SKOS",
+    "TIME",
     "WD",
     "XSD",
     "company_iri",

@@ -11,6 +11,7 @@ COMITY = Namespace("https://w3id.org/comity/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("http://schema.org/")
+TIME = Namespace("http://www.w3.org/2006/time#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 GRAPH_BASE = "https://w3id.org/comity/graph/"
@@ -35,6 +36,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
     "sh": str(SH),
+    "time": str(TIME),
     "wd": str(WD),
 }
 
@@ -58,6 +60,7 @@ __all__ = [
     "SCHEMA",
     "SH",
     "SKOS",
+    "TIME",
     "WD",
     "XSD",
 ]

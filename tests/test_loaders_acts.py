@@ -9,6 +9,15 @@ import pytest
 
 import graph
 from loaders import load_paths
+from loaders.dates import PartialDate
+from loaders.facts import (
+    Denunciation,
+    Entity,
+    Evidence,
+    Ratification,
+    Signature,
+    commitment_rounds,
+)
 from loaders.pipeline import extract_source
 from ontology import document_iri, document_key
 
@@ -283,3 +292,123 @@ def test_an_act_dated_before_its_treaty_existed_is_left_out_with_a_warning(tmp_p
     assert dates == {"2001-11-23"}
     [warning] = [w for w in extraction.warnings if "before the treaty was opened" in w]
     assert "1999-05-03" in warning and "2001-11-23" in warning and "Portugal ratified" in warning
+
+
+GREECE = (
+    "Athens, 30 November 1974 – Greece ratified the European Convention on Human Rights on "
+    "28 March 1953, denounced it on 12 December 1969 and ratified it again on 28 November 1974.\n"
+)
+
+
+def greek_acts(kg) -> set[tuple[str, str, int | None]]:
+    rows = kg.query(
+        PREFIXES
+        + """
+        SELECT ?act ?kind ?date ?round WHERE {
+          ?act a ?kind ; comity:actor/comity:iso3166Alpha3 "GRC" ;
+               comity:treaty/comity:treatyNumber "ETS 005" ; comity:date ?date .
+          OPTIONAL { ?act comity:sequence ?round }
+          FILTER(?kind IN (comity:Ratification, comity:Denunciation))
+        }"""
+    )
+    return {
+        (
+            row["kind"].value.rsplit("#", 1)[-1],
+            row["date"].value,
+            int(row["round"].value) if row["round"] is not None else None,
+        )
+        for row in rows
+    }
+
+
+def test_a_commitment_renewed_after_a_denunciation_is_a_second_round(kg, tmp_path):
+    load(kg, tmp_path, greece=GREECE)
+    assert greek_acts(kg) == {
+        ("Ratification", "1953-03-28", 1),
+        ("Denunciation", "1969-12-12", 1),
+        ("Ratification", "1974-11-28", 2),
+    }
+    # The second round's ratification comes after the denunciation: Greece is a party.
+    assert kg.query(
+        PREFIXES + 'ASK { ?t comity:treatyNumber "ETS 005" ; comity:party/comity:iso3166Alpha3 '
+        '"GRC" }'
+    )
+    # A text that knows only the first ratification names the first round's node.
+    first = (
+        "Strasbourg, 2 April 1953 – Greece ratified the European Convention on Human Rights on "
+        "28 March 1953.\n"
+    )
+    load(kg, tmp_path, first=first)
+    assert len({act for act in greek_acts(kg)}) == 3
+    ratifications = kg.query(
+        PREFIXES + "SELECT DISTINCT ?act WHERE { ?act a comity:Ratification ; "
+        'comity:actor/comity:iso3166Alpha3 "GRC" ; comity:treaty/comity:treatyNumber "ETS 005" }'
+    )
+    assert len(list(ratifications)) == 2
+
+
+def test_a_denunciation_with_no_act_after_it_ends_the_commitment(kg, tmp_path):
+    text = (
+        "Athens, 13 December 1969 – Greece ratified the European Convention on Human Rights on "
+        "28 March 1953 and denounced it on 12 December 1969.\n"
+    )
+    load(kg, tmp_path, text=text)
+    # Shown once, the acts need no round and keep the IRIs every other text gives them.
+    assert greek_acts(kg) == {
+        ("Ratification", "1953-03-28", None),
+        ("Denunciation", "1969-12-12", None),
+    }
+    assert not kg.query(
+        PREFIXES + 'ASK { ?t comity:treatyNumber "ETS 005" ; comity:party/comity:iso3166Alpha3 '
+        '"GRC" }'
+    )
+
+
+def test_a_membership_has_its_period_in_org_and_owl_time_terms(kg):
+    kg.reason()
+    rows = kg.query(
+        PREFIXES
+        + """
+        PREFIX time: <http://www.w3.org/2006/time#>
+        SELECT ?begins ?ends WHERE {
+          ?membership org:member/comity:iso3166Alpha3 "RUS" ; org:organization ?coe ;
+                      org:memberDuring ?period .
+          ?coe comity:shortName "CoE" .
+          ?period a time:Interval ; time:hasBeginning ?start ; time:hasEnd ?end .
+          ?start a time:Instant ; time:inXSDDate ?begins .
+          ?end a time:Instant ; time:inXSDDate ?ends .
+        }"""
+    )
+    assert [(row["begins"].value, row["ends"].value) for row in rows] == [
+        ("1996-02-28", "2022-03-16")
+    ]
+
+
+def test_a_membership_period_keeps_the_precision_of_its_start(kg, tmp_path):
+    text = "Oslo, 5 May 2015 – Norway has been a member of the Alpine Songbird Forum since 2004.\n"
+    load(kg, tmp_path, text=text)
+    rows = kg.query(
+        PREFIXES
+        + """PREFIX time: <http://www.w3.org/2006/time#>
+        SELECT ?year WHERE {
+          ?m org:member/comity:iso3166Alpha3 "NOR" ; org:organization/rdfs:label ?label ;
+             org:memberDuring/time:hasBeginning/time:inXSDgYear ?year .
+          FILTER(CONTAINS(STR(?label), "Songbird"))
+        }"""
+    )
+    assert [row["year"].value for row in rows] == ["2004"]
+
+
+def test_rounds_count_a_denunciation_whose_earlier_act_the_text_does_not_show():
+    greece = Entity("state", "GRC", "urn:state:grc", "Greece")
+    echr = Entity("treaty", "ets-005", "urn:treaty:echr", "ECHR")
+    evidence = Evidence(0, 1, "x")
+    facts = [
+        Ratification(greece, echr, PartialDate(1974, 11, 28), evidence=evidence),
+        Denunciation(greece, echr, PartialDate(1969, 12), evidence=evidence),
+        Signature(greece, echr, PartialDate(1950, 11, 28), evidence=evidence),
+    ]
+    assert commitment_rounds(facts) == {0: 2, 1: 1}
+    # Without a date on every act, the order is unknown and no round is given.
+    undated = [*facts[:1], Denunciation(greece, echr, None, evidence=evidence)]
+    assert commitment_rounds(undated) == {}

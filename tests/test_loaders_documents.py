@@ -3,6 +3,7 @@
 import pytest
 
 from loaders import MAX_BYTES, make_document, read_document
+from loaders.extraction import PART_LENGTH, _parts, extract
 from loaders.pipeline import prepare
 from ontology.errors import ComityError
 
@@ -164,3 +165,24 @@ def test_a_dateline_run_into_the_first_paragraph_dates_the_text(text: str, issue
 def test_document_dates_beyond_the_header(text: str, issued):
     found = make_document(text, name="dateline").metadata.issued
     assert (found.iso() if found is not None else None) == issued
+
+
+def test_a_reference_back_across_the_cut_between_parts_finds_its_treaty():
+    header = "Strasbourg, 3 March 2025 – Treaty news of the week.\n\n"
+    filler = "Nothing of note happened that day. "
+    before = header + filler * ((PART_LENGTH - 10 - len(header)) // len(filler))
+    text = (
+        before
+        + "Peru ratified the Convention on Cybercrime on 1 March 2025. "
+        + "Ghana signed it on 2 March 2025.\n"
+    )
+    document = make_document(text, "long")
+    # The cut falls between the two sentences: Ghana's "it" is in a part of its own.
+    cuts = [own for _, own, _ in _parts(document)]
+    assert len(cuts) == 2 and text.index("Peru") < cuts[1] <= text.index("Ghana")
+    gold = {
+        (fact["type"], fact["actor"], fact["treaty"])
+        for fact in (f.to_gold() for f in extract(document).facts)
+        if fact["type"] in ("Signature", "Ratification")
+    }
+    assert gold == {("Ratification", "PER", "ets-185"), ("Signature", "GHA", "ets-185")}

@@ -88,3 +88,21 @@ def test_acceding_to_a_treaty_in_french_is_an_accession_not_a_membership():
     )
     kinds = {fact.kind for fact in extract(document).facts}
     assert "Accession" in kinds and "Membership" not in kinds
+
+
+def test_a_member_read_from_a_list_line_keeps_the_heading_as_evidence():
+    body = (
+        "Strasbourg, 13.06.2019 – The Council of Europe today has\n\n3 member states\n"
+        "Andorra\nAustria\nMonaco\n"
+    )
+    document = make_document(body, "sample")
+    [andorra] = [
+        fact
+        for fact in extract(document).facts
+        if fact.kind == "Membership" and fact.to_gold()["member"] == "AND"
+    ]
+    assert andorra.evidence.text == "Andorra"
+    assert andorra.introduced_by is not None
+    assert andorra.introduced_by.text == "3 member states"
+    start, end = andorra.introduced_by.start, andorra.introduced_by.end
+    assert body[start:end] == "3 member states"

@@ -119,3 +119,26 @@ def test_every_term_the_samples_use_is_declared_in_both_languages(loaded):
         labels = {label.language for label in ontology.objects(rdflib.URIRef(term), RDFS.label)}
         assert {"en", "fr"} <= labels, f"{term} lacks a label in English or French"
         assert ontology.value(rdflib.URIRef(term), RDFS.comment), f"{term} lacks a definition"
+
+
+def test_a_list_line_and_its_heading_are_both_evidence_in_the_graph(tmp_path):
+    body = (
+        "Strasbourg, 13.06.2019 – Signatures today.\n\n"
+        "The following states signed the Convention on Cybercrime:\n- Andorra\n"
+    )
+    path = tmp_path / "list.txt"
+    path.write_text(body, encoding="utf-8")
+    kg = graph.open("memory:")
+    try:
+        assert load_paths(kg, [path]).ok
+        rows = kg.query(
+            "PREFIX comity: <https://w3id.org/comity/ontology#> SELECT ?text WHERE { "
+            "?act a comity:Signature ; comity:actor/comity:iso3166Alpha3 'AND' ; "
+            "comity:evidence/comity:text ?text }"
+        )
+        assert {row["text"].value for row in rows} == {
+            "The following states signed the Convention on Cybercrime:",
+            "- Andorra",
+        }
+    finally:
+        kg.close()

@@ -114,6 +114,12 @@ _DIRECT_OBJECT = re.compile(
     r"^\s*(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$", re.I
 )
 """Generic verbs ("accepted", "approved", "quitter") count only with a treaty as object."""
+_OBJECT_BACK = re.compile(
+    r"\s+(?:it|them|the\s+(?:treaty|convention|protocol|agreement)|this\s+(?:treaty|convention"
+    r"|protocol|agreement))\b",
+    re.I,
+)
+"""...or with a word for a treaty named before it: "ratified the Convention, denounced it"."""
 
 _OTHER_EVENT = re.compile(
     r"\b(?:adopted|adopté\w*|to\s+be\s+held|will\s+be\s+held|scheduled|planned|voted|prévue?s?)\b"
@@ -475,6 +481,10 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
         return False
     if kind in _WEAK:
+        if _OBJECT_BACK.match(text, after) and context.within(
+            sentence.start, sentence.start + trigger.start(), ("treaty",)
+        ):
+            return True
         treaties = context.within(sentence.start + after, sentence.end, ("treaty",))
         if not treaties:
             return _INSTRUMENT.search(text[: trigger.start()]) is not None
@@ -834,13 +844,18 @@ def _listed(
         own = [d for d in context.dates(line) if d.first.day is not None]
         date = own[0].first if own else (on.first if on is not None else None)
         evidence = context.evidence(line)
+        lead = context.evidence(sentence)
         if treaties and actors:  # "X has ratified:" then one treaty a line
             for mention in treaties:
                 for actor in actors:
-                    context.facts.append(action(actor, mention.entity, date, evidence=evidence))
+                    context.facts.append(
+                        action(actor, mention.entity, date, evidence=evidence, introduced_by=lead)
+                    )
         elif treaty is not None and not treaties and not actors:  # "These states signed it:"
             for state in states:
-                context.facts.append(action(state, treaty.entity, date, evidence=evidence))
+                context.facts.append(
+                    action(state, treaty.entity, date, evidence=evidence, introduced_by=lead)
+                )
 
 
 def _ordinals(context: _Context, sentence: Sentence, triggers: list[re.Match[str]]) -> None:

@@ -176,9 +176,17 @@ def _add(
     holder: Entity,
     as_of: PartialDate | None,
     since: PartialDate | None,
+    heading: Sentence | None = None,
 ) -> None:
     context.facts.append(
-        Membership(member, holder, as_of=as_of, since=since, evidence=context.evidence(sentence))
+        Membership(
+            member,
+            holder,
+            as_of=as_of,
+            since=since,
+            evidence=context.evidence(sentence),
+            introduced_by=context.evidence(heading) if heading is not None else None,
+        )
     )
 
 
@@ -288,7 +296,7 @@ def member_lists(context: _Context) -> set[int]:
                 break
             used.add(line.start)
             found += 1
-            _add(context, line, states[0].entity, organisation, context.issued, None)
+            _add(context, line, states[0].entity, organisation, context.issued, None, heading)
         expected = parse_number(match.group("count"))
         if expected is not None and expected != found:
             document = context.document
