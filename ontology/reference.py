@@ -121,12 +121,12 @@ PLACE_COLUMNS = (
     "source",
 )
 MEMBERSHIP_COLUMNS = ("organisation", "member", "since", "until", "end_kind", "source", "note")
-# The columns whose names carry their languages ("Principauté d'Andorre@fr"), per table: every
-# name the reference graph states as an other, former or short name, but for an organisation's
-# acronym, which queries still match as a plain string (ontology/reference/README.md).
+# The columns whose names carry their languages ("Principauté d'Andorre@fr"), per table, in
+# table order: every name the reference graph states as an other, former or short name
+# (ontology/reference/README.md). An organisation's acronym is one name, the others lists.
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     STATES_FILE: ("aliases", "former_names"),
-    ORGANISATIONS_FILE: ("aliases",),
+    ORGANISATIONS_FILE: ("acronym", "aliases"),
     TREATIES_FILE: ("short_names",),
     TOPICS_FILE: ("aliases",),
     PLACES_FILE: ("aliases",),
@@ -308,7 +308,7 @@ class Organisation:
     key: str
     name_en: str
     name_fr: str
-    acronym: str
+    tagged_acronym: Name | None
     qid: str
     kind: str
     tagged_aliases: tuple[Name, ...]
@@ -316,6 +316,11 @@ class Organisation:
     headquarters: str
     founded: str
     note: str = ""
+
+    @property
+    def acronym(self) -> str:
+        """The usual short form ("CoE", "OSCE"), bare; empty if there is none."""
+        return self.tagged_acronym.text if self.tagged_acronym else ""
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -613,6 +618,13 @@ class _Row:
             )
         return tuple(names)
 
+    def tagged_name(self, column: str) -> Name | None:
+        """The one name of a cell, with its languages; None if the cell is empty."""
+        names = self.tagged_names(column)
+        if len(names) > 1:
+            raise self.fail(f"column {column!r} holds one name; '|' separates names in a list")
+        return names[0] if names else None
+
     def key(self, column: str = "key") -> str:
         value = self.text(column)
         if not _KEY.fullmatch(value):
@@ -843,7 +855,7 @@ def _organisations(rows: list[_Row], place_iris: dict[str, str]) -> tuple[Organi
                 key=key,
                 name_en=name_en,
                 name_fr=row.text("name_fr"),
-                acronym=row.text("acronym", required=False),
+                tagged_acronym=row.tagged_name("acronym"),
                 qid=row.qid(),
                 kind=kind,
                 tagged_aliases=row.tagged_names("aliases"),
@@ -1112,8 +1124,8 @@ class _ReferenceGraph:
         iri = organisation.iri
         self._link(iri, RDF.type, _ORGANISATION_CLASSES[organisation.kind])
         self._labels(iri, RDFS.label, organisation.name_en, organisation.name_fr)
-        if organisation.acronym:
-            self._strings(iri, COMITY.shortName, (organisation.acronym,))
+        if organisation.tagged_acronym:
+            self._names(iri, COMITY.shortName, (organisation.tagged_acronym,))
         self._names(iri, SKOS.altLabel, organisation.tagged_aliases)
         self._link(iri, ORG.unitOf, organisation.parent_iri)
         self._link(iri, COMITY.headquarters, organisation.headquarters)

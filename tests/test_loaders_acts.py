@@ -158,7 +158,7 @@ def test_members_on_a_day_with_a_year_only_membership_present(kg, tmp_path):
         + """
         SELECT ?since WHERE {
           ?m org:member/comity:iso3166Alpha3 "MCO" ; org:organization ?coe ; comity:since ?since .
-          ?coe comity:shortName "CoE" .
+          ?coe comity:shortName "CoE"@en .
         }"""
     )
     assert {row["since"].value for row in monaco} == {"2004", "2004-10-05"}
@@ -170,7 +170,7 @@ def test_members_on_a_day_with_a_year_only_membership_present(kg, tmp_path):
             SELECT (COUNT(DISTINCT ?state) AS ?n) WHERE {{
               ?m a comity:Membership ; org:member ?state ; org:organization ?coe ;
                  comity:sinceLatest ?joined .
-              ?coe comity:shortName "CoE" .
+              ?coe comity:shortName "CoE"@en .
               FILTER(?joined <= "{day}"^^xsd:date)
               FILTER NOT EXISTS {{
                 ?m comity:untilEarliest ?left . FILTER(?left <= "{day}"^^xsd:date)
@@ -234,7 +234,7 @@ def test_member_of_holds_only_for_memberships_no_source_ends(kg, tmp_path):
         return kg.query(
             PREFIXES
             + f"""ASK {{ ?state comity:iso3166Alpha3 "{code}" ; comity:memberOf ?org .
-                     ?org comity:shortName ?short . FILTER(?short IN ("CoE", "NATO")) }}"""
+                     ?org comity:shortName ?short . FILTER(?short IN ("CoE"@en, "NATO"@en)) }}"""
         )
 
     old = (
@@ -373,7 +373,7 @@ def test_a_membership_has_its_period_in_org_and_owl_time_terms(kg):
         SELECT ?begins ?ends WHERE {
           ?membership org:member/comity:iso3166Alpha3 "RUS" ; org:organization ?coe ;
                       org:memberDuring ?period .
-          ?coe comity:shortName "CoE" .
+          ?coe comity:shortName "CoE"@en .
           ?period a time:Interval ; time:hasBeginning ?start ; time:hasEnd ?end .
           ?start a time:Instant ; time:inXSDDate ?begins .
           ?end a time:Instant ; time:inXSDDate ?ends .

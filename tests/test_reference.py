@@ -205,6 +205,9 @@ def test_consumers_get_the_names_as_plain_strings(reference):
     ets005 = reference.treaty("ETS 005")
     assert "CEDH" in ets005.short_names
     assert Name("CEDH", ("fr",)) in ets005.tagged_short_names
+    osce = next(item for item in reference.organisations if item.key == "osce")
+    assert osce.acronym == "OSCE"
+    assert osce.tagged_acronym == Name("OSCE", ("en", "fr"))
     names = [name for entity in reference.entities() for name in names_of(entity)]
     assert all(type(name) is str and "@" not in name for name in names)
 
@@ -348,23 +351,12 @@ def test_reference_graph_parses_and_states_the_facts():
 
 
 def test_every_other_former_and_short_name_in_the_graph_has_a_language(reference):
-    """Every altLabel and formerName, and every short name of a treaty, is a literal with a
-    language tag, one per language the tables give the name; an organisation's acronym is
-    the one short name still written as a plain string (see the tables' README)."""
+    """Every altLabel and formerName, every short name of a treaty and every acronym of an
+    organisation is a literal with a language tag, one per language the tables give it."""
     triples = triples_of(reference_ntriples())
     names = {str(SKOS_ALT_LABEL), str(COMITY.formerName), str(COMITY.shortName)}
-    acronyms = {
-        (organisation.iri, organisation.acronym)
-        for organisation in reference.organisations
-        if organisation.acronym
-    }
-    tagged, plain = set(), set()
-    for item in triples:
-        if item.predicate.value in names:
-            found = tagged if item.object.language else plain
-            found.add((item.subject.value, item.predicate.value, item.object.value))
-    assert {(subject, value) for subject, _, value in plain} == acronyms
-    assert {predicate for _, predicate, _ in plain} == {str(COMITY.shortName)}
+    plain = [item for item in triples if item.predicate.value in names and not item.object.language]
+    assert plain == []
     expected = {
         (entity.iri, predicate, name.text, language)
         for entity in reference.entities()
@@ -375,6 +367,12 @@ def test_every_other_former_and_short_name_in_the_graph_has_a_language(reference
         )
         for name in getattr(entity, column, ())
         for language in name.languages
+    }
+    expected |= {
+        (organisation.iri, str(COMITY.shortName), acronym.text, language)
+        for organisation in reference.organisations
+        if (acronym := organisation.tagged_acronym)
+        for language in acronym.languages
     }
     stated = {
         (item.subject.value, item.predicate.value, item.object.value, item.object.language)
@@ -389,6 +387,8 @@ def test_every_other_former_and_short_name_in_the_graph_has_a_language(reference
         triple(place.value, SKOS_ALT_LABEL, pyoxigraph.Literal("Moskva", language="ru-Latn"))
         in triples
     )
+    coe = pyoxigraph.Literal("CoE", language="en")
+    assert triple(organisation_iri("Council of Europe"), COMITY.shortName, coe) in triples
     palestine = state_iri("PSE")
     for language in ("en", "fr"):
         literal = pyoxigraph.Literal("Palestine", language=language)
@@ -616,11 +616,21 @@ def test_a_name_without_a_well_formed_language_is_refused(tables, written, reaso
         ("topics.csv", "spam,", "spam mail@en", "spam mail", "aliases"),
         ("places.csv", "vienna,", "Wien@de", "Wien", "aliases"),
         ("organisations.csv", "un,", "ONU@fr", "ONU", "aliases"),
+        ("organisations.csv", "coe,", "CoE@en", "CoE", "acronym"),
     ],
 )
 def test_every_name_column_needs_languages(tables, file, starts_with, old, new, reason):
     line = edit_row(tables / file, starts_with, lambda line: replace_in_cells(line, old, new))
     refused(tables, file, line, f"{reason}: {new!r} has no language")
+
+
+def test_an_organisation_has_one_acronym(tables):
+    line = edit_row(
+        tables / "organisations.csv",
+        "coe,",
+        lambda line: replace_in_cells(line, "CoE@en", "CoE@en|CdE@fr"),
+    )
+    refused(tables, "organisations.csv", line, "column 'acronym' holds one name")
 
 
 def test_languages_other_than_english_and_french_are_read(tables):

@@ -15,6 +15,7 @@ from ontology import (
     RDFS,
     SCHEMA,
     SH,
+    SKOS,
     XSD,
     document_iri,
     document_key,
@@ -34,6 +35,7 @@ COE = URIRef(organisation_iri("Council of Europe"))
 MICROSOFT = URIRef(organisation_iri("Microsoft"))
 FRANCE = URIRef(state_iri("FRA"))
 KOSOVO = URIRef(state_iri("Kosovo"))
+ESWATINI = URIRef(state_iri("SWZ"))
 CYBERCRIME = URIRef(treaty_iri("ETS 185"))
 XENOPHOBIA = URIRef(treaty_iri("ETS 189"))
 STRASBOURG = URIRef(place_iri("Strasbourg"))
@@ -84,6 +86,13 @@ def valid_sample() -> Graph:
     graph.add((KOSOVO, RDF.type, COMITY.State))
     graph.add((KOSOVO, COMITY.iso3166Exemption, Literal("ISO 3166-1 assigns Kosovo no code.")))
     graph.add((COE, RDF.type, COMITY.IntergovernmentalOrganisation))
+    graph.add((COE, COMITY.shortName, Literal("CoE", lang="en")))
+    graph.add((FRANCE, SKOS.altLabel, Literal("French Republic", lang="en")))
+    graph.add((FRANCE, SKOS.altLabel, Literal("République française", lang="fr")))
+    graph.add((ESWATINI, RDF.type, COMITY.State))
+    graph.add((ESWATINI, COMITY.iso3166Alpha3, Literal("SWZ")))
+    graph.add((ESWATINI, COMITY.formerName, Literal("Swaziland", lang="en")))
+    graph.add((ESWATINI, COMITY.formerName, Literal("Swaziland", lang="fr")))
     graph.add((MICROSOFT, RDF.type, COMITY.Company))
     graph.add((CYBERCRIME, RDF.type, COMITY.Convention))
     graph.add((XENOPHOBIA, RDF.type, COMITY.Protocol))
@@ -290,6 +299,22 @@ DEFECTS = {
         replace(RATIFICATION, COMITY.date, Literal("2099-01-01", datatype=XSD.date)),
         "An act is dated after every document that reports it was issued; the date is misread "
         "or the act is only planned.",
+    ),
+    "other name without a language": (
+        add(FRANCE, SKOS.altLabel, Literal("French Republic")),
+        'Every other name (skos:altLabel) must carry its language, such as "ONU"@fr.',
+    ),
+    "former name without a language": (
+        add(ESWATINI, COMITY.formerName, Literal("Swaziland")),
+        'Every former name (comity:formerName) must carry its language, such as "Swaziland"@en.',
+    ),
+    "acronym without a language": (
+        replace(COE, COMITY.shortName, Literal("CoE")),
+        'Every short name or acronym (comity:shortName) must carry its language, such as "CoE"@en.',
+    ),
+    "acronym typed as a string": (
+        replace(COE, COMITY.shortName, Literal("CoE", datatype=XSD.string)),
+        'Every short name or acronym (comity:shortName) must carry its language, such as "CoE"@en.',
     ),
     "person without name": (
         replace(URIRef(person_iri("Tim Cranton")), SCHEMA.name, None),

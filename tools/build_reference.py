@@ -9,9 +9,9 @@ Inputs, all committed, none fetched (there is no network at build time):
   former states, memberships with dates, Council of Europe treaties, other multilateral
   treaties, more organisations, and the places they name;
 * tools/reference/curated/: what Comity adds by hand (places with aliases, the topic scheme,
-  short names and topics of treaties, the language of every other, former and short name),
-  plus the curation tables below (French names for running text, aliases readers meet,
-  organisations' kind, seat and founding year).
+  short names and topics of treaties, the language of every other, former and short name and
+  of every organisation's acronym), plus the curation tables below (French names for running
+  text, aliases readers meet, organisations' kind, seat and founding year).
 
 Snapshots and curation write names bare, as sources print them; the output writes each one
 with its languages ("Principauté d'Andorre@fr"), taken from curated/name-languages.csv.
