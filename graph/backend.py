@@ -72,6 +72,9 @@ class StoreBackend(Protocol):
     def quads(self, graph: str | None) -> Iterator[pyoxigraph.Quad]:
         """The quads of one named graph, or of the default graph when `graph` is None."""
 
+    def flush(self) -> None:
+        """Write what the store keeps in memory to its files; nothing for a store elsewhere."""
+
     def close(self) -> None: ...
 
 

@@ -356,6 +356,10 @@ class EmbeddedStore:
             ]
             self._store.bulk_extend(quads)
 
+    def flush(self) -> None:
+        if self.writable and self.location != "memory:":
+            self._store.flush()
+
     def close(self) -> None:
         """Flush and drop the store, which releases the directory's lock; twice is harmless."""
         store = self.__dict__.pop("_store", None)

@@ -415,6 +415,9 @@ class RemoteStore:
             params={"graph": graph},
         )
 
+    def flush(self) -> None:
+        """Nothing to do: the remote store keeps its own files."""
+
     def close(self) -> None:
         self._session.close()
 

@@ -89,6 +89,7 @@ def _serve_writes(url: str, requests: Connection) -> None:
             except Exception as error:  # noqa: BLE001 - the server logs and reports it
                 requests.send(("error", "reasoning", f"{type(error).__name__}: {error}"))
                 continue
+            knowledge_graph.flush()  # the server's next snapshot opens without replaying
             requests.send(("reasoned", _as_ntriples(summary.change)))
 
 
