@@ -385,3 +385,68 @@ def test_an_ordinal_before_a_protocol_names_its_sibling():
         "Togo ratified the Second Optional Protocol to the International Covenant on Civil and "
         "Political Rights on 14 September 2016."
     ) == {("Ratification", "TGO", "iccpr-second-optional-protocol", "2016-09-14")}
+
+
+def test_passive_agents_end_where_the_next_act_begins():
+    found = acts("The Convention on Cybercrime was signed by Peru and ratified by Ghana.")
+    assert found == {
+        ("Signature", "PER", "ets-185", None),
+        ("Ratification", "GHA", "ets-185", None),
+    }
+
+
+def test_a_state_with_its_date_after_a_comma_shares_the_verb_before():
+    found = acts(
+        "Ghana ratified the Convention on Cybercrime on 3 March 2018, Peru on 4 May 2017; "
+        "Chile in 2016. Benin signed it in 2015, Togo acceded to it in 2014."
+    )
+    assert found == {
+        ("Ratification", "GHA", "ets-185", "2018-03-03"),
+        ("Ratification", "PER", "ets-185", "2017-05-04"),
+        ("Ratification", "CHL", "ets-185", "2016"),
+        ("Signature", "BEN", "ets-185", "2015"),
+        ("Accession", "TGO", "ets-185", "2014"),
+    }
+
+
+def test_an_acts_noun_followed_by_the_state_that_acted():
+    found = acts(
+        "With the signature of Peru, the Convention on Cybercrime has 70 signatories. "
+        "La ratification par le Ghana de la Convention sur la cybercriminalité a eu lieu hier. "
+        "The ratification of the Council of Europe's Convention on Cybercrime took years."
+    )
+    assert found == {
+        ("Signature", "PER", "ets-185", None),
+        ("Ratification", "GHA", "ets-185", "2019-06-12"),
+    }
+
+
+def test_an_acts_noun_only_awaited_is_no_act():
+    found = acts(
+        "The Secretary General looks forward to the ratification by Peru of the Convention on "
+        "Cybercrime and calls for the signature of Chile."
+    )
+    assert found == set()
+
+
+def test_denounced_it_refers_to_the_treaty_named_before():
+    found = {
+        (f["type"], f.get("actor"), f["treaty"], f.get("date"))
+        for f in (
+            fact.to_gold()
+            for fact in extract(
+                make_document(
+                    BODY + "Greece ratified the European Convention on Human Rights on 28 March "
+                    "1953, denounced it on 12 December 1969 and ratified it again on 28 "
+                    "November 1974.",
+                    "sample",
+                )
+            ).facts
+        )
+        if f["type"] in ("Ratification", "Denunciation")
+    }
+    assert found == {
+        ("Ratification", "GRC", "ets-005", "1953-03-28"),
+        ("Denunciation", "GRC", "ets-005", "1969-12-12"),
+        ("Ratification", "GRC", "ets-005", "1974-11-28"),
+    }

@@ -474,6 +474,10 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
         text, max(0, trigger.start() - 80), trigger.start()
     ):
         return False
+    if _NOUN.fullmatch(trigger.group()) and _ONLY_AWAITED.search(
+        text, max(0, trigger.start() - 60), trigger.start()
+    ):
+        return False
     if kind == "EntryIntoForce" and _AIMED_AT.search(
         text, max(0, trigger.start() - 50), trigger.start()
     ):
@@ -597,9 +601,12 @@ def _actors(
         _passive_gap_ok(context, verb_end, passive.end())
         or (noun and _DEPOSIT.search(text, verb_end, passive.end()) is not None)
     ):  # "instruments of ratification were deposited by A and B"
+        # The agents end where another act begins: "signed by A and ratified by B".
+        following = _TRIGGER.search(text, passive.end(), clause_end)
+        agents_end = following.start() if following is not None else clause_end
         agents = [
             m
-            for m in context.within(passive.end(), clause_end, _PARTIES)
+            for m in context.within(passive.end(), agents_end, _PARTIES)
             if not text[max(0, m.start - 4) : m.start].lower().endswith("non-")
             and not _MEMBERS_OF.match(text, m.end)
             and not _excepted(text, passive.end(), m.start)
@@ -617,6 +624,15 @@ def _actors(
         possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
         if possessive and possessive[-1].end + 3 >= verb_start - 1:
             return [possessive[-1].entity]
+        by_whom = _NOUN_AGENT.match(text, verb_end, clause_end)
+        if by_whom is not None:  # "with the signature of Peru", "la ratification par le Pérou"
+            agents = context.within(by_whom.end(), clause_end, _STATES)
+            if (
+                agents
+                and agents[0].start == by_whom.end()
+                and not _POSSESSIVE.match(text, agents[0].end)  # "of Europe's Convention"
+            ):
+                return [agents[0].entity]
         colon = text.find(":", verb_end, clause_end)
         if colon >= 0 and _LIST_NOUN.fullmatch(trigger.group()):
             return [
@@ -663,6 +679,16 @@ def _actors(
     return [m.entity for m in listed]
 
 
+_NOUN_AGENT = re.compile(r"\s+(?:of|by|de|du|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+"""An act's noun followed by who acted: "the signature of Peru", "ratification by Ghana"."""
+_ONLY_AWAITED = re.compile(
+    r"\b(?:forward\s+to|await\w*|pending|hopes?\s+for|calls?\s+for|called\s+for|urg\w+"
+    r"|towards?|prospect|expected|upcoming|future|possible|planned|prochaine?|attend\w*"
+    r"|appel\w*\s+à|en\s+vue\s+de)\b[^.;]*$",
+    re.I,
+)
+"""Words before an act's noun that make it one not yet done: "looks forward to the
+ratification by Peru", "calls for the signature of"."""
 _LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
 _LISTING_VERB = re.compile(
     r"\b(?:include[sd]?|including|are|were|comprise[sd]?|sont|étaient|comprennent|incluent)\s+",

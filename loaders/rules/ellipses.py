@@ -30,7 +30,8 @@ _ADJACENT_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)\s+$", re.I)
 _LEADS = re.compile(
     r"(?P<followed>,?\s+(?:followed|suivie?s?)\s+(?:by|par)\s+)"
     r"|(?P<as_did>,?\s+(?:as\s+(?:did|has|have)|tout\s+comme|de\s+même\s+que)\s+)"
-    r"|(?P<and>,?\s+(?:and|et|while|whereas|tandis\s+que)\s+(?:then\s+|later\s+)?)",
+    r"|(?P<and>,?\s+(?:and|et|while|whereas|tandis\s+que)\s+(?:then\s+|later\s+)?)"
+    r"|(?P<comma>\s*[,;]\s*)",
     re.I,
 )
 _DID_SO = re.compile(
@@ -40,6 +41,10 @@ _DID_SO = re.compile(
     re.I,
 )
 _OWN_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)?\s*$", re.I)
+_GAPPED_DATE = re.compile(r"\s+(?:on|in|le|en)\s*$", re.I)
+_GAP_ENDS = re.compile(r"\s*(?:[,;.)]|and\b|et\b|$)", re.I)
+"""Gapping, the verb left out: "Ghana ratified it on 3 March, Peru on 4 March": the state and
+its date alone, then the end of the sentence or of the clause."""
 
 
 def shared_acts(context: _Context, sentence: Sentence) -> None:
@@ -123,11 +128,15 @@ def _ellipses(
             continue
         group = _listed(text, following)
         after = group[-1].end
-        if lead.lastgroup == "and":
-            did_so = _DID_SO.match(text, after)
+        if lead.lastgroup in ("and", "comma"):
+            did_so = _DID_SO.match(text, after) if lead.lastgroup == "and" else None
             if did_so is None:
-                continue
-            after = did_so.end()
+                # Gapping pairs dates: the clause before the lead has one of its own.
+                dated_before = any(sentence.start + d.end <= lead.start() for d in dates)
+                if not (dated_before and _gapped(text, sentence, after, dates)):
+                    continue
+            else:
+                after = did_so.end()
         date = next(
             (
                 d
@@ -147,6 +156,16 @@ def _ellipses(
             context.facts.append(
                 type(act)(mention.entity, act.treaty, on, evidence=context.evidence(sentence))
             )
+
+
+def _gapped(text: str, sentence: Sentence, after: int, dates: list[DateMention]) -> bool:
+    """Whether a date written with its preposition follows `after` and ends the clause."""
+    return any(
+        _GAPPED_DATE.fullmatch(text, after, sentence.start + d.start)
+        and _GAP_ENDS.match(text, sentence.start + d.end)
+        for d in dates
+        if sentence.start + d.start >= after
+    )
 
 
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+et)\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
