@@ -53,6 +53,7 @@ from loaders.rules.memberships import (
     membership_ends,
     memberships,
     suspensions,
+    without_restated_parties,
 )
 from loaders.rules.mentions import normalise_typography, state_mentions
 from loaders.rules.organisations import agreements_with, foundings, headquarters, partnerships
@@ -282,7 +283,8 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))
     warnings = list(document.warnings)
-    facts = _possible_dates(_deduplicate(merge_statuses(context.facts)), document, warnings)
+    facts = without_restated_parties(merge_statuses(context.facts))
+    facts = _possible_dates(_deduplicate(facts), document, warnings)
     extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
         extraction.warnings.append(f"{_name(document)}: {_NO_FACTS}")

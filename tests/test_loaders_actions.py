@@ -450,3 +450,30 @@ def test_denounced_it_refers_to_the_treaty_named_before():
         ("Denunciation", "GRC", "ets-005", "1969-12-12"),
         ("Ratification", "GRC", "ets-005", "1974-11-28"),
     }
+
+
+def test_acts_received_from_states_and_a_process_completed():
+    found = acts(
+        "Ratifications of the Convention on Cybercrime were received from Peru and Chile. "
+        "Ghana completed the ratification process for the Convention on Cybercrime in May 2019. "
+        "Benin launched the ratification process for the Convention on Cybercrime in 2018."
+    )
+    assert found == {
+        ("Ratification", "PER", "ets-185", None),
+        ("Ratification", "CHL", "ets-185", None),
+        ("Ratification", "GHA", "ets-185", "2019-05"),
+    }
+
+
+def test_respectively_pairs_states_and_dates_in_order():
+    found = acts(
+        "Peru and Chile ratified the Convention on Cybercrime on 22 and 23 April 2016 "
+        "respectively. Le Ghana et le Bénin ont signé la Convention sur la cybercriminalité le "
+        "2 mai 2017 et le 3 mai 2017 respectivement."
+    )
+    assert found == {
+        ("Ratification", "PER", "ets-185", "2016-04-22"),
+        ("Ratification", "CHL", "ets-185", "2016-04-23"),
+        ("Signature", "GHA", "ets-185", "2017-05-02"),
+        ("Signature", "BEN", "ets-185", "2017-05-03"),
+    }

@@ -4,6 +4,8 @@ forms texts use, in English and French. Every sentence is written here."""
 from loaders import make_document
 from loaders.extraction import extract
 
+BODY = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n"
+
 
 def facts(text: str, kind: str) -> set[tuple]:
     body = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n" + text
@@ -106,3 +108,26 @@ def test_a_member_read_from_a_list_line_keeps_the_heading_as_evidence():
     assert andorra.introduced_by.text == "3 member states"
     start, end = andorra.introduced_by.start, andorra.introduced_by.end
     assert body[start:end] == "3 member states"
+
+
+def test_becoming_a_party_without_the_act_named_is_a_membership_of_the_treaty():
+    text = (
+        "In 2016, Peru became party to the Convention on Cybercrime. Le Chili est devenu "
+        "partie à la Convention sur la cybercriminalité le 20 avril 2017."
+    )
+    found = [f.to_gold() for f in extract(make_document(BODY + text, "sample")).facts]
+    assert {
+        (f["member"], f["organisation"], f["since"]) for f in found if f["type"] == "Membership"
+    } == {("PER", "ets-185", "2016"), ("CHL", "ets-185", "2017-04-20")}
+
+
+def test_becoming_a_party_through_an_act_the_text_states_is_that_act_alone():
+    text = (
+        "Nigeria becomes a Party to the Convention on Cybercrime.\n\nNigeria today deposited "
+        "its instrument of accession to the Convention on Cybercrime."
+    )
+    found = [f.to_gold() for f in extract(make_document(BODY + text, "sample")).facts]
+    assert not [f for f in found if f["type"] == "Membership"]
+    assert [(f["actor"], f["treaty"]) for f in found if f["type"] == "Accession"] == [
+        ("NGA", "ets-185")
+    ]

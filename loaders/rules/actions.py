@@ -31,6 +31,7 @@ from loaders.facts import (
 )
 from loaders.numbers import ORDINAL, parse_ordinal
 from loaders.numbers import QUALIFIED_NUMBER as QN
+from loaders.rules.ellipses import listed_together
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -99,6 +100,13 @@ _PROCESS_AFTER = re.compile(
     re.I,
 )
 """A noun that only qualifies another: "accession negotiations", "the ratification process"."""
+
+_COMPLETED = re.compile(
+    r"\b(?:complet\w*|conclu\w*|finali[sz]\w*|achev\w*|termin\w*)\s+(?:the\s+|its\s+|their\s+"
+    r"|le\s+|la\s+|sa\s+|son\s+|leur\s+)?(?:\w+\s+)?$",
+    re.I,
+)
+"""...unless the process is done: "completed the ratification process"."""
 
 _NOT_A_TREATY_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|this|that|le|la|les|un|une|ce|cette)\s+)?(?:\w+\s+)?(?:law|laws|bill"
@@ -468,7 +476,9 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
     text = sentence.text
     kind = trigger.lastgroup
     after = trigger.end()
-    if _PROCESS_AFTER.match(text, after):
+    if _PROCESS_AFTER.match(text, after) and not _COMPLETED.search(
+        text, max(0, trigger.start() - 30), trigger.start()
+    ):
         return False
     if kind not in ("EntryIntoForce", "OpeningForSignature") and _NOT_DONE.search(
         text, max(0, trigger.start() - 80), trigger.start()
@@ -597,6 +607,11 @@ def _actors(
     clause_start, clause_end = offset + start, offset + end
     passive = _PASSIVE.match(text, verb_end, clause_end)
     noun = _NOUN.fullmatch(trigger.group()) is not None
+    received = _RECEIVED_FROM.match(text, verb_end, clause_end) if noun else None
+    if received is not None:  # "ratifications were received from A and B"
+        senders = context.within(received.end(), clause_end, _STATES)
+        if senders and senders[0].start == received.end():
+            return [m.entity for m in listed_together(text, senders)]
     if passive is not None and (
         _passive_gap_ok(context, verb_end, passive.end())
         or (noun and _DEPOSIT.search(text, verb_end, passive.end()) is not None)
@@ -679,6 +694,14 @@ def _actors(
     return [m.entity for m in listed]
 
 
+_RECEIVED_FROM = re.compile(
+    r"\s*(?:(?:of|to|de|du)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?[^,;.]{0,120}?)?"
+    r"(?:were|was|have\s+been|has\s+been|ont\s+été|a\s+été)\s+(?:\w+\s+)?"
+    r"(?:received|reçue?s?)\s+(?:from|de\s+la\s+part\s+d[eu]|d[eu])\s+"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+"""An act's noun and who sent it: "instruments of ratification were received from A"."""
 _NOUN_AGENT = re.compile(r"\s+(?:of|by|de|du|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
 """An act's noun followed by who acted: "the signature of Peru", "ratification by Ghana"."""
 _ONLY_AWAITED = re.compile(

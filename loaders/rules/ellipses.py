@@ -60,6 +60,7 @@ def shared_acts(context: _Context, sentence: Sentence) -> None:
         return
     dates = context.dates(sentence)
     _own_dates(context, sentence, acts, dates)
+    _respectively(context, sentence, acts, dates)
     _ellipses(context, sentence, acts[-1][1], dates)
 
 
@@ -109,6 +110,34 @@ def _own_dates(
             context.facts[index] = dataclasses.replace(fact, date=None)
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b|\brespectivement\b", re.I)
+
+
+def _respectively(
+    context: _Context,
+    sentence: Sentence,
+    acts: list[tuple[int, TreatyAction]],
+    dates: list[DateMention],
+) -> None:
+    """ "A and B signed it on 3 and 4 May respectively": the states take the dates written
+    after them in their order, when there are as many dates as states."""
+    if _RESPECTIVELY.search(sentence.text) is None:
+        return
+    actors = {fact.actor.key for _, fact in acts if fact.actor is not None}
+    named = [m for m in context.within(sentence.start, sentence.end, _STATES)]
+    order = list(dict.fromkeys(m.entity.key for m in named if m.entity.key in actors))
+    last = max((m.end for m in named if m.entity.key in actors), default=sentence.end)
+    after = [d for d in dates if sentence.start + d.start >= last]
+    # "on 3 and 4 May" is one mention of two days.
+    days = [day for d in after for day in ((d.first, d.last) if d.last else (d.first,))]
+    if len(order) < 2 or len(days) != len(order):
+        return
+    own = dict(zip(order, days, strict=True))
+    for index, fact in acts:
+        if fact.actor is not None and fact.actor.key in own:
+            context.facts[index] = dataclasses.replace(fact, date=own[fact.actor.key])
+
+
 def _ellipses(
     context: _Context, sentence: Sentence, act: TreatyAction, dates: list[DateMention]
 ) -> None:
@@ -126,7 +155,7 @@ def _ellipses(
         following = [m for m in states if m.start >= lead.end()]
         if not following or following[0].start - lead.end() > 5:
             continue
-        group = _listed(text, following)
+        group = listed_together(text, following)
         after = group[-1].end
         if lead.lastgroup in ("and", "comma"):
             did_so = _DID_SO.match(text, after) if lead.lastgroup == "and" else None
@@ -171,7 +200,7 @@ def _gapped(text: str, sentence: Sentence, after: int, dates: list[DateMention])
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+et)\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
 
 
-def _listed(text: str, mentions: list[Mention]) -> list[Mention]:
+def listed_together(text: str, mentions: list[Mention]) -> list[Mention]:
     """The first mention and those joined to it by commas or "and"."""
     group = [mentions[0]]
     for mention in mentions[1:]:

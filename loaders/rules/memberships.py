@@ -15,8 +15,10 @@ from loaders.dates import PartialDate, find_dates
 from loaders.documents import Document, Sentence
 from loaders.entities import Mention
 from loaders.facts import (
+    PARTY_ACTS,
     Entity,
     Evidence,
+    Fact,
     Membership,
     MembershipApplication,
     MembershipEnd,
@@ -58,6 +60,8 @@ _ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
 _JOINS = re.compile(
     r"\b(?:joined|joins|has\s+joined|have\s+joined|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
     r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
+    r"|bec(?:ame|omes?)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to"
+    r"|(?:est|sont)\s+devenue?s?\s+(?:un\s+|une\s+)?(?:[ée]tats?\s+)?parties?\s+(?:à|au)"
     r"|(?:est|a\s+été)\s+admise?\s+(?:au|à|dans))\s+(?:the\s+|la\s+|l['’]\s*)?$",
     re.I,
 )
@@ -429,3 +433,23 @@ def membership_ends(
                 )
             )
     return facts
+
+
+def without_restated_parties(facts: list[Fact]) -> list[Fact]:
+    """The facts but for a state's being a party to a treaty ("Nigeria becomes a Party to the
+    Convention") where the same text states the act that made it one (its accession): the
+    act says it, with its date."""
+    acted = {
+        (fact.actor.key, fact.treaty.key)
+        for fact in facts
+        if isinstance(fact, PARTY_ACTS) and fact.actor is not None
+    }
+    return [
+        fact
+        for fact in facts
+        if not (
+            isinstance(fact, Membership)
+            and fact.organisation.kind == "treaty"
+            and (fact.member.key, fact.organisation.key) in acted
+        )
+    ]
