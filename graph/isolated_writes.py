@@ -12,6 +12,7 @@ Literals are left out of the comparison: no rule joins two triples on a literal 
 through a functional or key property, which is vocabulary the write would then have used.
 """
 
+import re
 from collections import Counter
 
 from ontology import COMITY, ORG, OWL, RDF, RDFS, TIME
@@ -24,11 +25,19 @@ _RDF_TYPE = f"<{RDF.type}>".encode()
 _VOCABULARY = tuple(f"<{namespace}".encode() for namespace in (RDF, RDFS, OWL, COMITY, ORG, TIME))
 
 
-def _terms(line: bytes) -> list[bytes]:
-    """The IRIs and blank nodes of one N-Triples line as the store writes it (one space
-    between terms); a literal object is left out, quotes, language and datatype alike."""
-    subject, predicate, rest = line.split(b" ", 2)
-    return [subject, predicate] if rest.startswith(b'"') else [subject, predicate, rest[:-2]]
+_LINE = re.compile(rb"\s*(<[^>]*>|_:\S+)\s+(<[^>]*>)\s+(.*?)\s*\.\s*")
+
+
+def _terms(line: bytes) -> list[bytes] | None:
+    """The IRIs and blank nodes of one N-Triples line; a literal object is left out, quotes,
+    language and datatype alike. An empty line has none; None for a line this cannot read."""
+    if not line.strip():
+        return []
+    match = _LINE.fullmatch(line)
+    if match is None:
+        return None
+    subject, predicate, value = match.groups()
+    return [subject, predicate] if value.startswith(b'"') else [subject, predicate, value]
 
 
 class AssertedTerms:
@@ -36,24 +45,38 @@ class AssertedTerms:
 
     def __init__(self, lines: set[bytes]) -> None:
         self.lines = lines
-        self.counts: Counter[bytes] = Counter(term for line in lines for term in _terms(line))
+        self.counts: Counter[bytes] = Counter()
+        self.readable = True
+        """False when a line could not be read (a store writing N-Triples another way): then
+        no write counts as isolated."""
+        for line in lines:
+            terms = _terms(line)
+            if terms is None:
+                self.readable = False
+                return
+            self.counts.update(terms)
 
     def isolated(self, lines: set[bytes]) -> bool:
         """Whether going from the last lines to `lines` cannot change the inferred graph; if
         so, `lines` become the last lines."""
+        if not self.readable:
+            return False
         added, removed = lines - self.lines, self.lines - lines
         added_terms: Counter[bytes] = Counter()
-        for line in added:
-            added_terms.update(_terms(line))
         removed_terms: Counter[bytes] = Counter()
-        for line in removed:
-            removed_terms.update(_terms(line))
-        for line in added | removed:
-            subject, predicate, *rest = _terms(line)
-            if predicate != _RDF_TYPE and predicate.startswith(_VOCABULARY):
-                return False
-            if subject.startswith(_VOCABULARY) or (rest and rest[0].startswith(_VOCABULARY)):
-                return False
+        for changed, counts in ((added, added_terms), (removed, removed_terms)):
+            for line in changed:
+                terms = _terms(line)
+                if terms is None:
+                    return False
+                if not terms:
+                    continue
+                subject, predicate, *rest = terms
+                if predicate != _RDF_TYPE and predicate.startswith(_VOCABULARY):
+                    return False
+                if subject.startswith(_VOCABULARY) or (rest and rest[0].startswith(_VOCABULARY)):
+                    return False
+                counts.update(terms)
         for term in added_terms.keys() | removed_terms.keys():
             if term == _RDF_TYPE:
                 continue

@@ -115,3 +115,11 @@ def test_after_each_write_the_inferred_graph_is_what_reasoning_afresh_gives():
         assert not any(str(s) == f"<{EX}a>" for s, _, _ in inferred(kg))
     finally:
         kg.close()
+
+
+def test_lines_written_another_way_are_read_or_make_nothing_isolated():
+    spaced = lines('<urn:a>\t<urn:p>   "x y" .  ', "", "_:b <urn:p> <urn:c>.")
+    terms = AssertedTerms(spaced)
+    assert terms.isolated(spaced | lines("<urn:d> <urn:q> <urn:e> ."))
+    unreadable = AssertedTerms(lines("this is not N-Triples"))
+    assert not unreadable.isolated(lines("this is not N-Triples", "<urn:d> <urn:q> <urn:e> ."))
