@@ -3,6 +3,7 @@
 import pyoxigraph
 import pytest
 
+import graph
 import ontology
 from graph.reasoning import entailments, entailments_owlrl, without_wikidata_identity
 from ontology import (
@@ -291,3 +292,16 @@ def test_reasoning_again_over_unchanged_assertions_keeps_the_inferred_graph_righ
             "DELETE DATA { <urn:act> a <https://w3id.org/comity/ontology#Ratification> }"
         )
         assert knowledge_graph.reason().inferred_triples == 0
+
+
+def test_a_body_with_a_seat_is_not_made_an_organisation_of_its_own():
+    kg = graph.open("memory:")
+    try:
+        kg.reason()
+        court = "https://w3id.org/comity/id/org/council-of-europe/european-court-of-human-rights"
+        types = {row["t"].value for row in kg.query(f"SELECT ?t WHERE {{ <{court}> a ?t }}")}
+        assert "http://www.w3.org/ns/org#Organization" in types
+        assert "https://w3id.org/comity/ontology#OrganisationalUnit" in types
+        assert "https://w3id.org/comity/ontology#Organisation" not in types
+    finally:
+        kg.close()
