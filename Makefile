@@ -18,8 +18,9 @@ run: install
 	$(BIN)/comity load --store $(STORE) loaders/samples
 	$(BIN)/comity serve --store $(STORE)
 
+# One worker per core; a file's tests stay together, so its servers start once.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The W3C SPARQL 1.1 suites against a real `comity serve` (data: ../shared/w3c/).
 conformance: install
