@@ -51,6 +51,7 @@ from graph.update_dataset import merged_using
 from graph.update_guard import guarded_update
 from graph.update_scope import read_update
 from ontology import (
+    COMITY,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     GRAPH_REFERENCE,
@@ -59,6 +60,7 @@ from ontology import (
     ID,
     PREFIXES,
     RDF,
+    XSD,
     document_iri,
     document_key,
     source_graph_iri,
@@ -72,6 +74,14 @@ MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED, GRAPH_UNION)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
 _PROVISIONAL_HASH = "incomplete: the bulk load did not finish"
+_CURRENT = pyoxigraph.Triple(
+    pyoxigraph.NamedNode(GRAPH_INFERRED),
+    pyoxigraph.NamedNode(COMITY.current),
+    pyoxigraph.Literal("true", datatype=pyoxigraph.NamedNode(XSD.boolean)),
+)
+"""Held in the inferred graph while it is what reasoning over the asserted graphs gives: taken
+out before every write to them and put back by the reasoning that follows, so that a process
+killed in between leaves a store that says its inferred graph is stale."""
 # The content hash the ontology graph carries while a restore is under way.
 _RESTORE_MARKER = pyoxigraph.Quad(
     pyoxigraph.NamedNode(GRAPH_ONTOLOGY),
@@ -227,11 +237,14 @@ class KnowledgeGraph:
             graphs = list(scope.graphs)
         if graphs is None:
             self._reasoned = None  # it may have written the inferred graph too (CLEAR ALL)
+        was_current = self._mark_stale()
         try:
             self._backend.update(sparql, graphs)
         except SyntaxError as error:
+            self._unmark_stale(was_current)
             raise ComityError(f"invalid SPARQL update: {one_line(error)}") from error
         except RuntimeError as error:  # evaluation refused, e.g. DROP of a missing graph
+            self._unmark_stale(was_current)
             raise ComityError(f"the SPARQL update failed: {one_line(error)}") from error
         finally:
             self._generation += 1
@@ -354,6 +367,7 @@ class KnowledgeGraph:
         )
         provisional = pyoxigraph.serialize(added, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
         written = [graph, *part_graphs]
+        self._mark_stale()
         try:
             backend.replace_graphs(
                 [*written, *(self._owned_graphs(document) or [])], {graph: provisional}
@@ -449,6 +463,7 @@ class KnowledgeGraph:
         owned = self._owned_graphs(doc_iri)
         if owned is None:
             return False
+        self._mark_stale()
         self._backend.replace_graphs([graph, *owned], {})
         self._generation += 1
         return True
@@ -476,11 +491,12 @@ class KnowledgeGraph:
             # nothing, a source loaded again), or nothing that reasoning reads (see
             # graph/isolated_writes.py): the inferred graph it wrote is still right.
             self._reasoned = (digest, self._reasoned[1])
+            self._backend.change_triples(GRAPH_INFERRED, [], [_CURRENT])
             return ReasoningSummary(
                 asserted_triples=len(lines),
                 inferred_triples=self._reasoned[1],
                 seconds=time.perf_counter() - started,
-                change=([], []),
+                change=([], [_CURRENT]),
             )
         standing = standing_relations(asserted)
         inferred = (
@@ -496,24 +512,27 @@ class KnowledgeGraph:
             }
         except SyntaxError as error:
             raise RuntimeError(f"the reasoner produced invalid N-Triples: {error}") from error
-        old = {quad.triple for quad in self._backend.quads(GRAPH_INFERRED)}
+        old = {quad.triple for quad in self._backend.quads(GRAPH_INFERRED)} - {_CURRENT}
         removed, added = list(old - new), list(new - old)
         change: tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]] | None = None
         if len(removed) + len(added) <= max(len(new) // 4, 1):
             # A write changes few entailments: rewriting only those keeps each write's cost
             # (and what the store must later compact away) at the size of its change.
-            if removed or added:
-                self._backend.change_triples(GRAPH_INFERRED, removed, added)
+            added.append(_CURRENT)
+            self._backend.change_triples(GRAPH_INFERRED, removed, added)
             change = (removed, added)
         else:
-            self._backend.replace_graphs([GRAPH_INFERRED], {GRAPH_INFERRED: inferred})
+            current = pyoxigraph.serialize([_CURRENT], format=pyoxigraph.RdfFormat.N_TRIPLES)
+            self._backend.replace_graphs(
+                [GRAPH_INFERRED], {GRAPH_INFERRED: inferred + (current or b"")}
+            )
         self._generation += 1
-        self._reasoned = (digest, len(new))
+        self._reasoned = (digest, len(new) + 1)  # and the mark that says it is current
         self._asserted = AssertedTerms(set(lines)) if len(lines) <= ISOLATION_LIMIT else None
         return ReasoningSummary(
             # Oxigraph writes one triple per line (newlines inside literals are escaped).
             asserted_triples=asserted.count(b"\n"),
-            inferred_triples=len(new),
+            inferred_triples=len(new) + 1,
             seconds=time.perf_counter() - started,
             change=change,
         )
@@ -570,6 +589,26 @@ class KnowledgeGraph:
         dataset = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
         return validate_dataset(dataset, read_shapes())
 
+    def inferred_current(self) -> bool:
+        """Whether the inferred graph is what reasoning over the asserted graphs gives: False
+        after a write that no reasoning has followed yet, or that a crash cut off from it."""
+        if self._backend.reasons_itself:
+            return True  # the store reasons after every write it takes, and says nothing else
+        return bool(self._evaluate(f"ASK {{ GRAPH <{GRAPH_INFERRED}> {{ {_CURRENT} }} }}"))
+
+    def _mark_stale(self) -> bool:
+        """Take the inferred graph's "current" mark out before a write to the asserted graphs;
+        True when it was there."""
+        if self._backend.reasons_itself or not self.inferred_current():
+            return False
+        self._backend.change_triples(GRAPH_INFERRED, [_CURRENT], [])
+        return True
+
+    def _unmark_stale(self, was_current: bool) -> None:
+        """Put the mark back after a write that failed and changed nothing."""
+        if was_current:
+            self._backend.change_triples(GRAPH_INFERRED, [], [_CURRENT])
+
     def flush(self) -> None:
         """Write what an on-disk store keeps in memory to its files, so that a read-only open
         finds it there instead of replaying the write-ahead log: the server opens a fresh
@@ -622,8 +661,12 @@ class KnowledgeGraph:
             target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
             for target, triples in new.items()
         }
+        was_current = self._mark_stale()
         try:
             self._backend.replace_graphs([graph, *(owned or []), *part_graphs], serialised)
+        except ComityError:
+            self._unmark_stale(was_current)  # a refused replacement changed nothing
+            raise
         finally:
             self._generation += 1
         stored = self.source(document)
@@ -706,6 +749,7 @@ class KnowledgeGraph:
             if self._holds(graph, digest):
                 continue
             stamp = f'<{graph}> <{CONTENT_HASH.value}> "{digest}" .\n'.encode()
+            self._mark_stale()
             self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
             self._generation += 1
 

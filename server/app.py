@@ -181,6 +181,8 @@ def _open_store(
             writes.close()
             raise
     opened = graph_layer.open(config.store)
+    if not opened.inferred_current():
+        opened.reason()  # a new memory: store has reference data but no inferences yet
     return opened, InProcessWrites(opened)
 
 

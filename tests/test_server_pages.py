@@ -468,6 +468,7 @@ def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
     store = f"oxigraph:{tmp_path / 'store'}"
     with graph.open(store) as kg:
         load_sample(kg)
+        kg.reason()  # else the server would, before serving: a stale store is never served
         expected = outgoing(kg, state_iri("FRA"))
     port = free_port()
     comity = Path(sys.executable).parent / "comity"

@@ -162,6 +162,16 @@ def serve(
                 f"{store}: a restore into this store did not finish, so it holds part of a "
                 f"dump; run `comity restore --replace DUMP` again before serving it"
             )
+        if not store.startswith("memory:") and not knowledge_graph.inferred_current():
+            # A write that no reasoning followed (a killed process, a load cut short, a
+            # new release's vocabulary): never serve that inferred graph as whole.
+            click.echo(
+                f"{store}: the inferred graph is stale (a write was not followed by reasoning); "
+                "reasoning again before serving",
+                err=True,
+            )
+            summary = knowledge_graph.reason()
+            click.echo(f"{store}: {summary.inferred_triples:,} triples inferred", err=True)
     multiprocessing.set_start_method("spawn", force=True)
     server = Server(
         "comity",

@@ -220,8 +220,14 @@ def validate(store: str) -> None:
     """Check the data against the SHACL shapes; exit with 1 when it does not conform."""
     with graph.open(store) as knowledge_graph:
         report = knowledge_graph.validate()
+        current = knowledge_graph.inferred_current()
     click.echo(report.to_text(), nl=False)
-    if not report.conforms:
+    if not current:
+        click.echo(
+            "The inferred graph is stale: a write was not followed by reasoning, so the types "
+            "the shapes were checked with may be out of date; run `comity reason`."
+        )
+    if not report.conforms or not current:
         sys.exit(1)
 
 
