@@ -37,6 +37,7 @@ from graph.isolated_writes import LIMIT as ISOLATION_LIMIT
 from graph.isolated_writes import AssertedTerms
 from graph.sources import (
     CONTENT_HASH,
+    INCOMPLETE,
     LOADED_AT,
     PART_GRAPH,
     SourceInfo,
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED, GRAPH_UNION)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
-_PROVISIONAL_HASH = "incomplete: the bulk load did not finish"
+_PROVISIONAL_HASH = INCOMPLETE + "the bulk load did not finish"
 _CURRENT = pyoxigraph.Triple(
     pyoxigraph.NamedNode(GRAPH_INFERRED),
     pyoxigraph.NamedNode(COMITY.current),

@@ -28,6 +28,10 @@ TRIPLE_COUNT = pyoxigraph.NamedNode(COMITY.tripleCount)
 TYPE = pyoxigraph.NamedNode(RDF.type)
 
 
+INCOMPLETE = "incomplete: "
+"""How the content hash of a source begins while its load has not finished."""
+
+
 @dataclass(frozen=True)
 class SourceMetadata:
     """What a loader knows about a source besides the triples it derived from it."""
@@ -55,6 +59,12 @@ class SourceInfo:
     triple_count: int
     content_hash: str
     path: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """False for a source whose load did not finish (a killed bulk load): the store holds
+        part of it, and loading the file again replaces that part."""
+        return not self.content_hash.startswith(INCOMPLETE)
 
 
 def issued_literal(issued: str) -> pyoxigraph.Literal:

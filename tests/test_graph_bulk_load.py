@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from click.testing import CliRunner
 
 import graph
 from graph import KnowledgeGraph
 from graph.embedded import ATOMIC_LIMIT_BYTES, EmbeddedStore
 from ontology import DCTERMS, GRAPH_INFERRED, document_iri, source_graph_iri
 from ontology.errors import ComityError
+from server.cli import main
 
 EX = "http://example.org/"
 DOC = document_iri("dump")
@@ -260,3 +262,35 @@ def test_a_large_replacement_keeps_a_blank_node_shared_by_two_graphs(tmp_path: P
     )
     assert len(values(store, shared)) == 1
     assert values(store, BY_GRAPH) == {GRAPH, EX + "graph-1"}
+
+
+class DyingStore(EmbeddedStore):
+    """An on-disk store whose process dies in the middle of a bulk load (as under kill -9):
+    nothing after the load's start runs, not even the loader's own clean-up."""
+
+    def __init__(self, location: Path) -> None:
+        super().__init__(pyoxigraph.Store(str(location)), f"oxigraph:{location}", 0)
+
+    def bulk_load_file(self, path: Path, format, base_iri: str, graph: str, graphs=None) -> None:
+        raise KeyboardInterrupt  # not an error the loader handles: it stops there
+
+
+def test_a_bulk_load_cut_short_is_listed_as_incomplete_and_fails_validate(tmp_path: Path):
+    location = tmp_path / "store"
+    store = KnowledgeGraph(DyingStore(location))
+    path = tmp_path / "dump.nq"
+    path.write_text(QUAD_FILE)
+    with pytest.raises(KeyboardInterrupt):
+        store.load_rdf(path)
+    [source] = store.sources()
+    assert not source.complete
+    store.close()
+    listed = CliRunner().invoke(main, ["sources", "--store", f"oxigraph:{location}"])
+    assert "incomplete" in listed.output
+    checked = CliRunner().invoke(main, ["validate", "--store", f"oxigraph:{location}"])
+    assert checked.exit_code == 1
+    assert f"Source {DOC} is incomplete" in checked.output
+    # Loading the file again completes it.
+    with graph.open(f"oxigraph:{location}") as reopened:
+        [source] = [reopened.load_rdf(path)]
+        assert source.complete and source.triple_count > 0

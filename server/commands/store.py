@@ -221,13 +221,16 @@ def validate(store: str) -> None:
     with graph.open(store) as knowledge_graph:
         report = knowledge_graph.validate()
         current = knowledge_graph.inferred_current()
+        incomplete = [source.iri for source in knowledge_graph.sources() if not source.complete]
     click.echo(report.to_text(), nl=False)
     if not current:
         click.echo(
             "The inferred graph is stale: a write was not followed by reasoning, so the types "
             "the shapes were checked with may be out of date; run `comity reason`."
         )
-    if not report.conforms or not current:
+    for iri in incomplete:
+        click.echo(f"Source {iri} is incomplete: its load did not finish; load the file again.")
+    if not report.conforms or not current or incomplete:
         sys.exit(1)
 
 
@@ -327,13 +330,24 @@ def sources(store: str, view: str | None) -> None:
     with graph.open(store) as knowledge_graph:
         found = knowledge_graph.sources()
     if (view or default_view()) == "json":
-        click.echo(json.dumps([dataclasses.asdict(source) for source in found], indent=2))
+        click.echo(
+            json.dumps(
+                [{**dataclasses.asdict(source), "complete": source.complete} for source in found],
+                indent=2,
+            )
+        )
         return
     print_table(
         None,
         ["document", "title", "issued", "loaded at", "triples"],
-        ([s.iri, s.title or "", s.issued or "", s.loaded_at, str(s.triple_count)] for s in found),
+        ([s.iri, s.title or "", s.issued or "", s.loaded_at, _triples(s)] for s in found),
     )
+
+
+def _triples(source: graph.SourceInfo) -> str:
+    if source.complete:
+        return str(source.triple_count)
+    return "incomplete: its load did not finish; load the file again"
 
 
 @click.command()
