@@ -104,6 +104,9 @@ class ReasoningSummary:
     wrote the whole inferred graph anew): what a copy of the store needs to follow it."""
     by_store: bool = False
     """True when the store reasons for itself: this run only counted what it holds."""
+    left_out: tuple[str, ...] = ()
+    """Asserted triples (N-Triples) reasoning could not read, RDF 1.2 terms: the store keeps
+    them and queries see them, but nothing is inferred from them."""
 
 
 @dataclass(frozen=True)
@@ -472,7 +475,7 @@ class KnowledgeGraph:
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
         from graph.derivations import calendar_triples, membership_periods, standing_relations
-        from graph.reasoning import entailments
+        from graph.reasoning import beyond_rdf_1_1, entailments
 
         self._check_writable()
         started = time.perf_counter()
@@ -499,6 +502,7 @@ class KnowledgeGraph:
                 seconds=time.perf_counter() - started,
                 change=([], [_CURRENT]),
             )
+        asserted, left_out = beyond_rdf_1_1(asserted)
         standing = standing_relations(asserted)
         inferred = (
             entailments(asserted + standing)
@@ -531,11 +535,11 @@ class KnowledgeGraph:
         self._reasoned = (digest, len(new) + 1)  # and the mark that says it is current
         self._asserted = AssertedTerms(set(lines)) if len(lines) <= ISOLATION_LIMIT else None
         return ReasoningSummary(
-            # Oxigraph writes one triple per line (newlines inside literals are escaped).
-            asserted_triples=asserted.count(b"\n"),
+            asserted_triples=len(lines),
             inferred_triples=len(new) + 1,
             seconds=time.perf_counter() - started,
             change=change,
+            left_out=tuple(line.decode("utf-8").strip() for line in left_out),
         )
 
     def _reasoned_by_store(self, started: float) -> ReasoningSummary:

@@ -70,7 +70,7 @@ def entailments(asserted: bytes) -> bytes:
 
     Returns sorted N-Triples, so that the same input always gives the same bytes.
     """
-    withheld = without_wikidata_identity(asserted)
+    withheld = without_wikidata_identity(beyond_rdf_1_1(asserted)[0])
     reasoner = _load_reasonable(withheld)
     with _collector_paused():
         # `reason()` answers with the whole closure, asserted triples included, as rdflib
@@ -88,7 +88,7 @@ def entailments_owlrl(asserted: bytes) -> bytes:
 
     graph = rdflib.Graph()
     try:
-        graph.parse(data=without_wikidata_identity(asserted), format="nt")
+        graph.parse(data=without_wikidata_identity(beyond_rdf_1_1(asserted)[0]), format="nt")
     except Exception as error:  # rdflib raises several unrelated types for bad syntax
         raise ComityError(
             f"cannot reason over the graph: it is not valid N-Triples: {error}"
@@ -99,6 +99,27 @@ def entailments_owlrl(asserted: bytes) -> bytes:
             owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(graph)
         return _to_ntriples(useful(t for t in graph if t not in before))
+
+
+_RDF_1_2 = re.compile(rb"<<\(|\"@[A-Za-z]+(?:-[A-Za-z0-9]+)*--(?:ltr|rtl)\b")
+"""What RDF 1.2 adds to N-Triples and the reasoners cannot read: a triple term `<<( s p o )>>`,
+a language tag with a direction (`"x"@ar--rtl`)."""
+
+
+def beyond_rdf_1_1(ntriples: bytes) -> tuple[bytes, list[bytes]]:
+    """The N-Triples without the lines that use RDF 1.2 terms, and those lines.
+
+    The stores keep such triples and queries see them; OWL 2 RL says nothing about them, and
+    the reasoners (rdflib's parser under both) refuse the whole input for one of them, so they
+    are left out of reasoning rather than letting one triple stop it for good.
+    """
+    if _RDF_1_2.search(ntriples) is None:
+        return ntriples, []
+    kept: list[bytes] = []
+    left_out: list[bytes] = []
+    for line in ntriples.splitlines(keepends=True):
+        (left_out if _RDF_1_2.search(line) else kept).append(line)
+    return b"".join(kept), left_out
 
 
 def without_wikidata_identity(ntriples: bytes) -> bytes:

@@ -308,3 +308,19 @@ def test_a_body_with_a_seat_is_not_made_an_organisation_of_its_own():
         assert "https://w3id.org/comity/ontology#Organisation" not in types
     finally:
         kg.close()
+
+
+def test_rdf_1_2_terms_are_left_out_of_reasoning_and_reported():
+    kg = graph.open("memory:")
+    try:
+        kg.update(
+            'INSERT DATA { GRAPH <urn:g> { <urn:t> <urn:says> "x"@ar--rtl . '
+            "<urn:t> <urn:cites> <<( <urn:s> <urn:p> <urn:o> )>> . "
+            "<urn:t> a <https://w3id.org/comity/ontology#Convention> } }"
+        )
+        summary = kg.reason()
+        assert kg.query("ASK { <urn:t> a <https://w3id.org/comity/ontology#Treaty> }")
+        assert len(summary.left_out) == 2
+        assert any("ar--rtl" in line for line in summary.left_out)
+    finally:
+        kg.close()

@@ -162,3 +162,32 @@ def test_store_put_with_non_utf8_turtle(comity_server):
         timeout=30,
     )
     assert response.status_code == 400
+
+
+def test_rdf_1_2_terms_are_kept_and_do_not_stop_reasoning(comity_server):
+    """A triple term or a directional language tag once stored must not make every later
+    write fail: reasoning leaves them out and goes on."""
+    graph_iri = f"{EX}rdf-1-2"
+    treaty = f"{EX}rdf-1-2-treaty"
+    for body in (
+        f'INSERT DATA {{ GRAPH <{graph_iri}> {{ <{treaty}> <{EX}says> "x"@ar--rtl }} }}',
+        f"INSERT DATA {{ GRAPH <{graph_iri}> {{ <{treaty}> <{EX}cites> "
+        f"<<( <{EX}s> <{EX}p> <{EX}o> )>> }} }}",
+        f"INSERT DATA {{ GRAPH <{graph_iri}> {{ <{treaty}> a "
+        f"<https://w3id.org/comity/ontology#Convention> }} }}",
+    ):
+        response = requests.post(
+            comity_server.sparql,
+            data=body.encode(),
+            headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
+            timeout=60,
+        )
+        assert response.status_code == 204, response.text
+    assert comity_server.ask(f"ASK {{ <{treaty}> a <https://w3id.org/comity/ontology#Treaty> }}")
+    assert comity_server.ask(f'ASK {{ <{treaty}> <{EX}says> "x"@ar--rtl }}')
+    requests.post(
+        comity_server.sparql,
+        data=f"DROP GRAPH <{graph_iri}>".encode(),
+        headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
+        timeout=60,
+    )

@@ -212,6 +212,14 @@ def reason(store: str) -> None:
         f"inferred {summary.inferred_triples} triples from {summary.asserted_triples} "
         f"asserted ones in {summary.seconds:.1f} s"
     )
+    if summary.left_out:
+        click.echo(
+            f"{len(summary.left_out)} asserted triple(s) use RDF 1.2 terms (a triple term or "
+            f"a language tag with a direction) that reasoning cannot read; they are kept, "
+            f"and nothing is inferred from them:"
+        )
+        for line in summary.left_out[:10]:
+            click.echo(f"  {line}")
 
 
 @click.command()
