@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ontology import (
     COMITY,
@@ -248,6 +256,10 @@ def _used_prefixes(triples: Iterable[pyoxigraph.Triple]) -> dict[str, str]:
 @blueprint.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     """Dereference `<base><rest>`: HTML or RDF by Accept, or RDF by a format suffix."""
+    if rest == "dataset":
+        # The dataset is described by its VoID document, in the format the client asks for
+        # there: a 303, as for any thing whose description lives at another address.
+        return redirect(url_for("description.void"), code=303)
     media_type: str | None
     for suffix, suffix_type in SUFFIXES.items():
         if rest.endswith(suffix):

@@ -287,6 +287,20 @@ def test_void_names_the_dataset_under_the_base_and_links_the_dumps(server):
     assert f"<{ID}dataset>" in description.text
 
 
+def test_the_dataset_iri_dereferences_to_its_void_description(server):
+    """`{base}dataset`, here served under /id/, answers 303 to the VoID document."""
+    path = (ID + "dataset")[len("https://w3id.org/comity") :]
+    moved = requests.get(f"{server.url}{path}", allow_redirects=False, timeout=60)
+    assert moved.status_code == 303
+    assert moved.headers["Location"].endswith("/void")
+    followed = requests.get(f"{server.url}{path}", headers={"Accept": "text/turtle"}, timeout=60)
+    assert followed.status_code == 200
+    described = pyoxigraph.Store()
+    described.load(followed.content, pyoxigraph.RdfFormat.TURTLE)
+    dataset = pyoxigraph.NamedNode(ID + "dataset")
+    assert described.query(f"ASK {{ {dataset} a <{VOID}Dataset> }}")
+
+
 def test_void_modified_follows_a_write(server):
     def modified() -> datetime:
         store = _void(server)
