@@ -253,3 +253,23 @@ def test_a_triple_in_two_graphs_counts_once_in_the_default_graph(comity_server):
         timeout=60,
     )
     assert comity_server.select(count)[0]["n"]["value"] == "0"
+
+
+def test_a_put_of_100000_triples_finishes_within_the_default_time_limit(server_factory):
+    """The write guard and the reasoning after a write cost in proportion to the write: a
+    large Graph Store PUT is not cut off at the default 30 s (issue #14, item 9)."""
+    server = server_factory()
+    graph_iri = "http://example.org/large-put"
+    body = "".join(
+        f'<http://example.org/s{i}> <http://example.org/p> "value {i}" .\n' for i in range(100_000)
+    ).encode()
+    response = requests.put(
+        server.store,
+        params={"graph": graph_iri},
+        data=body,
+        headers={"Content-Type": "application/n-triples", **server.auth()},
+        timeout=120,
+    )
+    assert response.status_code in (201, 204), response.text
+    rows = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    assert rows[0]["n"]["value"] == "100000"
