@@ -56,7 +56,13 @@ from loaders.rules.memberships import (
     without_restated_parties,
 )
 from loaders.rules.mentions import normalise_typography, state_mentions
-from loaders.rules.organisations import agreements_with, foundings, headquarters, partnerships
+from loaders.rules.organisations import (
+    agreements_with,
+    foundings,
+    headquarters,
+    joint_instruments,
+    partnerships,
+)
 from loaders.rules.roles import person_roles, signatory_roles
 from loaders.rules.supplements import supplements
 from ontology import REFERENCE_DIR, slug, unit_iri
@@ -548,6 +554,7 @@ RULES: list[Callable[[_Context, Sentence], None]] = [
     meetings,
     partnerships,
     agreements_with,
+    joint_instruments,
     person_roles,
     foundings,
     headquarters,

@@ -126,3 +126,26 @@ def test_an_unknown_french_portfolio_is_read_past_and_a_known_one_translated():
         ("mamadou-exemple", "minister for agriculture and rural development", "CIV"),
         ("paul-modele", "minister", "CIV"),
     }
+
+
+def test_a_name_then_an_owned_title_after_the():
+    assert roles(
+        "According to Antonio Example, the UN Secretary-General, the treaty is historic."
+    ) == {("antonio-example", "secretary general", "united-nations")}
+
+
+def test_organisations_signing_a_partnership_instrument_are_partners():
+    body = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n"
+    text = (
+        "The European Union and the Council of Europe signed a partnership agreement on "
+        "cybercrime. The OSCE signed a memorandum of understanding with UNESCO. Peru and Chile "
+        "signed a cooperation agreement."
+    )
+    found = [f.to_gold() for f in extract(make_document(body + text, "sample")).facts]
+    assert {tuple(f["partners"]) for f in found if f["type"] == "Partnership"} == {
+        ("council-of-europe", "european-union"),
+        (
+            "organization-for-security-and-co-operation-in-europe",
+            "united-nations-educational-scientific-and-cultural-organization",
+        ),
+    }

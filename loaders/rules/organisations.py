@@ -85,6 +85,38 @@ _AGREEMENT_WITH = re.compile(
 signé avec le Commissaire européen X", "a cooperation agreement signed with the Y"."""
 
 
+_JOINT_INSTRUMENT = re.compile(
+    r"\b(?:sign\w*|conclud\w*|adopt\w*|launch\w*|renew\w*|ink\w*)\s+(?:a|an|the|their|un|une)?\s*"
+    r"(?:new\s+|joint\s+|formal\s+)?(?:(?:partnership|cooperation|co-operation|framework)\s+"
+    r"(?:agreement|arrangement|programme|program)|memorandum\s+of\s+understanding|MoU"
+    r"|joint\s+(?:declaration|project|programme|statement\s+of\s+intent))\b"
+    r"(?P<with>[^.;]{0,60}?\bwith\s+(?:the\s+)?)?",
+    re.I,
+)
+"""A partnership instrument signed or launched: "A and B signed a memorandum of
+understanding", "A signed a cooperation agreement with B"."""
+
+
+def joint_instruments(context: _Context, sentence: Sentence) -> None:
+    """A partnership of the organisations named as signing a partnership instrument together:
+    those before the verb when two or more are, else the one before it and the one after
+    "with". States are left out: an agreement between states is a treaty."""
+    kinds = ("organisation", "company")
+    for match in _JOINT_INSTRUMENT.finditer(sentence.text):
+        verb = sentence.start + match.start()
+        before = context.within(sentence.start, verb, kinds)
+        partners = tuple(dict.fromkeys(m.entity for m in before))
+        if match.group("with") is not None and partners:
+            after = sentence.start + match.end()
+            named = context.within(after, sentence.end, kinds)
+            if named and named[0].start - after <= 4:
+                partners = (partners[-1], named[0].entity)
+        if len(partners) < 2 or len(set(partners)) < 2:
+            continue
+        context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
+        return
+
+
 def agreements_with(context: _Context, sentence: Sentence) -> None:
     """A partnership of the organisation that issued the text with the one it signed an
     agreement with: named after "with"/"avec", or through the person who signed for it."""

@@ -156,6 +156,8 @@ class _Title:
     end: int
     role: str
     affiliation: Entity | None
+    owner_start: int | None = None
+    """Where the organisation written before the title begins ("the UN Secretary-General")."""
 
 
 def people_in(context: _Context, sentence: Sentence) -> list[tuple[Entity, Entity | None]]:
@@ -206,6 +208,9 @@ def _holders(
         before = person is None
         if person is None:
             person = _name_before(context, sentence.start, titles[first].start)
+        if person is None and titles[first].owner_start is not None:
+            # "Antonio Example, the UN Secretary-General": the owner stands between
+            person = _name_before(context, sentence.start, titles[first].owner_start)
         if person is None:
             continue
         # "Ambassador X, Permanent Representative of Y": X holds both titles
@@ -278,14 +283,15 @@ def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
         else:
             key = next(k for k in _TITLES_FR if re.fullmatch(k, match.group("fr"), re.I))
             role = _TITLES_FR[key]
-        owner = next(
+        owning = next(
             (
-                m.entity
+                m
                 for m in reversed(mentions)
                 if m.end <= start and _OWNER_GAP.match(text[m.end : start])
             ),
             None,
         )
+        owner = owning.entity if owning is not None else None
         after = sentence.start + match.end()
         adjective = None
         if match.group("fr") is not None:  # "le ministre finlandais des Affaires étrangères"
@@ -301,7 +307,9 @@ def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
         affiliation = owner or adjective or stated or _implied(context, role)
         if found and found[-1].end > start:
             continue  # already read as the complement of the title before
-        found.append(_Title(start, end, role, affiliation))
+        found.append(
+            _Title(start, end, role, affiliation, owning.start if owning is not None else None)
+        )
     return found
 
 
