@@ -52,6 +52,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
+_EVALUATION_FAILED = "the SPARQL update failed:"
+"""How Comity's answer begins when an update parsed but its evaluation was refused."""
 
 
 class Failure(Exception):
@@ -244,7 +246,13 @@ class Runner:
                 data=_with_base(text, test.query).encode("utf-8"),
                 headers={"Content-Type": "application/sparql-query"},
             )
-        accepted = response.status_code < 300
+        # A positive update test is about syntax alone, but the protocol can only run it: an
+        # update the server read and then could not carry out (DROP of a graph the store does
+        # not hold, which the Recommendation refuses without SILENT) was still accepted as
+        # syntax. Comity says which of the two failed.
+        accepted = response.status_code < 300 or (
+            test.is_update and _EVALUATION_FAILED in response.text
+        )
         if test.syntax_ok and not accepted:
             raise Failure(f"refused: HTTP {response.status_code}: {response.text.strip()[:300]}")
         if not test.syntax_ok and response.status_code != 400:
