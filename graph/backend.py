@@ -111,6 +111,17 @@ class BulkLoadingStore(StoreBackend, Protocol):
         so that a restore cut short can be told from a whole one."""
 
 
+@runtime_checkable
+class RestoringStore(StoreBackend, Protocol):
+    """A store a dump can be restored into: the embedded stores load it natively, a remote
+    store graph by graph (see RemoteStore.restore_dataset for what it refuses)."""
+
+    def restore_dataset(
+        self, path: Path, format: pyoxigraph.RdfFormat, marker: pyoxigraph.Quad
+    ) -> None:
+        """Empty the store and write the dump's graphs; `marker` is there until the end."""
+
+
 def replace_graphs_update(drop: list[str], contents: dict[str, bytes]) -> str:
     """One SPARQL Update that drops graphs and inserts new content into them.
 

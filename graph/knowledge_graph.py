@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph
 
-from graph.backend import BulkLoadingStore, QueryResults, StoreBackend, graph_quads
+from graph.backend import (
+    BulkLoadingStore,
+    QueryResults,
+    RestoringStore,
+    StoreBackend,
+    graph_quads,
+)
 from graph.formats import format_of_file, rdf_format
 from graph.isolated_writes import LIMIT as ISOLATION_LIMIT
 from graph.isolated_writes import AssertedTerms
@@ -409,10 +415,10 @@ class KnowledgeGraph:
         """
         self._check_writable()
         backend = self._backend
-        if not isinstance(backend, BulkLoadingStore):
+        if not isinstance(backend, RestoringStore):
             raise ComityError(
-                f"{self.location}: restore works on embedded stores (oxigraph:PATH); load a "
-                f"dump into a remote store with that store's own loader"
+                f"{self.location}: this store cannot be restored into; load the dump with the "
+                f"store's own loader"
             )
         rdf = format_of_file(path)
         if not rdf.supports_datasets:

@@ -158,9 +158,55 @@ def test_a_restore_cut_short_is_never_served(dumped, tmp_path):
         assert not knowledge_graph.restore_unfinished()
 
 
-def test_restore_needs_an_embedded_store_and_a_dump_with_graphs(tmp_path):
+def test_restore_needs_a_dump_with_graph_names(tmp_path):
     knowledge_graph = graph.open("memory:")
     bad = tmp_path / "dump.ttl"
     bad.write_text("<http://example.org/a> <http://example.org/b> 1 .", encoding="utf-8")
     with pytest.raises(ComityError, match="N-Quads"):
         knowledge_graph.restore(bad)
+
+
+@pytest.fixture
+def plain_dump(tmp_path: Path) -> tuple[str, Path]:
+    """A store whose blank nodes each stay within one graph, with nothing in its default
+    graph, and its dump: what a remote store can be restored from."""
+    url = f"oxigraph:{tmp_path / 'plain'}"
+    with graph.open(url) as knowledge_graph:
+        knowledge_graph.update(
+            f"INSERT DATA {{ GRAPH <{EX}first> {{ <{EX}s> <{EX}p> _:b . _:b <{EX}q> 1 }} "
+            f"GRAPH <{EX}second> {{ <{EX}t> a <https://w3id.org/comity/ontology#Convention> ; "
+            f'<http://www.w3.org/2000/01/rdf-schema#label> "A convention"@en }} }}'
+        )
+        knowledge_graph.reason()
+    dump = tmp_path / "plain.nq"
+    result = CliRunner().invoke(main, ["export", "--store", url, "--output", str(dump)])
+    assert result.exit_code == 0, result.output
+    return url, dump
+
+
+def test_a_dump_restores_into_a_remote_store_as_the_same_dataset(plain_dump, oxigraph_server):
+    from ontology import GRAPH_REFERENCE
+
+    oxigraph_server.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
+    url, dump = plain_dump
+    target = oxigraph_server.store_locator
+    result = CliRunner().invoke(main, ["restore", "--store", target, str(dump)])
+    assert result.exit_code == 0, result.output
+    assert dataset_of(target) == dataset_of(url)
+    with graph.open(target, read_only=True) as restored:
+        assert not restored.restore_unfinished()
+        assert restored.inferred_current()
+
+
+def test_a_remote_store_refuses_a_dump_it_cannot_keep_whole(dumped, oxigraph_server):
+    """The first dump shares a blank node between two graphs and fills the default graph."""
+    from ontology import GRAPH_REFERENCE
+
+    oxigraph_server.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
+    _, dump = dumped
+    target = oxigraph_server.store_locator
+    before = dataset_of(target)
+    result = CliRunner().invoke(main, ["restore", "--store", target, str(dump)])
+    assert result.exit_code != 0
+    assert "nothing was restored" in result.output
+    assert dataset_of(target) == before
