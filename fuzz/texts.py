@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from fuzz import target
 from loaders.numbers import QUALIFIERS
+from ontology.days import day_range
 from ontology.errors import ComityError
 
 # --- shared strategies -------------------------------------------------------------------------
@@ -702,10 +703,8 @@ def _uniquely_titled_treaties() -> tuple:
 
 def _first_day(date: str) -> datetime.date | None:
     """The first day an ISO date of any precision ("2001-11-23", "1952-03", "1952") means."""
-    if not date:
-        return None
-    year, month, day = ([*map(int, date.split("-")), 1, 1])[:3]
-    return datetime.date(year, month, day)
+    days = day_range(date) if date else None
+    return days[0] if days is not None else None
 
 
 @st.composite

@@ -20,12 +20,12 @@ ratification, accession, acceptance or approval no denunciation follows, and the
 OWL 2 RL reasoning like asserted triples.
 """
 
-import calendar
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from ontology import COMITY, ORG, RDF, TIME, XSD
+from ontology.days import day_range
 
 DATED_PROPERTIES = ("date", "since", "until", "asOf")
 """The Comity properties whose values get day bounds."""
@@ -48,22 +48,10 @@ _DATED_LINE = re.compile(
 
 
 def day_bounds(value: str) -> tuple[str, str] | None:
-    """The first and last day an ISO date of any precision can mean; None if it is no date."""
-    parts = value.split("-")
-    try:
-        year = int(parts[0])
-        if len(parts) == 1:
-            return f"{year:04d}-01-01", f"{year:04d}-12-31"
-        month = int(parts[1])
-        last = calendar.monthrange(year, month)[1]
-        if len(parts) == 2:
-            return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
-        day = int(parts[2])
-    except (ValueError, calendar.IllegalMonthError):
-        return None
-    if not 1 <= day <= last:
-        return None
-    return (value, value)
+    """The first and last day an ISO date of any precision can mean, as ISO dates; None if it
+    is no date."""
+    days = day_range(value)
+    return None if days is None else (days[0].isoformat(), days[1].isoformat())
 
 
 def calendar_triples(asserted: bytes) -> bytes:

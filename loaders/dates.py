@@ -7,10 +7,11 @@ xsd:date, xsd:gYearMonth or xsd:gYear accordingly.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
+
+from ontology.days import day_range
 
 MONTHS = {
     "january": 1,
@@ -76,14 +77,16 @@ class PartialDate:
 
     def first_day(self) -> datetime.date:
         """The earliest day this date can mean: 2006 begins on 2006-01-01."""
-        return datetime.date(self.year, self.month or 1, self.day or 1)
+        return self._days()[0]
 
     def last_day(self) -> datetime.date:
         """The latest day this date can mean: 2006-02 ends on 2006-02-28."""
-        if self.day is not None:
-            return datetime.date(self.year, self.month or 1, self.day)
-        month = self.month or 12
-        return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return self._days()[1]
+
+    def _days(self) -> tuple[datetime.date, datetime.date]:
+        days = day_range(self.iso())
+        assert days is not None, "a PartialDate is checked when it is made"
+        return days
 
     def as_date(self) -> datetime.date | None:
         return datetime.date(self.year, self.month, self.day) if self.day is not None else None

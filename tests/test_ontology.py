@@ -328,3 +328,16 @@ def test_reasonable_entails_the_same_alignments(ontology: Graph, entailed: Graph
     ]
     assert [triple for triple in expected if triple not in inferred] == []
     assert all(triple in entailed for triple in expected)
+
+
+def test_the_days_a_date_of_any_precision_covers():
+    from datetime import date
+
+    from ontology.days import day_range
+
+    assert day_range("1949") == (date(1949, 1, 1), date(1949, 12, 31))
+    assert day_range("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert day_range("2007-06-13") == (date(2007, 6, 13), date(2007, 6, 13))
+    assert day_range("2007-02-30") is None
+    assert day_range("2007-13") is None
+    assert day_range("spring") is None
