@@ -205,17 +205,16 @@ def timeline(acts: list[Act], names: dict[str, str], href: Href) -> Picture | No
         )
         + "."
     )
-    svg = render_template(
+    svg = _plot(
         "pictures/timeline.svg",
-        width=LABEL_WIDTH + PLOT_WIDTH + 2 * MARGIN,
-        height=height,
-        axis=axis,
-        axis_y=top + len(rows) * ROW_HEIGHT,
+        height,
+        axis,
+        top + len(rows) * ROW_HEIGHT,
+        title="Timeline of signatures, ratifications, accessions and entries into force",
+        description=description,
         rows=rows,
         marks=marks,
         kinds=[kind.replace(" ", "-") for kind in ACT_KINDS.values()],
-        title="Timeline of signatures, ratifications, accessions and entries into force",
-        description=description,
     )
     return Picture("Who signed, ratified and acceded when", Markup(svg))
 
@@ -279,16 +278,15 @@ def counts_over_time(acts: list[Act], href: Href) -> Picture | None:
     description = "; ".join(
         f"{steps[-1][1]} {name} by {steps[-1][2].written}" for name, steps in counted.items()
     )
-    svg = render_template(
+    svg = _plot(
         "pictures/steps.svg",
-        width=LABEL_WIDTH + PLOT_WIDTH + 2 * MARGIN,
-        height=bottom + AXIS_HEIGHT,
-        axis=axis,
-        axis_y=bottom,
-        series=series,
-        levels=[(y(level), level) for level in _levels(highest)],
+        bottom + AXIS_HEIGHT,
+        axis,
+        bottom,
         title="Signatories and parties over time",
         description=f"Counted from the dated acts: {description}.",
+        series=series,
+        levels=[(y(level), level) for level in _levels(highest)],
     )
     return Picture("Signatories and parties over time", Markup(svg))
 
@@ -469,20 +467,35 @@ def members_over_time(
             else ""
         )
     )
-    svg = render_template(
+    svg = _plot(
         "pictures/members.svg",
-        width=LABEL_WIDTH + PLOT_WIDTH + 2 * MARGIN,
-        height=height,
-        axis=axis,
-        axis_y=MARGIN + len(members) * row_height,
+        height,
+        axis,
+        MARGIN + len(members) * row_height,
+        title="Members over time",
+        description=description,
         rows=rows_drawn,
         bars=bars,
         bar_height=row_height - 4,
         today_x=axis.x(today),
-        title="Members over time",
-        description=description,
     )
     return Picture("Members over time", Markup(svg))
+
+
+def _plot(
+    template: str, height: int, axis: Axis, axis_y: int, title: str, description: str, **drawn: Any
+) -> str:
+    """A picture drawn against a time axis, in the width every such picture has."""
+    return render_template(
+        template,
+        width=LABEL_WIDTH + PLOT_WIDTH + 2 * MARGIN,
+        height=height,
+        axis=axis,
+        axis_y=axis_y,
+        title=title,
+        description=description,
+        **drawn,
+    )
 
 
 def _value(term: Any) -> str | None:
