@@ -73,6 +73,24 @@ def memory_copy(url: str) -> KnowledgeGraph:
     The copy answers queries as the store does (same quads, union graph and inferred graph
     included) and can be kept in step by applying the same writes to it.
     """
+    # A process writing the store compacts it in the background: a table file the snapshot
+    # listed may be merged away while a large store is still being read. The snapshot is then
+    # out of date, not damaged, and a new one reads the files that replaced it.
+    for _ in range(COPY_ATTEMPTS - 1):
+        try:
+            return _copied(url)
+        except FileNotFoundError:
+            continue
+    try:
+        return _copied(url)
+    except FileNotFoundError as error:
+        raise ComityError(
+            f"{url}: could not copy the store into memory: its files kept changing under the "
+            f"copy ({error})"
+        ) from error
+
+
+def _copied(url: str) -> KnowledgeGraph:
     from graph.embedded import EmbeddedStore
 
     snapshot = open(url, read_only=True)
@@ -83,6 +101,10 @@ def memory_copy(url: str) -> KnowledgeGraph:
         return KnowledgeGraph(EmbeddedStore.copy_in_memory(backend))
     finally:
         snapshot.close()
+
+
+COPY_ATTEMPTS = 5
+"""How many snapshots a copy into memory tries while a writer's compaction moves files."""
 
 
 def store_size(url: str) -> int:
