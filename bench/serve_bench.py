@@ -219,7 +219,7 @@ def run_size(
     comity_store = work / "comity-store"
     served = _prepare_comity_store(world, comity_store)
     quads = served.read_bytes().count(b"\n")
-    print(f"   {quads:,} quads served (world + Comity's vocabulary graphs)", flush=True)
+    print(f"   {quads:,} quads served (world, Comity's vocabulary and inferred graphs)", flush=True)
     report: dict = {
         "size": name,
         "quads": quads,
@@ -342,13 +342,15 @@ def _proportional_memory(pid: int) -> int:
 
 
 def _prepare_comity_store(world: Path, directory: Path) -> Path:
-    """Bulk-load the world, let Comity install its graphs, and dump what the store then holds."""
+    """Bulk-load the world, let Comity install its graphs and reason, as a load would, and dump
+    what the store then holds (a store left unreasoned would be reasoned by `comity serve`
+    before serving, and the peers would hold less than Comity's clients see)."""
     store = ox.Store(str(directory))
     store.bulk_load(path=str(world), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
-    with graph.open(f"oxigraph:{directory}"):
-        pass
+    with graph.open(f"oxigraph:{directory}") as knowledge_graph:
+        knowledge_graph.reason()
     served = directory.parent / "served.nq"
     store = ox.Store.read_only(str(directory))
     union = ox.NamedNode(GRAPH_UNION)
