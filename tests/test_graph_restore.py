@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import graph
-from ontology import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF, document_iri
+from ontology import GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, RDF, document_iri
 from ontology.errors import ComityError
 from server.cli import main
 from tests.test_graph_backends import metadata
@@ -57,10 +57,14 @@ def dumped(tmp_path: Path) -> tuple[str, Path]:
             metadata(),
         )
         knowledge_graph.reason()
-    dump = tmp_path / "dump.nq"
+    return url, exported(url, tmp_path / "dump.nq")
+
+
+def exported(url: str, dump: Path) -> Path:
+    """The store at `url` written to `dump` by `comity export`."""
     result = CliRunner().invoke(main, ["export", "--store", url, "--output", str(dump)])
     assert result.exit_code == 0, result.output
-    return url, dump
+    return dump
 
 
 def test_export_then_restore_gives_the_same_dataset(dumped, tmp_path):
@@ -178,15 +182,10 @@ def plain_dump(tmp_path: Path) -> tuple[str, Path]:
             f'<http://www.w3.org/2000/01/rdf-schema#label> "A convention"@en }} }}'
         )
         knowledge_graph.reason()
-    dump = tmp_path / "plain.nq"
-    result = CliRunner().invoke(main, ["export", "--store", url, "--output", str(dump)])
-    assert result.exit_code == 0, result.output
-    return url, dump
+    return url, exported(url, tmp_path / "plain.nq")
 
 
 def test_a_dump_restores_into_a_remote_store_as_the_same_dataset(plain_dump, oxigraph_server):
-    from ontology import GRAPH_REFERENCE
-
     oxigraph_server.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
     url, dump = plain_dump
     target = oxigraph_server.store_locator
@@ -200,8 +199,6 @@ def test_a_dump_restores_into_a_remote_store_as_the_same_dataset(plain_dump, oxi
 
 def test_a_remote_store_refuses_a_dump_it_cannot_keep_whole(dumped, oxigraph_server):
     """The first dump shares a blank node between two graphs and fills the default graph."""
-    from ontology import GRAPH_REFERENCE
-
     oxigraph_server.clear(keep=(GRAPH_ONTOLOGY, GRAPH_REFERENCE))
     _, dump = dumped
     target = oxigraph_server.store_locator
