@@ -23,6 +23,7 @@ OWL 2 RL reasoning like asserted triples.
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ontology import COMITY, ORG, RDF, TIME, XSD
 from ontology.days import day_range
@@ -47,29 +48,50 @@ _DATED_LINE = re.compile(
 )
 
 
-def day_bounds(value: str) -> tuple[str, str] | None:
-    """The first and last day an ISO date of any precision can mean, as ISO dates; None if it
-    is no date."""
-    days = day_range(value)
-    return None if days is None else (days[0].isoformat(), days[1].isoformat())
+Dated = list[tuple[bytes, str, str]]
+"""The (subject, property name, ISO value) of each dated line."""
 
 
-def calendar_triples(asserted: bytes) -> bytes:
-    """The day bounds and date conflicts that `asserted` (N-Triples) implies, as N-Triples."""
+@dataclass(frozen=True)
+class Derived:
+    """What the asserted triples imply beyond OWL 2 RL, as N-Triples."""
+
+    standing: bytes
+    """`comity:memberOf` and `comity:party` where they hold now: reasoned over as asserted
+    triples are."""
+    dated: bytes
+    """Day bounds, date conflicts and membership periods: added as they are."""
+
+
+def derive(asserted: bytes) -> Derived:
+    """Everything this module derives from `asserted` (N-Triples), each kind of line the
+    derivations read being found once."""
+    scanned = _scan(asserted)
+    dated = [
+        (match["subject"], match["property"].decode(), match["value"].decode())
+        for match in _DATED_LINE.finditer(asserted)
+    ]
+    return Derived(
+        _standing_relations(scanned),
+        _calendar_triples(dated) + _membership_periods(scanned, dated),
+    )
+
+
+def _calendar_triples(dated: Dated) -> bytes:
+    """The day bounds and date conflicts the dated lines imply."""
     lines: set[bytes] = set()
-    ranges: dict[bytes, list[tuple[str, str]]] = defaultdict(list)
-    for match in _DATED_LINE.finditer(asserted):
-        bounds = day_bounds(match["value"].decode())
-        if bounds is None:
+    ranges: dict[tuple[bytes, str], list[tuple[str, str]]] = defaultdict(list)
+    for subject, name, value in dated:
+        days = day_range(value)
+        if days is None:
             continue
-        subject, name = match["subject"], match["property"].decode()
+        bounds = (days[0].isoformat(), days[1].isoformat())
         for suffix, day in zip(("Earliest", "Latest"), bounds, strict=True):
             lines.add(_line(subject, f"{name}{suffix}", f'"{day}"^^<{XSD.date}>'))
         if name in CONFLICTING_PROPERTIES:
-            ranges[subject + b" " + match["property"]].append(bounds)
-    for key, bounds in ranges.items():
+            ranges[(subject, name)].append(bounds)
+    for (subject, _), bounds in ranges.items():
         if any(_apart(first, second) for first, second in _pairs(bounds)):
-            subject = key.split(b" ", 1)[0]
             lines.add(_line(subject, "dateConflict", f'"true"^^<{XSD.boolean}>'))
     return b"".join(sorted(lines))
 
@@ -112,6 +134,9 @@ _SCANNED_LINE = re.compile(
     + rb'|"[^\n]*)[ \t]*\.[ \t]*$',
     re.MULTILINE,
 )
+
+Scanned = dict[bytes, dict[bytes, set[bytes]]]
+"""The objects of the scanned lines, by predicate and subject (N-Triples terms)."""
 _PARTY_ACTS = tuple(
     f"<{COMITY[name]}>".encode() for name in ("Ratification", "Accession", "Acceptance", "Approval")
 )
@@ -124,8 +149,16 @@ def _round(literal: bytes) -> int:
     return int(digits) if digits.isdigit() else 1
 
 
-def standing_relations(asserted: bytes) -> bytes:
-    """The shortcuts that hold now, as N-Triples, leaving out those `asserted` already states.
+def _scan(asserted: bytes) -> Scanned:
+    """The objects of the lines the derivations read, by predicate and subject."""
+    values: Scanned = defaultdict(lambda: defaultdict(set))
+    for match in _SCANNED_LINE.finditer(asserted):
+        values[match["predicate"]][match["subject"]].add(match["object"])
+    return values
+
+
+def _standing_relations(scanned: Scanned) -> bytes:
+    """The shortcuts that hold now, as N-Triples, leaving out those already stated.
 
     `member comity:memberOf organisation` for each membership without `comity:until`;
     `treaty comity:party state` for each ratification, accession, acceptance or approval of
@@ -133,11 +166,8 @@ def standing_relations(asserted: bytes) -> bytes:
     denunciation ends the acts of its round (`comity:sequence`, 1 where none is given), and
     an act of a later round makes the state a party again.
     """
-    values: dict[bytes, dict[bytes, set[bytes]]] = defaultdict(lambda: defaultdict(set))
-    for match in _SCANNED_LINE.finditer(asserted):
-        values[match["predicate"]][match["subject"]].add(match["object"])
     kind, member, organisation, until, member_of, actor, treaty, party, sequence = (
-        values[str(term).encode()] for term in _SCANNED
+        scanned[str(term).encode()] for term in _SCANNED
     )
     stated_members = {(s, o) for s, objects in member_of.items() for o in objects}
     stated_parties = {(s, o) for s, objects in party.items() for o in objects}
@@ -185,7 +215,7 @@ _POSITIONS = {
 }
 
 
-def membership_periods(asserted: bytes) -> bytes:
+def _membership_periods(scanned: Scanned, dated: Dated) -> bytes:
     """Each dated membership's period in the terms of W3C ORG and OWL-Time, as N-Triples.
 
     ORG dates a membership by `org:memberDuring`, a `time:Interval` whose beginning and end
@@ -193,18 +223,14 @@ def membership_periods(asserted: bytes) -> bytes:
     briefly. The interval and its instants are named after the membership, and each instant
     keeps the precision its source gave (`time:inXSDgYear` for "1949").
     """
+    membership = f"<{COMITY.Membership}>".encode()
     memberships = {
-        match["subject"]
-        for match in _SCANNED_LINE.finditer(asserted)
-        if match["predicate"] == str(RDF.type).encode()
-        and match["object"] == f"<{COMITY.Membership}>".encode()
+        node for node, types in scanned[str(RDF.type).encode()].items() if membership in types
     }
     lines: set[bytes] = set()
-    for match in _DATED_LINE.finditer(asserted):
-        name, subject = match["property"].decode(), match["subject"]
+    for subject, name, value in dated:
         if name not in ("since", "until") or subject not in memberships:
             continue
-        value = match["value"].decode()
         period = subject[:-1] + b"/period>"
         instant = subject[:-1] + (b"/period/beginning>" if name == "since" else b"/period/end>")
         position, datatype = _POSITIONS[len(value.split("-"))]

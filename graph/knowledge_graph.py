@@ -480,7 +480,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
-        from graph.derivations import calendar_triples, membership_periods, standing_relations
+        from graph.derivations import derive
         from graph.reasoning import beyond_rdf_1_1, entailments
 
         self._check_writable()
@@ -509,13 +509,8 @@ class KnowledgeGraph:
                 change=([], [_CURRENT]),
             )
         asserted, left_out = beyond_rdf_1_1(asserted)
-        standing = standing_relations(asserted)
-        inferred = (
-            entailments(asserted + standing)
-            + standing
-            + calendar_triples(asserted)
-            + membership_periods(asserted)
-        )
+        derived = derive(asserted)
+        inferred = entailments(asserted + derived.standing) + derived.standing + derived.dated
         # Parsed before it is written: a reasoner fault must not reach the store.
         try:
             new = {
