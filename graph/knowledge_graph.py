@@ -133,9 +133,9 @@ class KnowledgeGraph:
         self._generation = 0
         self._statistics: tuple[int, Statistics] | None = None
         self._reasoned: tuple[bytes, int] | None = None
-        # What the last reasoning read, to tell writes that cannot change its result.
-        self._asserted: AssertedTerms | None = None
         """The digest of the asserted triples the inferred graph was last computed from."""
+        self._asserted: AssertedTerms | None = None
+        """Those triples themselves, to tell writes that cannot change what reasoning gives."""
         self._read_only = read_only
         if not read_only:
             self._install_vocabulary()
@@ -493,9 +493,14 @@ class KnowledgeGraph:
         )
         lines = asserted.splitlines()
         digest = hashlib.sha256(b"\n".join(sorted(lines))).digest()
+        tracked = set(lines) if len(lines) <= ISOLATION_LIMIT else None
         if self._reasoned is not None and (
             self._reasoned[0] == digest
-            or (self._asserted is not None and self._asserted.isolated(set(lines)))
+            or (
+                self._asserted is not None
+                and tracked is not None
+                and self._asserted.isolated(tracked)
+            )
         ):
             # Nothing asserted changed since this graph last reasoned (a write that wrote
             # nothing, a source loaded again), or nothing that reasoning reads (see
@@ -534,7 +539,7 @@ class KnowledgeGraph:
             )
         self._generation += 1
         self._reasoned = (digest, len(new) + 1)  # and the mark that says it is current
-        self._asserted = AssertedTerms(set(lines)) if len(lines) <= ISOLATION_LIMIT else None
+        self._asserted = AssertedTerms(tracked) if tracked is not None else None
         return ReasoningSummary(
             asserted_triples=len(lines),
             inferred_triples=len(new) + 1,
