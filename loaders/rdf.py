@@ -130,13 +130,13 @@ def positive_literal(value: int) -> Literal:
 class _Graph:
     """Collects the triples of one document, without repeats, in a stable order."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, facts: list[Fact]) -> None:
         self.document = document
         self.doc = node(document.iri)
         self.triples: dict[Triple, None] = {}
         self.described: set[str] = set()
         # The round of each act the text shows repeated (facts.commitment_rounds), by id().
-        self.rounds: dict[int, int] = {}
+        self.rounds = {id(facts[index]): n for index, n in commitment_rounds(facts).items()}
 
     def add(self, subject: str | NamedNode, predicate: str, value: object) -> None:
         if value is None:
@@ -231,10 +231,8 @@ class _Graph:
 
 def document_triples(extraction: Extraction) -> list[Triple]:
     """All triples of a document's named graph: the document, its publisher, every fact."""
-    graph = _Graph(extraction.document)
+    graph = _Graph(extraction.document, extraction.facts)
     _describe_document(graph, extraction)
-    rounds = commitment_rounds(extraction.facts)
-    graph.rounds = {id(extraction.facts[index]): round_ for index, round_ in rounds.items()}
     for fact in extraction.facts:
         _fact(graph, fact)
     return list(graph.triples)
