@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ontology import COMITY, ORG, RDF, TIME, XSD
+from ontology import COMITY, ORG, PARTY_ACTS, RDF, TIME, XSD
 from ontology.days import day_range
 
 DATED_PROPERTIES = ("date", "since", "until", "asOf")
@@ -137,9 +137,7 @@ _SCANNED_LINE = re.compile(
 
 Scanned = dict[bytes, dict[bytes, set[bytes]]]
 """The objects of the scanned lines, by predicate and subject (N-Triples terms)."""
-_PARTY_ACTS = tuple(
-    f"<{COMITY[name]}>".encode() for name in ("Ratification", "Accession", "Acceptance", "Approval")
-)
+_PARTY_ACTS = tuple(f"<{COMITY[name]}>".encode() for name in PARTY_ACTS)
 _ENDS_PARTY = f"<{COMITY.Denunciation}>".encode()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
+import ontology
 from loaders.dates import PartialDate
 from loaders.numbers import Count
 
@@ -424,8 +425,10 @@ class MembershipApplication(Fact):
         return (self.member.iri, self.organisation.iri)
 
 
-PARTY_ACTS: tuple[type[TreatyAction], ...] = (Ratification, Accession, Acceptance, Approval)
-"""The acts that make a state a party; a denunciation undoes them."""
+PARTY_ACTS: tuple[type[TreatyAction], ...] = tuple(
+    cls for cls in TreatyAction.__subclasses__() if cls.kind in ontology.PARTY_ACTS
+)
+"""The acts that make a state a party (the ontology's list); a denunciation undoes them."""
 
 
 def commitment_rounds(facts: Sequence[Fact]) -> dict[int, int]:

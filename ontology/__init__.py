@@ -47,6 +47,11 @@ from ontology.namespaces import (
 )
 from ontology.paths import ONTOLOGY_FILE, REFERENCE_DIR, SHAPES_FILE
 
+PARTY_ACTS = ("Ratification", "Accession", "Acceptance", "Approval")
+"""The treaty actions (local names of their classes) by which a state becomes a party; a
+comity:Denunciation undoes them. The loaders number their rounds and the inferred graph derives
+comity:party from them, by this one list."""
+
 __all__ = [
     "COMITY",
     "DCTERMS",
@@ -60,6 +65,7 @@ __all__ = [
     "ONTOLOGY_FILE",
     "ORG",
     "OWL",
+    "PARTY_ACTS",
     "PREFIXES",
     "PROV",
     "RDF",
