@@ -6,13 +6,16 @@ from loaders.extraction import extract
 BODY = "Strasbourg, 13.06.2019 – Opening words of the release.\n\n"
 
 
-def acts(text: str, issued: str = "13.06.2019") -> set[tuple[str, object, str, object]]:
+ACTS = ("Signature", "Ratification", "Accession", "OpeningForSignature")
+
+
+def acts(
+    text: str, issued: str = "13.06.2019", kinds: tuple[str, ...] = ACTS
+) -> set[tuple[str, object, str, object]]:
     body = f"Strasbourg, {issued} – Opening words of the release.\n\n" + text
     facts = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
     return {
-        (f["type"], f.get("actor"), f["treaty"], f.get("date"))
-        for f in facts
-        if f["type"] in ("Signature", "Ratification", "Accession", "OpeningForSignature")
+        (f["type"], f.get("actor"), f["treaty"], f.get("date")) for f in facts if f["type"] in kinds
     }
 
 
@@ -430,21 +433,11 @@ def test_an_acts_noun_only_awaited_is_no_act():
 
 
 def test_denounced_it_refers_to_the_treaty_named_before():
-    found = {
-        (f["type"], f.get("actor"), f["treaty"], f.get("date"))
-        for f in (
-            fact.to_gold()
-            for fact in extract(
-                make_document(
-                    BODY + "Greece ratified the European Convention on Human Rights on 28 March "
-                    "1953, denounced it on 12 December 1969 and ratified it again on 28 "
-                    "November 1974.",
-                    "sample",
-                )
-            ).facts
-        )
-        if f["type"] in ("Ratification", "Denunciation")
-    }
+    found = acts(
+        "Greece ratified the European Convention on Human Rights on 28 March 1953, denounced "
+        "it on 12 December 1969 and ratified it again on 28 November 1974.",
+        kinds=("Ratification", "Denunciation"),
+    )
     assert found == {
         ("Ratification", "GRC", "ets-005", "1953-03-28"),
         ("Denunciation", "GRC", "ets-005", "1969-12-12"),
