@@ -84,6 +84,15 @@ class ComityServer:
         assert response.status_code == 200, response.text
         return response.json()["results"]["bindings"]
 
+    def update(self, sparql: str) -> requests.Response:
+        """POST an update as an application/sparql-update body, with the server's token."""
+        return requests.post(
+            self.sparql,
+            data=sparql.encode(),
+            headers={"Content-Type": "application/sparql-update", **self.auth()},
+            timeout=60,
+        )
+
     def ask(self, query: str) -> bool:
         response = requests.get(self.sparql, params={"query": query}, timeout=30)
         assert response.status_code == 200, response.text

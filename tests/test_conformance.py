@@ -62,12 +62,7 @@ def test_a_graph_named_with_base_in_it_is_no_base_declaration(comity_server):
         f"CLEAR SILENT GRAPH <{graph_iri}> ;\n"
         f"INSERT DATA {{ GRAPH <{graph_iri}> {{ <{EX}s> <{EX}p> <relative> }} }}"
     )
-    response = requests.post(
-        comity_server.sparql,
-        data=update.encode(),
-        headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
-        timeout=30,
-    )
+    response = comity_server.update(update)
     assert response.status_code == 204, response.text
     rows = comity_server.select(f"SELECT ?o WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
     assert rows == [
@@ -83,12 +78,7 @@ def test_undeclared_prefix_is_named_with_its_position(comity_server):
     )
     assert response.status_code == 400
     assert "'ex:'" in response.text and "line 2, column 6" in response.text, response.text
-    update = requests.post(
-        comity_server.sparql,
-        data="INSERT DATA { <http://example.org/a> ex:b 1 }",
-        headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
-        timeout=30,
-    )
+    update = comity_server.update("INSERT DATA { <http://example.org/a> ex:b 1 }")
     assert update.status_code == 400
     assert "'ex:'" in update.text and "line 1, column 38" in update.text, update.text
 

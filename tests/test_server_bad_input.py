@@ -176,18 +176,8 @@ def test_rdf_1_2_terms_are_kept_and_do_not_stop_reasoning(comity_server):
         f"INSERT DATA {{ GRAPH <{graph_iri}> {{ <{treaty}> a "
         f"<https://w3id.org/comity/ontology#Convention> }} }}",
     ):
-        response = requests.post(
-            comity_server.sparql,
-            data=body.encode(),
-            headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
-            timeout=60,
-        )
+        response = comity_server.update(body)
         assert response.status_code == 204, response.text
     assert comity_server.ask(f"ASK {{ <{treaty}> a <https://w3id.org/comity/ontology#Treaty> }}")
     assert comity_server.ask(f'ASK {{ <{treaty}> <{EX}says> "x"@ar--rtl }}')
-    requests.post(
-        comity_server.sparql,
-        data=f"DROP GRAPH <{graph_iri}>".encode(),
-        headers={"Content-Type": "application/sparql-update", **comity_server.auth()},
-        timeout=60,
-    )
+    comity_server.update(f"DROP GRAPH <{graph_iri}>")
