@@ -749,20 +749,7 @@ def test_command_reports_a_missing_sources_directory(tmp_path):
     ],
 )
 def test_a_name_without_its_language_stops_the_build_and_changes_nothing(tmp_path, change, reason):
-    curated, output = tmp_path / "curated", tmp_path / "out"
-    shutil.copytree(CURATED_DIR, curated)
-    path = curated / NAME_LANGUAGES_FILE
-    text = path.read_text(encoding="utf-8")
-    assert change[0] in text
-    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
-    output.mkdir()
-    (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
-    result = run_builder("--curated", str(curated), "--output", str(output))
-    assert result.returncode == 1
-    assert reason in result.stderr
-    assert re.search(r"\.csv: line [0-9]+: ", result.stderr), result.stderr
-    assert (output / "states.csv").read_text(encoding="utf-8") == "left as it was\n"
-    assert sorted(item.name for item in output.iterdir()) == ["states.csv"]
+    assert_build_refuses(tmp_path, "--curated", CURATED_DIR, NAME_LANGUAGES_FILE, change, reason)
 
 
 @pytest.mark.parametrize(
@@ -776,15 +763,23 @@ def test_a_name_without_its_language_stops_the_build_and_changes_nothing(tmp_pat
     ],
 )
 def test_a_bad_snapshot_stops_the_build_and_changes_nothing(tmp_path, snapshot, change, reason):
-    sources, output = tmp_path / "sources", tmp_path / "out"
-    shutil.copytree(SOURCES_DIR, sources)
-    path = sources / snapshot
+    assert_build_refuses(tmp_path, "--sources", SOURCES_DIR, snapshot, change, reason)
+
+
+def assert_build_refuses(
+    tmp_path: Path, option: str, inputs: Path, table: str, change: tuple[str, str], reason: str
+) -> None:
+    """Build from a copy of `inputs` with one change in `table`: the build fails with `reason`
+    and a file and line, and leaves the output directory as it was."""
+    copied, output = tmp_path / "inputs", tmp_path / "out"
+    shutil.copytree(inputs, copied)
+    path = copied / table
     text = path.read_text(encoding="utf-8")
     assert change[0] in text
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     output.mkdir()
     (output / "states.csv").write_text("left as it was\n", encoding="utf-8")
-    result = run_builder("--sources", str(sources), "--output", str(output))
+    result = run_builder(option, str(copied), "--output", str(output))
     assert result.returncode == 1
     assert reason in result.stderr
     assert re.search(r"\.csv: line [0-9]+: ", result.stderr), result.stderr
