@@ -450,16 +450,14 @@ def commitment_rounds(facts: Sequence[Fact]) -> dict[int, int]:
     for acts in groups.values():
         if not any(isinstance(act, Denunciation) for _, act in acts):
             continue
-        if any(act.date is None for _, act in acts):
+        dated = [(act.date, index, act) for index, act in acts if act.date is not None]
+        if len(dated) < len(acts):
             continue  # the order of the acts is unknown
-        found = _rounds(sorted(acts, key=lambda item: _days(item[1].date)))
+        dated.sort(key=lambda item: (item[0].first_day(), item[0].last_day()))
+        found = _rounds([(index, act) for _, index, act in dated])
         if max(found.values()) > 1:
             rounds.update(found)
     return rounds
-
-
-def _days(date: PartialDate | None) -> tuple[object, ...]:
-    return (date.first_day(), date.last_day()) if date is not None else ()
 
 
 def _rounds(acts: list[tuple[int, TreatyAction]]) -> dict[int, int]:
