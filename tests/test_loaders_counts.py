@@ -168,3 +168,47 @@ def test_states_that_acted_on_no_stated_day_are_a_status_not_a_tally():
         "To date, 46 states have signed the Convention on Cybercrime and 12 have ratified it."
     )
     assert status["ratifiedCount"] == 12 and status["signedOnlyCount"] == 46
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The number of signatory States, i.e. those that signed the Convention on Cybercrime but "
+        "have yet to ratify it, now stands at 12.",
+        "Signatory States of the Convention on Cybercrime (those that signed without ratifying) "
+        "currently stand at 12.",
+        "Of the others, 12 States have signed the Convention on Cybercrime but await ratification.",
+    ],
+)
+def test_signatories_that_have_not_ratified_are_a_signed_only_count(text):
+    (status,) = statuses(text)
+    assert status["signedOnlyCount"] == 12
+    assert status["signatoriesCount"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To enter into force, the Convention on Cybercrime needs 20 ratifications.",
+        "Pour entrer en vigueur, la Convention sur la cybercriminalité a besoin de 20 "
+        "ratifications.",
+        "For the Convention on Cybercrime, 20 ratifications are required before it takes effect.",
+    ],
+)
+def test_a_number_of_ratifications_still_needed_is_no_status(text):
+    assert statuses(text) == []
+
+
+def test_a_threshold_said_to_be_crossed_is_a_status():
+    text = "The Convention on Cybercrime has now passed the threshold of 20 ratifications needed."
+    (status,) = statuses(text)
+    assert status["ratifiedCount"] == 20
+
+
+def test_french_states_that_have_ratified_counted_in_a_relative_clause():
+    text = (
+        "On compte désormais trente-deux pays au total qui l'ont ratifiée, la Convention sur "
+        "la cybercriminalité."
+    )
+    (status,) = statuses(text)
+    assert status["ratifiedCount"] == 32

@@ -45,6 +45,9 @@ _REACHES = (
     r"|of)"
 )
 """What ties "the number of Parties" to its value: "rises to 77", "now stands at 77"."""
+_ASIDE = r"(?:i\.\s?e\.|\([^)]*\)|[^.;])"
+"""A character of what may stand between a counted noun and its number, an aside in brackets
+or after "i.e." included: "signatory States (i.e. those that have signed) stand at 35"."""
 _REACHES_FR = r"(?:à|atteint|est\s+(?:désormais\s+|maintenant\s+)?de|s['’]élève\s+à|passe\s+à)"
 _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "ratified": [
@@ -55,6 +58,11 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(rf"\b{QN}\s+ratifications\b", re.I),
+        re.compile(
+            rf"\b{QN}\s+{_STATES}\s+(?:\w+\s+){{0,2}}?(?:qui|that|which)\s+(?:l['’]\s*|les\s+|it\s+)?"
+            r"(?:ont|have)\s+(?:déjà\s+|already\s+)?(?:ratifié|ratified)",
+            re.I,
+        ),
         re.compile(
             rf"\b(?:number|total)\s+(?:number\s+)?of\s+ratifications\b[^.;]{{0,60}}?\b"
             rf"{_REACHES}\s+{QN}\b",
@@ -104,7 +112,11 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "signatories": [
         re.compile(
             rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:signatures|signatories|signatory\s+states)"
-            rf"\b[^.;]{{0,60}}?\b{_REACHES}\s+{QN}\b",
+            rf"\b{_ASIDE}{{0,120}}?\b{_REACHES}\s+{QN}\b",
+            re.I,
+        ),
+        re.compile(
+            rf"\bsignatory\s+states\b{_ASIDE}{{0,120}}?\b(?:currently\s+|now\s+)?stands?\s+at\s+{QN}\b",
             re.I,
         ),
         re.compile(
@@ -126,7 +138,32 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
 }
 _STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited|parties")
 _ANOTHER = ("another", "a further")
-_NOT_RATIFIED = re.compile(r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed", re.I)
+_NOT_RATIFIED = re.compile(
+    r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed|(?:yet|still)\s+to\s+ratify"
+    r"|not\s+(?:yet\s+)?(?:ratified|to\s+have\s+ratified)|await\w*\s+(?:their\s+|its\s+)?ratification"
+    r"|without\s+(?:yet\s+)?ratifying|sans\s+(?:l['’]\s*)?avoir\s+ratifié|pas\s+encore\s+ratifié",
+    re.I,
+)
+"""What makes signatories the ones that have not ratified: "those that have signed the
+Convention but have yet to ratify it", "25 States have signed, but await ratification"."""
+_REQUIRED_BEFORE = re.compile(
+    r"\b(?:needs?|needed|requires?|required|requiring|a\s+besoin\s+de|ont\s+besoin\s+de"
+    r"|nécessite|exige|il\s+faut)\s+(?:at\s+least\s+|au\s+moins\s+)?$",
+    re.I,
+)
+_REQUIRED_AFTER = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:are\s+|is\s+|sont\s+|étaient\s+)?(?:needed|required|necessary"
+    r"|nécessaires|requises)\b",
+    re.I,
+)
+"""A number a treaty needs is a condition, not its status: "the treaty needs 50
+ratifications", "le traité a besoin de 50 ratifications", "40 ratifications are required"."""
+_REACHED = re.compile(
+    r"\b(?:reach\w*|cross\w*|pass\w*|attain\w*|hit|met|meets|atteint|franchi|dépassé)\s+"
+    r"(?:the\s+|le\s+|la\s+|l['’]\s*)?(?:threshold|seuil|mark|cap|barre)?\s*(?:of\s+|de\s+|des\s+)?$",
+    re.I,
+)
+"""...unless the text says it is reached: "crossed the threshold of 50 ratifications needed"."""
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
 
 _ORDINAL_STATUS = re.compile(
@@ -146,10 +183,20 @@ def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: lis
         for match in pattern.finditer(sentence.text):
             if any(match.start() in span for span in taken):
                 continue
+            if _required(sentence.text, match.start(), match.end()):
+                continue
             count = count_from_match(match)
             if count is not None and count.value < 1000:
                 return count, sentence.start + match.start(), sentence.start + match.end()
     return None
+
+
+def _required(text: str, start: int, end: int) -> bool:
+    """True for a count the text gives as a condition still to meet (see _REQUIRED_BEFORE)."""
+    if _REACHED.search(text, max(0, start - 40), start):
+        return False
+    before = _REQUIRED_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None or _REQUIRED_AFTER.match(text, end) is not None
 
 
 def _ordinal_counts(sentence: Sentence) -> dict[str, tuple[Count, int, int]]:
@@ -235,6 +282,8 @@ def treaty_status(context: _Context, sentence: Sentence) -> None:
             found["signed_only"] = signed
         elif signatories is None:
             signatories = signed
+    elif signatories is not None and _NOT_RATIFIED.search(sentence.text):
+        found["signed_only"], signatories = signatories, None
     as_of = context.issued
     for date in context.dates(sentence):
         if _AS_OF.search(sentence.text[: date.start]) and date.first.day is not None:
