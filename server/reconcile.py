@@ -11,6 +11,10 @@ treaties, places and topics. Every name they are known by (English and French na
 former names, ISO codes, treaty numbers and short names, acronyms) is normalised once per
 application into an index; a query is normalised the same way and looked up exactly, then
 compared by edit distance with rapidfuzz to catch misspellings.
+
+Once a column is reconciled, data extension fetches values of the graph for its entities (ISO
+codes, Wikidata items, memberships, parties, dates): those are read from the store by SPARQL,
+through the query workers and their time limit, so they follow every write, unlike the names.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
+from pyoxigraph import Literal, NamedNode
 from rapidfuzz import fuzz, process
 
-from ontology import COMITY, ID
+from graph.query_execution import QueryFailed
+from ontology import COMITY, ID, PREFIXES, WD, XSD
 from ontology.reference import (
     Entity,
     Organisation,
@@ -41,6 +47,8 @@ from ontology.reference import (
     names_of,
     normalise_name,
 )
+from server.resources import labels_of
+from server.sparql import http_error
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -60,6 +68,9 @@ MIN_FUZZY_LENGTH = 4
 """Shorter queries and names (codes, acronyms) are matched exactly only: one letter off in a
 three-letter code is another code."""
 PREVIEW_SIZE = (400, 160)
+MAX_EXTEND_IDS = 500
+"""Most entities one data extension request may name; OpenRefine sends a few at a time. A
+larger request is refused (413) before the store is asked anything."""
 EXTENSION = "comity_reconcile"
 
 _ARTICLES = frozenset({"the", "le", "la", "les", "l"})
@@ -67,6 +78,9 @@ _WORD = re.compile(r"[^\W_]+")
 _TREATY_NUMBER = re.compile(r"(?:c?ets|stce|ste)(?: (?:no|nr|n))? 0*([0-9]{1,3})")
 _SYMBOLS = str.maketrans({"+": " plus ", "&": " and "})
 _CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_IRI = re.compile(r'[^\x00-\x20<>"{}|\\^`]+')
+_DAY = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}")
+_SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
 
 @dataclass(frozen=True)
@@ -89,10 +103,295 @@ TYPES: tuple[EntityType, ...] = (
     EntityType("Place", "Place", "a city or other place"),
     EntityType("Topic", "Topic", "a subject a treaty addresses"),
 )
-DEFAULT_TYPES: tuple[EntityType, ...] = TYPES[:3]
+STATE, ORGANISATION, TREATY, PLACE, TOPIC = TYPES
+DEFAULT_TYPES: tuple[EntityType, ...] = (STATE, ORGANISATION, TREATY)
 _TYPE_OF: dict[type, EntityType] = dict(
     zip((State, Organisation, Treaty, Place, Topic), TYPES, strict=True)
 )
+
+
+@dataclass(frozen=True)
+class Property:
+    """A property that data extension fetches: its name, the types it is proposed for, and
+    the SPARQL pattern that leads from ?entity to ?value in the store."""
+
+    id: str
+    name: str
+    description: str
+    types: tuple[EntityType, ...]
+    pattern: str
+    kind: str = "text"
+    """How a value is written: "entity" ({"id", "name"}), "date" ({"date"} for a whole day,
+    {"str"} for a year or a month, whose day is not known), "wikidata" ({"str": "Q142"}) or
+    "text" ({"str"})."""
+    value_type: EntityType | None = None
+    """The type of the entities it leads to, when the ontology fixes one: OpenRefine gives it
+    to the column it makes of them."""
+
+    def as_json(self) -> dict[str, str]:
+        """The property as proposals and suggestions name it."""
+        return {"id": self.id, "name": self.name, "description": self.description}
+
+    def matches(self, prefix: str) -> bool:
+        """Whether its id, its name or a word of its name starts with the case-folded
+        `prefix`: "member" finds "member of" and "members", "ISO" both ISO codes."""
+        name = self.name.casefold()
+        return any(word.startswith(prefix) for word in (self.id.casefold(), name, *name.split()))
+
+
+_OPENING = "?act a comity:OpeningForSignature ; comity:treaty ?entity ; "
+PROPERTIES: tuple[Property, ...] = (
+    Property(
+        "iso3166Alpha2",
+        "ISO 3166-1 alpha-2",
+        "the state's two-letter code",
+        (STATE,),
+        "?entity comity:iso3166Alpha2 ?value",
+    ),
+    Property(
+        "iso3166Alpha3",
+        "ISO 3166-1 alpha-3",
+        "the state's three-letter code",
+        (STATE,),
+        "?entity comity:iso3166Alpha3 ?value",
+    ),
+    Property(
+        "wikidata",
+        "Wikidata item",
+        "the Q number of the same entity in Wikidata",
+        (STATE, ORGANISATION, TREATY, PLACE),
+        f"?entity owl:sameAs ?value FILTER(STRSTARTS(STR(?value), {json.dumps(str(WD))}))",
+        kind="wikidata",
+    ),
+    Property(
+        "nameFr",
+        "French name",
+        "the name or title in French",
+        TYPES,
+        '?entity rdfs:label ?value FILTER(LANG(?value) = "fr")',
+    ),
+    Property(
+        "memberOf",
+        "member of",
+        "the organisations it belongs to now",
+        (STATE, ORGANISATION),
+        "?entity comity:memberOf ?value",
+        kind="entity",
+        value_type=ORGANISATION,
+    ),
+    Property(
+        "partyTo",
+        "party to",
+        "the treaties it is bound by: ratified, accepted, approved or acceded to",
+        (STATE, ORGANISATION),
+        "?value comity:party ?entity",
+        kind="entity",
+        value_type=TREATY,
+    ),
+    Property(
+        "signed",
+        "signed",
+        "the treaties it signed",
+        (STATE, ORGANISATION),
+        "?value comity:signatory ?entity",
+        kind="entity",
+        value_type=TREATY,
+    ),
+    Property(
+        "dissolutionDate",
+        "ended",
+        "the day a former state ceased to exist",
+        (STATE,),
+        "?entity schema:dissolutionDate ?value",
+        kind="date",
+    ),
+    Property(
+        "successor",
+        "successors",
+        "the states that followed a former state",
+        (STATE,),
+        "?entity comity:successor ?value",
+        kind="entity",
+        value_type=STATE,
+    ),
+    Property(
+        "acronym",
+        "acronym",
+        "the organisation's acronyms and short names",
+        (ORGANISATION,),
+        "?entity comity:shortName ?value",
+    ),
+    Property(
+        "headquarters",
+        "headquarters",
+        "the place where it has its seat",
+        (ORGANISATION,),
+        "?entity comity:headquarters ?value",
+        kind="entity",
+        value_type=PLACE,
+    ),
+    Property(
+        "foundingDate",
+        "founded",
+        "when the organisation was founded",
+        (ORGANISATION,),
+        "?entity schema:foundingDate ?value",
+        kind="date",
+    ),
+    Property(
+        "hasMember",
+        "members",
+        "the states and organisations that belong to it now",
+        (ORGANISATION,),
+        "?value comity:memberOf ?entity",
+        kind="entity",
+    ),
+    Property(
+        "unitOf",
+        "part of",
+        "the organisation a body belongs to",
+        (ORGANISATION,),
+        "?entity org:unitOf ?value",
+        kind="entity",
+        value_type=ORGANISATION,
+    ),
+    Property(
+        "treatiesConcluded",
+        "treaties concluded",
+        "the treaties drawn up under its auspices",
+        (ORGANISATION,),
+        "?value comity:concludedWithin ?entity",
+        kind="entity",
+        value_type=TREATY,
+    ),
+    Property(
+        "treatyNumber",
+        "treaty number",
+        "the ETS or CETS number",
+        (TREATY,),
+        "?entity comity:treatyNumber ?value",
+    ),
+    Property(
+        "untcReference",
+        "UN Treaty Collection reference",
+        "the chapter and number in the UN Treaty Collection",
+        (TREATY,),
+        "?entity comity:untcReference ?value",
+    ),
+    Property(
+        "shortName",
+        "short names",
+        "the names the treaty is also known by",
+        (TREATY,),
+        "?entity comity:shortName ?value",
+    ),
+    Property(
+        "concludedWithin",
+        "concluded within",
+        "the organisation under whose auspices it was drawn up",
+        (TREATY,),
+        "?entity comity:concludedWithin ?value",
+        kind="entity",
+        value_type=ORGANISATION,
+    ),
+    Property(
+        "openedForSignature",
+        "opened for signature",
+        "the day the treaty was opened for signature",
+        (TREATY,),
+        _OPENING + "comity:date ?value",
+        kind="date",
+    ),
+    Property(
+        "openedAt",
+        "opened at",
+        "the place where it was opened for signature",
+        (TREATY,),
+        _OPENING + "schema:location ?value",
+        kind="entity",
+        value_type=PLACE,
+    ),
+    Property(
+        "entryIntoForce",
+        "entry into force",
+        "the day the treaty itself entered into force (not for one state)",
+        (TREATY,),
+        "?act a comity:EntryIntoForce ; comity:treaty ?entity ; comity:date ?value "
+        "FILTER NOT EXISTS { ?act comity:actor ?actor }",
+        kind="date",
+    ),
+    Property(
+        "party",
+        "parties",
+        "the states and organisations bound by it",
+        (TREATY,),
+        "?entity comity:party ?value",
+        kind="entity",
+    ),
+    Property(
+        "signatory",
+        "signatories",
+        "the states and organisations that signed it",
+        (TREATY,),
+        "?entity comity:signatory ?value",
+        kind="entity",
+    ),
+    Property(
+        "addresses",
+        "topics",
+        "the subjects the treaty deals with",
+        (TREATY,),
+        "?entity comity:addresses ?value",
+        kind="entity",
+        value_type=TOPIC,
+    ),
+    Property(
+        "supplements",
+        "supplements",
+        "the treaty a protocol amends or adds to",
+        (TREATY,),
+        "?entity comity:supplements ?value",
+        kind="entity",
+        value_type=TREATY,
+    ),
+    Property(
+        "country",
+        "country",
+        "the state the place lies in",
+        (PLACE,),
+        "?entity schema:containedInPlace ?value",
+        kind="entity",
+        value_type=STATE,
+    ),
+    Property(
+        "broader",
+        "broader topic",
+        "the wider subject it belongs to",
+        (TOPIC,),
+        "?entity skos:broader ?value",
+        kind="entity",
+        value_type=TOPIC,
+    ),
+    Property(
+        "treaties",
+        "treaties",
+        "the treaties that deal with it",
+        (TOPIC,),
+        "?value comity:addresses ?entity",
+        kind="entity",
+        value_type=TREATY,
+    ),
+)
+PROPERTY_BY_ID: dict[str, Property] = {prop.id: prop for prop in PROPERTIES}
+PROPERTY_SETTINGS: list[dict[str, Any]] = [
+    {
+        "name": "limit",
+        "label": "Limit",
+        "type": "number",
+        "default": 0,
+        "help_text": "Most values to fetch per entity, in name order; 0 fetches them all",
+    }
+]
 
 
 class ReconcileError(Exception):
@@ -361,6 +660,14 @@ def _bad_request(error: ReconcileError) -> Response:
     return _json({"status": "error", "message": error.message}, error.status)
 
 
+@blueprint.errorhandler(QueryFailed)
+def _query_failed(failure: QueryFailed) -> Response:
+    """A data extension the store could not answer (past the time limit, too many rows): the
+    status a SPARQL client would get, as the JSON error OpenRefine shows."""
+    error = http_error(failure)
+    return _json({"status": "error", "message": error.description}, error.code or 500)
+
+
 def _json(payload: Any, status: int = 200) -> Response:
     """JSON, or JSONP when the request names a `callback` (older OpenRefine front ends)."""
     body = json.dumps(payload, ensure_ascii=False)
@@ -380,11 +687,20 @@ def _json(payload: Any, status: int = 200) -> Response:
 
 @blueprint.route("", methods=["GET", "POST"])
 def reconcile() -> Response:
-    """The manifest on a GET without `queries`; otherwise the candidates of a query batch."""
+    """The manifest on a plain GET; otherwise the candidates of a query batch (`queries`) or
+    the property values of a data extension (`extend`)."""
     queries = request.values.get("queries")
+    extension = request.values.get("extend")
+    if queries is not None and extension is not None:
+        raise ReconcileError(400, "send either `queries` or `extend` in one request, not both")
+    if extension is not None:
+        ids, wanted = _parse_extension(extension)
+        return _json(extend(ids, wanted))
     if queries is None:
         if request.method == "POST":
-            raise ReconcileError(400, "a POST to /reconcile needs a `queries` form field")
+            raise ReconcileError(
+                400, "a POST to /reconcile needs an `extend` or a `queries` form field"
+            )
         return _json(manifest())
     batch = _parse_batch(queries)
     index = _index()
@@ -430,6 +746,34 @@ def suggest_type() -> Response:
     return _json({"result": found[cursor : cursor + SUGGEST_LIMIT]})
 
 
+@blueprint.get("/suggest/property")
+def suggest_property() -> Response:
+    """Auto-completion of the properties data extension fetches, by id or by a word of the name."""
+    prefix = request.args.get("prefix", "").strip().casefold()
+    found = [prop.as_json() for prop in PROPERTIES if prop.matches(prefix)]
+    cursor = _cursor()
+    return _json({"result": found[cursor : cursor + SUGGEST_LIMIT]})
+
+
+@blueprint.get("/properties")
+def propose_properties() -> Response:
+    """The properties worth fetching for entities of `type`; without a type (a column
+    reconciled against no type), those of every type."""
+    requested = request.args.get("type", "").strip()
+    types = _types(requested or None, "propose properties")
+    proposed = [prop.as_json() for prop in PROPERTIES if set(prop.types) & set(types)]
+    answer: dict[str, Any] = {"properties": proposed}
+    if requested:
+        answer["type"] = requested
+    if "limit" in request.args:
+        limit = request.args["limit"]
+        if not limit.isdigit() or int(limit) < 1:
+            raise ReconcileError(400, "`limit` must be a positive whole number of properties")
+        answer["properties"] = proposed[: int(limit)]
+        answer["limit"] = int(limit)
+    return _json(answer)
+
+
 @blueprint.get("/preview")
 def preview() -> Response:
     """A small HTML card for the entity `id`, shown by OpenRefine beside a candidate."""
@@ -469,6 +813,14 @@ def manifest() -> dict[str, Any]:
         "suggest": {
             "entity": {"service_url": f"{root}reconcile", "service_path": "/suggest/entity"},
             "type": {"service_url": f"{root}reconcile", "service_path": "/suggest/type"},
+            "property": {"service_url": f"{root}reconcile", "service_path": "/suggest/property"},
+        },
+        "extend": {
+            "propose_properties": {
+                "service_url": f"{root}reconcile",
+                "service_path": "/properties",
+            },
+            "property_settings": PROPERTY_SETTINGS,
         },
         "batchSize": MAX_BATCH,
     }
@@ -480,6 +832,83 @@ def _view_url(identifier: str) -> str:
     if current_app.extensions["comity"].config.base == ID:
         return f"{request.url_root}id/{identifier}"
     return ID + identifier
+
+
+# --- data extension --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A property a data extension asks for, and the most values to give per entity (0: all)."""
+
+    property: Property
+    limit: int
+
+
+def extend(ids: dict[str, str], wanted: list[Wanted]) -> dict[str, Any]:
+    """The values of the `wanted` properties for the entities `ids` (the id as sent, to its
+    IRI), read in one query. Every id gets a row, as the specification asks: an entity the
+    store knows nothing of has no values."""
+    branches = " UNION ".join(
+        f"{{ {item.property.pattern} BIND({json.dumps(item.property.id)} AS ?property) }}"
+        for item in wanted
+    )
+    entities = " ".join(f"<{iri}>" for iri in dict.fromkeys(ids.values()))
+    rows = current_app.extensions["comity"].query(
+        f"{_SPARQL_PREFIXES}SELECT DISTINCT ?entity ?property ?value WHERE "
+        f"{{ VALUES ?entity {{ {entities} }} {branches} }}"
+    )
+    found: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        found.setdefault((row["entity"].value, row["property"].value), []).append(row["value"])
+    names = labels_of(
+        term.value
+        for (_, property_id), terms in found.items()
+        if PROPERTY_BY_ID[property_id].kind == "entity"
+        for term in terms
+        if isinstance(term, NamedNode)
+    )
+    meta = []
+    for item in wanted:
+        column: dict[str, Any] = {"id": item.property.id, "name": item.property.name}
+        if item.property.value_type is not None:
+            column["type"] = item.property.value_type.as_json()
+        meta.append(column)
+    return {
+        "meta": meta,
+        "rows": {
+            identifier: {
+                item.property.id: _values(item, found.get((iri, item.property.id), []), names)
+                for item in wanted
+            }
+            for identifier, iri in ids.items()
+        },
+    }
+
+
+def _values(item: Wanted, terms: list[Any], names: dict[str, str]) -> list[dict[str, str]]:
+    """One cell's values, in name order so that a limit keeps the same ones every time."""
+    values = sorted(
+        (_value(item.property, term, names) for term in terms),
+        key=lambda value: value.get("name") or value.get("str") or value.get("date", ""),
+    )
+    return values[: item.limit] if item.limit else values
+
+
+def _value(prop: Property, term: Any, names: dict[str, str]) -> dict[str, str]:
+    if prop.kind == "entity" and isinstance(term, NamedNode):
+        identifier = term.value[len(ID) :] if term.value.startswith(ID) else term.value
+        return {"id": identifier, "name": names.get(term.value) or identifier}
+    if prop.kind == "wikidata":
+        return {"str": term.value.removeprefix(str(WD))}
+    if (
+        prop.kind == "date"
+        and isinstance(term, Literal)
+        and term.datatype.value == str(XSD.date)
+        and _DAY.fullmatch(term.value)
+    ):
+        return {"date": f"{term.value}T00:00:00Z"}
+    return {"str": term.value}
 
 
 # --- reading requests ------------------------------------------------------------------------
@@ -510,6 +939,84 @@ def _parse_batch(text: str) -> dict[str, tuple[str, tuple[EntityType, ...], int]
             )
         parsed[key] = (name, _types(query.get("type"), f"query {key!r}"), _limit(key, query))
     return parsed
+
+
+def _parse_extension(text: str) -> tuple[dict[str, str], list[Wanted]]:
+    """Check a whole data extension query before the store is asked anything: the IRI of
+    each id, and each property with its settings."""
+    try:
+        query = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReconcileError(400, f"the `extend` field is not valid JSON: {error}") from None
+    if not isinstance(query, dict):
+        raise ReconcileError(
+            400, '`extend` must be a JSON object: {"ids": [...], "properties": [{"id": ...}]}'
+        )
+    ids = query.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(identifier, str) for identifier in ids):
+        raise ReconcileError(400, '`extend` needs `ids`: a list of entity ids such as "state/FRA"')
+    if not ids:
+        raise ReconcileError(400, "`ids` is empty: name at least one entity to extend")
+    if len(ids) > MAX_EXTEND_IDS:
+        raise ReconcileError(
+            413,
+            f"the extension names {len(ids)} entities; this service extends at most "
+            f"{MAX_EXTEND_IDS} per request: send them in smaller batches",
+        )
+    properties = query.get("properties")
+    if not isinstance(properties, list) or not properties:
+        raise ReconcileError(
+            400, '`extend` needs `properties`: a non-empty list such as [{"id": "memberOf"}]'
+        )
+    wanted: dict[str, Wanted] = {}
+    for asked in properties:
+        if not isinstance(asked, dict) or not isinstance(asked.get("id"), str):
+            raise ReconcileError(400, 'each of `properties` must be an object with an "id"')
+        prop = PROPERTY_BY_ID.get(asked["id"])
+        if prop is None:
+            known = ", ".join(PROPERTY_BY_ID)
+            raise ReconcileError(
+                400, f"unknown property {asked['id']!r}; the known properties are {known}"
+            )
+        wanted.setdefault(prop.id, Wanted(prop, _value_limit(prop, asked.get("settings"))))
+    return {identifier: _entity_iri(identifier) for identifier in ids}, list(wanted.values())
+
+
+def _entity_iri(identifier: str) -> str:
+    """The IRI of an id as reconciliation gave it ("state/FRA"), or of a full IRI."""
+    if not _IRI.fullmatch(identifier):
+        raise ReconcileError(
+            400, f'{identifier!r} is not an entity id (such as "state/FRA") nor an IRI'
+        )
+    if identifier.startswith(("http://", "https://")):
+        return identifier
+    return ID + identifier
+
+
+def _value_limit(prop: Property, settings: Any) -> int:
+    """The `limit` setting: a whole number, 0 (or left empty) for every value. OpenRefine
+    sends what its form holds, which may be the number as text."""
+    if settings is None:
+        return 0
+    if not isinstance(settings, dict):
+        raise ReconcileError(400, f"property {prop.id!r}: `settings` must be a JSON object")
+    unknown = sorted(set(settings) - {setting["name"] for setting in PROPERTY_SETTINGS})
+    if unknown:
+        raise ReconcileError(
+            400, f"property {prop.id!r}: unknown settings {unknown}; the only setting is limit"
+        )
+    limit = settings.get("limit")
+    if limit is None or limit == "":
+        return 0
+    if isinstance(limit, str) and limit.strip().isdigit():
+        limit = int(limit)
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ReconcileError(
+            400, f"property {prop.id!r}: `limit` must be a whole number, 0 for every value"
+        )
+    return limit
 
 
 def _types(requested: Any, where: str) -> tuple[EntityType, ...]:
