@@ -84,6 +84,8 @@ class QueryJob:
     max_rows: int | None
     output: str
     """The file the answer is written to when it is too large to be passed back in memory."""
+    client: str = ""
+    """Who sent the query, for sharing the workers fairly (see WorkerQueue)."""
 
 
 @dataclass(frozen=True)
@@ -201,13 +203,15 @@ _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 
 
-def query_within(runner: QueryRunner, sparql: str, timeout: float, output: str) -> QueryResults:
+def query_within(
+    runner: QueryRunner, sparql: str, timeout: float, output: str, client: str = ""
+) -> QueryResults:
     """A query run like any other (in isolation, stopped at its deadline) and read back as
     results, for a caller that uses the rows itself: a page of the server, `comity query`.
 
     Raises QueryFailed, as `answer` does.
     """
-    job = QueryJob(sparql, None, None, True, _RESULTS_JSON, _N_TRIPLES, None, output)
+    job = QueryJob(sparql, None, None, True, _RESULTS_JSON, _N_TRIPLES, None, output, client)
     finished = answer(runner, job, timeout)
     data = b"".join(finished.chunks())
     if finished.kind == GRAPH:
@@ -601,35 +605,97 @@ class _Worker:
             self.ready = True
 
 
-class _IdleWorkers:
-    """The idle workers, the one that answered last handed out first.
+RESERVE_WORKERS = 1
+"""Workers started beyond the pool's size, for clients with no query running (see WorkerQueue)."""
 
-    At low load the same worker answers query after query, with its caches (the CPU's, the
-    store's block cache, Python's) still warm, which saves time per query over taking turns.
-    A newly started worker waits behind the others, so that the query after a kill is not held
-    up by the new worker's start while another one is ready.
+
+class WorkerQueue:
+    """Hands idle workers to waiting queries, fairly between the clients that sent them.
+
+    A pool has `shared` workers that any query may take, and `RESERVE_WORKERS` more that only
+    a client with no query running may take: while the long queries of one or two clients
+    hold every shared worker, another client's short query still gets a worker at once, and
+    a client alone can still use every shared worker. When several queries wait, the one
+    whose client runs the fewest queries goes first, then the one that came first.
+
+    Among idle workers the one that answered last is handed out first: at low load the same
+    worker answers query after query, with its caches (the CPU's, the store's block cache,
+    Python's) still warm. A newly started worker waits behind the others, so that the query
+    after a kill is not held up by the new worker's start while another one is ready.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: int) -> None:
+        self._shared = shared
         self._workers: collections.deque[_Worker] = collections.deque()
-        self._available = threading.Condition(threading.Lock())
+        self._running: collections.Counter[str] = collections.Counter()
+        self._waiting: list[tuple[int, str]] = []
+        self._tickets = itertools.count()
+        self._changed = threading.Condition(threading.Lock())
 
     def put_recent(self, worker: _Worker) -> None:
-        with self._available:
+        with self._changed:
             self._workers.append(worker)
-            self._available.notify()
+            self._changed.notify_all()
 
     def put_fresh(self, worker: _Worker) -> None:
-        with self._available:
+        with self._changed:
             self._workers.appendleft(worker)
-            self._available.notify()
+            self._changed.notify_all()
 
-    def get(self, timeout: float) -> _Worker | None:
-        """The most recently used idle worker, or None if none is idle within `timeout`."""
-        with self._available:
-            if self._available.wait_for(lambda: self._workers, timeout):
+    def take(self, client: str, timeout: float) -> _Worker | None:
+        """A worker for one of `client`'s queries, or None if its turn does not come within
+        `timeout`; every worker taken is followed by `done(client)`."""
+        with self._changed:
+            ticket = (next(self._tickets), client)
+            self._waiting.append(ticket)
+            try:
+                if not self._changed.wait_for(lambda: self._turn_of(ticket), timeout):
+                    return None
+                self._running[client] += 1
                 return self._workers.pop()
-            return None
+            finally:
+                self._waiting.remove(ticket)
+                self._changed.notify_all()
+
+    def done(self, client: str) -> None:
+        """One of `client`'s queries has ended (its worker is back or replaced)."""
+        with self._changed:
+            self._running[client] -= 1
+            if self._running[client] <= 0:
+                del self._running[client]
+            self._changed.notify_all()
+
+    def idle(self) -> _Worker | None:
+        """An idle worker taken out for good (when the pool closes), or None."""
+        with self._changed:
+            return self._workers.pop() if self._workers else None
+
+    def _turn_of(self, ticket: tuple[int, str]) -> bool:
+        if not self._workers:
+            return False
+        busy = self._running.total()
+        allowed = [
+            waiting
+            for waiting in self._waiting
+            if busy < self._shared or not self._running[waiting[1]]
+        ]
+        return bool(allowed) and min(allowed, key=self._order) == ticket
+
+    def _order(self, ticket: tuple[int, str]) -> tuple[int, int]:
+        number, client = ticket
+        return self._running[client], number
+
+
+def _taken(idle: WorkerQueue, client: str, timeout: float) -> _Worker:
+    """A worker for the client's query, or BUSY when none comes its way within `timeout`."""
+    worker = idle.take(client, timeout)
+    if worker is None:
+        raise QueryFailed(
+            FailureReason.BUSY,
+            f"every query worker stayed busy for the time limit of {timeout:g} s; try again "
+            "shortly",
+        )
+    return worker
 
 
 def _ask(
@@ -637,7 +703,7 @@ def _ask(
     job: QueryJob,
     deadline: float,
     timeout: float,
-    idle: _IdleWorkers,
+    idle: WorkerQueue,
     replace: Callable[[_Worker], None],
 ) -> Reply:
     """Send a job to a worker and wait for its reply until `deadline`; a worker that dies or
@@ -667,11 +733,11 @@ class WorkerPool:
         self._url = f"oxigraph:{path}"
         self._write_lock = write_lock
         self._context = multiprocessing.get_context("spawn")
-        self._idle = _IdleWorkers()
+        self._idle = WorkerQueue(max(size, 1))
         self._generation = 0
         self._closed = False
         self._starter = ProcessStarter()
-        for _ in range(max(size, 1)):
+        for _ in range(max(size, 1) + RESERVE_WORKERS):
             self._idle.put_fresh(self._spawn())
 
     def _spawn(self) -> _Worker:
@@ -684,20 +750,19 @@ class WorkerPool:
         return _Worker(process, ours)
 
     def run(self, job: QueryJob, timeout: float) -> Reply:
-        worker = self._idle.get(timeout)
-        if worker is None:
-            raise QueryFailed(
-                FailureReason.BUSY,
-                f"every query worker stayed busy for {timeout:g} s; try again shortly",
-            )
+        deadline = time.monotonic() + timeout  # one deadline for waiting and running
+        worker = _taken(self._idle, job.client, timeout)
         try:
-            worker.wait_until_ready()
-            if worker.generation != self._generation:
-                self._reopen(worker)
-        except (EOFError, OSError) as error:
-            self._replace(worker)
-            raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
-        return _ask(worker, job, time.monotonic() + timeout, timeout, self._idle, self._replace)
+            try:
+                worker.wait_until_ready()
+                if worker.generation != self._generation:
+                    self._reopen(worker)
+            except (EOFError, OSError) as error:
+                self._replace(worker)
+                raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
+            return _ask(worker, job, deadline, timeout, self._idle, self._replace)
+        finally:
+            self._idle.done(job.client)
 
     def _reopen(self, worker: _Worker) -> None:
         """Give a worker a snapshot of the store as it is after the latest write."""
@@ -724,7 +789,7 @@ class WorkerPool:
 
     def close(self) -> None:
         self._closed = True
-        while (worker := self._idle.get(0)) is not None:
+        while (worker := self._idle.idle()) is not None:
             _kill(worker.process)
             worker.jobs.close()
         self._starter.close()
@@ -779,11 +844,11 @@ class ForkedPool:
         self._per_query = per_query
         graph.preload_query_parser()
         self._context = multiprocessing.get_context("fork")
-        self._idle = _IdleWorkers()
+        self._idle = WorkerQueue(max(size, 1))
         self._generation = 0
         self._closed = False
         self._starter = ProcessStarter()
-        for _ in range(max(size, 1)):
+        for _ in range(max(size, 1) + RESERVE_WORKERS):
             self._idle.put_fresh(self._spawn())
 
     def _spawn(self) -> _Worker:
@@ -802,19 +867,17 @@ class ForkedPool:
 
     def run(self, job: QueryJob, timeout: float) -> Reply:
         deadline = time.monotonic() + timeout
-        worker = self._idle.get(timeout)
-        if worker is None:
-            raise QueryFailed(
-                FailureReason.BUSY,
-                f"every query worker stayed busy for {timeout:g} s; try again shortly",
-            )
-        if self._per_query:
-            self._generation += 1
-        if worker.generation != self._generation:  # forked before the last write
-            _kill(worker.process)
-            worker.jobs.close()
-            worker = self._spawn()
-        return _ask(worker, job, deadline, timeout, self._idle, self._replace)
+        worker = _taken(self._idle, job.client, timeout)
+        try:
+            if self._per_query:
+                self._generation += 1
+            if worker.generation != self._generation:  # forked before the last write
+                _kill(worker.process)
+                worker.jobs.close()
+                worker = self._spawn()
+            return _ask(worker, job, deadline, timeout, self._idle, self._replace)
+        finally:
+            self._idle.done(job.client)
 
     def _replace(self, worker: _Worker) -> None:
         _kill(worker.process)
@@ -828,7 +891,7 @@ class ForkedPool:
 
     def close(self) -> None:
         self._closed = True
-        while (worker := self._idle.get(0)) is not None:
+        while (worker := self._idle.idle()) is not None:
             _kill(worker.process)
             worker.jobs.close()
         self._starter.close()

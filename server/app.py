@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 import graph as graph_layer
@@ -30,7 +30,8 @@ from graph.query_execution import (
 )
 from graph.statistics import Statistics, compute_statistics
 from ontology.errors import ComityError
-from server import description, dumps, graph_store, query_page, reconcile, resources, sparql
+from server import description, dumps, graph_store, query_page, reconcile, resources
+from server import sparql as sparql_views
 from server.config import ServerConfig
 from server.request_body import check_request_body
 from server.request_log import RequestLog
@@ -72,7 +73,9 @@ class ComityState:
     def query(self, sparql: str) -> QueryResults:
         """A query of the server's own pages, run by the query workers within the time limit
         like any client's (QueryFailed when it cannot be answered)."""
-        return query_within(self.runner, sparql, self.config.timeout, self.answers.new_file())
+        client = sparql_views.requesting_client() if has_request_context() else ""
+        output = self.answers.new_file()
+        return query_within(self.runner, sparql, self.config.timeout, output, client)
 
     def statistics(self) -> Statistics:
         """The store's VoID numbers, computed by the query workers and kept until a write."""
@@ -143,7 +146,7 @@ def create_app(
         keeps_answers=keeps_answers,
         relay=_service_relay(config),
     )
-    for module in (sparql, graph_store, description, resources, query_page, reconcile, dumps):
+    for module in (sparql_views, graph_store, description, resources, query_page, reconcile, dumps):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(QueryFailed, _query_failed)
@@ -279,7 +282,7 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _query_failed(failure: QueryFailed) -> Response:
-    return _http_error(sparql.http_error(failure))
+    return _http_error(sparql_views.http_error(failure))
 
 
 def _user_error(error: ComityError) -> Response:

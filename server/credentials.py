@@ -10,6 +10,7 @@ account is known but may not write.
 import base64
 import binascii
 import enum
+import functools
 import hmac
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,3 +111,42 @@ def check_write(
         "writes need credentials: 'Authorization: Bearer TOKEN', or HTTP Basic with the token "
         "as the password (any user name) or an account of the server's users file"
     )
+
+
+def sharing_client(
+    authorization: str, address: str, token: str | None, accounts: tuple[Account, ...]
+) -> str:
+    """Whom a request counts against when query workers are shared out: the holder of valid
+    credentials (the token, or an account of either access), anyone else by address, so that
+    made-up credentials do not make one client look like many."""
+    holder = _credential_holder(authorization.strip(), token, accounts) if authorization else None
+    return f"user:{holder}" if holder is not None else f"address:{address}"
+
+
+@functools.lru_cache(maxsize=256)
+def _credential_holder(
+    authorization: str, token: str | None, accounts: tuple[Account, ...]
+) -> str | None:
+    """The name valid credentials stand for, or None. Cached: checking a password hash costs
+    far more than the query it comes with."""
+    scheme, _, credentials = authorization.partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer":
+        valid = token is not None and hmac.compare_digest(credentials.encode(), token.encode())
+        return "token" if valid else None
+    if scheme.lower() != "basic":
+        return None
+    try:
+        name, separator, password = (
+            base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")
+        )
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not separator:
+        return None
+    if token is not None and hmac.compare_digest(password.encode(), token.encode()):
+        return "token"
+    account = next((a for a in accounts if a.name == name), None)
+    if account is not None and check_password_hash(account.password_hash, password):
+        return name
+    return None

@@ -23,7 +23,13 @@ from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound, Unsupported
 
 from graph.query_execution import QueryJob
 from server.negotiation import RDF_FORMATS, media_types, negotiate
-from server.sparql import parse_parameters, require_write_access, state, stream_answer
+from server.sparql import (
+    parse_parameters,
+    requesting_client,
+    require_write_access,
+    state,
+    stream_answer,
+)
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -111,6 +117,7 @@ def _read(graph: str | None) -> Response:
         graph_media_type=chosen.media_type,
         max_rows=None,
         output=state().answers.new_file(),
+        client=requesting_client(),
     )
     return stream_answer(job, state().config.timeout)
 

@@ -41,7 +41,7 @@ from werkzeug.exceptions import (
 
 from graph.query_execution import AnswerCache, FailureReason, QueryFailed, QueryJob, answer
 from ontology.errors import ComityError
-from server.credentials import Verdict, check_write
+from server.credentials import Verdict, check_write, sharing_client
 from server.description import (
     dataset_iri,
     negotiate_rdf,
@@ -211,8 +211,17 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
         graph_media_type=graph.media_type if graph else None,
         max_rows=config.max_rows,
         output=state().answers.new_file(),
+        client=requesting_client(),
     )
     return stream_answer(job, timeout, routed)
+
+
+def requesting_client() -> str:
+    """Whom this request's queries count against when the workers are shared out."""
+    config = state().config
+    authorization = request.headers.get("Authorization", "")
+    address = request.remote_addr or ""
+    return sharing_client(authorization, address, config.token, config.accounts)
 
 
 def _routed(sparql: str) -> RoutedText:

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
-from graph.query_execution import ProcessStarter, _IdleWorkers, die_with_server
+from graph.query_execution import ProcessStarter, WorkerQueue, die_with_server
 from server.app import create_app
 from server.config import ServerConfig
 
@@ -108,20 +108,152 @@ def test_idle_workers_go_most_recent_first_and_a_new_one_last():
     """The worker that answered last is reused (its caches are warm); a worker started to
     replace a killed one is taken only when no ready worker is idle, so the query after a kill
     does not wait for its start."""
-    idle = _IdleWorkers()
+    idle = WorkerQueue(shared=3)
     for started in ("first", "second"):
         idle.put_fresh(started)
-    answering = idle.get(1)
+    answering = idle.take("a", 1)
     idle.put_recent(answering)
-    assert idle.get(1) == answering
+    idle.done("a")
+    assert idle.take("a", 1) == answering
     idle.put_recent(answering)
+    idle.done("a")
     idle.put_fresh("replacement")
-    taken = [idle.get(1), idle.get(1), idle.get(1)]
+    taken = [idle.take("a", 1), idle.take("a", 1), idle.take("a", 1)]
     assert taken[0] == answering and taken[2] == "replacement"
     assert sorted(taken[:2]) == ["first", "second"]
     started = time.monotonic()
-    assert idle.get(0.2) is None
+    assert idle.take("a", 0.2) is None
     assert 0.15 < time.monotonic() - started < 5
+
+
+def test_worker_queue_keeps_the_reserve_for_clients_with_nothing_running():
+    """Two shared workers and one in reserve: a client alone takes both shared ones but not
+    the reserve, which goes to another client with nothing running."""
+    idle = WorkerQueue(shared=2)
+    for worker in ("w1", "w2", "w3"):
+        idle.put_fresh(worker)
+    assert idle.take("bomber", 1) and idle.take("bomber", 1)
+    assert idle.take("bomber", 0.1) is None, "one client took the reserve"
+    assert idle.take("other", 0.1) is not None
+    assert idle.take("third", 0.1) is None, "nothing is left"
+
+
+def test_worker_queue_serves_the_client_running_fewest_first():
+    """When a worker comes back, a waiting query of a client with nothing running goes before
+    an earlier query of a client that already runs one."""
+    idle = WorkerQueue(shared=1)
+    idle.put_fresh("w1")
+    idle.put_fresh("w2")
+    assert idle.take("a", 1) == "w1"
+    assert idle.take("b", 1) is not None  # the reserve: b had nothing running
+    order: list[str] = []
+    waiting_a = threading.Thread(target=lambda: order.append(f"a:{idle.take('a', 10)}"))
+    waiting_a.start()
+    while not _waiting(idle, 1):
+        time.sleep(0.01)  # no event says a thread has started waiting; this polls for it
+    waiting_c = threading.Thread(target=lambda: order.append(f"c:{idle.take('c', 10)}"))
+    waiting_c.start()
+    while not _waiting(idle, 2):
+        time.sleep(0.01)
+    idle.put_recent("back")
+    idle.done("b")
+    waiting_c.join(timeout=10)
+    assert order == ["c:back"], "the query of the client with nothing running went second"
+    idle.put_recent("again")
+    idle.done("c")
+    idle.done("a")  # a's first query ends: a may take a worker again
+    waiting_a.join(timeout=10)
+    assert order == ["c:back", "a:again"]
+
+
+def _waiting(idle: WorkerQueue, count: int) -> bool:
+    return len(idle._waiting) == count
+
+
+def query_from(
+    server_url: str, address: str, query: str
+) -> tuple[threading.Thread, dict[str, object]]:
+    """Send a query from a loopback address of its own (any of 127.0.0.0/8 reaches the server),
+    so that the server sees a client of its own, in another thread."""
+    outcome: dict[str, object] = {}
+    parts = urlsplit(server_url)
+
+    def run() -> None:
+        started = time.monotonic()
+        connection = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=60, source_address=(address, 0)
+        )
+        connection.request(
+            "GET",
+            f"/sparql?query={quote(query)}",
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        response = connection.getresponse()
+        outcome.update(
+            status=response.status,
+            text=response.read().decode(),
+            seconds=time.monotonic() - started,
+        )
+        connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def wait_until_busy(server, workers: int) -> None:
+    """Until `workers` query workers burn CPU (the slow queries have reached them)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pids = server.children()
+        before = {pid: cpu_ticks(pid) or 0 for pid in pids}
+        time.sleep(0.2)  # CPU use is only seen over an interval
+        if sum((cpu_ticks(pid) or 0) > before[pid] for pid in pids) >= workers:
+            return
+    raise AssertionError(f"{workers} workers never got busy")
+
+
+def wait_until_idle(server) -> None:
+    """Until the workers started in place of killed ones are ready (none burns CPU), so the
+    next test's timings do not include their start."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if busiest(server.children(), 0.3)[1] == 0:
+            return
+    raise AssertionError("the query workers never went idle")
+
+
+def test_two_clients_bombs_leave_a_worker_for_a_third(limited):
+    """Two clients' endless queries hold both shared workers; a third client's trivial query
+    is answered at once from the reserve while they still run, and each endless query is
+    stopped by the time limit, not refused as busy."""
+    bombs = [query_from(limited.url, address, ENDLESS) for address in ("127.0.0.2", "127.0.0.3")]
+    wait_until_busy(limited, 2)
+    quick = [query_from(limited.url, "127.0.0.4", "ASK { ?s ?p ?o }") for _ in range(5)]
+    for thread, outcome in quick:
+        thread.join(timeout=30)
+        assert outcome["status"] == 200, outcome
+    assert all(thread.is_alive() for thread, _ in bombs), "the trivial queries waited for a bomb"
+    for thread, outcome in bombs:
+        thread.join(timeout=60)
+        assert outcome["status"] == 503 and "time limit" in str(outcome["text"]), outcome
+    wait_until_idle(limited)
+
+
+def test_one_client_uses_every_worker_and_waits_within_one_deadline(limited):
+    """A client alone runs as many queries at once as there are shared workers; its next
+    query waits for one, and waiting counts against its time limit: it is answered 503 when
+    the time limit (3 s) is up, not after waiting and then running for 3 s more."""
+    bombs = [query_from(limited.url, "127.0.0.5", ENDLESS) for _ in range(2)]
+    wait_until_busy(limited, 2)
+    third_thread, third = query_from(limited.url, "127.0.0.5", ENDLESS)
+    for thread, outcome in bombs:
+        thread.join(timeout=60)
+        assert outcome["status"] == 503 and "time limit" in str(outcome["text"]), outcome
+    third_thread.join(timeout=60)
+    assert third["status"] == 503, third
+    assert float(third["seconds"]) < 4.5, "waiting and running were timed separately"
+    wait_until_idle(limited)
 
 
 # The same product of every graph's triples, counted inside an update (whose default graph is
