@@ -133,6 +133,121 @@ SELECT ?when ?count ?state WHERE {
     assert browser.wait_for("document.querySelectorAll('#results path.filled').length") == 3
 
 
+SERIES_CHART = "#results svg.picture.chart"
+
+
+def series_drawn(browser: DevTools) -> list[dict[str, object]]:
+    """Each line of the chart: its points, its colour as the browser paints it, its legend."""
+    return browser.evaluate(
+        f"""[...document.querySelectorAll('{SERIES_CHART} g.series')].map((group, index) => ({{
+              points: [...group.querySelectorAll('circle.point')]{VISIBLE},
+              stroke: getComputedStyle(group.querySelector('path.line')).stroke,
+              legend: document.querySelector(
+                `{SERIES_CHART} .legend-entry.series-${{index}} text`).textContent,
+              swatch: getComputedStyle(document.querySelector(
+                `{SERIES_CHART} .legend-entry.series-${{index}} .swatch`)).stroke,
+            }}))"""
+    )
+
+
+def test_a_third_column_splits_the_chart_into_series(
+    browser: DevTools, sample_server: tuple[str, graph.KnowledgeGraph], tmp_path: Path
+) -> None:
+    url, counting = sample_server
+    query = """PREFIX comity: <https://w3id.org/comity/ontology#>
+SELECT ?treaty ?date (COUNT(DISTINCT ?act) AS ?acts) WHERE {
+  ?act comity:treaty ?treaty ; comity:actor ?state ; comity:dateEarliest ?date .
+}
+GROUP BY ?treaty ?date
+ORDER BY ?treaty ?date"""
+    rows = list(counting.query(query))
+    per_treaty: dict[str, int] = {}
+    for row in rows:
+        name = row["treaty"].value.removeprefix("https://w3id.org/comity/id/")
+        per_treaty[name] = per_treaty.get(name, 0) + 1
+    assert 1 < len(per_treaty) <= 8
+    assert run(browser, url, query) == len(rows)
+    assert views_offered(browser) == ["table", "chart"]
+    browser.click("#views [data-view=chart]")
+    browser.wait_for(f"!!document.querySelector('{SERIES_CHART}')")
+    drawn = series_drawn(browser)
+    assert {line["legend"]: line["points"] for line in drawn} == per_treaty
+    assert [line["legend"] for line in drawn] == list(per_treaty)  # in the result's order
+    colours = [line["stroke"] for line in drawn]
+    assert len(set(colours)) == len(colours)
+    assert [line["swatch"] for line in drawn] == colours
+    title = browser.evaluate(f"document.querySelector('{SERIES_CHART} > title').textContent")
+    assert title == "?acts by ?date, one line per ?treaty"
+    description = browser.evaluate(f"document.querySelector('{SERIES_CHART} > desc').textContent")
+    for name, points in per_treaty.items():
+        assert f"{name}: {points} point" in description
+    tooltip = browser.evaluate(
+        f"document.querySelector('{SERIES_CHART} g.series-0 circle > title').textContent"
+    )
+    first = rows[0]
+    assert tooltip == (
+        f"{first['date'].value}: {next(iter(per_treaty))}, ?acts {first['acts'].value}"
+    )
+    assert_not_blank(screenshot(browser, SERIES_CHART, tmp_path / "series-chart.png"))
+
+
+def test_a_split_chart_draws_at_most_eight_lines_and_says_what_it_leaves_out(
+    browser: DevTools, sample_server: tuple[str, graph.KnowledgeGraph], tmp_path: Path
+) -> None:
+    url, _ = sample_server
+    long_name = "Additional Protocol to the Convention on Cybercrime"
+    names = [long_name, *(f"Treaty {letter}" for letter in "BCDEFGHIJ")]
+    values = " ".join(
+        f'("{name}" "200{year}-01-01"^^xsd:date {number + year})'
+        for number, name in enumerate(names)
+        for year in (1, 2)
+    )
+    query = f"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?name ?day ?count WHERE {{
+  VALUES (?name ?day ?count) {{ {values} ("Treaty B" "2003-01-01"^^xsd:date UNDEF) }}
+}}"""
+    assert run(browser, url, query) == 2 * len(names) + 1
+    browser.click("#views [data-view=chart]")
+    browser.wait_for(f"!!document.querySelector('{SERIES_CHART}')")
+    drawn = series_drawn(browser)
+    assert [line["points"] for line in drawn] == [2] * 8
+    assert len({line["stroke"] for line in drawn}) == 8
+    assert drawn[0]["legend"].endswith("…") and len(drawn[0]["legend"]) < len(long_name)
+    assert (
+        browser.evaluate(
+            f"document.querySelector('{SERIES_CHART} .legend-entry.series-0 > title').textContent"
+        )
+        == long_name
+    )
+    assert [line["legend"] for line in drawn[1:]] == names[1:8]
+    caption = browser.evaluate("document.querySelector('#results figcaption').textContent")
+    assert "1 rows without both a date and a number" in caption
+    assert "2 more values of ?name are not drawn" in caption
+    assert_not_blank(screenshot(browser, SERIES_CHART, tmp_path / "eight-lines.png"))
+
+
+def test_number_columns_without_a_label_column_stay_one_line_each(
+    browser: DevTools, sample_server: tuple[str, graph.KnowledgeGraph]
+) -> None:
+    url, _ = sample_server
+    query = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?day ?signatories ?parties WHERE {
+  VALUES (?day ?signatories ?parties) {
+    ("2001-11-23"^^xsd:date 30 0) ("2004-07-01"^^xsd:date 40 5) ("2006-01-10"^^xsd:date 42 12)
+  }
+}"""
+    assert run(browser, url, query) == 3
+    browser.click("#views [data-view=chart]")
+    browser.wait_for(f"!!document.querySelector('{SERIES_CHART}')")
+    drawn = series_drawn(browser)
+    assert [(line["legend"], line["points"]) for line in drawn] == [
+        ("?signatories", 3),
+        ("?parties", 3),
+    ]
+    title = browser.evaluate(f"document.querySelector('{SERIES_CHART} > title').textContent")
+    assert title == "?signatories, ?parties by ?day"
+
+
 @pytest.mark.parametrize(
     "values",
     [

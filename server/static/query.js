@@ -363,7 +363,7 @@
     const rowsTable = table(columns, rows, prefixes);
     results.append(rowsTable);
     statusLine.textContent = summary(rows.length, "row", elapsed);
-    offerViews(columns, rows, rowsTable);
+    offerViews(columns, rows, rowsTable, prefixes);
   }
 
   function showTriples(triples, prefixes, elapsed) {
@@ -394,7 +394,8 @@
   const STRING_DATE = /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$/;
   const CODE = /^[A-Z]{3}$/;
   const CHART = { width: 834, left: 72, right: 24, top: 28, height: 220, bottom: 56 };
-  const MAX_SERIES = 4; // as many as comity.css has colours for
+  const MAX_SERIES = 8; // as many lines as comity.css has colours for
+  const LEGEND = { columns: 4, width: 190, row: 18, characters: 28 };
   let outlines = null; // the world's country outlines, fetched once, when a map is first asked for
 
   function isLiteral(term) {
@@ -429,6 +430,17 @@
     return null;
   }
 
+  // What a value of a column that names things is called on a chart: a resource as the table
+  // shows it, a text as it is; null for dates, numbers and blank nodes, which name nothing.
+  function nameOf(term, prefixes) {
+    if (term.type === "uri") {
+      if (term.value.startsWith(page.base) && term.value.length > page.base.length) return term.value.slice(page.base.length);
+      return compact(term.value, prefixes) || term.value;
+    }
+    if (!isLiteral(term) || dayOf(term) !== null || numberOf(term) !== null) return null;
+    return term.value;
+  }
+
   // A column qualifies when it is bound somewhere and every value it has reads as wanted.
   function everyBound(rows, column, read) {
     let bound = false;
@@ -442,15 +454,17 @@
 
   // The table is the first view; a chart or a map is offered when the columns allow one and is
   // drawn only when asked for.
-  function offerViews(columns, rows, rowsTable) {
+  function offerViews(columns, rows, rowsTable, prefixes) {
     const drawers = [["table", "Table", () => rowsTable]];
     const dateColumn = columns.find((column) => everyBound(rows, column, dayOf));
-    const series = !dateColumn ? [] : columns
-      .filter((column) => column !== dateColumn && everyBound(rows, column, numberOf))
-      .slice(0, MAX_SERIES)
-      .map((column) => ({ column, points: pointsOf(rows, dateColumn, column) }))
-      .filter((one) => one.points.length);
-    if (series.length) drawers.push(["chart", "Chart", () => chart(dateColumn, series, rows.length)]);
+    const numberColumns = !dateColumn ? [] : columns
+      .filter((column) => column !== dateColumn && everyBound(rows, column, numberOf));
+    const splitColumn = !numberColumns.length ? undefined : columns.find((column) =>
+      column !== dateColumn && rows.every((row) => row[column] && nameOf(row[column], prefixes) !== null));
+    const lines = splitColumn
+      ? linesPerValue(rows, dateColumn, numberColumns[0], splitColumn, prefixes)
+      : linesPerColumn(rows, dateColumn, numberColumns);
+    if (lines.series.length) drawers.push(["chart", "Chart", () => chart(dateColumn, lines)]);
     const codeColumn = columns.find((column) => everyBound(rows, column, codeOf));
     if (codeColumn) drawers.push(["map", "Map", () => worldMap(codeColumn, rows)]);
     if (drawers.length === 1) return;
@@ -475,6 +489,48 @@
       });
       views.append(button);
     }
+  }
+
+  // One line per number column (up to MAX_SERIES), named after it.
+  function linesPerColumn(rows, dateColumn, numberColumns) {
+    const series = numberColumns
+      .slice(0, MAX_SERIES)
+      .map((column) => ({ name: `?${column}`, measure: `?${column}`, points: pointsOf(rows, dateColumn, column) }))
+      .filter((one) => one.points.length);
+    const names = series.map((one) => one.name).join(", ");
+    return {
+      title: `${names} by ?${dateColumn}`,
+      axis: names,
+      series,
+      legend: series.length > 1,
+      unplaced: rows.length - Math.max(0, ...series.map((one) => one.points.length)),
+      notes: [],
+    };
+  }
+
+  // One line per value of a column that names things (?treaty ?date ?count: a line per treaty),
+  // for the first number column; the first MAX_SERIES values in the result's order are drawn.
+  function linesPerValue(rows, dateColumn, numberColumn, splitColumn, prefixes) {
+    const groups = new Map();
+    for (const row of rows) {
+      const name = nameOf(row[splitColumn], prefixes);
+      if (!groups.has(name)) groups.set(name, []);
+      groups.get(name).push(row);
+    }
+    const all = [...groups]
+      .map(([name, members]) => ({ name, measure: `${name}, ?${numberColumn}`, points: pointsOf(members, dateColumn, numberColumn) }))
+      .filter((one) => one.points.length);
+    const series = all.slice(0, MAX_SERIES);
+    const left = all.length - series.length;
+    const notes = left ? [`${left} more values of ?${splitColumn} are not drawn: a chart has at most ${MAX_SERIES} lines, the first values in the result's order.`] : [];
+    return {
+      title: `?${numberColumn} by ?${dateColumn}, one line per ?${splitColumn}`,
+      axis: `?${numberColumn}`,
+      series,
+      legend: true,
+      unplaced: rows.length - all.reduce((sum, one) => sum + one.points.length, 0),
+      notes,
+    };
   }
 
   function pointsOf(rows, dateColumn, column) {
@@ -518,8 +574,10 @@
   }
 
   // Dates on x from the first of January of the first year to that after the last, numbers on y
-  // from zero (or below, for negative values); one line and one circle per point for each series.
-  function chart(dateColumn, series, rowCount) {
+  // from zero (or below, for negative values); one line and one circle per point for each series,
+  // and a legend under the axis when the lines need telling apart.
+  function chart(dateColumn, lines) {
+    const series = lines.series;
     const all = series.flatMap((one) => one.points);
     const firstYear = new Date(Math.min(...all.map((point) => point.day))).getUTCFullYear();
     const lastYear = new Date(Math.max(...all.map((point) => point.day))).getUTCFullYear() + 1;
@@ -534,16 +592,18 @@
     const bottom = CHART.top + CHART.height;
     const y = (value) => (bottom - CHART.height * (value - low) / (high - low)).toFixed(1);
 
-    const names = series.map((one) => `?${one.column}`).join(", ");
     const drawn = series.map((one) => {
       const [first, last] = [one.points[0], one.points[one.points.length - 1]];
       const least = Math.min(...one.points.map((point) => point.value));
       const most = Math.max(...one.points.map((point) => point.value));
-      return `?${one.column}: ${one.points.length} points from ${first.date} to ${last.date}, between ${least} and ${most}`;
+      return `${one.name}: ${one.points.length} points from ${first.date} to ${last.date}, between ${least} and ${most}`;
     });
-    const skipped = rowCount - Math.max(...series.map((one) => one.points.length));
-    const note = skipped > 0 ? `${skipped} rows without both a date and a number are not drawn.` : "";
-    const svg = picture("chart", CHART.width, bottom + CHART.bottom, `${names} by ?${dateColumn}`, `${drawn.join("; ")}. ${note}`.trim());
+    const unplaced = lines.unplaced > 0 ? [`${lines.unplaced} rows without both a date and a number are not drawn.`] : [];
+    const note = [...unplaced, ...lines.notes].join(" ");
+    const legendRows = lines.legend ? Math.ceil(series.length / LEGEND.columns) : 0;
+    const legendTop = bottom + CHART.bottom + LEGEND.row / 2;
+    const height = bottom + CHART.bottom + legendRows * LEGEND.row;
+    const svg = picture("chart", CHART.width, height, lines.title, `${drawn.join("; ")}. ${note}`.trim());
 
     const levels = svgElement("g", { class: "levels" });
     for (let index = 0; low + index * step <= high + step / 2; index++) {
@@ -565,7 +625,7 @@
     }
     axis.append(
       svgElement("text", { class: "axis-label", x: CHART.left + plotWidth / 2, y: bottom + 44, "text-anchor": "middle" }, `?${dateColumn}`),
-      svgElement("text", { class: "axis-label", transform: `translate(16 ${CHART.top + CHART.height / 2}) rotate(-90)`, "text-anchor": "middle" }, names),
+      svgElement("text", { class: "axis-label", transform: `translate(16 ${CHART.top + CHART.height / 2}) rotate(-90)`, "text-anchor": "middle" }, lines.axis),
     );
     svg.append(levels, axis);
 
@@ -575,15 +635,32 @@
       group.append(svgElement("path", { class: "line", d: path }));
       for (const point of one.points) {
         const circle = svgElement("circle", { class: "point", cx: x(point.day), cy: y(point.value), r: 4 });
-        circle.append(svgElement("title", {}, `${point.date}: ?${one.column} ${point.number}`));
+        circle.append(svgElement("title", {}, `${point.date}: ${one.measure} ${point.number}`));
         group.append(circle);
-      }
-      if (series.length > 1) {
-        group.append(svgElement("text", { class: "legend", x: CHART.left + 8 + index * 160, y: CHART.top - 10 }, `— ?${one.column}`));
       }
       svg.append(group);
     });
+    if (lines.legend) svg.append(legend(series, legendTop));
     return figure(svg, note);
+  }
+
+  // A swatch of each line's colour and its name, four to a row; a name too long for its place
+  // is cut, and given whole in a tooltip.
+  function legend(series, top) {
+    const element = svgElement("g", { class: "legend" });
+    series.forEach((one, index) => {
+      const left = CHART.left + (index % LEGEND.columns) * LEGEND.width;
+      const baseline = top + Math.floor(index / LEGEND.columns) * LEGEND.row;
+      const cut = one.name.length > LEGEND.characters;
+      const entry = svgElement("g", { class: `legend-entry series-${index}` });
+      entry.append(
+        svgElement("line", { class: "swatch", x1: left, x2: left + 18, y1: baseline - 4, y2: baseline - 4 }),
+        svgElement("text", { x: left + 24, y: baseline }, cut ? `${one.name.slice(0, LEGEND.characters - 1)}…` : one.name),
+      );
+      if (cut) entry.append(svgElement("title", {}, one.name));
+      element.append(entry);
+    });
+    return element;
   }
 
   async function worldOutlines() {
