@@ -47,6 +47,7 @@ from loaders.rules.counts import (
 from loaders.rules.ellipses import shared_acts
 from loaders.rules.events import conferences, meetings, named_events
 from loaders.rules.memberships import (
+    admissions,
     applications,
     listed_members,
     member_lists,
@@ -541,6 +542,7 @@ names it; the topic counts when a text or a descriptive title states it."""
 RULES: list[Callable[[_Context, Sentence], None]] = [
     memberships,
     listed_members,
+    admissions,
     applications,
     suspensions,
     treaty_status,

@@ -131,3 +131,95 @@ def test_becoming_a_party_through_an_act_the_text_states_is_that_act_alone():
     assert [(f["actor"], f["treaty"]) for f in found if f["type"] == "Accession"] == [
         ("NGA", "ets-185")
     ]
+
+
+def gold_of(text: str, kind: str) -> list[dict]:
+    found = [f.to_gold() for f in extract(make_document(BODY + text, "sample")).facts]
+    return [f for f in found if f["type"] == kind]
+
+
+def test_states_admitted_as_members_after_the_noun_join_on_the_day_named():
+    text = (
+        "On 3 May 2004 the General Assembly admitted as the 200th and 201st Member States "
+        "Norway and Chile."
+    )
+    found = {(f["member"], f["organisation"], f["since"]) for f in gold_of(text, "Membership")}
+    assert found == {
+        ("NOR", "united-nations", "2004-05-03"),
+        ("CHL", "united-nations", "2004-05-03"),
+    }
+
+
+def test_a_state_admitted_in_the_passive_is_a_member():
+    text = "Ireland was admitted as a new member of the World Health Organization."
+    (membership,) = gold_of(text, "Membership")
+    assert membership["member"] == "IRL"
+    assert membership["organisation"] == "world-health-organization"
+
+
+def test_admission_to_talks_is_no_membership():
+    assert gold_of("Peru was admitted to the talks as an observer.", "Membership") == []
+
+
+def test_the_second_of_two_things_a_state_becomes_is_a_membership():
+    text = (
+        "On 2 June 2011 Chile will become the 80th Party to the Convention on Cybercrime, "
+        "and a member State of the Organization for Security and Co-operation in Europe."
+    )
+    (membership,) = gold_of(text, "Membership")
+    assert membership["member"] == "CHL"
+    assert membership["since"] == "2011-06-02"
+
+
+def test_becoming_the_nth_member_as_of_a_day():
+    text = (
+        "Peru has ratified its accession, thereby becoming the 20th member of the OSCE as of "
+        "4 May 2018."
+    )
+    (membership,) = gold_of(text, "Membership")
+    assert (membership["member"], membership["since"]) == ("PER", "2018-05-04")
+
+
+def test_applications_named_by_their_noun():
+    text = (
+        "The Council of Europe will examine the membership applications of Chile and Peru. "
+        "Norway's application for admission follows a referendum held in March."
+    )
+    found = {
+        (f["member"], f["organisation"], f["date"]) for f in gold_of(text, "MembershipApplication")
+    }
+    assert found == {
+        ("CHL", "council-of-europe", None),
+        ("PER", "council-of-europe", None),
+        ("NOR", "council-of-europe", None),
+    }
+
+
+def test_french_application_noun_names_its_state_with_an_article():
+    text = (
+        "Le Conseil de l'Europe s'est réuni mardi. La candidature d'adhésion de l'Arménie "
+        "a été renvoyée."
+    )
+    (application,) = gold_of(text, "MembershipApplication")
+    assert application["member"] == "ARM"
+
+
+def test_states_suspended_from_the_organisation_in_a_french_passive():
+    text = (
+        "Le Conseil de l'Europe a tenu sa session. Le Pérou, le Chili et la Bolivie sont "
+        "suspendus des instances de l'organisation."
+    )
+    found = {(f["member"], f["organisation"]) for f in gold_of(text, "Suspension")}
+    assert found == {(s, "council-of-europe") for s in ("PER", "CHL", "BOL")}
+
+
+def test_new_members_are_not_the_number_of_members_but_a_total_is():
+    text = "The OSCE welcomed four new members. The number of member States now stands at 61."
+    assert facts(text, "MemberCount") == {
+        ("organization-for-security-and-co-operation-in-europe", 61)
+    }
+
+
+def test_french_organisation_growing_to_a_number_of_states():
+    text = "Le Conseil de l'Europe passe de 46 à 48 États."
+    assert facts(text, "MemberCount") == {("council-of-europe", 48)}

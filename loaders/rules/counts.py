@@ -28,7 +28,15 @@ from loaders.facts import (
     TreatyAction,
     TreatyStatus,
 )
-from loaders.numbers import ORDINAL, QUALIFIED_NUMBER, Count, count_from_match, parse_ordinal
+from loaders.numbers import (
+    NUMBER,
+    ORDINAL,
+    QUALIFIED_NUMBER,
+    Count,
+    count_from_match,
+    parse_count,
+    parse_ordinal,
+)
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -417,7 +425,23 @@ _MEMBER_COUNT = re.compile(
     r"|(?:[ée]tat\s+)?membre)\b",
     re.I,
 )
-_MEMBER_WORD = re.compile(r"member|membre|all(?:y|ies)\b|participating|participants", re.I)
+_MEMBER_WORD = re.compile(
+    r"member|membre|all(?:y|ies)\b|participating|participants|passe|passant|grows|rises", re.I
+)
+_NEW_MEMBERS = re.compile(
+    r"^(?:new|more|further|additional|other|nouveaux|nouvelles|autres)\s", re.I
+)
+"""New members are not all the members: "the summit admitted four new members"."""
+_NUMBER_OF_MEMBERS = re.compile(
+    rf"\b(?:number|total)\s+(?:number\s+)?of\s+{_MEMBER_NOUN}\b{_ASIDE}{{0,60}}?\b{_REACHES}"
+    rf"\s+(?P<total>{NUMBER})\b|\bnombre\s+(?:total\s+)?(?:d['’][ée]tats\s+membres|de\s+membres"
+    rf"|de\s+pays\s+membres)\b{_ASIDE}{{0,60}}?{_REACHES_FR}\s+(?P<total_fr>{NUMBER})\b"
+    rf"|\b(?:passe|passant|grows|grew|rises|rose|rising|growing)\s+(?:(?:de|from)\s+{NUMBER}\s+)?"
+    rf"(?:à|to)\s+{QN}\s+(?:[ée]tats|states|countries|pays|nations)\b",
+    re.I,
+)
+"""A number of members said of the organisation: "the number of member States now stands at
+136", "l'OIF passe à 84 États et gouvernements"."""
 """A cheap test before the member-count patterns."""
 _NON_MEMBER = re.compile(r"\bnon-?\s*member|\bnon\s+membres?", re.I)
 _AGENT_BEFORE = re.compile(r"\b(?:by|par)\s+(?:only\s+|seulement\s+)?$", re.I)
@@ -442,6 +466,8 @@ def member_counts(context: _Context, sentence: Sentence) -> None:
             continue  # "42 of the member States" is a part of the members, not their number
         if _NON_MEMBER.search(noun) or _NON_MEMBER.search(text[max(0, match.start() - 5) :][:5]):
             continue
+        if _NEW_MEMBERS.match(noun):
+            continue
         if match.group("ordinal"):
             if _TO_BECOME.search(text[: match.start()]):
                 continue  # "signed the treaty to become the 28th member": not yet a count
@@ -461,6 +487,31 @@ def member_counts(context: _Context, sentence: Sentence) -> None:
         context.facts.append(
             MemberCount(organisation.entity, as_of, count, evidence=context.evidence(sentence))
         )
+    for match in _NUMBER_OF_MEMBERS.finditer(text):
+        total = match.group("total") or match.group("total_fr")
+        count = parse_count(total) if total else count_from_match(match)
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        organisation = organisation_near(context, sentence, start, end) or last_organisation(
+            context, sentence.start
+        )
+        if count is None or organisation is None or count.value >= 1000:
+            continue
+        context.facts.append(
+            MemberCount(
+                organisation.entity, context.issued, count, evidence=context.evidence(sentence)
+            )
+        )
+
+
+def last_organisation(context: _Context, before: int) -> Mention | None:
+    """The organisation the text named last before a point, of those in the reference data:
+    the one "the number of member States" or "the Organization" is about."""
+    named = [
+        m
+        for m in context.mentions
+        if m.end <= before and m.entity.kind == "organisation" and m.entity.known
+    ]
+    return named[-1] if named else None
 
 
 _OF_THE = re.compile(r"^\s*(?:of|in|de|du|des)\s+(?:the\s+|la\s+|l['’]\s*)?$", re.I)

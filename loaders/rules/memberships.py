@@ -25,7 +25,7 @@ from loaders.facts import (
     Suspension,
 )
 from loaders.numbers import ORDINAL, parse_number
-from loaders.rules.counts import organisation_near
+from loaders.rules.counts import last_organisation, organisation_near
 from ontology.reference import normalise_name
 
 if TYPE_CHECKING:
@@ -75,7 +75,8 @@ _IS_MEMBER = re.compile(
     re.I,
 )
 _BECAME_NTH = re.compile(
-    r"\b(?<!to\s)(?:became|become|becomes|devient|est\s+devenue?)\s+(?:(?P<owner>[^,;]{2,60}?)['’]s\s+)?"
+    r"\b(?<!to\s)(?:became|become|becomes|becoming|devient|est\s+devenue?)\s+"
+    r"(?:[^,;.]{2,80}?,?\s+(?:and|et)\s+)?(?:(?P<owner>[^,;]{2,60}?)['’]s\s+)?"
     rf"(?:(?:a|an|the|le|la)\s+)?(?:(?:{ORDINAL})\s+)?(?:full\s+)?(?P<noun>member(?:\s+state)?|ally"
     r"|participating\s+state|membre|[ée]tat\s+membre)\b",
     re.I,
@@ -132,7 +133,9 @@ def _date_after(context: _Context, sentence: Sentence, position: int) -> Partial
 
 
 def _became_nth(context: _Context, sentence: Sentence, states: list[Mention]) -> None:
-    """ "Sweden became NATO's 32nd Ally on 7 March": a membership since that day."""
+    """ "Sweden became NATO's 32nd Ally on 7 March": a membership since that day; so is the
+    second of two things a state becomes ("will become the 9th Party to the Convention, and
+    a member State of the Organisation")."""
     for match in _BECAME_NTH.finditer(sentence.text):
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisation = organisation_near(context, sentence, start, end)
@@ -144,6 +147,58 @@ def _became_nth(context: _Context, sentence: Sentence, states: list[Mention]) ->
         dates = context.dates(sentence)
         since = min(dates, key=lambda d: abs(d.start - match.start())).first if dates else None
         _add(context, sentence, members[-1].entity, organisation.entity, None, since)
+
+
+_ADMITTED = re.compile(
+    r"\b(?P<passive>(?:was|were|has\s+been|have\s+been|(?:a|ont)\s+été|(?:est|sont))\s+)?"
+    r"(?:admitted|admise?s?)\s+(?:\w+\s+){0,3}?(?:as|comme|en\s+tant\s+que)\s+(?:the\s+|a\s+|an\s+"
+    r"|new\s+|nouveaux?\s+|nouvelles?\s+)*"
+    rf"(?:(?:(?:{ORDINAL})(?:,\s*|\s+and\s+|\s+et\s+)?)+\s+)?"
+    r"(?:full\s+)?(?:members?(?:\s+states?)?|membres?|[ée]tats?\s+membres?)\b",
+    re.I,
+)
+"""Admission to an organisation: "X was admitted as a member", "the Assembly admitted as
+the 186th and 187th Member States A and B"."""
+
+
+def admissions(context: _Context, sentence: Sentence) -> None:
+    """ "The Assembly admitted as new Member States A, B and C": each a member since the day
+    the sentence names (else undated); the members follow the noun, or, in the passive,
+    precede the verb."""
+    text = context.document.text
+    for match in _ADMITTED.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+        if match.group("passive"):
+            before = [i for i, m in enumerate(states) if m.end <= start]
+            members = _listed(context, states, before[-1], forward=False) if before else []
+        else:
+            after = [i for i, m in enumerate(states) if m.start >= end]
+            first = after[0] if after else None
+            if first is None or not _GLUE.match(text[end : states[first].start]):
+                continue
+            members = _listed(context, states, first, forward=True)
+        organisation = organisation_near(context, sentence, start, end) or last_organisation(
+            context, sentence.start
+        )
+        if not members or organisation is None:
+            continue
+        holder = _parent_of(context, organisation.entity)
+        dates = [d for d in context.dates(sentence) if d.first.day is not None]
+        since = dates[0].first if len(dates) == 1 else None
+        for member in members:
+            _add(context, sentence, member.entity, holder, None, since)
+
+
+_OWNER = re.compile(r"['’]s\s*")
+"""A possessive between a state and its noun: "Switzerland's application"."""
+
+
+def _parent_of(context: _Context, entity: Entity) -> Entity:
+    """The organisation a body belongs to: one joins the United Nations, which its General
+    Assembly admits to membership."""
+    parent = context.lex.by_iri.get(entity.detail("parent") or "")
+    return parent if entity.kind == "unit" and parent is not None else entity
 
 
 _ELLIPTIC_JOIN = re.compile(r"\b(?:have\s+|has\s+)?joined\b(?!\s+(?:the|an?|in|it|them)\b)", re.I)
@@ -320,37 +375,72 @@ _APPLIES = re.compile(
     r"|\bdemande\s+d['’]adhésion|\bcandidature\s+(?:à|d['’]adhésion)",
     re.I,
 )
+_APPLICATION_OF = re.compile(
+    r"\b(?:(?:membership|accession)\s+applications?|applications?\s+for\s+(?:membership"
+    r"|admission|accession)|candidatures?\s+d['’]adhésion|demandes?\s+d['’]adhésion)\s+"
+    r"(?:\w+\s+){0,2}?(?:of|from|by|de|du|des|d['’])\s*(?P<article>the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+"""An application named by its noun, the applicants after it: "the membership applications of
+A and B", "la candidature d'adhésion de l'Arabie saoudite"."""
 
 
 def applications(context: _Context, sentence: Sentence) -> None:
-    """ "X applied for EU membership in 2003": the request to join, dated when the text says."""
+    """ "X applied for EU membership in 2003": the request to join, dated when the text says;
+    "X's application for admission", "the membership applications of A and B": the same,
+    for the organisation named near, else the one the text named last, undated (a date after
+    the noun dates what the sentence says of it: "X's application follows a vote in March")."""
+    text = context.document.text
+    found: list[tuple[re.Match[str], list[Mention]]] = []
+    for match in _APPLICATION_OF.finditer(sentence.text):
+        states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+        starts = {sentence.start + match.end(), sentence.start + match.start("article")}
+        after = [i for i, m in enumerate(states) if m.start in starts]
+        if after:
+            found.append((match, _listed(context, states, after[0], forward=True)))
     for match in _APPLIES.finditer(sentence.text):
-        start, end = sentence.start + match.start(), sentence.start + match.end()
-        states = [m for m in context.within(sentence.start, start, _STATE_KINDS)]
-        if not states:
+        start = sentence.start + match.start()
+        if any(start < sentence.start + other.end() for other, _ in found):
             continue
+        states = context.within(sentence.start, start, _STATE_KINDS)
+        owners = [m for m in states if _OWNER.fullmatch(text, m.end, start)]
+        if owners or states:
+            found.append((match, (owners or states)[-1:]))
+    for match, applicants in found:
+        start, end = sentence.start + match.start(), sentence.start + match.end()
         organisations = context.within(start, min(sentence.end, end + 40), _ORG_KINDS)
         organisation = organisations[0] if organisations else None
         if organisation is None:
-            before = context.within(sentence.start, start, _ORG_KINDS)
-            organisation = before[-1] if before else None
+            before = [
+                m for m in context.within(sentence.start, start, _ORG_KINDS) if m.entity.known
+            ]
+            organisation = before[-1] if before else last_organisation(context, sentence.start)
         if organisation is None:
             continue
-        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
-        context.facts.append(
-            MembershipApplication(
-                states[-1].entity,
-                organisation.entity,
-                dates[0] if dates else None,
-                evidence=context.evidence(sentence),
-            )
+        named_by_noun = match.re is _APPLICATION_OF or _OWNER.fullmatch(
+            text, applicants[0].end, start
         )
+        dates = [
+            d.first
+            for d in context.dates(sentence)
+            if d.start >= match.start() and not named_by_noun
+        ]
+        for applicant in applicants:
+            context.facts.append(
+                MembershipApplication(
+                    applicant.entity,
+                    _parent_of(context, organisation.entity),
+                    dates[0] if dates else None,
+                    evidence=context.evidence(sentence),
+                )
+            )
 
 
 _SUSPENDS = re.compile(
     r"\b(?:suspend(?:ed|s)?|suspendu)\s+(?:\S+\s+){0,4}?(?:rights|membership|participation"
     r"|droits|adhésion|participation)\b"
-    r"|\b(?P<passive>(?:was|were|has\s+been|have\s+been|a\s+été)\s+suspendue?d?\s+(?:from|de|du))\b",
+    r"|\b(?P<passive>(?:was|were|has\s+been|have\s+been|a\s+été|ont\s+été|est|sont)\s+"
+    r"(?:suspended|suspendue?s?)\s+(?:from|de|du|des))\b",
     re.I,
 )
 
@@ -371,22 +461,33 @@ def suspensions(context: _Context, sentence: Sentence) -> None:
         ]
         before_states = context.within(sentence.start, start, _STATE_KINDS)
         if match.group("passive"):
-            member = before_states[-1] if before_states else None
+            members = (
+                _listed(context, before_states, len(before_states) - 1, forward=False)
+                if before_states
+                else []
+            )
         else:
-            member = (owner or after_states or [None])[0]
+            members = (owner or after_states)[:1]
         organisations = context.within(sentence.start, sentence.end, _ORG_KINDS)
         organisation = organisation_near(context, sentence, start, end) if organisations else None
-        if member is None or organisation is None:
+        if organisation is None and _THE_ORGANISATION.search(sentence.text, match.end()):
+            organisation = last_organisation(context, sentence.start)
+        if not members or organisation is None:
             continue
         dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
-        context.facts.append(
-            Suspension(
-                member.entity,
-                organisation.entity,
-                dates[0] if dates else None,
-                evidence=context.evidence(sentence),
+        for member in members:
+            context.facts.append(
+                Suspension(
+                    member.entity,
+                    organisation.entity,
+                    dates[0] if dates else None,
+                    evidence=context.evidence(sentence),
+                )
             )
-        )
+
+
+_THE_ORGANISATION = re.compile(r"\b(?:the|l['’])\s*organi[sz]ation\b", re.I)
+"""A word for the organisation the text is about: "suspended from the Organization"."""
 
 
 _ENDS = re.compile(
