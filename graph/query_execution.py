@@ -26,6 +26,7 @@ other formats are then produced from that file.
 
 import collections
 import concurrent.futures
+import contextlib
 import ctypes
 import enum
 import functools
@@ -35,6 +36,7 @@ import multiprocessing
 import os
 import queue
 import re
+import resource
 import select
 import shutil
 import signal
@@ -86,6 +88,8 @@ class QueryJob:
     """The file the answer is written to when it is too large to be passed back in memory."""
     client: str = ""
     """Who sent the query, for sharing the workers fairly (see WorkerQueue)."""
+    memory_limit: int | None = None
+    """Bytes the worker may allocate for this query (see limit_memory); None: no limit."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class FailureReason(enum.StrEnum):
     SERVICE = "service"
     TIMEOUT = "timeout"
     BUSY = "busy"
+    MEMORY = "memory"
     FAULT = "fault"
 
 
@@ -204,14 +209,21 @@ _N_TRIPLES = "application/n-triples"
 
 
 def query_within(
-    runner: QueryRunner, sparql: str, timeout: float, output: str, client: str = ""
+    runner: QueryRunner,
+    sparql: str,
+    timeout: float,
+    output: str,
+    client: str = "",
+    memory_limit: int | None = None,
 ) -> QueryResults:
     """A query run like any other (in isolation, stopped at its deadline) and read back as
     results, for a caller that uses the rows itself: a page of the server, `comity query`.
 
     Raises QueryFailed, as `answer` does.
     """
-    job = QueryJob(sparql, None, None, True, _RESULTS_JSON, _N_TRIPLES, None, output, client)
+    job = QueryJob(
+        sparql, None, None, True, _RESULTS_JSON, _N_TRIPLES, None, output, client, memory_limit
+    )
     finished = answer(runner, job, timeout)
     data = b"".join(finished.chunks())
     if finished.kind == GRAPH:
@@ -441,6 +453,8 @@ def evaluate(query: QueryFunction, job: QueryJob) -> Reply:
         return Failed(FailureReason.SERVICE, f"a SERVICE endpoint could not be queried: {error}")
     except ValueError as error:
         return Failed(FailureReason.REQUEST, f"invalid query request: {error}")
+    except MemoryError:
+        return Failed(FailureReason.MEMORY, memory_message("query", job.memory_limit))
     except Exception as error:  # noqa: BLE001 - reported to the server, which logs it
         return Failed(FailureReason.FAULT, f"{type(error).__name__}: {error}")
 
@@ -518,6 +532,44 @@ def _write_triples(results: pyoxigraph.QueryTriples, job: QueryJob) -> Reply:
     return Answered(GRAPH, job.graph_media_type, counter.lines, body)
 
 
+# -- memory: a limit per query and per write --------------------------------------------------
+
+
+@contextlib.contextmanager
+def memory_allowance(extra: int | None) -> Iterator[None]:
+    """While inside, let this process's address space grow by at most `extra` bytes (None: no
+    limit of ours). Past it an allocation fails: the engine then aborts the process (SIGABRT),
+    Python raises MemoryError, and either way the request is answered 503 instead of the
+    machine running out. Only the soft limit moves, and it is put back on the way out."""
+    if extra is None or sys.platform != "linux":
+        yield
+        return
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    soft, hard = before
+    limit = held + extra if soft == resource.RLIM_INFINITY else min(held + extra, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, before)
+
+
+def ran_out_of_memory(process: multiprocessing.process.BaseProcess) -> bool:
+    """Whether a dead worker was aborted, which is how the engine ends on a failed allocation."""
+    return process.exitcode == -signal.SIGABRT
+
+
+def memory_message(what: str, limit: int | None) -> str:
+    """Why a query or write that ran out of its memory got no answer."""
+    size = f"{limit / 2**20:g} MiB" if limit else "the memory the server allows it"
+    return (
+        f"the {what} needed more than {size} of memory, the server's limit, and was stopped; "
+        "make it more selective, or ask the server operator for a larger --memory-limit"
+    )
+
+
 # -- on-disk store: a pool of read-only worker processes --------------------------------------
 
 
@@ -578,7 +630,7 @@ def _serve_jobs(url: str, jobs: Connection) -> None:
         elif snapshot is None:
             jobs.send(Failed(FailureReason.FAULT, "the worker has no store open"))
         else:
-            jobs.send(evaluate(snapshot.query, message))
+            jobs.send(_evaluate_within_memory(snapshot.query, message))
 
 
 @dataclass
@@ -717,6 +769,10 @@ def _ask(
             return reply
     except (EOFError, OSError) as error:
         replace(worker)
+        if ran_out_of_memory(worker.process):
+            raise QueryFailed(
+                FailureReason.MEMORY, memory_message("query", job.memory_limit)
+            ) from error
         raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
     replace(worker)
     raise QueryFailed(FailureReason.TIMEOUT, _timeout_message(timeout))
@@ -818,7 +874,14 @@ def _answer_forked_jobs(query: QueryFunction, jobs: Connection) -> None:
 
 
 def _evaluate_into(query: QueryFunction, job: QueryJob, answer: list[Reply]) -> None:
-    answer.append(evaluate(query, job))
+    answer.append(_evaluate_within_memory(query, job))
+
+
+def _evaluate_within_memory(query: QueryFunction, job: QueryJob) -> Reply:
+    """Evaluate a job with the process's memory limited to what it holds plus the job's
+    allowance."""
+    with memory_allowance(job.memory_limit):
+        return evaluate(query, job)
 
 
 class ForkedPool:

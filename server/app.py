@@ -40,6 +40,7 @@ from server.service_relay import ServiceRelay
 from server.store_writer import (
     InProcessWrites,
     MirroredWrites,
+    UpdateOutOfMemory,
     UpdateTimeout,
     WriterProcess,
     Writes,
@@ -75,7 +76,9 @@ class ComityState:
         like any client's (QueryFailed when it cannot be answered)."""
         client = sparql_views.requesting_client() if has_request_context() else ""
         output = self.answers.new_file()
-        return query_within(self.runner, sparql, self.config.timeout, output, client)
+        return query_within(
+            self.runner, sparql, self.config.timeout, output, client, self.config.memory_limit
+        )
 
     def statistics(self) -> Statistics:
         """The store's VoID numbers, computed by the query workers and kept until a write."""
@@ -152,6 +155,7 @@ def create_app(
     app.register_error_handler(QueryFailed, _query_failed)
     app.register_error_handler(ComityError, _user_error)
     app.register_error_handler(UpdateTimeout, _update_timeout)
+    app.register_error_handler(UpdateOutOfMemory, _update_timeout)
     app.register_error_handler(Exception, _fault)
     app.before_request(check_request_body)
     app.after_request(_cross_origin)
@@ -169,7 +173,8 @@ def _open_store(
     if knowledge_graph is not None:
         return knowledge_graph, InProcessWrites(knowledge_graph)
     if config.store.startswith("oxigraph:"):
-        writes: Writes = WriterProcess(Path(config.store[len("oxigraph:") :]).expanduser())
+        path = Path(config.store[len("oxigraph:") :]).expanduser()
+        writes: Writes = WriterProcess(path, config.memory_limit)
         try:
             if _serves_from_memory(config):
                 started = time.monotonic()
@@ -289,7 +294,7 @@ def _user_error(error: ComityError) -> Response:
     return _text(str(error), 400)
 
 
-def _update_timeout(error: UpdateTimeout) -> Response:
+def _update_timeout(error: UpdateTimeout | UpdateOutOfMemory) -> Response:
     return _text(str(error), 503)
 
 

@@ -212,6 +212,7 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
         max_rows=config.max_rows,
         output=state().answers.new_file(),
         client=requesting_client(),
+        memory_limit=config.memory_limit,
     )
     return stream_answer(job, timeout, routed)
 
@@ -288,7 +289,7 @@ def http_error(failure: QueryFailed) -> HTTPException:
         return UnprocessableEntity(failure.message)
     if reason is FailureReason.SERVICE:
         return BadGateway(failure.message)
-    if reason in (FailureReason.TIMEOUT, FailureReason.BUSY):
+    if reason in (FailureReason.TIMEOUT, FailureReason.BUSY, FailureReason.MEMORY):
         unavailable = ServiceUnavailable(failure.message)
         unavailable.retry_after = 5 if reason is FailureReason.BUSY else None
         return unavailable

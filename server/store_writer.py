@@ -25,12 +25,22 @@ import pyoxigraph
 
 import graph
 from graph import KnowledgeGraph
-from graph.query_execution import ProcessStarter, die_with_server
+from graph.query_execution import (
+    ProcessStarter,
+    die_with_server,
+    memory_allowance,
+    memory_message,
+    ran_out_of_memory,
+)
 from ontology.errors import ComityError
 
 
 class UpdateTimeout(Exception):
     """An update ran past its time limit and was stopped; nothing of it was written."""
+
+
+class UpdateOutOfMemory(Exception):
+    """An update needed more memory than the server allows one and was stopped."""
 
 
 class ServiceFailure(OSError):
@@ -60,8 +70,11 @@ class InProcessWrites:
         """Nothing to do: the graph is the server's."""
 
 
-def _serve_writes(url: str, requests: Connection) -> None:
-    """A writer's life: open the store read-write, then apply updates until told to stop."""
+def _serve_writes(url: str, requests: Connection, memory_limit: int | None) -> None:
+    """A writer's life: open the store read-write, then apply updates until told to stop.
+
+    Each update may allocate `memory_limit` bytes; reasoning, which must finish once an
+    update is committed, has no limit of ours."""
     die_with_server()
     try:
         knowledge_graph = graph.open(url)
@@ -76,7 +89,11 @@ def _serve_writes(url: str, requests: Connection) -> None:
             except (EOFError, OSError, KeyboardInterrupt):
                 return
             try:
-                knowledge_graph.update(sparql, graphs)
+                with memory_allowance(memory_limit):
+                    knowledge_graph.update(sparql, graphs)
+            except MemoryError:
+                requests.send(("error", "memory", memory_message("update", memory_limit)))
+                continue
             except ComityError as error:
                 requests.send(("error", "update", str(error)))
                 continue
@@ -114,8 +131,9 @@ class WriterProcess:
     START_SECONDS = 120.0
     """Longest wait for a writer to open the store (a large store takes a while)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_limit: int | None = None) -> None:
         self._url = f"oxigraph:{path}"
+        self._memory_limit = memory_limit
         self.inferred_change: tuple[bytes, bytes] | None = None
         """The inferred triples the last write's reasoning removed and added, as N-Triples
         (None when it wrote the inferred graph anew)."""
@@ -128,7 +146,10 @@ class WriterProcess:
         """Start a writer and wait until it has the store open."""
         ours, theirs = self._context.Pipe()
         self._process = self._context.Process(
-            target=_serve_writes, args=(self._url, theirs), name="comity-writer", daemon=True
+            target=_serve_writes,
+            args=(self._url, theirs, self._memory_limit),
+            name="comity-writer",
+            daemon=True,
         )
         self._starter.start(self._process)
         theirs.close()
@@ -164,12 +185,17 @@ class WriterProcess:
                 if reply[0] == "reasoned":
                     self.inferred_change = reply[1]
         except (EOFError, OSError) as error:
+            process = self._process
             self._stop()
+            if process is not None and ran_out_of_memory(process):
+                raise UpdateOutOfMemory(memory_message("update", self._memory_limit)) from error
             raise RuntimeError(f"the writer process died: {error}") from error
         if reply[0] == "error":
             _, kind, message = reply
             if kind == "update":
                 raise ComityError(message)
+            if kind == "memory":
+                raise UpdateOutOfMemory(message)
             if kind == "service":
                 raise ServiceFailure(message)
             raise RuntimeError(message)
@@ -220,9 +246,10 @@ class MirroredWrites:
     def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
         try:
             self._disk.apply(sparql, timeout, graphs)
-        except RuntimeError:
-            # The writer died or its reasoning failed: the update may be on disk all the same.
-            self._read_afresh("the write failed after the update may have been committed")
+        except (RuntimeError, UpdateOutOfMemory):
+            # The writer died or its reasoning failed: the store may have changed all the same
+            # (at least its mark that the inferred graph is stale).
+            self._read_afresh("the write failed after the store may have changed")
             raise
         if _NOT_REPEATABLE.search(sparql):
             self._read_afresh("the update may not give the same result twice")

@@ -105,6 +105,14 @@ DEFAULTS = ServerConfig()
     help="Query worker processes: at most this many queries run at once.",
 )
 @click.option(
+    "--memory-limit",
+    default=DEFAULTS.memory_limit // 2**20 if DEFAULTS.memory_limit else 0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MiB of memory one query, or one update of an oxigraph: store, may take; past it the "
+    "request is stopped and answered 503 (0: no limit).",
+)
+@click.option(
     "--serve-from",
     type=click.Choice(["auto", "memory", "disk"]),
     default=DEFAULTS.serve_from,
@@ -127,6 +135,7 @@ def serve(
     service_allow: tuple[str, ...],
     threads: int,
     workers: int,
+    memory_limit: int,
     serve_from: str,
     cors_writes: bool,
 ) -> None:
@@ -150,6 +159,7 @@ def serve(
         service_allow=DEFAULT_SERVICE_ALLOW if allow is None else allow,
         cors_writes=cors_writes,
         workers=workers,
+        memory_limit=memory_limit * 2**20 if memory_limit else None,
         threads=threads,
         serve_from=serve_from,
     )
