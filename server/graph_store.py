@@ -19,9 +19,16 @@ import uuid
 
 import pyoxigraph
 from flask import Blueprint, Response, request
-from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    NotAcceptable,
+    NotFound,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 
 from graph.query_execution import QueryJob
+from graph.xml_entities import expanded_size
 from server.negotiation import RDF_FORMATS, media_types, negotiate
 from server.sparql import (
     parse_parameters,
@@ -118,6 +125,7 @@ def _read(graph: str | None) -> Response:
         max_rows=None,
         output=state().answers.new_file(),
         client=requesting_client(),
+        memory_limit=state().config.memory_limit,
     )
     return stream_answer(job, state().config.timeout)
 
@@ -146,6 +154,13 @@ def _as_ntriples(mimetype: str, data: bytes, graph: str | None, what: str) -> st
             f"the {what}: {mimetype or 'no Content-Type'} is not an RDF format this "
             f"store reads; send {media_types(RDF_FORMATS)}"
         )
+    if rdf_format == pyoxigraph.RdfFormat.RDF_XML:
+        limit = state().config.max_body
+        if expanded_size(data, limit) > limit:
+            raise RequestEntityTooLarge(
+                f"the RDF/XML {what} expands its own entities past {limit} bytes, the "
+                "server's limit for a body (--max-body); nothing of it was parsed"
+            )
     base = graph or request.base_url
     try:
         triples = pyoxigraph.parse(data, rdf_format, base_iri=base, without_named_graphs=True)

@@ -181,3 +181,59 @@ def test_rdf_1_2_terms_are_kept_and_do_not_stop_reasoning(comity_server):
     assert comity_server.ask(f"ASK {{ <{treaty}> a <https://w3id.org/comity/ontology#Treaty> }}")
     assert comity_server.ask(f'ASK {{ <{treaty}> <{EX}says> "x"@ar--rtl }}')
     comity_server.update(f"DROP GRAPH <{graph_iri}>")
+
+
+def nested_entities(levels: int) -> bytes:
+    """An RDF/XML document whose one literal is an entity nested `levels` deep, each level ten
+    references to the one below: 55 bytes times 10**levels once expanded."""
+    declarations = ['<!ENTITY l0 "' + "lol" * 18 + 'l">']
+    declarations += [
+        f'<!ENTITY l{level} "{f"&l{level - 1};" * 10}">' for level in range(1, levels + 1)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        + "\n".join(declarations)
+        + "\n]>\n"
+        + '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        + f'xmlns:ex="{EX}"><rdf:Description rdf:about="{EX}laughing">'
+        + f"<ex:says>&l{levels};</ex:says></rdf:Description></rdf:RDF>"
+    ).encode()
+
+
+def test_store_put_of_an_entity_bomb_is_413_before_parsing(comity_server):
+    """Eight levels (5.5 GB expanded from some 800 bytes) are refused as a body past --max-body,
+    before the parser sees them; nothing is written."""
+    graph = f"{EX}laughter"
+    response = requests.put(
+        comity_server.store,
+        params={"graph": graph},
+        data=nested_entities(8),
+        headers={"Content-Type": "application/rdf+xml", **comity_server.auth()},
+        timeout=30,
+    )
+    assert response.status_code == 413, response.text
+    assert "expands its own entities" in response.text
+    assert not comity_server.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
+def test_store_put_with_entities_for_namespaces_is_read(comity_server):
+    """Entities that stand for namespaces, as ontology editors write them, are read as usual."""
+    graph = f"{EX}entity-namespaces"
+    document = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "' + EX + '"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="&ex;dora"><rdf:type rdf:resource="&ex;Person"/>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    response = requests.put(
+        comity_server.store,
+        params={"graph": graph},
+        data=document.encode(),
+        headers={"Content-Type": "application/rdf+xml", **comity_server.auth()},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    assert comity_server.ask(f"ASK {{ GRAPH <{graph}> {{ <{EX}dora> a <{EX}Person> }} }}")
+    requests.delete(
+        comity_server.store, params={"graph": graph}, headers=comity_server.auth(), timeout=30
+    )
