@@ -470,3 +470,46 @@ def test_respectively_pairs_states_and_dates_in_order():
         ("Signature", "GHA", "ets-185", "2017-05-02"),
         ("Signature", "BEN", "ets-185", "2017-05-03"),
     }
+
+
+ENTRY = ("EntryIntoForce",)
+
+
+def test_an_entry_into_force_for_both_countries_is_for_the_states_that_just_acted():
+    text = (
+        "Chile and Peru deposited their instruments of ratification of the Convention on "
+        "Cybercrime on 2 May 2019. The Convention will enter into force for both countries on "
+        "1 September 2019."
+    )
+    assert acts(text, kinds=ENTRY) == {
+        ("EntryIntoForce", "CHL", "ets-185", "2019-09-01"),
+        ("EntryIntoForce", "PER", "ets-185", "2019-09-01"),
+    }
+
+
+def test_an_adverb_inside_an_entry_into_force_verb():
+    english = "The Convention on Cybercrime formally entered into force on 1 July 2004."
+    french = (
+        "La Convention sur la cybercriminalité entrera définitivement en vigueur le "
+        "1er juillet 2019."
+    )
+    assert acts(english, kinds=ENTRY) == {("EntryIntoForce", None, "ets-185", "2004-07-01")}
+    assert acts(french, kinds=ENTRY) == {("EntryIntoForce", None, "ets-185", "2019-07-01")}
+
+
+def test_an_act_that_only_counts_time_is_not_dated_by_the_later_day():
+    text = (
+        "Chile deposited its instrument of accession to the Convention on Cybercrime on "
+        "3 March 2019. Thirty days after the deposit of its instrument of accession, on "
+        "2 April 2019, Chile will become a Party to the Convention."
+    )
+    assert acts(text) == {("Accession", "CHL", "ets-185", "2019-03-03")}
+
+
+def test_a_call_on_other_states_to_follow_is_no_act_of_the_state_named():
+    text = (
+        "The Chair hopes that other States follow the example of Chile and accede to the "
+        "Convention on Cybercrime. The Committee urges all other countries, like Peru before "
+        "them, to ratify the Convention on Cybercrime."
+    )
+    assert acts(text) == set()

@@ -53,8 +53,10 @@ _TRIGGER = re.compile(
     r"|(?P<Denunciation>\bdenounc(?:e|es|ed|ing)\b|\bdenunciation\b|\bdénon(?:ce|cé|cée|ciation)\b"
     r"|\bwithdr(?:ew|awn|aw|aws|awing|awal)\s+from\b|\b(?:se\s+)?(?:retir|détach)(?:er|e|é|ée)\b(?=\s+d)"
     r"|\bquitt(?:er|e|é|ée)\b)"
-    r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+into[\s-]+"
-    r"force\b|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+en\s+vigueur\b)"
+    r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+"
+    r"(?:(?:formally|officially|finally|definitively)\s+)?into[\s-]+force\b"
+    r"|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+(?:(?:définitivement|officiellement"
+    r"|formellement|enfin)\s+)?en\s+vigueur\b)"
     r"|(?P<OpeningForSignature>\bopen(?:ed|ing|s)?\s+for\s+signature\b"
     r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+(?:la\s+)?signature\b)",
     re.I,
@@ -469,6 +471,26 @@ a call on someone ("urged Peru to accede"). An entry into force is exempt: treat
 ahead, and "will enter into force on 1 July" is a fact."""
 
 
+_TIME_AFTER_ACT = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|jours|semaines|mois|ans)\s+(?:after|following|from|après"
+    r"|à\s+compter\s+d[eu])\s+(?:the\s+|le\s+|la\s+|l['’]\s*)?(?:(?:date\s+of\s+(?:the\s+)?)?"
+    r"deposit(?:ing)?|dépôt|date\s+du\s+dépôt)\s+(?:of\s+|de\s+|d['’]\s*)?"
+    r"(?:its\s+|their\s+|the\s+|son\s+|leur\s+|l['’]\s*)?(?:instruments?\s+(?:of\s+|de\s+|d['’]\s*))?$",
+    re.I,
+)
+"""An act named to count time from it is stated elsewhere: "thirty days after the deposit of
+its instrument of accession, on 9 May, X becomes a Party" dates the party, not the deposit."""
+_CALL_ON_OTHERS = re.compile(
+    r"\b(?:advocat\w*|urg\w*|call\w*\s+(?:on|upon)|invit\w*|encourag\w*|appel\w*|exhort\w*"
+    r"|hop\w*|wish\w*|souhait\w*|esp[èée]r\w*)\s+"
+    r"(?:that\s+|à\s+ce\s+que\s+|les\s+|the\s+)?(?:all\s+)?(?:other|remaining|autres)\s+"
+    r"(?:states|countries|nations|[ée]tats|pays)\b[^.;]*$",
+    re.I,
+)
+"""A call on the states that have not acted yet: "advocates that other States follow X's lead
+and ratify" is no act of X."""
+
+
 def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bool:
     """False for a word that only looks like an act: "accession negotiations", "signed the
     law", "approved the budget", a participle that describes a non-treaty noun, an entry
@@ -480,8 +502,10 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
         text, max(0, trigger.start() - 30), trigger.start()
     ):
         return False
-    if kind not in ("EntryIntoForce", "OpeningForSignature") and _NOT_DONE.search(
-        text, max(0, trigger.start() - 80), trigger.start()
+    if kind not in ("EntryIntoForce", "OpeningForSignature") and (
+        _NOT_DONE.search(text, max(0, trigger.start() - 80), trigger.start())
+        or _CALL_ON_OTHERS.search(text, max(0, trigger.start() - 150), trigger.start())
+        or _TIME_AFTER_ACT.search(text, max(0, trigger.start() - 80), trigger.start())
     ):
         return False
     if _NOUN.fullmatch(trigger.group()) and _ONLY_AWAITED.search(
@@ -799,7 +823,8 @@ def _excepted(text: str, start: int, position: int) -> bool:
 def _entry_actors(
     context: _Context, trigger: re.Match[str], sentence: Sentence, end: int
 ) -> list[Entity | None]:
-    """Entry into force for a state named "for X" / "in X", else for the treaty as a whole."""
+    """Entry into force for a state named "for X" / "in X", for "both countries" the states
+    that acted in the sentence before, else for the treaty as a whole."""
     text = context.document.text
     verb_end = sentence.start + trigger.end()
     named = [
@@ -807,7 +832,28 @@ def _entry_actors(
         for m in context.within(verb_end, sentence.start + end, _STATES)
         if _FOR_STATE.match(text[verb_end : m.start])
     ]
-    return list(named) or [None]
+    if not named and _FOR_THOSE.match(text, verb_end):
+        index = _index(context, sentence)
+        if index:
+            previous = context.document.sentences[index - 1]
+            named = [
+                fact.actor
+                for fact in context.facts
+                if isinstance(fact, TreatyAction)
+                and not isinstance(fact, EntryIntoForce)
+                and fact.evidence.start == previous.start
+                and fact.actor is not None
+            ]
+    return list(dict.fromkeys(named)) or [None]
+
+
+_FOR_THOSE = re.compile(
+    r"\s+(?:for|in\s+respect\s+of|pour|à\s+l['’]égard\s+d[eu']s?)\s+(?:both|the\s+two|these"
+    r"|those|each\s+of\s+the(?:se)?|les\s+deux|ces|chacun\s+de\s+ces)\s+(?:\w+\s+)?"
+    r"(?:countries|states|nations|parties|pays|[ée]tats|parties)\b",
+    re.I,
+)
+"""An entry into force for the states just named: "for both countries", "pour ces États"."""
 
 
 def _follow_up_date(context: _Context, sentence: Sentence) -> DateMention | None:
