@@ -56,7 +56,13 @@ class StoreBackend(Protocol):
         """
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
-        """Drop graphs and fill graphs with N-Triples content, atomically where the store can."""
+        """Drop graphs and fill graphs with N-Triples content, atomically where the store can.
+
+        Where it cannot, graphs are written in the order `contents` names them, each graph's
+        lines in their order (lines sharing a blank node kept together)."""
+
+    def replaces_atomically(self, drop: list[str], contents: dict[str, bytes]) -> bool:
+        """Whether `replace_graphs(drop, contents)` is one transaction: all of it or nothing."""
 
     def change_triples(
         self, graph: str, removed: list[pyoxigraph.Triple], added: list[pyoxigraph.Triple]

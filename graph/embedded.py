@@ -237,6 +237,10 @@ class EmbeddedStore:
         _with_unknown_functions(self._store.update, sparql)  # its own syntax error, if any
         self._store.update(_REBUILD_UNION)  # read alone but not with the upkeep: rebuild
 
+    def replaces_atomically(self, drop: list[str], contents: dict[str, bytes]) -> bool:
+        """Always: every replacement is one transaction."""
+        return True
+
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One Store.update, which Oxigraph applies as one transaction; bulk loads when large.
 

@@ -80,7 +80,7 @@ if TYPE_CHECKING:
 MANAGED_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_INFERRED, GRAPH_UNION)
 
 # The content hash a bulk-loaded source carries until its file is completely in the store.
-_PROVISIONAL_HASH = INCOMPLETE + "the bulk load did not finish"
+_PROVISIONAL_HASH = INCOMPLETE + "the load did not finish"
 _CURRENT = pyoxigraph.Triple(
     pyoxigraph.NamedNode(GRAPH_INFERRED),
     pyoxigraph.NamedNode(COMITY.current),
@@ -668,15 +668,28 @@ class KnowledgeGraph:
             stored = self.source(document)
             if stored is not None:
                 return stored
-        serialised = {
-            target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-            for target, triples in new.items()
-        }
+        drop = [graph, *(owned or []), *part_graphs]
+        serialised = _as_ntriples(new)
+        hashed = pyoxigraph.NamedNode(document), CONTENT_HASH
+        final_hash = pyoxigraph.Triple(*hashed, pyoxigraph.Literal(metadata.content_hash))
+        in_steps = not self._backend.replaces_atomically(drop, serialised)
+        if in_steps:
+            # Written in several requests: the source graph goes first, its metadata at its
+            # head with a provisional hash, so that a write cut short leaves a source that
+            # says it is incomplete, never graphs that no source claims.
+            provisional = pyoxigraph.Triple(*hashed, pyoxigraph.Literal(_PROVISIONAL_HASH))
+            heading = [provisional, *(t for t in added if t.predicate != CONTENT_HASH)]
+            body = [t for t in new[graph] if t not in heading and t != final_hash]
+            rest = {target: triples for target, triples in new.items() if target != graph}
+            serialised = _as_ntriples({graph: heading + body, **rest})
         was_current = self._mark_stale()
         try:
-            self._backend.replace_graphs([graph, *(owned or []), *part_graphs], serialised)
+            self._backend.replace_graphs(drop, serialised)
+            if in_steps:
+                self._backend.change_triples(graph, [provisional], [final_hash])
         except ComityError:
-            self._unmark_stale(was_current)  # a refused replacement changed nothing
+            if not in_steps:
+                self._unmark_stale(was_current)  # a refused replacement changed nothing
             raise
         finally:
             self._generation += 1
@@ -872,3 +885,11 @@ def _prefixes_for(target: pyoxigraph.RdfFormat) -> dict[str, str] | None:
     if target in (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS):
         return None
     return dict(PREFIXES)
+
+
+def _as_ntriples(contents: dict[str, list[pyoxigraph.Triple]]) -> dict[str, bytes]:
+    """Each graph's triples as N-Triples, in their order."""
+    return {
+        target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        for target, triples in contents.items()
+    }

@@ -273,21 +273,30 @@ class RemoteStore:
             ],
         )
 
+    def replaces_atomically(self, drop: list[str], contents: dict[str, bytes]) -> bool:
+        """When the replacement fits one update request (a batch)."""
+        return self._one_request(drop, contents) is not None
+
+    def _one_request(self, drop: list[str], contents: dict[str, bytes]) -> str | None:
+        """The replacement as one update, when it fits a batch; None when it does not."""
+        filled = {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
+        if sum(map(_statement_count, filled.values())) > self.batch:
+            return None
+        sparql = _replacement(list(dict.fromkeys([*drop, *contents])), filled)
+        return sparql if len(sparql.encode("utf-8")) <= self.max_request_bytes else None
+
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One update when it fits a batch; else a Graph Store PUT per graph, or batches."""
         filled = {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
         emptied = [graph for graph in dict.fromkeys([*drop, *contents]) if graph not in filled]
         statements = sum(map(_statement_count, filled.values()))
-        sparql = _replacement(list(dict.fromkeys([*drop, *contents])), filled)
-        if statements <= self.batch and len(sparql.encode("utf-8")) <= self.max_request_bytes:
+        sparql = self._one_request(drop, contents)
+        if sparql is not None:
             if sparql:
                 self.update(sparql)
             return
         steps: list[tuple[str, Callable[[], None]]] = []
         if self.store_url is not None:
-            if emptied:
-                drops = _replacement(emptied, {})
-                steps.append((f"dropping {len(emptied)} graph(s)", lambda: self.update(drops)))
             for graph, ntriples in filled.items():
                 count = _statement_count(ntriples)
                 steps.append(
@@ -298,6 +307,9 @@ class RemoteStore:
                         ),
                     )
                 )
+            if emptied:  # after the graphs that are filled, the first of which says what is done
+                drops = _replacement(emptied, {})
+                steps.append((f"dropping {len(emptied)} graph(s)", lambda: self.update(drops)))
         else:
             drops = _replacement(list(dict.fromkeys([*drop, *contents])), {})
             steps.append(("dropping the graphs it replaces", lambda: self.update(drops)))

@@ -165,6 +165,11 @@ def check_failure_then_rerun(proxy: Proxy, tmp_path: Path, how: str) -> None:
         return
     held = content(proxy.upstream.store_locator)
     assert 0 < sum(map(len, held.values())) < STATEMENTS
+    # The part that was written says it is part: its source is listed as incomplete.
+    with graph.open(proxy.upstream.store_locator, read_only=True) as store:
+        [listed] = store.sources()
+        assert listed.path == "big-source.nt" and not listed.complete
+        assert not store.inferred_current()
 
 
 class OwnOxigraph:
@@ -235,6 +240,19 @@ def test_a_store_dying_part_way_fails_the_load_and_a_rerun_completes(
     assert "check that the server is running" in output
 
     own_oxigraph.start()
+    expected = expected_content(tmp_path, *sources)
+    # What the dead server kept: each source whole, or listed as incomplete; no graph that no
+    # source claims.
+    held = content(own_oxigraph.server.store_locator)
+    with graph.open(own_oxigraph.server.store_locator, read_only=True) as store:
+        listed = {source.graph: source for source in store.sources()}
+    assert set(held) <= set(listed)
+    whole = [iri for iri, source in listed.items() if source.complete]
+    assert all(held[iri] == expected[iri] for iri in whole), (
+        listed,
+        {k: len(v) for k, v in held.items()},
+    )
+    assert listed, "the first request was written"
     rerun = comity_load(store_url, *sources)
     assert rerun.returncode == 0, rerun.stderr
-    assert content(own_oxigraph.server.store_locator) == expected_content(tmp_path, *sources)
+    assert content(own_oxigraph.server.store_locator) == expected

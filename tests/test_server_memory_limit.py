@@ -43,6 +43,8 @@ def test_an_update_past_the_memory_limit_writes_nothing(capped):
     assert response.status_code == 503, response.text[:300]
     assert "update needed more than 256 MiB" in response.text
     assert not capped.ask(f"ASK {{ GRAPH <{EX}greedy> {{ ?s ?p ?o }} }}")
-    written = capped.update(f"INSERT DATA {{ GRAPH <{EX}greedy> {{ <{EX}a> <{EX}near> <{EX}b> }} }}")
+    written = capped.update(
+        f"INSERT DATA {{ GRAPH <{EX}greedy> {{ <{EX}a> <{EX}near> <{EX}b> }} }}"
+    )
     assert written.status_code == 204, written.text
     assert capped.ask(f"ASK {{ GRAPH <{EX}greedy> {{ <{EX}a> <{EX}near> <{EX}b> }} }}")
