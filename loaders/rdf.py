@@ -10,8 +10,10 @@ their evidence, so that no triple in a source graph is without its words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -70,10 +72,16 @@ def _extractor_version() -> str:
         return "unreleased"
 
 
+class _Namespace(Protocol):
+    """An rdflib namespace, open (`Namespace`) or closed (`DefinedNamespace`): both index."""
+
+    def __getitem__(self, name: str) -> str: ...
+
+
 class _Terms:
     """Vocabulary terms as NamedNodes, made once: rdflib namespace lookups are slow in a loop."""
 
-    def __init__(self, namespace: object) -> None:
+    def __init__(self, namespace: _Namespace) -> None:
         self._namespace = namespace
 
     def __getattr__(self, name: str) -> NamedNode:
@@ -109,7 +117,11 @@ def _named(iri: str) -> NamedNode:
     return NamedNode(iri)
 
 
-def node(iri: str | NamedNode) -> NamedNode:
+Term = str | NamedNode
+"""An IRI as a string or an rdflib term, or as a pyoxigraph node already."""
+
+
+def node(iri: Term) -> NamedNode:
     """A NamedNode, cached: the same entities come up in fact after fact."""
     return iri if isinstance(iri, NamedNode) else _named(str(iri))
 
@@ -138,7 +150,7 @@ class _Graph:
         # The round of each act the text shows repeated (facts.commitment_rounds), by id().
         self.rounds = {id(facts[index]): n for index, n in commitment_rounds(facts).items()}
 
-    def add(self, subject: str | NamedNode, predicate: str, value: object) -> None:
+    def add(self, subject: Term, predicate: Term, value: object) -> None:
         if value is None:
             return
         if isinstance(value, Entity):
@@ -150,17 +162,17 @@ class _Graph:
         subject = subject if isinstance(subject, NamedNode) else node(subject)
         self.triples[Triple(subject, node(predicate), value)] = None  # type: ignore[arg-type]
 
-    def typed(self, subject: str, *classes: str) -> None:
+    def typed(self, subject: Term, *classes: Term) -> None:
         for cls in classes:
             self.add(subject, RDFT.type, node(cls))
 
-    def fact_evidence(self, subject: str, fact: Fact) -> None:
+    def fact_evidence(self, subject: Term, fact: Fact) -> None:
         """The fact's span, and the heading of the list it was read from if it was."""
         self.evidence(subject, fact.evidence)
         if fact.introduced_by is not None:
             self.evidence(subject, fact.introduced_by)
 
-    def evidence(self, subject: str, evidence: Evidence) -> None:
+    def evidence(self, subject: Term, evidence: Evidence) -> None:
         span = span_iri(self.document.key, evidence.start, evidence.end)
         self.add(subject, C.evidence, node(span))
         self.add(subject, C.reportedIn, self.doc)
@@ -201,7 +213,7 @@ class _Graph:
         if entity.kind == "unit" and entity.detail("parent"):
             self.add(entity.iri, ORGT.unitOf, node(entity.detail("parent") or ""))
 
-    def count(self, subject: str, name: str, count: Count | None) -> None:
+    def count(self, subject: Term, name: str, count: Count | None) -> None:
         if count is None:
             return
         self.add(subject, C[name], count_literal(count.value))
@@ -209,7 +221,7 @@ class _Graph:
             self.add(subject, C[f"{name}Qualifier"], count.qualifier)
 
     def statement(
-        self, fact: Fact, subject: str, predicate: str, value: object, part: str = ""
+        self, fact: Fact, subject: Term, predicate: Term, value: object, part: str = ""
     ) -> None:
         """Assert a plain triple and describe it by a statement node that holds its evidence."""
         self.add(subject, predicate, value)
@@ -293,7 +305,7 @@ def _fact(graph: _Graph, fact: Fact) -> None:
     raise TypeError(f"no RDF mapping for fact type {type(fact).__name__}")
 
 
-def _n_ary(graph: _Graph, fact: Fact, cls: str) -> str:
+def _n_ary(graph: _Graph, fact: Fact, cls: Term) -> str:
     iri = graph.fact_iri(fact)
     graph.typed(iri, cls)
     graph.fact_evidence(iri, fact)
@@ -467,7 +479,9 @@ def _tally(graph: _Graph, fact: ActionTally) -> None:
     graph.entity(fact.treaty)
 
 
-_HANDLERS: list[tuple[type, object]] = [
+_Handler = Callable[[_Graph, Any], None]
+"""Writes one fact; `_fact` hands it only facts of the type it is paired with."""
+_HANDLERS: list[tuple[type[Fact], _Handler]] = [
     (Mention, _mention),
     (MembershipEnd, _membership_act),
     (Suspension, _membership_act),
