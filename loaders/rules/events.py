@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from loaders.dates import DateMention, PartialDate
 from loaders.documents import Sentence
 from loaders.entities import Mention, new_place
 from loaders.facts import Conference, Entity, Meeting
 from loaders.numbers import QUALIFIED_NUMBER as QN
-from loaders.numbers import count_from_match
+from loaders.numbers import Count, count_from_match
 
 if TYPE_CHECKING:
     from loaders.extraction import _Context
@@ -84,6 +84,18 @@ def _event_dates(dates: list[DateMention]) -> tuple[PartialDate | None, PartialD
     return first.first, first.first  # a one-day (or one-month) event starts and ends then
 
 
+class _ConferenceDetails(TypedDict):
+    """What one sentence tells of a conference: it makes the conference, or fills its gaps."""
+
+    name: str | None
+    organiser: Entity | None
+    place: Entity | None
+    start: PartialDate | None
+    end: PartialDate | None
+    participant_count: Count | None
+    country_count: Count | None
+
+
 def conferences(context: _Context, sentence: Sentence) -> None:
     """The conference a press release reports on: dates, place, organiser, attendance."""
     word = _CONFERENCE.search(sentence.text)
@@ -112,7 +124,7 @@ def conferences(context: _Context, sentence: Sentence) -> None:
         ):
             organiser = organiser or mention.entity
     name = _CONFERENCE_NAME.search(sentence.text) or _DESCRIBED.search(sentence.text)
-    update = {
+    update: _ConferenceDetails = {
         "name": name.group("name") if name else None,
         "organiser": organiser,
         "place": place,
@@ -123,12 +135,11 @@ def conferences(context: _Context, sentence: Sentence) -> None:
     }
     if context.conference is None:
         update["organiser"] = organiser or context.issuer
-        context.conference = Conference(
-            **{key: value for key, value in update.items()}, evidence=context.evidence(sentence)
-        )
+        context.conference = Conference(**update, evidence=context.evidence(sentence))
         return
     current = context.conference
-    filled = {
+    # The values are those of `update`, checked there; by name, mypy sees them only as objects.
+    filled: dict[str, Any] = {
         key: value
         for key, value in update.items()
         if value is not None and getattr(current, key) in (None, context.issuer)
