@@ -89,7 +89,9 @@ class PartialDate:
         return days
 
     def as_date(self) -> datetime.date | None:
-        return datetime.date(self.year, self.month, self.day) if self.day is not None else None
+        if self.day is None or self.month is None:  # a day comes with its month (__post_init__)
+            return None
+        return datetime.date(self.year, self.month, self.day)
 
     @classmethod
     def from_date(cls, value: datetime.date) -> PartialDate:
@@ -101,8 +103,8 @@ class PartialDate:
         match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
         if match is None:
             raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(part) if part else None for part in match.groups())
-        return cls(year, month, day)
+        year, month, day = match.groups()
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
 
     def __str__(self) -> str:
         return self.iso()
@@ -211,10 +213,15 @@ def month_number(word: str) -> int | None:
 
 
 def _day(text: str) -> int:
-    return int(re.match(r"\d+", text).group())
+    digits = re.match(r"\d+", text)
+    assert digits is not None, "the patterns capture a day as digits"
+    return int(digits.group())
 
 
-def _build(year: int | None, month: int, day: int | None, issued: PartialDate | None):
+def _build(
+    year: int | None, month: int | None, day: int | None, issued: PartialDate | None
+) -> PartialDate | None:
+    """The date, or None when the text gives no year and no issue date, or no such day."""
     if year is None:
         if issued is None:
             return None
