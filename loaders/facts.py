@@ -55,7 +55,8 @@ def _gold_value(value: object, ordered: bool = False) -> object:
         return value.value
     if isinstance(value, tuple):
         items = [_gold_value(item) for item in value]
-        return items if ordered or not all(isinstance(v, str) for v in items) else sorted(items)
+        strings = [item for item in items if isinstance(item, str)]
+        return items if ordered or len(strings) < len(items) else sorted(strings)
     return value
 
 
@@ -429,6 +430,8 @@ PARTY_ACTS: tuple[type[TreatyAction], ...] = tuple(
     cls for cls in TreatyAction.__subclasses__() if cls.kind in ontology.PARTY_ACTS
 )
 """The acts that make a state a party (the ontology's list); a denunciation undoes them."""
+_COMMITMENT_ACTS: tuple[type[TreatyAction], ...] = (*PARTY_ACTS, Denunciation)
+"""The acts whose repeats commitment_rounds numbers."""
 
 
 def commitment_rounds(facts: Sequence[Fact]) -> dict[int, int]:
@@ -444,7 +447,7 @@ def commitment_rounds(facts: Sequence[Fact]) -> dict[int, int]:
     """
     groups: dict[tuple[str, str], list[tuple[int, TreatyAction]]] = {}
     for index, fact in enumerate(facts):
-        if isinstance(fact, (*PARTY_ACTS, Denunciation)) and fact.actor is not None:
+        if isinstance(fact, _COMMITMENT_ACTS) and fact.actor is not None:
             groups.setdefault((fact.actor.iri, fact.treaty.iri), []).append((index, fact))
     rounds: dict[int, int] = {}
     for acts in groups.values():
