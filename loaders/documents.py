@@ -21,6 +21,7 @@ from ontology.errors import ComityError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest source text accepted (5 MB). Press releases are a few kilobytes; anything near this
@@ -79,7 +80,7 @@ class Document:
     metadata: DocumentMetadata
     content_hash: str
     warnings: list[str] = field(default_factory=list)
-    tokens: object | None = field(default=None, repr=False, compare=False)
+    tokens: Doc | None = field(default=None, repr=False, compare=False)
     """The text as a spaCy Doc of english(), made once and reused by entity matching."""
 
     def evidence_text(self, start: int, end: int) -> str:
@@ -230,7 +231,7 @@ def _rejoin_abbreviations(block: str, pieces: list[tuple[int, int]]) -> list[tup
     return joined
 
 
-def split_sentences(text: str, tokens: object | None = None) -> list[Sentence]:
+def split_sentences(text: str, tokens: Doc | None = None) -> list[Sentence]:
     """Sentences and list/header lines, with offsets, in text order.
 
     `tokens` is the text run through english(); sentence ends come from its sentencizer and

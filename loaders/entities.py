@@ -12,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from loaders.dates import find_dates
 from loaders.documents import english
@@ -36,6 +37,10 @@ from ontology.reference import (
     names_of,
 )
 
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
+
 KIND_PRIORITY = ("state", "organisation", "company", "unit", "treaty", "place", "topic")
 """Which kind wins when one name names several entities ("Luxembourg": the state)."""
 
@@ -57,7 +62,9 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
         return Entity("state", item.alpha3 or item.key, item.iri, item.name_en)
     if isinstance(item, Organisation):
         kind = {"company": "company", "body": "unit"}.get(item.kind, "organisation")
-        details = (("parent", item.parent_iri),) if item.parent_iri else ()
+        details: tuple[tuple[str, str], ...] = (
+            (("parent", item.parent_iri),) if item.parent_iri else ()
+        )
         return Entity(kind, slug(item.name_en), item.iri, item.name_en, details=details)
     if isinstance(item, Treaty):
         details = (
@@ -180,9 +187,11 @@ class Lexicon:
                         exact.setdefault(key, set()).add(variant)
                     else:
                         folded.setdefault(key, set()).add(variant)
+        # english() keeps spaCy's own tokenizer; Language types it as any callable.
+        tokenizer = cast("Tokenizer", self.nlp.tokenizer)
         for matcher, table in ((self.exact, exact), (self.folded, folded), (self.topics, topics)):
             for key, names in table.items():
-                matcher.add(key, list(self.nlp.tokenizer.pipe(sorted(names))))
+                matcher.add(key, list(tokenizer.pipe(sorted(names))))
         self.treaties = {
             entity.iri: entity for entity in self.by_iri.values() if entity.kind == "treaty"
         }
@@ -265,7 +274,7 @@ _REFERENCE_PREFIX = re.compile(
 
 
 def find_mentions(
-    text: str, lex: Lexicon, tokens: object | None = None, issued: str | None = None
+    text: str, lex: Lexicon, tokens: Doc | None = None, issued: str | None = None
 ) -> tuple[list[Mention], list[Mention]]:
     """Named entities and topic mentions in a text, each list in text order.
 
