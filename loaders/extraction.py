@@ -341,18 +341,20 @@ def _possible_dates(facts: list[Fact], document: Document, warnings: list[str]) 
     kept = []
     for fact in facts:
         date = getattr(fact, "date", None)
+        if not isinstance(date, PartialDate) or fact.act_parts() is None:
+            kept.append(fact)
+            continue
         reason = None
-        if isinstance(date, PartialDate) and fact.act_parts() is not None:
-            if (
-                issued is not None
-                and not isinstance(fact, EntryIntoForce | OpeningForSignature)
-                and date.first_day() > issued.last_day()
-            ):
-                reason = f"after the text's date {issued.iso()}"
-            opened = _opened(fact)
-            if opened is not None and not isinstance(fact, OpeningForSignature):
-                if date.last_day() < opened.first_day():
-                    reason = f"before the treaty was opened for signature ({opened.iso()})"
+        if (
+            issued is not None
+            and not isinstance(fact, EntryIntoForce | OpeningForSignature)
+            and date.first_day() > issued.last_day()
+        ):
+            reason = f"after the text's date {issued.iso()}"
+        opened = _opened(fact)
+        if opened is not None and not isinstance(fact, OpeningForSignature):
+            if date.last_day() < opened.first_day():
+                reason = f"before the treaty was opened for signature ({opened.iso()})"
         if reason is not None:
             warnings.append(
                 f"{_name(document)}: {fact.kind} dated {date.iso()}, {reason}, left out: "

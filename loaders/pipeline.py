@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
@@ -28,6 +29,9 @@ from loaders.extraction import Extraction, extract
 from loaders.rdf import document_triples
 from loaders.rdf_checks import check_rdf_file
 from ontology.errors import ComityError
+
+if TYPE_CHECKING:
+    from graph import KnowledgeGraph
 
 RDF_SUFFIXES = RDF_FILE_SUFFIXES
 SOURCE_SUFFIXES = (*TEXT_SUFFIXES, *CHART_SUFFIXES, *RDF_SUFFIXES)
@@ -137,7 +141,7 @@ def expand_paths(patterns: Iterable[str]) -> list[Path]:
 
 
 def load_paths(
-    kg: object,
+    kg: KnowledgeGraph,
     paths: list[Path],
     jobs: int = 1,
     strict: bool = False,
