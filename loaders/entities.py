@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from loaders.dates import find_dates
 from loaders.documents import english
@@ -38,8 +39,14 @@ from ontology.reference import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
+
+
+class _Tokenizer(Protocol):
+    """What the lexicon uses of spaCy's Tokenizer, whose compiled module ships no types."""
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[Doc]: ...
+
 
 KIND_PRIORITY = ("state", "organisation", "company", "unit", "treaty", "place", "topic")
 """Which kind wins when one name names several entities ("Luxembourg": the state)."""
@@ -187,8 +194,8 @@ class Lexicon:
                         exact.setdefault(key, set()).add(variant)
                     else:
                         folded.setdefault(key, set()).add(variant)
-        # english() keeps spaCy's own tokenizer; Language types it as any callable.
-        tokenizer = cast("Tokenizer", self.nlp.tokenizer)
+        # english() keeps spaCy's own Tokenizer; Language types it as any callable.
+        tokenizer = cast(_Tokenizer, self.nlp.tokenizer)
         for matcher, table in ((self.exact, exact), (self.folded, folded), (self.topics, topics)):
             for key, names in table.items():
                 matcher.add(key, list(tokenizer.pipe(sorted(names))))

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from loaders.dates import PartialDate
 from loaders.facts import COMPARED_FIELDS
@@ -147,6 +148,11 @@ def read_gold(path: Path) -> dict[str, object]:
     return gold
 
 
+def _gold_facts(gold: dict[str, object]) -> list[object]:
+    """The "facts" of a gold file, which read_gold made sure is a list."""
+    return cast(list[object], gold["facts"])
+
+
 def score_document(
     predicted: list[dict[str, object]],
     gold: list[dict[str, object]],
@@ -226,18 +232,21 @@ def evaluate_directory(
     evaluation = Evaluation()
     golds = [(gold_path, read_gold(gold_path)) for gold_path in gold_files]
     annotated = {
-        fact.get("type") for _, gold in golds for fact in gold["facts"] if isinstance(fact, dict)
+        fact.get("type")
+        for _, gold in golds
+        for fact in _gold_facts(gold)
+        if isinstance(fact, dict)
     }
     for gold_path, gold in golds:
         source = _source_of(gold_path, gold, directory)
-        for number, fact in enumerate(gold["facts"], start=1):
+        for number, fact in enumerate(_gold_facts(gold), start=1):
             kind = fact.get("type") if isinstance(fact, dict) else None
             if kind not in COMPARED_FIELDS:
                 evaluation.problems.append(
                     f"{gold_path}: fact {number} has {'type ' + repr(kind) if kind else 'no type'}"
                     f"; known types: {', '.join(COMPARED_FIELDS)}; it is not scored"
                 )
-        facts = [fact for fact in gold["facts"] if isinstance(fact, dict)]
+        facts = [fact for fact in _gold_facts(gold) if isinstance(fact, dict)]
         extraction = extract_source(
             source, _supplied_date(gold_path, gold) if supplied_dates else None
         )
