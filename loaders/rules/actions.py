@@ -12,6 +12,7 @@ the sentence does not give is never invented: the act is then undated.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from loaders.dates import DateMention, PartialDate
@@ -249,7 +250,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
     triggers = [t for t in _TRIGGER.finditer(text) if _is_act(context, sentence, t)]
     dates = [d for d in context.dates(sentence) if not _TIMESTAMP.match(text, d.end)]
     leading = [d for d in dates if _LEADING.match(text[: d.start])]
-    previous_actors: list[Entity | None] = []
+    previous_actors: Sequence[Entity | None] = []
     last_act: tuple[type[TreatyAction], Mention, DateMention | None] | None = None
     clause_treaty: Mention | None = None
     for start, end in _clauses(context, sentence):
@@ -300,7 +301,7 @@ def treaty_actions(context: _Context, sentence: Sentence) -> None:
                 on = on or _follow_up_date(context, sentence)
                 if on is None:
                     continue  # "will enter into force once ten states have ratified": no fact
-                actors: list[Entity | None] = _entry_actors(context, trigger, sentence, end)
+                actors: Sequence[Entity | None] = _entry_actors(context, trigger, sentence, end)
             else:
                 actors = _actors(context, sentence, trigger, subject_from, end)
                 if not actors and subject_from > 0 and not _NOUN.fullmatch(trigger.group()):
@@ -616,7 +617,7 @@ def _leading_date(
 
 def _actors(
     context: _Context, sentence: Sentence, trigger: re.Match[str], start: int, end: int
-) -> list[Entity | None]:
+) -> list[Entity]:
     """Who acts, within the clause [start, end) of the sentence (sentence offsets).
 
     Passive ("was signed today by A, B and the European Union", "ratification of X by A"):
@@ -921,7 +922,7 @@ def _listed(
     context: _Context,
     sentence: Sentence,
     action: type[TreatyAction],
-    actors: list[Entity | None],
+    actors: Sequence[Entity | None],
     treaty: Mention | None,
     on: DateMention | None,
 ) -> None:

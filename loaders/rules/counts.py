@@ -21,6 +21,7 @@ from loaders.facts import (
     Accession,
     ActionTally,
     Approval,
+    Entity,
     Fact,
     MemberCount,
     Ratification,
@@ -395,7 +396,7 @@ _MANY = 5
 
 def listed_tallies(facts: list[Fact]) -> list[ActionTally]:
     """A tally for a list of states that did one act on one day, in one sentence."""
-    groups: dict[tuple[object, ...], list[TreatyAction]] = defaultdict(list)
+    groups: dict[tuple[int, str, Entity, PartialDate], list[TreatyAction]] = defaultdict(list)
     for fact in facts:
         if (
             isinstance(fact, _LISTED_ACTIONS)
@@ -532,7 +533,8 @@ def organisation_near(
         return after[0]
     before = [m for m in organisations if m.end <= start]
     whole = [m for m in before if m.entity.kind == "organisation"]
-    return (whole or before or [None])[-1]
+    nearest = whole or before
+    return nearest[-1] if nearest else None
 
 
 def merge_statuses(facts: list[Fact]) -> list[Fact]:

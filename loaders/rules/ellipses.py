@@ -103,9 +103,9 @@ def _own_dates(
         return
     taken = {date.first for date in own.values()}
     for index, fact in acts:
-        date = own.get(fact.actor.key) if fact.actor is not None else None
-        if date is not None:
-            context.facts[index] = dataclasses.replace(fact, date=date.first)
+        own_date = own.get(fact.actor.key) if fact.actor is not None else None
+        if own_date is not None:
+            context.facts[index] = dataclasses.replace(fact, date=own_date.first)
         elif fact.date in taken:
             context.facts[index] = dataclasses.replace(fact, date=None)
 

@@ -176,7 +176,8 @@ def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Enti
     position = start
     while position < end:
         gap = _LIST_ITEM.match(text, position, end)
-        position = gap.end() if gap is not None else position
+        assert gap is not None, "_LIST_ITEM matches the empty string too"
+        position = gap.end()
         if position in known:
             found.append(known[position].entity)
             position = known[position].end
@@ -262,16 +263,16 @@ def headquarters(context: _Context, sentence: Sentence) -> None:
             ):
                 owner = parent  # "the Committee of Ministers of X ... the organisation based in"
             _seat(context, sentence, owner, places[0].entity)
-    for owner in context.within(sentence.start, sentence.end, kinds):
-        if _SEAT_AFTER.match(text, owner.end) is None:
+    for named in context.within(sentence.start, sentence.end, kinds):
+        if _SEAT_AFTER.match(text, named.end) is None:
             continue
         places = [
             m
-            for m in context.within(sentence.start, owner.start, ("place",))
-            if _PLACE_FIRST.match(text[m.end : owner.start])
+            for m in context.within(sentence.start, named.start, ("place",))
+            if _PLACE_FIRST.match(text[m.end : named.start])
         ]
         if places:  # "Vienna - the OSCE's headquarters"
-            _seat(context, sentence, owner.entity, places[-1].entity)
+            _seat(context, sentence, named.entity, places[-1].entity)
 
 
 def _seat(context: _Context, sentence: Sentence, owner: Entity, place: Entity) -> None:

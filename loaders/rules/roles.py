@@ -208,9 +208,10 @@ def _holders(
         before = person is None
         if person is None:
             person = _name_before(context, sentence.start, titles[first].start)
-        if person is None and titles[first].owner_start is not None:
+        owner_start = titles[first].owner_start
+        if person is None and owner_start is not None:
             # "Antonio Example, the UN Secretary-General": the owner stands between
-            person = _name_before(context, sentence.start, titles[first].owner_start)
+            person = _name_before(context, sentence.start, owner_start)
         if person is None:
             continue
         # "Ambassador X, Permanent Representative of Y": X holds both titles
@@ -438,7 +439,9 @@ def signatory_roles(context: _Context) -> None:
             if index < 0:
                 continue
             sentence = context.document.sentences[index]
-            person = _person(context, _NAME.match(text, block.start("name"), block.end("name")))
+            name = _NAME.match(text, block.start("name"), block.end("name"))
+            assert name is not None, "the name group is written as _NAME is"
+            person = _person(context, name)
             if person is None:
                 continue
             titles = [
