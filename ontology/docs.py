@@ -64,7 +64,8 @@ class Term:
     @property
     def label(self) -> str:
         english = [label for label in self.labels if label.language == "en"]
-        return str((english or self.labels or [self.name])[0])
+        labels = english or self.labels
+        return str(labels[0]) if labels else self.name
 
 
 def compact(iri: str) -> str:
@@ -105,6 +106,8 @@ def rules_by_class(shapes: Graph) -> dict[URIRef, list[str]]:
     """The English messages of the SHACL shapes, grouped by the class each shape targets."""
     rules: dict[URIRef, set[str]] = defaultdict(set)
     for shape, target in shapes.subject_objects(SH.targetClass):
+        if not isinstance(target, URIRef):
+            continue  # only classes named by an IRI are documented
         for node in (shape, *shapes.objects(shape, SH.property)):
             messages = literals(shapes, node, SH.message)
             rules[target].update(str(m) for m in messages if m.language in ("en", None))

@@ -526,7 +526,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
 def reference_ntriples(directory: Path = REFERENCE_DIR) -> bytes:
     """The reference named graph as N-Triples."""
     reference = load_reference(directory)
-    return pyoxigraph.serialize(reference.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return pyoxigraph.serialize(reference.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
 
 def _files_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -1025,8 +1025,12 @@ def _not_after(first: str, second: str) -> bool:
     return first[:shared] <= second[:shared]
 
 
-def _refuse_duplicate_items(tables: list[tuple[list[_Row], tuple[Entity, ...]]]) -> None:
-    """No Wikidata item may stand for two reference entities, in one table or across tables."""
+def _refuse_duplicate_items(
+    tables: list[tuple[list[_Row], tuple[State | Place | Organisation | Treaty, ...]]],
+) -> None:
+    """No Wikidata item may stand for two reference entities, in one table or across tables.
+
+    Topics are concepts of Comity's own scheme and name no Wikidata item."""
     seen: dict[str, _Row] = {}
     for rows, entities in tables:
         for row, entity in zip(rows, entities, strict=True):

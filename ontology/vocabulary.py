@@ -18,7 +18,7 @@ def turtle_to_ntriples(path: Path) -> bytes:
         triples = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, path=None))
     except SyntaxError as error:
         raise ComityError(f"{path}: not valid Turtle: {error}") from error
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
 
 def read_ontology(path: Path = ONTOLOGY_FILE) -> bytes:
