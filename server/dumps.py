@@ -40,12 +40,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     render_template,
@@ -57,6 +56,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph import KnowledgeGraph
+from graph.backend import solutions_of
 from graph.sources import LOADED_AT
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
@@ -204,8 +204,11 @@ class DumpCatalogue:
             with path.open("wb") as raw:
                 # No name and a fixed time in the gzip header: the same data, the same bytes.
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+                    # A GzipFile is a binary file, though typeshed does not derive it from BinaryIO.
                     state.graph.export(
-                        kind.format, packed, [graph_iri] if graph_iri is not None else None
+                        kind.format,
+                        cast(BinaryIO, packed),
+                        [graph_iri] if graph_iri is not None else None,
                     )
             with path.open("rb") as written:
                 digest = hashlib.file_digest(written, "sha256").hexdigest()
@@ -221,10 +224,11 @@ class DumpCatalogue:
             return self._loaded[0]
         latest = None
         try:
-            for solution in knowledge_graph.query(
+            results = knowledge_graph.query(
                 f"SELECT (MAX(?t) AS ?latest) WHERE {{ GRAPH ?g {{ ?d <{LOADED_AT.value}> ?t }} }}",
                 union_default_graph=False,
-            ):
+            )
+            for solution in solutions_of(results):
                 term = solution["latest"]
                 if term is not None:
                     latest = datetime.fromisoformat(term.value)
@@ -256,7 +260,7 @@ def _holds(knowledge_graph: KnowledgeGraph, graph_iri: str) -> bool:
 
 @blueprint.record_once
 def _install(setup: BlueprintSetupState) -> None:
-    app: Flask = setup.app
+    app = setup.app
     app.extensions[_EXTENSION] = DumpCatalogue(app.extensions["comity"])
 
 
@@ -286,7 +290,9 @@ def _send(dump: Dump, opened: BinaryIO, download_name: str) -> Response:
         last_modified=dump.modified,
     )
     response.content_length = dump.size
-    return response.make_conditional(request.environ, accept_ranges=True, complete_length=dump.size)
+    # make_conditional returns the response itself, though werkzeug types it as its base class.
+    response.make_conditional(request.environ, accept_ranges=True, complete_length=dump.size)
+    return response
 
 
 @blueprint.get("/dumps/<name>", endpoint="whole")

@@ -52,7 +52,8 @@ class ServiceRefused(ComityError):
 
 def resolve(host: str) -> list[str]:
     """The addresses a host name resolves to (no connection is made)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
+    # An IPv4 or IPv6 address is a string; typeshed's union also allows other families' ints.
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)]
 
 
 def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resolve) -> None:

@@ -239,7 +239,7 @@ def counts_over_time(acts: list[Act], href: Href) -> Picture | None:
     for name, kinds in wanted.items():
         first: dict[str, Act] = {}
         for act in states:
-            if act.kind in kinds and act.actor not in first:
+            if act.actor is not None and act.kind in kinds and act.actor not in first:
                 first[act.actor] = act  # acts are sorted by date
         steps: list[tuple[date, int, Act]] = []
         for act in sorted(first.values(), key=lambda act: act.placed):

@@ -60,7 +60,7 @@ class RequestLog:
             time.sleep(WRITE_INTERVAL)
             while not self._lines.empty():
                 batch.append(self._lines.get())
-            text = []
+            text: list[str] = []
             for line in batch:
                 if line is _STOP:
                     self._stream.write("".join(text))

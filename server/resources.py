@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph
 from flask import (
@@ -259,7 +259,8 @@ def resource(rest: str) -> Response:
     if rest == "dataset":
         # The dataset is described by its VoID document, in the format the client asks for
         # there: a 303, as for any thing whose description lives at another address.
-        return redirect(url_for("description.void"), code=303)
+        # In a request Flask makes it of its own Response class; its stub says werkzeug's.
+        return cast(Response, redirect(url_for("description.void"), code=303))
     media_type: str | None
     for suffix, suffix_type in SUFFIXES.items():
         if rest.endswith(suffix):
@@ -728,8 +729,9 @@ def ontology() -> Response:
             cache[media_type] = render_documentation()
         else:
             triples = pyoxigraph.parse(path=str(ONTOLOGY_FILE), format=pyoxigraph.RdfFormat.TURTLE)
-            cache[media_type] = pyoxigraph.serialize(
-                triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES
+            cache[media_type] = (
+                pyoxigraph.serialize(triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES)
+                or b""
             )
     return Response(cache[media_type], mimetype=media_type, headers={"Vary": "Accept"})
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import pyoxigraph
@@ -320,8 +320,12 @@ class _RelayHandler(BaseHTTPRequestHandler):
         response.raw.decode_content = True
         with tempfile.TemporaryFile() as ntriples:
             try:
+                # urllib3's response is a binary file, though typeshed does not derive it from IO.
                 triples = pyoxigraph.parse(
-                    response.raw, rdf_format, base_iri=iri, without_named_graphs=True
+                    cast(IO[bytes], response.raw),
+                    rdf_format,
+                    base_iri=iri,
+                    without_named_graphs=True,
                 )
                 pyoxigraph.serialize(triples, ntriples, pyoxigraph.RdfFormat.N_TRIPLES)
             except (SyntaxError, ValueError) as error:

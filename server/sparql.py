@@ -251,10 +251,10 @@ def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = Non
     chosen = next(f for f in family if f.media_type == result.media_type)
     # An answer held in memory (at most MEMORY_ANSWER_BYTES) goes out in one piece with its
     # length; a larger one streams from its file in chunks.
-    in_memory = isinstance(result.body, bytes)
-    body = result.body if in_memory else result.chunks()
-    if in_memory and comity.keeps_answers and AnswerCache.key(job) is not None:
-        mark_cacheable(request.environ, generation, result.body)
+    in_memory = result.body if isinstance(result.body, bytes) else None
+    body = in_memory if in_memory is not None else result.chunks()
+    if in_memory is not None and comity.keeps_answers and AnswerCache.key(job) is not None:
+        mark_cacheable(request.environ, generation, in_memory)
     return Response(
         body,
         content_type=chosen.content_type,

@@ -175,7 +175,11 @@ def load_calls(update: str) -> list[LoadCall]:
         rest = following[1:] if silent else following
         target = rest[0] if rest else None
         iri = written_iri(target, prefixes, base) if target is not None else None
-        last = target if iri is not None else (following[0] if silent else token)
+        last = (
+            target
+            if target is not None and iri is not None
+            else (following[0] if silent else token)
+        )
         span = (target.start, target.start + len(target.text)) if target and iri else None
         if iri is not None and len(rest) > 3 and rest[1].is_word("INTO"):
             if rest[2].is_word("GRAPH") and rest[3].kind in ("iri", "pname"):

@@ -22,7 +22,7 @@ from rich.text import Text
 import graph
 from loaders import expand_paths, extract_source, load_paths
 from loaders.dates import PartialDate
-from loaders.evaluation import FAMILIES, Evaluation, evaluate_directory
+from loaders.evaluation import FAMILIES, Evaluation, Score, evaluate_directory
 from loaders.facts import FACT_TYPES
 from loaders.rdf import document_triples
 from ontology import PREFIXES, RDF
@@ -252,7 +252,7 @@ def _score_table(evaluation: Evaluation, title: str) -> Table:
     return table
 
 
-def _score_cells(score: object) -> list[str]:
+def _score_cells(score: Score) -> list[str]:
     gold = score.true_positives + score.false_negatives
     predicted = score.true_positives + score.false_positives
     return [
@@ -265,7 +265,7 @@ def _score_cells(score: object) -> list[str]:
     ]
 
 
-def _iso(date: object) -> str | None:
+def _iso(date: PartialDate | None) -> str | None:
     return date.iso() if date is not None else None
 
 

@@ -65,7 +65,8 @@ def default_view() -> str:
 
 
 def stdout_bytes() -> BinaryIO:
-    return click.get_binary_stream("stdout")
+    """Standard output as bytes: the stream click.get_binary_stream gave before it deprecated it."""
+    return sys.stdout.buffer
 
 
 def compact(term: object) -> str:
