@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= oxigraph:./comity-data
 
-.PHONY: run test conformance docs bench lint install
+.PHONY: run test conformance kills docs bench lint install
 
 $(BIN)/comity: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install
 # The W3C SPARQL 1.1 suites against a real `comity serve` (data: ../shared/w3c/).
 conformance: install
 	$(BIN)/python -m conformance
+
+# Kill -9 at 20 random points of loads, remote loads, reasoning and updates (fuzz/README.md).
+kills: install
+	$(BIN)/python -m fuzz.kills --points 20
 
 docs: install
 	$(BIN)/comity docs --output docs/ontology.html
