@@ -40,9 +40,10 @@ class StoreBackend(Protocol):
     keeps_statistics_cache: bool
     """True when nobody but this process can write the store, so cached numbers stay right."""
 
-    reasons_itself: bool
-    """True when the store computes the OWL 2 RL entailments itself after every write (a
-    Comity server does), so that nobody else may write its inferred graph."""
+    @property
+    def reasons_itself(self) -> bool:
+        """True when the store computes the OWL 2 RL entailments itself after every write (a
+        Comity server does), so that nobody else may write its inferred graph."""
 
     def query(
         self,

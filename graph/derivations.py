@@ -90,8 +90,8 @@ def _calendar_triples(dated: Dated) -> bytes:
             lines.add(_line(subject, f"{name}{suffix}", f'"{day}"^^<{XSD.date}>'))
         if name in CONFLICTING_PROPERTIES:
             ranges[(subject, name)].append(bounds)
-    for (subject, _), bounds in ranges.items():
-        if any(_apart(first, second) for first, second in _pairs(bounds)):
+    for (subject, _), periods in ranges.items():
+        if any(_apart(first, second) for first, second in _pairs(periods)):
             lines.add(_line(subject, "dateConflict", f'"true"^^<{XSD.boolean}>'))
     return b"".join(sorted(lines))
 

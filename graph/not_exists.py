@@ -129,6 +129,12 @@ class _Occurrence:
     index: int = -1
     eligible: bool = False
 
+    def owning_group(self) -> CompValue:
+        """The group pattern that holds this NOT EXISTS, as every eligible one has."""
+        if self.group is None:
+            raise ValueError("a NOT EXISTS outside a group pattern is never rewritten")
+        return self.group
+
 
 def rewrite_not_exists(sparql: str) -> str:
     """Return ``sparql`` with each provably equivalent ``FILTER NOT EXISTS`` made a ``MINUS``.
@@ -232,7 +238,9 @@ def _rewrite(sparql: str) -> str:
         (id(occurrence.group), occurrence.index)
         for occurrence in occurrences
         if occurrence.eligible
-        and not all(_is_filter(part) for part in occurrence.group["part"][occurrence.index + 1 :])
+        and not all(
+            _is_filter(part) for part in occurrence.owning_group()["part"][occurrence.index + 1 :]
+        )
     }
     plan = _TextPlan(sparql, tokens, closing, moved)
     for occurrence, spot in zip(occurrences, spots, strict=True):
@@ -335,7 +343,7 @@ def _mentioned_elsewhere(occurrence: _Occurrence, mentioned: set[Variable]) -> b
     """
     others = [
         part
-        for i, part in enumerate(occurrence.group["part"])
+        for i, part in enumerate(occurrence.owning_group()["part"])
         if i != occurrence.index and not _is_filter(part)
     ]
     free = set(_walk(occurrence.node["graph"], Variable)) - set(_walk(others, Variable))
@@ -492,7 +500,7 @@ class _TextPlan:
         group_open = _enclosing_brace(self.closing, keyword)
         if group_open is None:
             return
-        group, index = occurrence.group, occurrence.index
+        group, index = occurrence.owning_group(), occurrence.index
         self.keyword_at[(id(group), index)] = keyword
         parts = self.parts.setdefault(id(group), list(group["part"]))
         pattern = "MINUS " + self.text[tokens[open_brace].start : tokens[close_brace].end]

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from graph.sparql_tokens import declared, has_escapes, spliced, tokens, written_iri
 
 _SCRATCH_PREFIX = "urn:comity:merged-using:"
-_OPERATION_WORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE")
+_OPERATION_WORDS: tuple[str, ...] = (
+    "INSERT",
+    "DELETE",
+    "WITH",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+)
 _OPERATION_WORDS += ("COPY",)
 
 

@@ -20,6 +20,7 @@ import pyoxigraph
 import rdflib
 from rdflib.term import Node
 
+from graph.backend import solutions_of
 from ontology import GRAPH_SOURCE_PREFIX, SH, document_iri
 from ontology.errors import ComityError
 
@@ -146,7 +147,7 @@ def _sparql_violations(
     violations = []
     for constraint in constraints:
         focus = _focus_nodes(store, constraint)
-        solutions = store.query(constraint.query, use_default_graph_as_union=True)
+        solutions = solutions_of(store.query(constraint.query, use_default_graph_as_union=True))
         seen = set()
         for row in solutions:
             this = row["this"]
@@ -171,7 +172,8 @@ def _focus_nodes(store: pyoxigraph.Store, constraint: _SparqlConstraint) -> set[
     if not patterns:
         return set()
     query = f"SELECT DISTINCT ?this WHERE {{ {' UNION '.join(patterns)} }}"
-    return {row["this"].value for row in store.query(query, use_default_graph_as_union=True)}
+    solutions = solutions_of(store.query(query, use_default_graph_as_union=True))
+    return {row["this"].value for row in solutions}
 
 
 def _results(report: rdflib.Graph) -> list[Node]:

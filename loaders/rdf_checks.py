@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from graph.backend import solutions_of
 from graph.formats import format_of_file
 from ontology import GRAPH_REFERENCE
 from ontology.errors import ComityError
@@ -87,8 +88,7 @@ def impossible_facts(path: Path, format: str | None = None) -> list[str]:
     )
     problems = []
     for query, reason in _CHECKS:
-        solutions = store.query(_PREFIXES + query, use_default_graph_as_union=True)
-        assert isinstance(solutions, pyoxigraph.QuerySolutions), "every check is a SELECT"
+        solutions = solutions_of(store.query(_PREFIXES + query, use_default_graph_as_union=True))
         names = [variable.value for variable in solutions.variables]
         for row in solutions:
             problems.append(reason.format(**{name: row[name].value for name in names}))
