@@ -26,8 +26,8 @@ _OPERATION_WORDS: tuple[str, ...] = (
     "CREATE",
     "ADD",
     "MOVE",
+    "COPY",
 )
-_OPERATION_WORDS += ("COPY",)
 
 
 @dataclass
