@@ -225,6 +225,7 @@ class EmbeddedStore:
             before = _release_from_union(graphs) + " ;\n"
             after = _add_graphs_to_union(graphs)
         prologue = _PROLOGUE.match(sparql)
+        assert prologue is not None, "_PROLOGUE matches the empty string too"
         head, body = sparql[: prologue.end()], sparql[prologue.end() :]
         for separator in ("\n;\n", "\n"):
             try:
@@ -323,10 +324,14 @@ class EmbeddedStore:
         self._store.bulk_load(path=path, format=format)
         self._store.update(_REBUILD_UNION)
         self._store.remove(marker)
-        self._store.remove(pyoxigraph.Quad(*marker.triple, _UNION_NODE))
+        self._store.remove(
+            pyoxigraph.Quad(marker.subject, marker.predicate, marker.object, _UNION_NODE)
+        )
 
     def construct_ntriples(self, sparql: str) -> bytes:
         result = self._store.query(sparql, named_graphs=self._named_graphs())
+        if not isinstance(result, pyoxigraph.QueryTriples):
+            raise TypeError(f"a CONSTRUCT query was answered with {type(result).__name__}")
         return result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
     def graph_names(self) -> list[str]:
