@@ -10,11 +10,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.dates import DateMention, PartialDate, find_dates
+from loaders.dates import DateMention, PartialDate
 from loaders.documents import Document, Sentence
 from loaders.entities import (
     Lexicon,
@@ -25,17 +25,16 @@ from loaders.entities import (
     new_place,
 )
 from loaders.facts import (
-    Conference,
     Entity,
     EntryIntoForce,
     Evidence,
     Fact,
     LegalReform,
     OpeningForSignature,
-    Partnership,
     TreatyAction,
     TreatyTopic,
 )
+from loaders.reading import Reading
 from loaders.rules.actions import treaty_actions
 from loaders.rules.counts import (
     action_tallies,
@@ -97,59 +96,6 @@ BOILERPLATE = re.compile(
 
 _STATE_KINDS = ("state",)
 _ORG_KINDS = ("organisation", "company", "unit")
-
-
-@dataclass
-class _Context:
-    """The running state of reading one document."""
-
-    document: Document
-    lex: Lexicon
-    mentions: list[Mention]
-    topics: list[Mention]
-    issuer: Entity | None
-    facts: list[Fact] = field(default_factory=list)
-    conference: Conference | None = None
-    events: dict[str, Conference] = field(default_factory=dict)
-    """Events named in the text ("COP22", "the 32nd Ministerial Council"), one fact each."""
-    partnership: Partnership | None = None
-    starts: list[int] | None = None
-    date_cache: dict[int, list[DateMention]] = field(default_factory=dict)
-
-    @property
-    def issued(self) -> PartialDate | None:
-        return self.document.metadata.issued
-
-    def evidence(self, sentence: Sentence) -> Evidence:
-        return Evidence(sentence.start, sentence.end, sentence.text)
-
-    def within(self, start: int, end: int, kinds: Iterable[str] | None = None) -> list[Mention]:
-        """Mentions lying inside [start, end), optionally of some entity kinds only."""
-        if self.starts is None:
-            self.starts = [m.start for m in self.mentions]
-        first = bisect.bisect_left(self.starts, start)
-        last = bisect.bisect_left(self.starts, end, lo=first)
-        wanted = tuple(kinds) if kinds is not None else None
-        return [
-            m
-            for m in self.mentions[first:last]
-            if m.end <= end and (wanted is None or m.entity.kind in wanted)
-        ]
-
-    def dates(self, sentence: Sentence) -> list[DateMention]:
-        """The dates of a sentence, found once and shared by the rules."""
-        if sentence.start not in self.date_cache:
-            dateline = self.document.metadata.dateline_span
-            self.date_cache[sentence.start] = [
-                date
-                for date in find_dates(sentence.text, self.issued)
-                if dateline is None or not dateline[0] <= sentence.start + date.start < dateline[1]
-            ]
-        return self.date_cache[sentence.start]
-
-    def last_treaty(self, before: int) -> Mention | None:
-        earlier = [m for m in self.mentions if m.end <= before and m.entity.kind == "treaty"]
-        return earlier[-1] if earlier else None
 
 
 PART_LENGTH = 60_000
@@ -268,7 +214,7 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
         mentions = [_original(document.text, m) for m in mentions]
         topics = [_original(document.text, m) for m in topics]
     publisher, issuer = _publisher(document, lex, mentions)
-    context = _Context(document, lex, mentions, topics, issuer)
+    context = Reading(document, lex, mentions, topics, issuer)
     place = _dateline_place(document, lex)
     skip_until = document.metadata.header_end
     listed = member_lists(context)
@@ -454,7 +400,7 @@ def _dateline_place(document: Document, lex: Lexicon) -> Entity | None:
 # --- sentence rules --------------------------------------------------------------------------
 
 
-def _dates(context: _Context, sentence: Sentence) -> list[DateMention]:
+def _dates(context: Reading, sentence: Sentence) -> list[DateMention]:
     return context.dates(sentence)
 
 
@@ -478,7 +424,7 @@ _REFORM_STATUS = re.compile(
 )
 
 
-def legal_reforms(context: _Context, sentence: Sentence) -> None:
+def legal_reforms(context: Reading, sentence: Sentence) -> None:
     """States reforming their law on a treaty's model: "reforms based on Convention guidelines"."""
     if not (_REFORM.search(sentence.text) and _MODEL.search(sentence.text)):
         return
@@ -503,7 +449,7 @@ def legal_reforms(context: _Context, sentence: Sentence) -> None:
         )
 
 
-def _treaty_topics(context: _Context) -> None:
+def _treaty_topics(context: Reading) -> None:
     """Each topic named goes to the treaty of its sentence, else to the treaty last named."""
     sentences = [
         s
@@ -541,7 +487,7 @@ _NAMESAKE_AFTER = re.compile(r"\s+Convention\b")
 names it; the topic counts when a text or a descriptive title states it."""
 
 
-RULES: list[Callable[[_Context, Sentence], None]] = [
+RULES: list[Callable[[Reading, Sentence], None]] = [
     memberships,
     listed_members,
     admissions,

@@ -35,7 +35,7 @@ from loaders.numbers import QUALIFIED_NUMBER as QN
 from loaders.rules.ellipses import listed_together
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _STATES = ("state",)
 _PARTIES = ("state", "organisation")
@@ -242,7 +242,7 @@ _FOLLOW_UP = re.compile(
 """The date of an entry into force given in the next sentence: "This will occur on 1 May"."""
 
 
-def treaty_actions(context: _Context, sentence: Sentence) -> None:
+def treaty_actions(context: Reading, sentence: Sentence) -> None:
     """Every treaty act stated in a sentence, or in the list lines it introduces."""
     text = sentence.text
     if _ANY_ACT.search(text) is None:
@@ -337,7 +337,7 @@ _AND_ALSO = re.compile(
 )
 
 
-def _coordinated(context: _Context, first: Mention, treaties: list[Mention]) -> list[Mention]:
+def _coordinated(context: Reading, first: Mention, treaties: list[Mention]) -> list[Mention]:
     """The treaty acted on and those joined to it: "ratified the Convention and most of its
     protocols, notably Protocol No. 6" ratifies both."""
     text = context.document.text
@@ -356,7 +356,7 @@ _LIST_LABEL = re.compile(r"\W*(?:and\s+|et\s+)?[^:;]{0,80}:\s*")
 
 
 def _elliptic_list(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     start: int,
     end: int,
@@ -385,7 +385,7 @@ _OPENING_DAY = re.compile(
 )
 
 
-def _opening_day(context: _Context, treaty: Mention | None, on: DateMention) -> DateMention | None:
+def _opening_day(context: Reading, treaty: Mention | None, on: DateMention) -> DateMention | None:
     """ "On the opening day": the day the text says the treaty opened, or no date at all."""
     if treaty is None:
         return None
@@ -402,7 +402,7 @@ _ACCESSION_TO = re.compile(
 )
 
 
-def _joined_by_treaty(context: _Context, start: int, end: int) -> list[Mention]:
+def _joined_by_treaty(context: Reading, start: int, end: int) -> list[Mention]:
     """ "Accession to NATO", "adhésion à l'Otan": an organisation with one treaty of its own
     stands for that treaty after an accession word."""
     text = context.document.text
@@ -416,7 +416,7 @@ def _joined_by_treaty(context: _Context, start: int, end: int) -> list[Mention]:
     return found
 
 
-def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention | None:
+def _same_day(context: Reading, sentence: Sentence, clause: str) -> DateMention | None:
     """ "On that day 40 states signed", "ce jour-là": the date of the sentence before."""
     if _SAME_DAY.search(clause) is None:
         return None
@@ -427,7 +427,7 @@ def _same_day(context: _Context, sentence: Sentence, clause: str) -> DateMention
     return dates[-1] if dates else None
 
 
-def _clauses(context: _Context, sentence: Sentence) -> list[tuple[int, int]]:
+def _clauses(context: Reading, sentence: Sentence) -> list[tuple[int, int]]:
     """Offsets of the clauses of a sentence, split where a new subject may start but never
     inside a name ("..., Especially Women and Children, supplementing the ... Convention")."""
     text = sentence.text
@@ -492,7 +492,7 @@ _CALL_ON_OTHERS = re.compile(
 and ratify" is no act of X."""
 
 
-def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bool:
+def _is_act(context: Reading, sentence: Sentence, trigger: re.Match[str]) -> bool:
     """False for a word that only looks like an act: "accession negotiations", "signed the
     law", "approved the budget", a participle that describes a non-treaty noun, an entry
     into force that is only aimed at, an act denied, intended or asked for."""
@@ -533,7 +533,7 @@ def _is_act(context: _Context, sentence: Sentence, trigger: re.Match[str]) -> bo
 
 
 def _focus(
-    context: _Context, clause_start: int, clause: str, treaties: list[Mention]
+    context: Reading, clause_start: int, clause: str, treaties: list[Mention]
 ) -> Mention | None:
     """The treaty a clause without a named treaty is about: the one named last, when the
     clause refers back to it ("it", "their instruments of ratification", "ce traité")."""
@@ -616,7 +616,7 @@ def _leading_date(
 
 
 def _actors(
-    context: _Context, sentence: Sentence, trigger: re.Match[str], start: int, end: int
+    context: Reading, sentence: Sentence, trigger: re.Match[str], start: int, end: int
 ) -> list[Entity]:
     """Who acts, within the clause [start, end) of the sentence (sentence offsets).
 
@@ -753,7 +753,7 @@ _SPEAKS_FOR = re.compile(
 )
 
 
-def _as_has(context: _Context, verb_end: int, clause_end: int) -> list[Entity]:
+def _as_has(context: Reading, verb_end: int, clause_end: int) -> list[Entity]:
     """ "A and B have signed it, as has the European Union": the party added after the verb."""
     text = context.document.text
     also = _AS_HAS.search(text, verb_end, clause_end)
@@ -763,7 +763,7 @@ def _as_has(context: _Context, verb_end: int, clause_end: int) -> list[Entity]:
     return [named[0].entity] if named and named[0].start == also.end() else []
 
 
-def _state_speakers(context: _Context, start: int, verb_start: int) -> list[Entity]:
+def _state_speakers(context: Reading, start: int, verb_start: int) -> list[Entity]:
     """ "Estonian Foreign Minister K. E. has signed", "the Portuguese authorities ratified":
     a state named by its adjective before the one who acts for it."""
     from loaders.rules.mentions import state_of_adjective
@@ -782,7 +782,7 @@ def _state_speakers(context: _Context, start: int, verb_start: int) -> list[Enti
     return found
 
 
-def _passive_gap_ok(context: _Context, verb_end: int, by_end: int) -> bool:
+def _passive_gap_ok(context: Reading, verb_end: int, by_end: int) -> bool:
     """ "signed today by", "ratification of the Convention by": treaty names aside, the words
     before "by" hold no other verb ("ratified the Convention adopted by the Committee")."""
     text = context.document.text
@@ -822,7 +822,7 @@ def _excepted(text: str, start: int, position: int) -> bool:
 
 
 def _entry_actors(
-    context: _Context, trigger: re.Match[str], sentence: Sentence, end: int
+    context: Reading, trigger: re.Match[str], sentence: Sentence, end: int
 ) -> list[Entity | None]:
     """Entry into force for a state named "for X" / "in X", for "both countries" the states
     that acted in the sentence before, else for the treaty as a whole."""
@@ -857,7 +857,7 @@ _FOR_THOSE = re.compile(
 """An entry into force for the states just named: "for both countries", "pour ces États"."""
 
 
-def _follow_up_date(context: _Context, sentence: Sentence) -> DateMention | None:
+def _follow_up_date(context: Reading, sentence: Sentence) -> DateMention | None:
     """ "... needed for its entry into force. This will occur on 24 December.": that date."""
     sentences = context.document.sentences
     index = _index(context, sentence)
@@ -870,7 +870,7 @@ def _follow_up_date(context: _Context, sentence: Sentence) -> DateMention | None
     return dates[0] if dates else None
 
 
-def _index(context: _Context, sentence: Sentence) -> int | None:
+def _index(context: Reading, sentence: Sentence) -> int | None:
     sentences = context.document.sentences
     low, high = 0, len(sentences)
     while low < high:
@@ -891,7 +891,7 @@ _ANNIVERSARY = re.compile(
 
 
 def _opening(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     treaty: Mention,
     on: DateMention | None,
@@ -919,7 +919,7 @@ def _opening(
 
 
 def _listed(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     action: type[TreatyAction],
     actors: Sequence[Entity | None],
@@ -954,7 +954,7 @@ def _listed(
                 )
 
 
-def _ordinals(context: _Context, sentence: Sentence, triggers: list[re.Match[str]]) -> None:
+def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]]) -> None:
     """ "X became the 60th State to ratify the treaty", "Y has become the 61st": a ratification
     (or the act named after "to") by the subject, of the treaty named or in focus."""
     text = sentence.text
@@ -1012,7 +1012,7 @@ def _ordinals(context: _Context, sentence: Sentence, triggers: list[re.Match[str
         )
 
 
-def _context_text(context: _Context, sentence: Sentence) -> str:
+def _context_text(context: Reading, sentence: Sentence) -> str:
     """The sentence and the one before it: "the first country to ratify ..., Y has become the
     60th" needs the verb said earlier."""
     index = _index(context, sentence)

@@ -40,7 +40,7 @@ from loaders.numbers import (
 )
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 QN = QUALIFIED_NUMBER
 _ORG_KINDS = ("organisation", "unit")
@@ -225,7 +225,7 @@ def _ordinal_counts(sentence: Sentence) -> dict[str, tuple[Count, int, int]]:
     return found
 
 
-def _treaty_at(context: _Context, sentence: Sentence, start: int, end: int) -> Mention | None:
+def _treaty_at(context: Reading, sentence: Sentence, start: int, end: int) -> Mention | None:
     """The treaty a count is about: named just after it ("the 9th State to ratify the X"),
     else the last one named before it in the sentence, else the first after, else earlier."""
     treaties = context.within(sentence.start, sentence.end, ("treaty",))
@@ -239,7 +239,7 @@ def _treaty_at(context: _Context, sentence: Sentence, start: int, end: int) -> M
 
 
 def _event_date(
-    context: _Context, sentence: Sentence, start: int | None = None, end: int | None = None
+    context: Reading, sentence: Sentence, start: int | None = None, end: int | None = None
 ) -> PartialDate | None:
     """The one day the sentence names, if it names exactly one; given the span [start, end)
     of what is dated, the one day of its clause ("party since 1985; it became yesterday the
@@ -259,7 +259,7 @@ def _event_date(
     return days.pop() if len(days) == 1 else None
 
 
-def treaty_status(context: _Context, sentence: Sentence) -> None:
+def treaty_status(context: Reading, sentence: Sentence) -> None:
     """Counts the text reports for a treaty: "ratified by 21 states and signed by another 22"."""
     if _STATUS_WORDS.search(sentence.text) is None:
         return
@@ -336,7 +336,7 @@ _TALLY_VERB = re.compile(
 _SPREAD = re.compile(r"\bsince\b|\bdepuis\b|\bso\s+far\b", re.I)
 
 
-def _tally_spans(context: _Context, sentence: Sentence) -> list[range]:
+def _tally_spans(context: Reading, sentence: Sentence) -> list[range]:
     """Where `action_tallies` reads a tally, which is then no status count; a number of states
     that acted without a day ("46 states have signed it") stays a status."""
     if _TALLY_VERB.search(sentence.text) is None or _SPREAD.search(sentence.text):
@@ -349,7 +349,7 @@ def _tally_spans(context: _Context, sentence: Sentence) -> list[range]:
     ]
 
 
-def action_tallies(context: _Context, sentence: Sentence) -> None:
+def action_tallies(context: Reading, sentence: Sentence) -> None:
     """ "On 22 April 175 Parties signed the Agreement": one tally per act, on the day named.
 
     A count over a period ("20 more have signed since") is no tally, nor one without a day.
@@ -378,7 +378,7 @@ def action_tallies(context: _Context, sentence: Sentence) -> None:
         )
 
 
-def _date_after_act(context: _Context, sentence: Sentence, position: int) -> PartialDate | None:
+def _date_after_act(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
     """The day named after the verb before the next comma: "11 parties ratified the
     Agreement on 5 October, setting it to enter into force on 4 November"."""
     comma = sentence.text.find(",", position)
@@ -456,7 +456,7 @@ part of the membership, not its size."""
 _TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
 
 
-def member_counts(context: _Context, sentence: Sentence) -> None:
+def member_counts(context: Reading, sentence: Sentence) -> None:
     """ "its 38 member countries", "passer à 46 membres", "became NATO's 32nd Ally"."""
     text = sentence.text
     if _MEMBER_WORD.search(text) is None:
@@ -504,7 +504,7 @@ def member_counts(context: _Context, sentence: Sentence) -> None:
         )
 
 
-def last_organisation(context: _Context, before: int) -> Mention | None:
+def last_organisation(context: Reading, before: int) -> Mention | None:
     """The organisation the text named last before a point, of those in the reference data:
     the one "the number of member States" or "the Organization" is about."""
     named = [
@@ -518,9 +518,7 @@ def last_organisation(context: _Context, before: int) -> Mention | None:
 _OF_THE = re.compile(r"^\s*(?:of|in|de|du|des)\s+(?:the\s+|la\s+|l['’]\s*)?$", re.I)
 
 
-def organisation_near(
-    context: _Context, sentence: Sentence, start: int, end: int
-) -> Mention | None:
+def organisation_near(context: Reading, sentence: Sentence, start: int, end: int) -> Mention | None:
     """The organisation a member phrase belongs to: inside it ("the 46 Council of Europe
     member states"), after it ("members of the OSCE"), else the last one named before it."""
     text = context.document.text

@@ -19,7 +19,7 @@ from loaders.entities import Mention
 from loaders.facts import EntryIntoForce, Fact, TreatyAction
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _STATES = ("state", "organisation")
 
@@ -47,7 +47,7 @@ _GAP_ENDS = re.compile(r"\s*(?:[,;.)]|and\b|et\b|$)", re.I)
 its date alone, then the end of the sentence or of the clause."""
 
 
-def shared_acts(context: _Context, sentence: Sentence) -> None:
+def shared_acts(context: Reading, sentence: Sentence) -> None:
     """Give each state its own date, and the act to the states an ellipsis adds."""
     acts = [
         (index, fact)
@@ -64,7 +64,7 @@ def shared_acts(context: _Context, sentence: Sentence) -> None:
     _ellipses(context, sentence, acts[-1][1], dates)
 
 
-def _this_sentence(context: _Context, sentence: Sentence) -> list[tuple[int, Fact]]:
+def _this_sentence(context: Reading, sentence: Sentence) -> list[tuple[int, Fact]]:
     """The facts the rules have read in this sentence so far: the tail of the list, which is
     walked back rather than scanned whole, so that a long text costs no more per sentence."""
     found = []
@@ -76,7 +76,7 @@ def _this_sentence(context: _Context, sentence: Sentence) -> list[tuple[int, Fac
 
 
 def _own_dates(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     acts: list[tuple[int, TreatyAction]],
     dates: list[DateMention],
@@ -114,7 +114,7 @@ _RESPECTIVELY = re.compile(r"\brespectively\b|\brespectivement\b", re.I)
 
 
 def _respectively(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     acts: list[tuple[int, TreatyAction]],
     dates: list[DateMention],
@@ -139,7 +139,7 @@ def _respectively(
 
 
 def _ellipses(
-    context: _Context, sentence: Sentence, act: TreatyAction, dates: list[DateMention]
+    context: Reading, sentence: Sentence, act: TreatyAction, dates: list[DateMention]
 ) -> None:
     """ "..., followed by B in 2021", "..., as did B", "and B did so on 4 May": B's act is the
     act before, on the date written after B; else undated, but for "as did", which shares

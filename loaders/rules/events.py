@@ -14,7 +14,7 @@ from loaders.numbers import QUALIFIED_NUMBER as QN
 from loaders.numbers import Count, count_from_match
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _ORG_KINDS = ("organisation", "company", "unit")
 _LEADING = re.compile(r"^\W*(?:on|le|as\s+of)?\s*$", re.I)
@@ -53,7 +53,7 @@ _CONTRIBUTE = re.compile(
 )
 
 
-def _place_in(context: _Context, sentence: Sentence) -> Entity | None:
+def _place_in(context: Reading, sentence: Sentence) -> Entity | None:
     """The place a sentence names for an event; the dateline's place only if it names no other
     ("Geneva, 3 March – ... attended the conference in Strasbourg" was in Strasbourg)."""
     places = context.within(sentence.start, sentence.end, ("place",))
@@ -96,7 +96,7 @@ class _ConferenceDetails(TypedDict):
     country_count: Count | None
 
 
-def conferences(context: _Context, sentence: Sentence) -> None:
+def conferences(context: Reading, sentence: Sentence) -> None:
     """The conference a press release reports on: dates, place, organiser, attendance."""
     word = _CONFERENCE.search(sentence.text)
     if word is None:
@@ -161,7 +161,7 @@ _HOSTS = re.compile(
 )
 
 
-def meetings(context: _Context, sentence: Sentence) -> None:
+def meetings(context: Reading, sentence: Sentence) -> None:
     """Meetings: "the next meeting of the Internet Governance Forum, in Rio in November",
     "Meeting in Strasbourg at the invitation of the Council of Europe on 13 - 14 June ...".
 
@@ -269,7 +269,7 @@ _AT_HEADQUARTERS = re.compile(r"\s*(?:headquarters|HQ)\b", re.I)
 _OF_BODY = re.compile(r"^\s*(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I)
 
 
-def named_events(context: _Context, sentence: Sentence) -> None:
+def named_events(context: Reading, sentence: Sentence) -> None:
     """Each event the sentence names, as one fact kept across sentences: its place (after
     "in"/"at", or in its name), its dates (the nearest; "concluding today" is an end only),
     its organiser (the body it is of, or whose headquarters host it)."""
@@ -330,7 +330,7 @@ def _event_name(match: re.Match[str]) -> tuple[str | None, str]:
 
 
 def _event_place(
-    context: _Context, sentence: Sentence, match: re.Match[str], end: int
+    context: Reading, sentence: Sentence, match: re.Match[str], end: int
 ) -> Entity | None:
     text = context.document.text
     named = match.group("summit_place") or match.group("sommet_place")
@@ -359,7 +359,7 @@ _CITY_COUNTRY = re.compile(
 
 
 def _nearest_dates(
-    context: _Context, sentence: Sentence, match: re.Match[str]
+    context: Reading, sentence: Sentence, match: re.Match[str]
 ) -> tuple[PartialDate | None, PartialDate | None]:
     """The date nearest the event's name in its sentence, within a few words; a day or a
     range ends where it says, a month or year has no end of its own."""
@@ -382,7 +382,7 @@ def _nearest_dates(
     return date.first, date.first if date.first.day is not None else None
 
 
-def _event_organiser(context: _Context, sentence: Sentence, start: int, end: int) -> Entity | None:
+def _event_organiser(context: Reading, sentence: Sentence, start: int, end: int) -> Entity | None:
     text = context.document.text
     for mention in context.within(end, min(sentence.end, end + 80), _ORG_KINDS):
         if _OF_BODY.match(text[end : mention.start]):

@@ -29,7 +29,7 @@ from loaders.rules.counts import last_organisation, organisation_near
 from ontology.reference import normalise_name
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _STATE_KINDS = ("state",)
 _ORG_KINDS = ("organisation", "unit")
@@ -40,7 +40,7 @@ _GLUE = re.compile(
 """What lies between two names of one list: "A, B and the C"."""
 
 
-def _listed(context: _Context, states: list[Mention], index: int, forward: bool) -> list[Mention]:
+def _listed(context: Reading, states: list[Mention], index: int, forward: bool) -> list[Mention]:
     """The list that the state at `index` belongs to, read backward or forward from it."""
     text = context.document.text
     found = [states[index]]
@@ -84,7 +84,7 @@ _BECAME_NTH = re.compile(
 _SINCE = re.compile(r"^\W*(?:since|depuis)\s*$", re.I)
 
 
-def memberships(context: _Context, sentence: Sentence) -> None:
+def memberships(context: Reading, sentence: Sentence) -> None:
     """ "Montenegro joined the Council of Europe", "X is a member of Y", "X, a member State of Y",
     "X became NATO's 32nd Ally on 7 March", "X has been a Party to the Convention since 1990".
 
@@ -122,7 +122,7 @@ def memberships(context: _Context, sentence: Sentence) -> None:
     _elliptic_joins(context, sentence, states)
 
 
-def _date_after(context: _Context, sentence: Sentence, position: int) -> PartialDate | None:
+def _date_after(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
     """The date of "since 1 October 1985" right after the holder's name."""
     text = context.document.text
     for date in context.dates(sentence):
@@ -132,7 +132,7 @@ def _date_after(context: _Context, sentence: Sentence, position: int) -> Partial
     return None
 
 
-def _became_nth(context: _Context, sentence: Sentence, states: list[Mention]) -> None:
+def _became_nth(context: Reading, sentence: Sentence, states: list[Mention]) -> None:
     """ "Sweden became NATO's 32nd Ally on 7 March": a membership since that day; so is the
     second of two things a state becomes ("will become the 9th Party to the Convention, and
     a member State of the Organisation")."""
@@ -161,7 +161,7 @@ _ADMITTED = re.compile(
 the 186th and 187th Member States A and B"."""
 
 
-def admissions(context: _Context, sentence: Sentence) -> None:
+def admissions(context: Reading, sentence: Sentence) -> None:
     """ "The Assembly admitted as new Member States A, B and C": each a member since the day
     the sentence names (else undated); the members follow the noun, or, in the passive,
     precede the verb."""
@@ -194,7 +194,7 @@ _OWNER = re.compile(r"['’]s\s*")
 """A possessive between a state and its noun: "Switzerland's application"."""
 
 
-def _parent_of(context: _Context, entity: Entity) -> Entity:
+def _parent_of(context: Reading, entity: Entity) -> Entity:
     """The organisation a body belongs to: one joins the United Nations, which its General
     Assembly admits to membership."""
     parent = context.lex.by_iri.get(entity.detail("parent") or "")
@@ -204,7 +204,7 @@ def _parent_of(context: _Context, entity: Entity) -> Entity:
 _ELLIPTIC_JOIN = re.compile(r"\b(?:have\s+|has\s+)?joined\b(?!\s+(?:the|an?|in|it|them)\b)", re.I)
 
 
-def _elliptic_joins(context: _Context, sentence: Sentence, states: list[Mention]) -> None:
+def _elliptic_joins(context: Reading, sentence: Sentence, states: list[Mention]) -> None:
     """ "The Agreement now has 81 Parties after A, B and C joined": each joins the treaty
     or organisation the sentence is about."""
     text = context.document.text
@@ -229,7 +229,7 @@ def _elliptic_joins(context: _Context, sentence: Sentence, states: list[Mention]
 
 
 def _add(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     member: Entity,
     holder: Entity,
@@ -278,7 +278,7 @@ _ALL_OF_THEM = re.compile(
 _LIST_AFTER_OWNER = re.compile(r"^\s*(?:of|de|du|des)\s+(?:the\s+|la\s+|l['’]\s*)?$", re.I)
 
 
-def listed_members(context: _Context, sentence: Sentence) -> None:
+def listed_members(context: Reading, sentence: Sentence) -> None:
     """States named as members: "all member States except A and B", "the 46 members
     (including A, B)", "its member States: A, B and C". Each is a member as of the issue date."""
     if not _MEMBERS_NOUN.search(sentence.text):
@@ -331,7 +331,7 @@ _MEMBER_HEADING = re.compile(
 )
 
 
-def member_lists(context: _Context) -> set[int]:
+def member_lists(context: Reading) -> set[int]:
     """A heading such as "47 members" followed by one state a line: one Membership each.
 
     Returns the start offsets of the list lines so that no other rule reads them again.
@@ -385,7 +385,7 @@ _APPLICATION_OF = re.compile(
 A and B", "la candidature d'adhésion de l'Arabie saoudite"."""
 
 
-def applications(context: _Context, sentence: Sentence) -> None:
+def applications(context: Reading, sentence: Sentence) -> None:
     """ "X applied for EU membership in 2003": the request to join, dated when the text says;
     "X's application for admission", "the membership applications of A and B": the same,
     for the organisation named near, else the one the text named last, undated (a date after
@@ -445,7 +445,7 @@ _SUSPENDS = re.compile(
 )
 
 
-def suspensions(context: _Context, sentence: Sentence) -> None:
+def suspensions(context: Reading, sentence: Sentence) -> None:
     """ "The Organisation suspended X's rights of representation": the member and the body.
 
     A date counts only after the verb: one before it usually dates what caused the suspension.

@@ -13,7 +13,7 @@ from loaders.numbers import parse_number
 from loaders.rules.roles import people_in
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _PARTNERSHIP = re.compile(
     r"\b(?:(?P<kind>[a-z]+-[a-z]+(?:-[a-z]+)?|strategic|formal|long-term)\s+)?partnerships?\b"
@@ -30,7 +30,7 @@ _PRINCIPLES = re.compile(
 _TRAILING_PHRASE = re.compile(r"\s+(?:between|among|amongst)\s+the\s+.*$", re.I)
 
 
-def partnerships(context: _Context, sentence: Sentence) -> None:
+def partnerships(context: Reading, sentence: Sentence) -> None:
     """A partnership between named organisations, and the principles stated for it.
 
     Partners are those listed after "between", or the subject and the organisation after
@@ -97,7 +97,7 @@ _JOINT_INSTRUMENT = re.compile(
 understanding", "A signed a cooperation agreement with B"."""
 
 
-def joint_instruments(context: _Context, sentence: Sentence) -> None:
+def joint_instruments(context: Reading, sentence: Sentence) -> None:
     """A partnership of the organisations named as signing a partnership instrument together:
     those before the verb when two or more are, else the one before it and the one after
     "with". States are left out: an agreement between states is a treaty."""
@@ -117,7 +117,7 @@ def joint_instruments(context: _Context, sentence: Sentence) -> None:
         return
 
 
-def agreements_with(context: _Context, sentence: Sentence) -> None:
+def agreements_with(context: Reading, sentence: Sentence) -> None:
     """A partnership of the organisation that issued the text with the one it signed an
     agreement with: named after "with"/"avec", or through the person who signed for it."""
     if context.issuer is None:
@@ -140,7 +140,7 @@ def agreements_with(context: _Context, sentence: Sentence) -> None:
 
 
 def _add_to_partnership(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     principles: list[str],
     people: list[tuple[Entity, Entity | None]],
@@ -167,7 +167,7 @@ _NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\
 _ABBREVIATED_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Bros|S\.A|N\.V|[A-Z])\.$")
 
 
-def _listed_organisations(context: _Context, start: int, end: int) -> tuple[Entity, ...]:
+def _listed_organisations(context: Reading, start: int, end: int) -> tuple[Entity, ...]:
     """ "between the Council of Europe, Microsoft and McAfee": known names (states among
     them: "between the African Union and the United Kingdom") and new ones."""
     text = context.document.text
@@ -216,7 +216,7 @@ _FOUNDED = re.compile(
 )
 
 
-def foundings(context: _Context, sentence: Sentence) -> None:
+def foundings(context: Reading, sentence: Sentence) -> None:
     """ "A political organisation set up in 1949, the Council of Europe ..." -> Founding."""
     verb = _FOUNDED.search(sentence.text)
     if verb is None:
@@ -242,7 +242,7 @@ _SEAT_AFTER = re.compile(r"\s*['’]s\s+(?:headquarters|seat)\b|\s+(?:headquarte
 _GENERIC_OWNER = re.compile(r"\b(?:organi[sz]ation|organisme|institution)\s*,?\s*$", re.I)
 
 
-def headquarters(context: _Context, sentence: Sentence) -> None:
+def headquarters(context: Reading, sentence: Sentence) -> None:
     """ "The Council of Europe, based in Strasbourg", "U.N. headquarters in New York",
     "l'organisation installée à Strasbourg", "Vienna - the OSCE's headquarters"."""
     text = context.document.text
@@ -275,5 +275,5 @@ def headquarters(context: _Context, sentence: Sentence) -> None:
             _seat(context, sentence, named.entity, places[-1].entity)
 
 
-def _seat(context: _Context, sentence: Sentence, owner: Entity, place: Entity) -> None:
+def _seat(context: Reading, sentence: Sentence, owner: Entity, place: Entity) -> None:
     context.facts.append(Headquarters(owner, place, evidence=context.evidence(sentence)))

@@ -21,7 +21,7 @@ from loaders.facts import Entity, PersonRole
 from loaders.rules.mentions import state_of_adjective
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _ORG_KINDS = ("organisation", "company", "unit")
 _AFFILIATION_KINDS = ("state", *_ORG_KINDS)
@@ -160,17 +160,17 @@ class _Title:
     """Where the organisation written before the title begins ("the UN Secretary-General")."""
 
 
-def people_in(context: _Context, sentence: Sentence) -> list[tuple[Entity, Entity | None]]:
+def people_in(context: Reading, sentence: Sentence) -> list[tuple[Entity, Entity | None]]:
     """The people a sentence names with a post, and whom they speak for."""
     return [(fact.person, fact.affiliation) for fact in _person_roles(context, sentence)]
 
 
-def person_roles(context: _Context, sentence: Sentence) -> None:
+def person_roles(context: Reading, sentence: Sentence) -> None:
     """People with their job and employer: "Microsoft attorney Tim Cranton"."""
     context.facts.extend(_person_roles(context, sentence))
 
 
-def _person_roles(context: _Context, sentence: Sentence) -> list[PersonRole]:
+def _person_roles(context: Reading, sentence: Sentence) -> list[PersonRole]:
     titles = _titles(context, sentence)
     if not titles:
         return []
@@ -189,7 +189,7 @@ def _person_roles(context: _Context, sentence: Sentence) -> list[PersonRole]:
 
 
 def _holders(
-    context: _Context, sentence: Sentence, titles: list[_Title]
+    context: Reading, sentence: Sentence, titles: list[_Title]
 ) -> list[tuple[Entity, int, int]]:
     """Each name next to a chain of titles: "TITLE (and TITLE), NAME" or "NAME, TITLE"."""
     text = context.document.text
@@ -224,7 +224,7 @@ def _holders(
     return found
 
 
-def _name_after(context: _Context, position: int, end: int) -> tuple[Entity, int] | None:
+def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int] | None:
     """A person's name right after a title, past a comma and honorifics."""
     text = context.document.text
     while (honorific := _HONORIFIC.match(text, position, end)) is not None:
@@ -236,7 +236,7 @@ def _name_after(context: _Context, position: int, end: int) -> tuple[Entity, int
     return _person(context, name) if name else None
 
 
-def _name_before(context: _Context, start: int, position: int) -> tuple[Entity, int] | None:
+def _name_before(context: Reading, start: int, position: int) -> tuple[Entity, int] | None:
     """A person's name that a title follows: "Christel Example, Chair of ..."."""
     text = context.document.text
     comma = re.compile(r",\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(text, start, position)
@@ -252,7 +252,7 @@ def _name_before(context: _Context, start: int, position: int) -> tuple[Entity, 
     return _person(context, last)
 
 
-def _person(context: _Context, match: re.Match[str]) -> tuple[Entity, int] | None:
+def _person(context: Reading, match: re.Match[str]) -> tuple[Entity, int] | None:
     """The person a name names, unless the words are an entity's or a title's."""
     words = _NAME_SUFFIX.sub("", match.group()).split()
     skipped = 0
@@ -268,7 +268,7 @@ def _person(context: _Context, match: re.Match[str]) -> tuple[Entity, int] | Non
     return new_person(name), begin
 
 
-def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
+def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
     """The job titles of a sentence with their role text and stated affiliation."""
     text = context.document.text
     mentions = context.within(sentence.start, sentence.end, _AFFILIATION_KINDS)
@@ -315,7 +315,7 @@ def _titles(context: _Context, sentence: Sentence) -> list[_Title]:
 
 
 def _complements(
-    context: _Context,
+    context: Reading,
     sentence: Sentence,
     mentions: list[Mention],
     end: int,
@@ -384,7 +384,7 @@ def _translate(phrase: str) -> str | None:
     return " and ".join(word for word in english if word)
 
 
-def _implied(context: _Context, role: str) -> Entity | None:
+def _implied(context: Reading, role: str) -> Entity | None:
     """The organisation a title names by itself ("European Commissioner")."""
     for title, organisation in _IMPLIED.items():
         if role.startswith(title):
@@ -396,7 +396,7 @@ def _implied(context: _Context, role: str) -> Entity | None:
 
 
 def _default_affiliation(
-    context: _Context, sentence: Sentence, title: _Title, shared: Entity | None
+    context: Reading, sentence: Sentence, title: _Title, shared: Entity | None
 ) -> Entity | None:
     """An unsaid affiliation: that of a title chained with this one, else the state in
     focus for a state's post, else the organisation that issued the text."""
@@ -411,7 +411,7 @@ def _default_affiliation(
     return context.issuer
 
 
-def _free_of_mentions(context: _Context, start: int, end: int) -> bool:
+def _free_of_mentions(context: Reading, start: int, end: int) -> bool:
     return all(end <= m.start or start >= m.end for m in context.mentions)
 
 
@@ -428,7 +428,7 @@ _SIGNED_ABOVE = re.compile(
 )
 
 
-def signatory_roles(context: _Context) -> None:
+def signatory_roles(context: Reading) -> None:
     """The signature block of a decree or law: "Le Premier ministre," over "Manuel Valls",
     or a name over "Par le Président de la République :" (the head of state signs first)."""
     text = context.document.text

@@ -9,7 +9,7 @@ from loaders.documents import Sentence
 from loaders.facts import Supplements
 
 if TYPE_CHECKING:
-    from loaders.extraction import _Context
+    from loaders.reading import Reading
 
 _OWNED = re.compile(r"(?:Convention|Treaty|Charter)['’]s\s+\[?$|\b[Ii]ts\s+\[?$")
 _ONE_OF_ITS = re.compile(
@@ -31,7 +31,7 @@ _SUPPLEMENTARY_TO = re.compile(
 agreement to the Convention on Biological Diversity"."""
 
 
-def supplements(context: _Context, sentence: Sentence) -> None:
+def supplements(context: Reading, sentence: Sentence) -> None:
     """A protocol the text ties to its treaty: "the Convention's Protocol on ..."."""
     text = context.document.text
     for mention in context.within(sentence.start, sentence.end, ("treaty",)):
