@@ -65,6 +65,7 @@ from graph.backend import (
     change_data,
     graph_block,
     graph_quads,
+    solutions_of,
 )
 from ontology.errors import ComityError
 
@@ -268,7 +269,7 @@ class RemoteStore:
         self._write_in_requests(
             len(removed) + len(added),
             [
-                (what, lambda ops=operations: self.update(" ;\n".join(ops)))
+                (what, functools.partial(self.update, " ;\n".join(operations)))
                 for what, operations in requests_
             ],
         )
@@ -302,9 +303,7 @@ class RemoteStore:
                 steps.append(
                     (
                         f"graph <{graph}>, {count} statements (Graph Store PUT)",
-                        lambda graph=graph, ntriples=ntriples: self._graph_store_put(
-                            graph, ntriples
-                        ),
+                        functools.partial(self._graph_store_put, graph, ntriples),
                     )
                 )
             if emptied:  # after the graphs that are filled, the first of which says what is done
@@ -321,7 +320,7 @@ class RemoteStore:
                     steps.append(
                         (
                             f"statements {first}-{first + count - 1} of <{graph}>",
-                            lambda insert=insert: self.update(insert),
+                            functools.partial(self.update, insert),
                         )
                     )
                     first += count
@@ -364,7 +363,9 @@ class RemoteStore:
         self.update("DROP SILENT DEFAULT")
         # The graph that carries the marker goes last: replacing it takes the marker away
         # only once everything else is written.
-        order = sorted(contents, key=lambda graph: graph == marker.graph_name.value)
+        marker_graph = marker.graph_name
+        assert isinstance(marker_graph, pyoxigraph.NamedNode), "the marker is in a named graph"
+        order = sorted(contents, key=lambda graph: graph == marker_graph.value)
         serialised = {
             graph: pyoxigraph.serialize(contents[graph], format=pyoxigraph.RdfFormat.N_TRIPLES)
             or b""
@@ -416,8 +417,8 @@ class RemoteStore:
 
         GROUP BY rather than DISTINCT: Virtuoso answers it a thousand times faster.
         """
-        results = self.query(
-            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", None, None, False
+        results = solutions_of(
+            self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", None, None, False)
         )
         return [
             solution["g"].value
@@ -501,8 +502,15 @@ class RemoteStore:
                 connect=min(CONNECT_TIMEOUT_SECONDS, timeout), read=timeout, total=timeout
             )
         try:
+            # requests hands a urllib3 Timeout on to urllib3 as it is; types-requests omits it.
             response = self._session.request(
-                method, url, data=data, headers=headers, params=params, timeout=limits, stream=True
+                method,
+                url,
+                data=data,
+                headers=headers,
+                params=params,
+                timeout=limits,  # type: ignore[arg-type]
+                stream=True,
             )
         except requests.Timeout as error:
             raise self._timed_out(url, what, timeout, error) from error
@@ -619,7 +627,9 @@ def _virtuoso_ask(results: pyoxigraph.QuerySolutions) -> pyoxigraph.QueryBoolean
         isinstance(row[0], pyoxigraph.Literal) and row[0].value in ("1", "true") for row in results
     )
     text = b'{"head":{},"boolean":true}' if answer else b'{"head":{},"boolean":false}'
-    return pyoxigraph.parse_query_results(text, pyoxigraph.QueryResultsFormat.JSON)
+    boolean = pyoxigraph.parse_query_results(text, pyoxigraph.QueryResultsFormat.JSON)
+    assert isinstance(boolean, pyoxigraph.QueryBoolean), "the JSON holds a boolean"
+    return boolean
 
 
 def _write_options(url: str) -> tuple[int, float]:
