@@ -22,7 +22,7 @@ import hashlib
 import itertools
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -37,6 +37,7 @@ from graph.backend import (
     RestoringStore,
     StoreBackend,
     graph_quads,
+    solutions_of,
 )
 from graph.formats import format_of_file, rdf_format
 from graph.isolated_writes import LIMIT as ISOLATION_LIMIT
@@ -196,20 +197,24 @@ class KnowledgeGraph:
         except ValueError as error:
             raise ComityError(f"invalid query request: {error}") from error
 
+    def _select(self, sparql: str) -> pyoxigraph.QuerySolutions:
+        """The rows of one of the graph layer's own SELECT queries."""
+        return solutions_of(self._evaluate(sparql))
+
     def sources(self) -> list[SourceInfo]:
         """Every source in the store, in the order of their graph IRIs."""
-        return [_source_info(solution) for solution in self._evaluate(sources_query())]
+        return [_source_info(solution) for solution in self._select(sources_query())]
 
     def source(self, document: str) -> SourceInfo | None:
         """One source by its document IRI, or None when the store does not hold it."""
-        solutions = self._evaluate(sources_query(source_graph_iri(document)))
+        solutions = self._select(sources_query(source_graph_iri(document)))
         return next((_source_info(solution) for solution in solutions), None)
 
     def stats(self) -> Statistics:
         """VoID statistics, current after every write (cached per write for the embedded store)."""
         if self._statistics and self._statistics[0] == self._generation:
             return self._statistics[1]
-        statistics = compute_statistics(self._evaluate)
+        statistics = compute_statistics(self._select)
         if self._backend.keeps_statistics_cache:
             self._statistics = (self._generation, statistics)
         return statistics
@@ -223,9 +228,10 @@ class KnowledgeGraph:
         for name in graphs or []:
             _check_iri(name, "graph")
         quads = self._quads(graphs)
-        if not target.supports_datasets:
-            quads = (quad.triple for quad in quads)
-        pyoxigraph.serialize(quads, output, target, prefixes=_prefixes_for(target))
+        statements: Iterator[pyoxigraph.Quad] | Iterator[pyoxigraph.Triple] = (
+            quads if target.supports_datasets else (quad.triple for quad in quads)
+        )
+        pyoxigraph.serialize(statements, output, target, prefixes=_prefixes_for(target))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -551,11 +557,11 @@ class KnowledgeGraph:
     def _reasoned_by_store(self, started: float) -> ReasoningSummary:
         """What a store that reasons for itself holds: its inferred graph is its own to write
         (a Comity server refuses anyone else's), so this only counts."""
-        asserted = self._evaluate(
+        asserted = self._select(
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
             f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }}"
         )
-        inferred = self._evaluate(
+        inferred = self._select(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
         )
         return ReasoningSummary(
@@ -702,7 +708,7 @@ class KnowledgeGraph:
         """How many triples these named graphs hold, as a COUNT over each sees them."""
         total = 0
         for graph in graphs:
-            results = self._evaluate(
+            results = self._select(
                 f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
             )
             total += int(next(iter(results))["n"].value)
@@ -711,7 +717,7 @@ class KnowledgeGraph:
     def _owned_graphs(self, document: str) -> list[str] | None:
         """The extra graphs a stored source owns, or None when it is not in the store."""
         graph = source_graph_iri(document)
-        results = self._evaluate(
+        results = self._select(
             f"SELECT ?hash ?part WHERE {{ GRAPH <{graph}> {{ <{document}> <{CONTENT_HASH.value}> "
             f"?hash OPTIONAL {{ <{document}> <{PART_GRAPH.value}> ?part }} }} }}"
         )
@@ -733,7 +739,9 @@ class KnowledgeGraph:
             return False
         old = {target: list(self._backend.quads(target)) for target in new}
         hashes = [q.object for q in old[graph] if q.predicate == CONTENT_HASH]
-        if [term.value for term in hashes] != [content_hash]:
+        # A content hash is a literal; anything else there is no hash of this content.
+        stamped = [term.value if isinstance(term, pyoxigraph.Literal) else None for term in hashes]
+        if stamped != [content_hash]:
             return False
         # Both sides go through a scratch store: a remote store may keep datatypes Oxigraph
         # normalises (Virtuoso keeps xsd:nonNegativeInteger).
@@ -760,7 +768,7 @@ class KnowledgeGraph:
         new_set.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
         return set(old_set) == set(new_set)
 
-    def _quads(self, graphs: list[str | None] | None) -> Iterator[pyoxigraph.Quad]:
+    def _quads(self, graphs: Sequence[str | None] | None) -> Iterator[pyoxigraph.Quad]:
         """The quads of some graphs (None: the default graph), or of the whole store."""
         if graphs is None:
             graphs = [None, *self._backend.graph_names()]
