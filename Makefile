@@ -36,6 +36,7 @@ docs: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
