@@ -16,7 +16,7 @@ from ontology.errors import ComityError
 QueryResults = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
 
 
-def solutions_of(results: QueryResults) -> pyoxigraph.QuerySolutions:
+def solutions_of(results: object) -> pyoxigraph.QuerySolutions:
     """The rows of a SELECT query's results, which pyoxigraph types as any query's results."""
     if not isinstance(results, pyoxigraph.QuerySolutions):
         raise TypeError(f"a SELECT query was answered with {type(results).__name__}")

@@ -1,18 +1,16 @@
 """The Flask application factory: one blueprint per concern, configuration passed in, no globals.
 
-Everything an app needs lives in `app.extensions["comity"]` (a `ComityState`), so two apps in
-one process (tests) never share a store, a worker pool or a token.
+What the application holds is a `ComityState` (server/state.py), which every view reaches
+through `state()`; the views share the protocol's toolkit in server/protocol.py.
 """
 
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 import graph as graph_layer
@@ -22,21 +20,20 @@ from graph.query_execution import (
     ForkedPool,
     InProcess,
     QueryFailed,
-    QueryResults,
     QueryRunner,
     ResultsDirectory,
     WorkerPool,
-    query_within,
 )
-from graph.statistics import Statistics, compute_statistics
 from ontology.errors import ComityError
 from server import description, dumps, graph_store, query_page, reconcile, resources
 from server import sparql as sparql_views
 from server.config import ServerConfig
+from server.protocol import http_error
 from server.request_body import check_request_body
 from server.request_log import RequestLog
 from server.response_cache import ResponseCache
 from server.service_relay import ServiceRelay
+from server.state import EXTENSION, ComityState, state
 from server.store_writer import (
     InProcessWrites,
     MirroredWrites,
@@ -47,77 +44,6 @@ from server.store_writer import (
 )
 
 log = logging.getLogger("comity.server")
-
-
-@dataclass
-class ComityState:
-    """Per-application state: the graph, the settings, and the machinery for queries."""
-
-    graph: KnowledgeGraph
-    """What the server reads in process; for an on-disk store a read-only snapshot."""
-    config: ServerConfig
-    writes: Writes
-    runner: QueryRunner
-    answers: ResultsDirectory
-    write_lock: threading.Lock
-    responses: ResponseCache
-    request_log: RequestLog | None
-    keeps_answers: bool
-    """Whether answers may be kept until the next write: only for an embedded store the
-    application opened itself, since then every write goes through it."""
-    relay: ServiceRelay | None = None
-    """Through which an embedded store calls SERVICE endpoints (None: no federation here)."""
-    committed_at: datetime | None = None
-    """When this server last committed a write (UTC), for VoID's and the dumps' dates."""
-    _statistics: Statistics | None = field(default=None, init=False, repr=False)
-
-    def query(self, sparql: str) -> QueryResults:
-        """A query of the server's own pages, run by the query workers within the time limit
-        like any client's (QueryFailed when it cannot be answered)."""
-        client = sparql_views.requesting_client() if has_request_context() else ""
-        output = self.answers.new_file()
-        return query_within(
-            self.runner, sparql, self.config.timeout, output, client, self.config.memory_limit
-        )
-
-    def statistics(self) -> Statistics:
-        """The store's VoID numbers, computed by the query workers and kept until a write."""
-        statistics = self._statistics
-        if statistics is None:
-            statistics = compute_statistics(self.query)  # type: ignore[arg-type]
-            self._statistics = statistics
-        return statistics
-
-    def write(self, sparql: str, graphs: list[str | None] | None = None) -> None:
-        """Apply one update within the time limit, refresh the inferred graph, and let every
-        reader see the result.
-
-        Writes are serialised: the graph layer's transactions are per call, and reasoning
-        after one write must not interleave with the next.
-        """
-        with self.write_lock:
-            try:
-                self.writes.apply(sparql, self.config.timeout, graphs)
-                self.committed_at = datetime.now(UTC).replace(microsecond=0)
-            finally:
-                if self.graph.read_only:
-                    # A snapshot: take a new one. The old one is not closed here, since a
-                    # request may still be reading it; it closes when the last reader drops it.
-                    self.graph = graph_layer.open(self.graph.location, read_only=True)
-                self.runner.store_changed()
-                self.responses.invalidate()
-                self._statistics = None
-
-    def close(self) -> None:
-        """Stop the query workers, remove pending answers and release the store."""
-        self.runner.close()
-        if self.relay is not None:
-            self.relay.close()
-        self.answers.close()
-        self.writes.close()
-        self.graph.close()
-        if self.request_log is not None:
-            self.request_log.close()
 
 
 def create_app(
@@ -137,7 +63,7 @@ def create_app(
     responses = ResponseCache(app.wsgi_app)
     logged = RequestLog(responses, request_log) if request_log is not None else None
     app.wsgi_app = logged or responses  # type: ignore[method-assign]
-    app.extensions["comity"] = ComityState(
+    app.extensions[EXTENSION] = ComityState(
         graph=opened,
         config=config,
         writes=writes,
@@ -287,7 +213,7 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _query_failed(failure: QueryFailed) -> Response:
-    return _http_error(sparql_views.http_error(failure))
+    return _http_error(http_error(failure))
 
 
 def _user_error(error: ComityError) -> Response:
@@ -306,7 +232,7 @@ def _fault(error: Exception) -> Response:
 
 def _cross_origin(response: Response) -> Response:
     """Reads are open to every origin; writes only when the operator says so."""
-    config: ServerConfig = current_app.extensions["comity"].config
+    config = state().config
     if g.get("write") and not config.cors_writes:
         return response
     if request.method == "OPTIONS" and not config.cors_writes:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyoxigraph
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import NotAcceptable
 
 from graph import Statistics
@@ -29,6 +29,7 @@ from server import dumps
 from server.config import ServerConfig
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, Format, media_types, negotiate
 from server.resources import curie, labels_of
+from server.state import state
 
 blueprint = Blueprint("description", __name__, template_folder="templates")
 
@@ -215,7 +216,7 @@ def negotiate_rdf() -> Format:
 def dataset_iri() -> str:
     """The dataset's IRI: under the configured ID base, so it does not change with the address
     the server answers at."""
-    base = str(current_app.extensions["comity"].config.base)
+    base = str(state().config.base)
     if not base.endswith(("/", "#")):
         base += "/"
     return base + "dataset"
@@ -270,13 +271,13 @@ def _page(template: str, **context: object) -> Response:
 
 def service_page() -> Response:
     """The service description as a page: how to reach the endpoint and what it offers."""
-    state = current_app.extensions["comity"]
-    stats = state.statistics()
+    comity = state()
+    stats = comity.statistics()
     return _page(
         "service.html",
         endpoint=url_for("sparql.endpoint", _external=True),
-        updates=bool(state.config.token),
-        federation=state.config.service_allow,
+        updates=bool(comity.config.token),
+        federation=comity.config.service_allow,
         solution_formats=SOLUTION_FORMATS,
         rdf_formats=RDF_FORMATS,
         graphs=sorted(stats.graphs.items()),
@@ -287,10 +288,10 @@ def service_page() -> Response:
 @blueprint.get("/void")
 def void() -> Response:
     """The VoID description of the whole store, as RDF or, for a browser, as a page."""
-    state = current_app.extensions["comity"]
+    comity = state()
     endpoint = url_for("sparql.endpoint", _external=True)
     if wants_html():
-        stats = state.statistics()
+        stats = comity.statistics()
         return _page(
             "void.html",
             dataset=dataset_iri(),
@@ -302,6 +303,6 @@ def void() -> Response:
         )
     chosen = negotiate_rdf()
     triples = void_description(
-        endpoint, dataset_iri(), state.config, state.statistics(), publication()
+        endpoint, dataset_iri(), comity.config, comity.statistics(), publication()
     )
     return rdf_response(triples, chosen)

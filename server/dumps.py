@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 import pyoxigraph
 from flask import (
@@ -60,6 +60,7 @@ from graph.backend import solutions_of
 from graph.sources import LOADED_AT
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
+from server.state import EXTENSION, ComityState, state
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -115,7 +116,7 @@ class Dump:
 class DumpCatalogue:
     """The dump files of one application, kept for the newest generation they were made at."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: ComityState) -> None:
         self._state = state
         self._directory = Path(tempfile.mkdtemp(prefix="comity-dumps-"))
         # Removed with the catalogue, or when the process ends.
@@ -261,7 +262,7 @@ def _holds(knowledge_graph: KnowledgeGraph, graph_iri: str) -> bool:
 @blueprint.record_once
 def _install(setup: BlueprintSetupState) -> None:
     app = setup.app
-    app.extensions[_EXTENSION] = DumpCatalogue(app.extensions["comity"])
+    app.extensions[_EXTENSION] = DumpCatalogue(app.extensions[EXTENSION])
 
 
 def catalogue() -> DumpCatalogue:
@@ -340,9 +341,9 @@ def index() -> Response:
     """The downloads, their sizes and the time of the state they hold: HTML or JSON."""
     dumps = catalogue()
     files = []
-    with dumps.committed() as state:
+    with dumps.committed() as committed:
         for name, kind in WHOLE_DUMPS.items():
-            opened = dumps.open_dump(state, kind)
+            opened = dumps.open_dump(committed, kind)
             assert opened is not None
             dump, file = opened
             file.close()
@@ -357,16 +358,14 @@ def index() -> Response:
                     "etag": dump.etag,
                 }
             )
-        modified = state.modified
+        modified = committed.modified
     graphs = [
         {
             "graph": graph_iri,
             "triples": triples,
             "url": url_for("dumps.graph", graph=graph_iri, _external=True),
         }
-        for graph_iri, triples in sorted(
-            current_app.extensions["comity"].statistics().graphs.items()
-        )
+        for graph_iri, triples in sorted(state().statistics().graphs.items())
         if graph_iri != GRAPH_UNION
     ]
     listing = {

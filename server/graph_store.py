@@ -30,13 +30,8 @@ from werkzeug.exceptions import (
 from graph.query_execution import QueryJob
 from graph.xml_entities import expanded_size
 from server.negotiation import RDF_FORMATS, media_types, negotiate
-from server.sparql import (
-    parse_parameters,
-    requesting_client,
-    require_write_access,
-    state,
-    stream_answer,
-)
+from server.protocol import parse_parameters, require_write_access, stream_answer
+from server.state import requesting_client, state
 
 blueprint = Blueprint("graph_store", __name__)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 
 from ontology import COMITY, PREFIXES, organisation_iri, treaty_iri
 from server.pictures import WORLD_OUTLINES
+from server.state import state
 
 blueprint = Blueprint("query_page", __name__, template_folder="templates")
 
@@ -250,7 +251,7 @@ def index() -> str:
         prologue=prologue,
         examples=[asdict(example) for example in examples],
         initial_query=initial,
-        base=str(current_app.extensions["comity"].config.base),
+        base=str(state().config.base),
         vocabulary=str(COMITY),
     )
 

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from pyoxigraph import Literal, NamedNode
 from rapidfuzz import fuzz, process
 
+from graph.backend import solutions_of
 from graph.query_execution import QueryFailed
 from ontology import COMITY, ID, PREFIXES, WD, XSD
 from ontology.reference import (
@@ -47,8 +48,9 @@ from ontology.reference import (
     names_of,
     normalise_name,
 )
+from server.protocol import http_error
 from server.resources import labels_of
-from server.sparql import http_error
+from server.state import state
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -829,7 +831,7 @@ def manifest() -> dict[str, Any]:
 def _view_url(identifier: str) -> str:
     """The page of an entity: this server's own /id/ page when it serves the reference IRIs
     there (its ID base is the default), otherwise the IRI itself."""
-    if current_app.extensions["comity"].config.base == ID:
+    if state().config.base == ID:
         return f"{request.url_root}id/{identifier}"
     return ID + identifier
 
@@ -854,9 +856,11 @@ def extend(ids: dict[str, str], wanted: list[Wanted]) -> dict[str, Any]:
         for item in wanted
     )
     entities = " ".join(f"<{iri}>" for iri in dict.fromkeys(ids.values()))
-    rows = current_app.extensions["comity"].query(
-        f"{_SPARQL_PREFIXES}SELECT DISTINCT ?entity ?property ?value WHERE "
-        f"{{ VALUES ?entity {{ {entities} }} {branches} }}"
+    rows = solutions_of(
+        state().query(
+            f"{_SPARQL_PREFIXES}SELECT DISTINCT ?entity ?property ?value WHERE "
+            f"{{ VALUES ?entity {{ {entities} }} {branches} }}"
+        )
     )
     found: dict[tuple[str, str], list[Any]] = {}
     for row in rows:

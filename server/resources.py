@@ -52,6 +52,7 @@ from ontology.context import jsonld_context
 from ontology.docs import render_documentation
 from server.evidence import FactLink, Piece, Span, mark_evidence
 from server.pictures import Picture, members_over_time, treaty_pictures
+from server.state import state
 
 # The page assets (style sheet, editor script) are served by this blueprint at /assets, so the
 # pages look the same whatever static folder the application itself has.
@@ -176,17 +177,13 @@ class DocumentText:
     """The first evidence sentence of each fact, by the fact's link."""
 
 
-def _comity() -> Any:
-    return current_app.extensions["comity"]
-
-
 def _base() -> str:
-    return str(_comity().config.base)
+    return str(state().config.base)
 
 
 def _query(sparql: str) -> Any:
     """Run by the query workers within the server's time limit; a query past it is a 503."""
-    return _comity().query(sparql)
+    return state().query(sparql)
 
 
 def _iri(value: str) -> str:

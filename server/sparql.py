@@ -20,28 +20,19 @@ Choices the Recommendation leaves open, made here:
 """
 
 import logging
-from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
 
 import pyoxigraph
-from flask import Blueprint, Response, current_app, g, request, url_for
-from werkzeug.datastructures import MultiDict, WWWAuthenticate
+from flask import Blueprint, Response, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
-    Forbidden,
-    HTTPException,
-    InternalServerError,
     NotAcceptable,
-    ServiceUnavailable,
-    Unauthorized,
-    UnprocessableEntity,
     UnsupportedMediaType,
 )
 
-from graph.query_execution import AnswerCache, FailureReason, QueryFailed, QueryJob, answer
+from graph.query_execution import QueryJob
 from ontology.errors import ComityError
-from server.credentials import Verdict, check_write, sharing_client
 from server.description import (
     dataset_iri,
     negotiate_rdf,
@@ -53,25 +44,23 @@ from server.description import (
 )
 from server.federation import check_loads, check_services, silence_refused
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, media_types, negotiate_header
+from server.protocol import (
+    FORM,
+    QUERY_BODY,
+    UPDATE_BODY,
+    body_text,
+    optional,
+    parse_parameters,
+    require_write_access,
+    stream_answer,
+)
 from server.request_text import before_base, undeclared_prefix, with_service_base
-from server.response_cache import ROWS, mark_cacheable
 from server.service_relay import RoutedText
 from server.sparql_lexer import add_using, hoist_declarations, nesting_error
-
-if TYPE_CHECKING:
-    from server.app import ComityState
+from server.state import requesting_client, state
 
 blueprint = Blueprint("sparql", __name__)
 log = logging.getLogger("comity.server")
-
-FORM = "application/x-www-form-urlencoded"
-QUERY_BODY = "application/sparql-query"
-UPDATE_BODY = "application/sparql-update"
-
-
-def state() -> "ComityState":
-    """The application's Comity state (graph, configuration, query runner)."""
-    return current_app.extensions["comity"]
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"], endpoint="endpoint")
@@ -109,37 +98,6 @@ def endpoint() -> Response:
         f"POST /sparql takes {FORM}, {QUERY_BODY} or {UPDATE_BODY}, "
         f"not {media_type or 'a body without Content-Type'}"
     )
-
-
-def parse_parameters(raw: bytes, where: str) -> MultiDict[str, str]:
-    """Decode URL-encoded parameters strictly: bytes that are not UTF-8 are an error, not '?'."""
-    try:
-        text = raw.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            f"{where} is not UTF-8 (byte {error.start + 1}); encode the request as UTF-8"
-        ) from error
-    return MultiDict(pairs)
-
-
-def body_text(where: str) -> str:
-    """The request body as UTF-8 text; an empty or undecodable body is a 400."""
-    data = request.get_data()
-    if not data.strip():
-        raise BadRequest(f"{where} is empty")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            f"{where} is not UTF-8 (byte {error.start + 1}); encode the request as UTF-8"
-        ) from error
-
-
-def optional(parameters: MultiDict[str, str], name: str) -> str | None:
-    """A parameter's first value, or None. (MultiDict.get builds and catches an HTTP exception
-    for each missing name, which costs more than the rest of a cached answer's look-ups.)"""
-    return parameters.get(name) if name in parameters else None
 
 
 def _single(values: list[str], name: str) -> str:
@@ -217,84 +175,15 @@ def _query(queries: list[str], parameters: MultiDict[str, str]) -> Response:
     return stream_answer(job, timeout, routed)
 
 
-def requesting_client() -> str:
-    """Whom this request's queries count against when the workers are shared out."""
-    config = state().config
-    authorization = request.headers.get("Authorization", "")
-    address = request.remote_addr or ""
-    return sharing_client(authorization, address, config.token, config.accounts)
-
-
 def _routed(sparql: str) -> RoutedText:
     """The request with its SERVICE calls sent through the relay, when the server has one."""
     relay = state().relay
     return relay.route(sparql) if relay is not None else RoutedText(sparql, sparql)
 
 
-def stream_answer(job: QueryJob, timeout: float, routed: RoutedText | None = None) -> Response:
-    """Run a query job and stream its answer, or turn its failure into the right status.
-
-    With `routed`, a failure is reported about the client's text, not the relayed one (nor
-    the one with the service's base in front)."""
-    comity = state()
-    generation = comity.responses.generation  # read before the answer is computed
-    try:
-        result = answer(comity.runner, job, timeout)
-    except QueryFailed as failure:
-        if routed is not None:
-            added = len(job.sparql) - len(routed.sparql)
-            failure = QueryFailed(failure.reason, before_base(failure.message, added))
-            failure = _explained(routed.failure(failure), routed.original)
-        raise http_error(failure) from None
-    request.environ[ROWS] = result.rows
-    family = SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS
-    chosen = next(f for f in family if f.media_type == result.media_type)
-    # An answer held in memory (at most MEMORY_ANSWER_BYTES) goes out in one piece with its
-    # length; a larger one streams from its file in chunks.
-    in_memory = result.body if isinstance(result.body, bytes) else None
-    body = in_memory if in_memory is not None else result.chunks()
-    if in_memory is not None and comity.keeps_answers and AnswerCache.key(job) is not None:
-        mark_cacheable(request.environ, generation, in_memory)
-    return Response(
-        body,
-        content_type=chosen.content_type,
-        headers={"Vary": "Accept"},
-        direct_passthrough=True,
-    )
-
-
-def _explained(failure: QueryFailed, sparql: str) -> QueryFailed:
-    """A syntax error caused by an undeclared prefix, said in those words."""
-    if failure.reason is not FailureReason.SYNTAX:
-        return failure
-    undeclared = undeclared_prefix(sparql)
-    if undeclared is None:
-        return failure
-    return QueryFailed(failure.reason, f"invalid SPARQL query: {undeclared}")
-
-
 def _service_url() -> str:
     """This endpoint's own URL: the base of a request that writes relative IRIs without one."""
     return url_for("sparql.endpoint", _external=True)
-
-
-def http_error(failure: QueryFailed) -> HTTPException:
-    """The HTTP answer for a query that could not be answered."""
-    reason = failure.reason
-    if reason in (FailureReason.SYNTAX, FailureReason.REQUEST):
-        return BadRequest(failure.message)
-    if reason is FailureReason.NOT_ACCEPTABLE:
-        return NotAcceptable(failure.message)
-    if reason is FailureReason.ROWS:
-        return UnprocessableEntity(failure.message)
-    if reason is FailureReason.SERVICE:
-        return BadGateway(failure.message)
-    if reason in (FailureReason.TIMEOUT, FailureReason.BUSY, FailureReason.MEMORY):
-        unavailable = ServiceUnavailable(failure.message)
-        unavailable.retry_after = 5 if reason is FailureReason.BUSY else None
-        return unavailable
-    log.error("query failed: %s", failure.message)
-    return InternalServerError("the query failed inside the server; the server log says why")
 
 
 def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
@@ -329,26 +218,6 @@ def _update(updates: list[str], parameters: MultiDict[str, str]) -> Response:
             raise BadGateway(f"the update's call to another server failed: {error}") from error
         raise
     return Response(status=204)
-
-
-def require_write_access() -> None:
-    """Writes need the token or a write account: 401 without credentials, 403 when wrong."""
-    g.write = True
-    config = state().config
-    if not config.token and not config.accounts:
-        raise Forbidden(
-            "this endpoint is read-only; the operator can allow writes by starting the server "
-            "with --token (or COMITY_TOKEN) or --users FILE"
-        )
-    verdict, reason = check_write(
-        request.headers.get("Authorization", ""), config.token, config.accounts
-    )
-    if verdict is Verdict.MISSING:
-        challenges = [WWWAuthenticate("bearer", {"realm": "comity"})]
-        challenges.append(WWWAuthenticate("basic", {"realm": "comity", "charset": "UTF-8"}))
-        raise Unauthorized(reason, www_authenticate=challenges)
-    if verdict is Verdict.REFUSED:
-        raise Forbidden(reason)
 
 
 def _service_description() -> Response:
