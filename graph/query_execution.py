@@ -44,7 +44,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -55,6 +54,7 @@ import pyoxigraph
 
 import graph
 from graph import KnowledgeGraph, QueryTimeout
+from graph.generation_cache import DEFAULT_MAX_BYTES, GenerationCache
 from ontology import PREFIXES
 from ontology.errors import ComityError
 
@@ -260,22 +260,19 @@ def _uncacheable(sparql: str) -> bool:
     return _UNCACHEABLE.search(sparql) is not None
 
 
-class AnswerCache:
+class AnswerCache(GenerationCache[tuple[Any, ...], "Answered"]):
     """Small answers of an embedded store, kept until the next write.
 
     Exact, not approximate: an answer is a function of the query job and the store's contents,
     and every write through the server bumps the generation and empties the cache. No other
     process can write the store meanwhile: the server holds it open read-write, which locks
     the directory against every other writer. Answers from elsewhere (SERVICE) or that differ
-    per evaluation (RAND, NOW, UUID, BNODE) are never kept.
+    per evaluation (RAND, NOW, UUID, BNODE) are never kept, nor answers too large to be held
+    in memory.
     """
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self._max_bytes = max_bytes
-        self._bytes = 0
-        self._entries: OrderedDict[tuple[Any, ...], tuple[Answered, int]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.generation = 0
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        super().__init__(_answer_size, max_bytes)
 
     @staticmethod
     def key(job: QueryJob) -> tuple[Any, ...] | None:
@@ -292,40 +289,11 @@ class AnswerCache:
             job.max_rows,
         )
 
-    def __len__(self) -> int:
-        return len(self._entries)
 
-    def get(self, key: tuple[Any, ...]) -> Answered | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            self._entries.move_to_end(key)
-            return entry[0]
-
-    def put(self, key: tuple[Any, ...], generation: int, reply: Answered) -> None:
-        """Keep a successful in-memory answer computed at `generation`, if still current."""
-        body = reply.body
-        if not isinstance(body, bytes):
-            return
-        size = len(body) + len(key[0])  # the answer and the query text
-        if size > self._max_bytes // 16:
-            return
-        with self._lock:
-            if generation != self.generation or key in self._entries:
-                return
-            self._entries[key] = (reply, size)
-            self._bytes += size
-            while self._bytes > self._max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._bytes -= dropped
-
-    def invalidate(self) -> None:
-        """The store changed: forget every answer."""
-        with self._lock:
-            self.generation += 1
-            self._entries.clear()
-            self._bytes = 0
+def _answer_size(key: tuple[Any, ...], reply: "Answered") -> int:
+    """The answer and the query text; an answer kept in a file is never kept here."""
+    body = reply.body
+    return len(body) + len(key[0]) if isinstance(body, bytes) else sys.maxsize
 
 
 class CachedRunner:

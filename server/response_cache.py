@@ -10,10 +10,11 @@ Exact, like the answer cache it sits in front of: every write through the server
 `invalidate`, and a response computed before a write is never kept after it.
 """
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from graph.generation_cache import DEFAULT_MAX_BYTES, GenerationCache
 
 MARK = "comity.cacheable"
 """The environ key the view sets on a response that may be kept: (generation, body)."""
@@ -30,19 +31,21 @@ class _Entry:
     headers: list[tuple[str, str]]
     body: bytes
     rows: int | None
-    generation: int
 
 
 class ResponseCache:
     """WSGI middleware: replays kept responses to GET requests, bounded in bytes."""
 
-    def __init__(self, application: WsgiApplication, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, application: WsgiApplication, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._application = application
-        self._max_bytes = max_bytes
-        self._bytes = 0
-        self._entries: dict[tuple[str, str, str], _Entry] = {}
-        self._lock = threading.Lock()
-        self.generation = 0
+        self._entries: GenerationCache[tuple[str, str, str], _Entry] = GenerationCache(
+            _footprint, max_bytes
+        )
+
+    @property
+    def generation(self) -> int:
+        """Read before a response is computed: see `mark_cacheable`."""
+        return self._entries.generation
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -55,8 +58,8 @@ class ResponseCache:
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT", ""),
         )
-        entry = self._entries.get(key)  # a single dict read: no lock needed
-        if entry is not None and entry.generation == self.generation:
+        entry = self._entries.get(key)
+        if entry is not None:
             environ[ROWS] = entry.rows
             start_response(entry.status, entry.headers)
             return [entry.body]
@@ -70,29 +73,13 @@ class ResponseCache:
         mark = environ.get(MARK)
         if mark is not None and sent and sent[0].startswith("200"):
             generation, body = mark
-            self._keep(key, _Entry(sent[0], list(sent[1]), body, environ.get(ROWS), generation))
+            entry = _Entry(sent[0], list(sent[1]), body, environ.get(ROWS))
+            self._entries.put(key, generation, entry)
         return result
-
-    def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
-        size = _footprint(key, entry)
-        if size > self._max_bytes // 16:
-            return
-        with self._lock:
-            if entry.generation != self.generation or key in self._entries:
-                return
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self._max_bytes:  # the oldest go first
-                oldest = next(iter(self._entries))
-                dropped = self._entries.pop(oldest)
-                self._bytes -= _footprint(oldest, dropped)
 
     def invalidate(self) -> None:
         """The store changed: forget every response."""
-        with self._lock:
-            self.generation += 1
-            self._entries.clear()
-            self._bytes = 0
+        self._entries.invalidate()
 
 
 def _footprint(key: tuple[str, str, str], entry: _Entry) -> int:
