@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "extract": "bench.extract_bench",
     "graph": "bench.graph_bench",
     "serve": "bench.serve_bench",
+    "soak": "bench.soak",
 }
 
 
