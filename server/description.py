@@ -27,14 +27,20 @@ from graph.remote import OWL_ENTAILMENT
 from ontology import COMITY, DCTERMS, OWL, PREFIXES, RDF, XSD
 from server import dumps
 from server.config import ServerConfig
-from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, Format, media_types, negotiate
+from server.negotiation import (
+    HTML_FORMAT,
+    RDF_FORMATS,
+    SOLUTION_FORMATS,
+    Format,
+    media_types,
+    negotiate,
+)
 from server.resources import curie, labels_of
 from server.state import state
 
 blueprint = Blueprint("description", __name__, template_folder="templates")
 
-HTML = "text/html"
-HTML_FORMAT_NAMES = ("html", HTML)
+HTML = HTML_FORMAT.media_type
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -225,13 +231,8 @@ def dataset_iri() -> str:
 def wants_html() -> bool:
     """Whether to answer a page: `?format=html`, or an Accept that ranks HTML above every RDF
     format. HTML is offered last, so that `*/*` and no Accept at all still pick Turtle."""
-    format_name = request.args.get("format")
-    if format_name:
-        return format_name.strip().lower() in HTML_FORMAT_NAMES
-    if not request.accept_mimetypes:
-        return False
-    offers = [media for f in RDF_FORMATS for media in (f.media_type, *f.aliases)] + [HTML]
-    return request.accept_mimetypes.best_match(offers) == HTML
+    offered = (*RDF_FORMATS, HTML_FORMAT)
+    return negotiate(offered, request.accept_mimetypes, request.args.get("format")) is HTML_FORMAT
 
 
 @dataclass(frozen=True)

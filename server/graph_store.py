@@ -27,6 +27,7 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from graph.formats import format_of_media_type
 from graph.query_execution import QueryJob
 from graph.xml_entities import expanded_size
 from server.negotiation import RDF_FORMATS, media_types, negotiate
@@ -34,9 +35,6 @@ from server.protocol import parse_parameters, require_write_access, stream_answe
 from server.state import requesting_client, state
 
 blueprint = Blueprint("graph_store", __name__)
-
-# Media types a graph may be sent in, beyond the ones Oxigraph names itself.
-_LOOSE_MEDIA_TYPES = {"application/x-turtle": "text/turtle", "text/n3": "text/turtle"}
 
 
 @blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"], endpoint="store")
@@ -142,8 +140,7 @@ def _payload_as_ntriples(graph: str | None) -> str:
 
 def _as_ntriples(mimetype: str, data: bytes, graph: str | None, what: str) -> str:
     """One RDF document parsed in full and written as N-Triples."""
-    media_type = _LOOSE_MEDIA_TYPES.get(mimetype, mimetype)
-    rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
+    rdf_format = format_of_media_type(mimetype) if mimetype else None
     if rdf_format is None:
         raise UnsupportedMediaType(
             f"the {what}: {mimetype or 'no Content-Type'} is not an RDF format this "

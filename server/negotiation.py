@@ -11,6 +11,9 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest
 from werkzeug.http import parse_accept_header
 
+from graph import formats as graph_formats
+from graph.formats import format_names, other_media_types
+
 
 @dataclass(frozen=True)
 class Format:
@@ -35,20 +38,17 @@ SOLUTION_FORMATS = (
     Format("text/tab-separated-values", ("tsv",)),
 )
 
-RDF_FORMATS = (
-    Format("text/turtle", ("ttl", "turtle", "n3"), ("application/x-turtle",)),
-    Format("application/n-triples", ("nt", "ntriples", "n-triples"), ("text/plain",)),
-    Format("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json",)),
-    Format(
-        "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml", "xml"), ("application/xml", "text/xml")
-    ),
-    Format("application/n-quads", ("nq", "nquads", "n-quads")),
-    Format("application/trig", ("trig",)),
+RDF_FORMATS = tuple(
+    Format(rdf.media_type, format_names(rdf), other_media_types(rdf))
+    for rdf in graph_formats.RDF_FORMATS.values()
 )
+"""Every RDF format, from the graph layer's one table, Turtle first."""
 
-FORMAT_NAMES = sorted(
-    {name for family in (SOLUTION_FORMATS, RDF_FORMATS) for f in family for name in f.names}
-)
+HTML_FORMAT = Format("text/html", ("html",), ("application/xhtml+xml",))
+"""A page for people: offered first where a browser is expected, last where a client is."""
+
+_FAMILIES = (SOLUTION_FORMATS, RDF_FORMATS, (HTML_FORMAT,))
+FORMAT_NAMES = sorted({name for family in _FAMILIES for f in family for name in f.names})
 
 
 def negotiate(
@@ -61,9 +61,7 @@ def negotiate(
             if wanted in candidate.names or wanted in (candidate.media_type, *candidate.aliases):
                 return candidate
         if not any(
-            wanted in f.names or wanted == f.media_type
-            for other in (SOLUTION_FORMATS, RDF_FORMATS)
-            for f in other
+            wanted in f.names or wanted == f.media_type for other in _FAMILIES for f in other
         ):
             raise BadRequest(
                 f"format={format_name!r} is unknown; use one of {', '.join(FORMAT_NAMES)} "

@@ -2,10 +2,11 @@
 
 `/id/<rest>` names the resource `<base><rest>`. People get an HTML page (label, types, every
 statement with the ontology's label for its property, incoming links, the evidence sentences
-of a fact, links to Wikidata); linked-data clients get Turtle, JSON-LD, N-Triples or RDF/XML
-by `Accept`, or by a `.ttl`, `.jsonld`, `.nt` or `.rdf` suffix. The RDF holds the triples
-whose subject is the resource, from every graph (inferred ones included); incoming triples are
-left out because a much-cited resource (a state) would drag thousands of facts along.
+of a fact, links to Wikidata); linked-data clients get any RDF format of graph/formats.py by
+`Accept`, by `?format=`, or by its file extension as a suffix (`.ttl`, `.jsonld`). The RDF
+holds the triples whose subject is the resource, from every graph (inferred ones included);
+incoming triples are left out because a much-cited resource (a state) would drag thousands of
+facts along.
 
 Everything is read through SPARQL, a handful of queries per page, so the same code serves an
 embedded store and a remote endpoint.
@@ -51,6 +52,7 @@ from ontology import (
 from ontology.context import jsonld_context
 from ontology.docs import render_documentation
 from server.evidence import FactLink, Piece, Span, mark_evidence
+from server.negotiation import HTML_FORMAT, RDF_FORMATS, Format, media_types, negotiate
 from server.pictures import Picture, members_over_time, treaty_pictures
 from server.state import state
 
@@ -64,33 +66,11 @@ blueprint = Blueprint(
     static_url_path="/assets",
 )
 
-HTML = "text/html"
-RDF_MEDIA_TYPES: dict[str, pyoxigraph.RdfFormat] = {
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-}
-# Older or looser spellings clients still send, answered with the format they mean.
-MEDIA_TYPE_ALIASES: dict[str, str] = {
-    "application/x-turtle": "text/turtle",
-    "application/json": "application/ld+json",
-    "application/xhtml+xml": HTML,
-}
-SUFFIXES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".rdf": "application/rdf+xml",
-}
-FORMAT_NAMES: dict[str, str] = {
-    "text/turtle": "Turtle",
-    "application/ld+json": "JSON-LD",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF/XML",
-}
-# Server preference when the client accepts several: a page for `*/*` (browsers, curl), then RDF.
-OFFERS: list[str] = [HTML, *RDF_MEDIA_TYPES, *MEDIA_TYPE_ALIASES]
+HTML = HTML_FORMAT.media_type
+PAGE_FORMATS = (HTML_FORMAT, *RDF_FORMATS)
+"""A page for `*/*` (browsers, curl), then RDF."""
+SUFFIXES: dict[str, Format] = {f".{rdf.names[0]}": rdf for rdf in RDF_FORMATS}
+"""A path's suffix that asks for a format, as the format's file extension: `.ttl`, `.jsonld`."""
 
 # Properties that name a thing, most preferred first.
 LABEL_PROPERTIES: list[str] = [
@@ -191,19 +171,15 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
-def _negotiate() -> str | None:
-    """The media type to answer with, or None when the client accepts nothing we make."""
-    accept = request.accept_mimetypes
-    if not accept:
-        return HTML
-    chosen = accept.best_match(OFFERS)
-    return MEDIA_TYPE_ALIASES.get(chosen, chosen) if chosen else None
+def _negotiate() -> Format | None:
+    """The format to answer with (`?format=` or Accept), or None when the client accepts
+    nothing we make."""
+    return negotiate(PAGE_FORMATS, request.accept_mimetypes, request.args.get("format"))
 
 
 def _not_acceptable(what: str, hint: str = "") -> Response:
-    offered = ", ".join([HTML, *RDF_MEDIA_TYPES])
     return Response(
-        f"406 Not Acceptable: {what} is available as {offered}; "
+        f"406 Not Acceptable: {what} is available as {media_types(PAGE_FORMATS)}; "
         f"ask for one of them in the Accept header{hint}.\n",
         status=406,
         mimetype="text/plain",
@@ -222,16 +198,22 @@ def _not_found(iri: str, wants_html: bool) -> Response:
 def _alternate_links(path: str) -> str:
     """A `Link` header listing the RDF variants of a page, so crawlers can find them."""
     return ", ".join(
-        f'<{path}{suffix}>; rel="alternate"; type="{media_type}"'
-        for suffix, media_type in SUFFIXES.items()
+        f'<{path}{suffix}>; rel="alternate"; type="{rdf.media_type}"'
+        for suffix, rdf in SUFFIXES.items()
     )
 
 
-def _rdf_response(triples: list[pyoxigraph.Triple], media_type: str) -> Response:
+def _rdf_response(triples: list[pyoxigraph.Triple], chosen: Format) -> Response:
     body = pyoxigraph.serialize(
-        triples, format=RDF_MEDIA_TYPES[media_type], prefixes=_used_prefixes(triples)
+        triples, format=_rdf_format(chosen), prefixes=_used_prefixes(triples)
     )
-    return Response(body, mimetype=media_type, headers={"Vary": "Accept"})
+    return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+def _rdf_format(chosen: Format) -> pyoxigraph.RdfFormat:
+    rdf = pyoxigraph.RdfFormat.from_media_type(chosen.media_type)
+    assert rdf is not None, "every format but the page is an RDF format of pyoxigraph's"
+    return rdf
 
 
 def _used_prefixes(triples: Iterable[pyoxigraph.Triple]) -> dict[str, str]:
@@ -258,22 +240,22 @@ def resource(rest: str) -> Response:
         # there: a 303, as for any thing whose description lives at another address.
         # In a request Flask makes it of its own Response class; its stub says werkzeug's.
         return cast(Response, redirect(url_for("description.void"), code=303))
-    media_type: str | None
-    for suffix, suffix_type in SUFFIXES.items():
+    chosen: Format | None
+    for suffix, suffix_format in SUFFIXES.items():
         if rest.endswith(suffix):
-            rest, media_type = rest[: -len(suffix)], suffix_type
+            rest, chosen = rest[: -len(suffix)], suffix_format
             break
     else:
-        media_type = _negotiate()
-        if media_type is None:
+        chosen = _negotiate()
+        if chosen is None:
             return _not_acceptable(
-                "this resource", hint=", or add .ttl, .jsonld, .nt or .rdf to the path"
+                "this resource", hint=f", or add {', '.join(SUFFIXES)} to the path"
             )
     iri = _base() + rest
     if any(char in iri for char in '<>"{}|\\^` \n\t'):
-        return _not_found(iri, media_type == HTML)
+        return _not_found(iri, chosen is HTML_FORMAT)
 
-    if media_type != HTML:
+    if chosen is not HTML_FORMAT:
         triples = list(
             _query(
                 f"CONSTRUCT {{ {_iri(iri)} ?p ?o }} "
@@ -282,7 +264,7 @@ def resource(rest: str) -> Response:
         )
         if not triples and not bool(_query(f"ASK {{ ?s ?p {_iri(iri)} }}")):
             return _not_found(iri, wants_html=False)
-        return _rdf_response(triples, media_type)
+        return _rdf_response(triples, chosen)
 
     description = describe(iri, _base())
     if description is None:
@@ -294,7 +276,7 @@ def resource(rest: str) -> Response:
         d=description,
         page_path=page_path,
         formats=[
-            (FORMAT_NAMES[variant], variant, page_path + suffix)
+            (_rdf_format(variant).name, variant.media_type, page_path + suffix)
             for suffix, variant in SUFFIXES.items()
         ],
         incoming_limit=INCOMING_LIMIT,
@@ -717,20 +699,21 @@ def _ontology_cache() -> dict[str, bytes | str]:
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """The ontology: its HTML documentation for people, the ontology itself as RDF for machines."""
-    media_type = _negotiate()
-    if media_type is None:
+    chosen = _negotiate()
+    if chosen is None:
         return _not_acceptable("the ontology")
     cache = _ontology_cache()
-    if media_type not in cache:
-        if media_type == HTML:
-            cache[media_type] = render_documentation()
+    if chosen.media_type not in cache:
+        if chosen is HTML_FORMAT:
+            cache[chosen.media_type] = render_documentation()
         else:
             triples = pyoxigraph.parse(path=str(ONTOLOGY_FILE), format=pyoxigraph.RdfFormat.TURTLE)
-            cache[media_type] = (
-                pyoxigraph.serialize(triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES)
-                or b""
+            cache[chosen.media_type] = (
+                pyoxigraph.serialize(triples, format=_rdf_format(chosen), prefixes=PREFIXES) or b""
             )
-    return Response(cache[media_type], mimetype=media_type, headers={"Vary": "Accept"})
+    return Response(
+        cache[chosen.media_type], content_type=chosen.content_type, headers={"Vary": "Accept"}
+    )
 
 
 @blueprint.get("/ontology/context.jsonld")
