@@ -486,8 +486,7 @@ class KnowledgeGraph:
 
     def reason(self) -> ReasoningSummary:
         """Recompute the OWL 2 RL entailments and make them the whole inferred graph."""
-        from graph.derivations import derive
-        from graph.reasoning import beyond_rdf_1_1, entailments
+        from graph.reasoning import release_freed_memory
 
         self._check_writable()
         started = time.perf_counter()
@@ -519,6 +518,23 @@ class KnowledgeGraph:
                 seconds=time.perf_counter() - started,
                 change=([], [_CURRENT]),
             )
+        summary = self._reason_in_full(asserted, len(lines), digest, tracked, started)
+        del asserted, lines  # what release_freed_memory can then give back
+        release_freed_memory()
+        return summary
+
+    def _reason_in_full(
+        self,
+        asserted: bytes,
+        asserted_count: int,
+        digest: bytes,
+        tracked: set[bytes] | None,
+        started: float,
+    ) -> ReasoningSummary:
+        """Reason over every asserted triple and write what changed in the inferred graph."""
+        from graph.derivations import derive
+        from graph.reasoning import beyond_rdf_1_1, entailments
+
         asserted, left_out = beyond_rdf_1_1(asserted)
         derived = derive(asserted)
         inferred = entailments(asserted + derived.standing) + derived.standing + derived.dated
@@ -547,7 +563,7 @@ class KnowledgeGraph:
         self._reasoned = (digest, len(new) + 1)  # and the mark that says it is current
         self._asserted = AssertedTerms(tracked) if tracked is not None else None
         return ReasoningSummary(
-            asserted_triples=len(lines),
+            asserted_triples=asserted_count,
             inferred_triples=len(new) + 1,
             seconds=time.perf_counter() - started,
             change=change,

@@ -29,6 +29,7 @@ organisation onto its Wikidata IRI (and back), doubling the inferred graph with 
 query needs, since a client that wants the Wikidata view follows the asserted link.
 """
 
+import ctypes
 import gc
 import re
 import tempfile
@@ -104,6 +105,18 @@ def entailments_owlrl(asserted: bytes) -> bytes:
 _RDF_1_2 = re.compile(rb"<<\(|\"@[A-Za-z]+(?:-[A-Za-z0-9]+)*--(?:ltr|rtl)\b")
 """What RDF 1.2 adds to N-Triples and the reasoners cannot read: a triple term `<<( s p o )>>`,
 a language tag with a direction (`"x"@ar--rtl`)."""
+
+
+def release_freed_memory() -> None:
+    """Give the system back the heap pages that reasoning took and freed.
+
+    The C allocator keeps freed memory for the process to reuse, so a process that lives on
+    after reasoning (the server's writer) would hold the peak of its largest reasoning for
+    good: about 350 MB after one write to a store of 300,000 triples, which this returns.
+    Only glibc has the call; elsewhere nothing is asked."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def beyond_rdf_1_1(ntriples: bytes) -> tuple[bytes, list[bytes]]:
