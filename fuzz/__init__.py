@@ -8,7 +8,7 @@ and where a round trip or a consistency rule exists, it must hold.
     from fuzz import targets
     targets()["iris.slug"].run(max_examples=200)
 
-The test suite runs every target briefly and deterministically (tests/test_fuzz.py); longer and
+The test suite runs every target briefly and deterministically (tests/fuzz/test_fuzz.py); longer and
 random runs go through `python -m fuzz` (see fuzz/README.md).
 """
 

@@ -17,7 +17,7 @@ taking a stream of updates. After every kill:
     python -m fuzz.kills updates --points 50 --seed 7
 
 A sweep's points are drawn from its seed, so a failing point is run again by its seed and
-number. The test suite runs a few points of each (tests/test_fuzz_kills.py).
+number. The test suite runs a few points of each (tests/fuzz/test_fuzz_kills.py).
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ REFERENCE = GRAPH_REFERENCE
 
 # Names that really do name two reference entities. Linking a mention of one of them needs
 # context (the sentence, the kind of entity expected); the lookup returns every candidate.
-# tests/test_reference.py fails when a new collision appears that is not listed here.
+# tests/ontology/test_reference.py fails when a new collision appears that is not listed here.
 AMBIGUOUS_NAMES: frozenset[str] = frozenset(
     {
         "echr",  # the European Convention on Human Rights (ETS 005) and its Court

@@ -1,11 +1,15 @@
-"""Shared fixtures: a real Oxigraph server, and a fresh knowledge graph on every kind of store."""
+"""Fixtures more than one layer's tests use: a real Oxigraph server, an empty store of every kind,
+and real `comity serve` processes over known data. Each folder's conftest.py holds the fixtures
+only its own tests use."""
 
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,15 @@ import requests
 
 # Imported here first, so its asserts must be registered for rewriting before the import.
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import free_port, stop_process  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration
+    TOKEN,
+    ComityServer,
+    free_port,
+    preload,
+    start_server,
+    stop_process,
+    stop_server,
+)
 
 
 @dataclass(frozen=True)
@@ -119,16 +131,69 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return server.store_locator
 
 
-@pytest.fixture
-def fresh_store(store_url: str):
-    """A knowledge graph opened on an empty store of each kind, closed after the test."""
-    import graph
+@pytest.fixture(scope="session")
+def server_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., ComityServer]]:
+    """Start servers over fresh preloaded stores; all are stopped at the end of the session."""
+    started: list[ComityServer] = []
 
-    knowledge_graph = graph.open(store_url)
-    try:
-        yield knowledge_graph
-    finally:
-        knowledge_graph.close()
+    def start(token: str | None = TOKEN, extra: list[str] | None = None) -> ComityServer:
+        root = tmp_path_factory.mktemp("comity-server")
+        preload(root / "store", root / "data")
+        server = start_server(root / "store", root / "server.log", token, extra)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def comity_server(server_factory: Callable[..., ComityServer]) -> ComityServer:
+    """One server shared by the protocol tests, with a token, over the known data.
+
+    Tests that write use graphs of their own and never add ex:name, so that the known
+    answers stay true whatever order the tests run in.
+    """
+    return server_factory()
+
+
+@dataclass
+class ConnectionRecorder:
+    """A listening socket that records every connection made to it (and answers nothing)."""
+
+    port: int
+    connections: list[tuple[str, int]] = field(default_factory=list)
+
+
+@pytest.fixture
+def connection_recorder() -> Iterator[ConnectionRecorder]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    recorder = ConnectionRecorder(listener.getsockname()[1])
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            recorder.connections.append(address)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield recorder
+    stop.set()
+    thread.join(timeout=2)
+    listener.close()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,6 +1,5 @@
-"""Real `comity serve` processes on free ports, over a store preloaded with known data.
-
-Test modules use them with `pytest_plugins = ["tests.server_fixtures"]`.
+"""Real `comity serve` processes on free ports, over a store preloaded with known data, and the
+helpers that start and stop them; tests/conftest.py makes fixtures of them for every layer.
 """
 
 import contextlib
@@ -13,12 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-import pytest
 import requests
 
 import graph
@@ -223,68 +221,3 @@ def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
 
 def stop_server(server: ComityServer) -> None:
     stop_process(server.process, grace=15)
-
-
-@pytest.fixture(scope="session")
-def server_factory(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[..., ComityServer]]:
-    """Start servers over fresh preloaded stores; all are stopped at the end of the session."""
-    started: list[ComityServer] = []
-
-    def start(token: str | None = TOKEN, extra: list[str] | None = None) -> ComityServer:
-        root = tmp_path_factory.mktemp("comity-server")
-        preload(root / "store", root / "data")
-        server = start_server(root / "store", root / "server.log", token, extra)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        stop_server(server)
-
-
-@pytest.fixture(scope="session")
-def comity_server(server_factory: Callable[..., ComityServer]) -> ComityServer:
-    """One server shared by the protocol tests, with a token, over the known data.
-
-    Tests that write use graphs of their own and never add ex:name, so that the known
-    answers stay true whatever order the tests run in.
-    """
-    return server_factory()
-
-
-@dataclass
-class ConnectionRecorder:
-    """A listening socket that records every connection made to it (and answers nothing)."""
-
-    port: int
-    connections: list[tuple[str, int]] = field(default_factory=list)
-
-
-@pytest.fixture
-def connection_recorder() -> Iterator[ConnectionRecorder]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(0.2)
-    recorder = ConnectionRecorder(listener.getsockname()[1])
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, address = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            recorder.connections.append(address)
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield recorder
-    stop.set()
-    thread.join(timeout=2)
-    listener.close()

@@ -16,9 +16,7 @@ def module_name(path: Path) -> str:
 
 def project_modules() -> dict[str, Path]:
     return {
-        module_name(path): path
-        for layer in LAYERS
-        for path in sorted((ROOT / layer).rglob("*.py"))
+        module_name(path): path for layer in LAYERS for path in sorted((ROOT / layer).rglob("*.py"))
     }
 
 
