@@ -47,6 +47,9 @@ from ontology.namespaces import COMITY, GRAPH_INFERRED, GRAPH_SOURCE_PREFIX
 EX = "http://example.org/kills/"
 UPDATES_GRAPH = EX + "updates"
 TOKEN = "kill-sweep-token"
+LARGE_FILES = 3
+"""Files past the one-transaction size in a bulk-load run: the more of the run is bulk loading,
+the more kills land in it."""
 STREAM_SECONDS = 3.0
 """How long an uninterrupted update stream runs: the kills fall within it."""
 _LOADED_AT = str(COMITY.loadedAt)
@@ -192,7 +195,7 @@ class OnDiskJob(Job):
 
 
 class BulkLoad(OnDiskJob):
-    """`comity load` of a file large enough to be bulk-loaded, after a small one, into a store
+    """`comity load` of files large enough to be bulk-loaded, after a small one, into a store
     already holding a source."""
 
     name = "bulk-load"
@@ -201,14 +204,21 @@ class BulkLoad(OnDiskJob):
         write_source(self.root / "first.nt", 300, "first")
         write_source(self.root / "second.nt", 300, "second")
         # Past the size up to which an on-disk store writes a file in one transaction.
-        write_source(self.root / "large.nt", self.triples, "large", ATOMIC_LIMIT_BYTES + 2**20)
+        for number in range(LARGE_FILES):
+            write_source(
+                self.root / f"large-{number}.nt",
+                self.triples,
+                f"large{number}",
+                ATOMIC_LIMIT_BYTES + 2**20,
+            )
         self._run(comity("load", "--store", f"oxigraph:{self._starting_store()}", self._first()))
 
     def _first(self) -> str:
         return str(self.root / "first.nt")
 
     def command(self, store_url: str) -> list[str]:
-        files = [str(self.root / name) for name in ("second.nt", "large.nt")]
+        names = ["second.nt", *(f"large-{number}.nt" for number in range(LARGE_FILES))]
+        files = [str(self.root / name) for name in names]
         return comity("load", "--store", store_url, *files)
 
     def start(self, store_url: str) -> subprocess.Popen:
@@ -310,38 +320,54 @@ class Updates(OnDiskJob):
         url = f"http://127.0.0.1:{port}/sparql"
         _wait_for(url, server, params={"query": "ASK {}"})
         self._acknowledged = set()
+        # A first write, before the stream is timed: the writer process starts with it and
+        # reasons over the whole store once, after which writes that touch nothing reasoning
+        # reads skip reasoning.
+        self._send_update(url, 0)
         threading.Thread(target=self._send_updates, args=(url, server), daemon=True).start()
         return server
 
     def _send_updates(self, url: str, server: subprocess.Popen) -> None:
-        number = 0
+        number = 1
         while server.poll() is None:
-            subject = f"{EX}update/{time.monotonic_ns()}-{number}"
-            body = (
-                f"INSERT DATA {{ GRAPH <{UPDATES_GRAPH}> {{ <{subject}> a <{EX}Class{number % 3}> "
-                f"; <{SAME_AS}> <{subject}/alias> }} }}"
-            )
-            try:
-                answer = requests.post(
-                    url,
-                    data=body.encode(),
-                    headers={
-                        "Content-Type": "application/sparql-update",
-                        "Authorization": f"Bearer {TOKEN}",
-                    },
-                    timeout=30,
-                )
-            except requests.RequestException:
-                continue
-            if answer.status_code // 100 == 2:
-                self._acknowledged.add(subject)
+            self._send_update(url, number)
             number += 1
+
+    def _send_update(self, url: str, number: int) -> None:
+        """One INSERT DATA; its subject is kept if the server acknowledges it."""
+        subject = f"{EX}update/{time.monotonic_ns()}-{number}"
+        # Most writes share no term with the store, so reasoning skips them; every fifth gives
+        # reasoning something to do, so that kills also fall between a commit and its reasoning.
+        statements = (
+            f"<{subject}> a <{EX}Class{number % 3}> ; <{SAME_AS}> <{subject}/alias>"
+            if number % 5 == 0
+            else f'<{subject}> <{subject}/value> "{number}"'
+        )
+        body = f"INSERT DATA {{ GRAPH <{UPDATES_GRAPH}> {{ {statements} }} }}"
+        try:
+            answer = requests.post(
+                url,
+                data=body.encode(),
+                headers={
+                    "Content-Type": "application/sparql-update",
+                    "Authorization": f"Bearer {TOKEN}",
+                },
+                timeout=30,
+            )
+        except requests.RequestException:
+            return
+        if answer.status_code // 100 == 2:
+            self._acknowledged.add(subject)
 
     def run_to_end(self, process: subprocess.Popen) -> float:
         """The stream runs for a few seconds; then the server is asked to stop."""
         time.sleep(STREAM_SECONDS)
         process.terminate()
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise RuntimeError("comity serve did not stop within 60 s of SIGTERM") from None
         return STREAM_SECONDS
 
     def acknowledged(self) -> set[str]:
