@@ -496,7 +496,7 @@ def build_organisations(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         if key not in ORGANISATION_FACTS:
             raise ComityError(
                 f"organisation {key!r} from the shared table has no entry in "
-                "ORGANISATION_FACTS (ontology/build_reference.py); add its French name, kind, "
+                "ORGANISATION_FACTS (tools/build_reference.py); add its French name, kind, "
                 "seat and founding year there"
             )
         name_fr, kind, headquarters, founded, note = ORGANISATION_FACTS[key]

@@ -1,0 +1,86 @@
+"""The curated reference entities: states, organisations, treaties, topics and places.
+
+The tables in this folder (the CSV files, documented in its README.md) are the single place
+where Comity learns what a name in a source text refers to. The package reads them strictly
+(`tables`: a table wrong in any way is refused as a whole, with the file, line and reason),
+describes what they hold (`model`), indexes every name for linking mentions (`names`), and
+turns the tables into the reference named graph (`rdf`).
+"""
+
+from ontology.reference.model import (
+    FIRST_CETS_NUMBER,
+    MEMBERSHIP_COLUMNS,
+    MEMBERSHIP_ENDS,
+    MEMBERSHIPS_FILE,
+    NAME_COLUMNS,
+    ORGANISATION_COLUMNS,
+    ORGANISATION_KINDS,
+    ORGANISATIONS_FILE,
+    PLACE_COLUMNS,
+    PLACE_KINDS,
+    PLACES_FILE,
+    REFERENCE,
+    STATE_COLUMNS,
+    STATES_FILE,
+    TABLE_FILES,
+    TOPIC_COLUMNS,
+    TOPICS_FILE,
+    TREATIES_FILE,
+    TREATY_COLUMNS,
+    TREATY_KINDS,
+    TREATY_LIST,
+    UN_STATUSES,
+    Entity,
+    Membership,
+    Name,
+    Organisation,
+    Place,
+    State,
+    Topic,
+    Treaty,
+    parse_name,
+)
+from ontology.reference.names import AMBIGUOUS_NAMES, Reference, names_of, normalise_name
+from ontology.reference.rdf import reference_ntriples, reference_triples
+from ontology.reference.tables import load_reference
+
+__all__ = [
+    "AMBIGUOUS_NAMES",
+    "Entity",
+    "FIRST_CETS_NUMBER",
+    "MEMBERSHIPS_FILE",
+    "MEMBERSHIP_COLUMNS",
+    "MEMBERSHIP_ENDS",
+    "Membership",
+    "NAME_COLUMNS",
+    "Name",
+    "ORGANISATIONS_FILE",
+    "ORGANISATION_COLUMNS",
+    "ORGANISATION_KINDS",
+    "Organisation",
+    "PLACES_FILE",
+    "PLACE_COLUMNS",
+    "PLACE_KINDS",
+    "Place",
+    "REFERENCE",
+    "Reference",
+    "STATES_FILE",
+    "STATE_COLUMNS",
+    "State",
+    "TABLE_FILES",
+    "TOPICS_FILE",
+    "TOPIC_COLUMNS",
+    "TREATIES_FILE",
+    "TREATY_COLUMNS",
+    "TREATY_KINDS",
+    "TREATY_LIST",
+    "Topic",
+    "Treaty",
+    "UN_STATUSES",
+    "load_reference",
+    "names_of",
+    "normalise_name",
+    "parse_name",
+    "reference_ntriples",
+    "reference_triples",
+]
