@@ -44,6 +44,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Variable
 
+from graph.sparql_tokens import Token
+from graph.sparql_tokens import tokens as sparql_tokens
+
 __all__ = ["rewrite_not_exists"]
 
 # pyparsing keeps parser state in globals: one parse at a time.
@@ -68,20 +71,6 @@ _UNSTABLE = {
     "Function",
 }
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<word>[^\s{}()\[\];,.'"<>\#]+(?:\.+[^\s{}()\[\];,.'"<>\#]+)*)
-  | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
 # A query's lexemes as far as comments and white space are concerned. White space is SPARQL's
 # own four characters: any other space character outside a string is an error and must stay
 # one. A backslash outside a string keeps the next character (as in a prefixed name's
@@ -101,14 +90,6 @@ _LEXEME = re.compile(
 _NOT_END = re.compile(r"(?<![\w:?$\-])NOT$", re.IGNORECASE)
 _EXISTS_START = re.compile(r"EXISTS(?![\w:\-])", re.IGNORECASE)
 _SCHEME_AUTHORITY = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*://")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -223,7 +204,7 @@ def _rewrite(sparql: str) -> str:
             occurrence.eligible = False
     if not any(occurrence.eligible for occurrence in occurrences):
         return sparql
-    tokens = [token for token in _tokens(sparql) if token.kind not in ("space", "comment")]
+    tokens = list(sparql_tokens(sparql))
     spots = [
         i
         for i in range(len(tokens) - 1)
@@ -449,18 +430,12 @@ def _walk(node: object, kind: type) -> Iterator:
 # --- Editing the text ---------------------------------------------------------------------
 
 
-def _tokens(text: str) -> Iterator[_Token]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        yield _Token(kind, match.group(), match.start(), match.end())
-
-
-def _matching_braces(tokens: list[_Token]) -> dict[int, int] | None:
+def _matching_braces(tokens: list[Token]) -> dict[int, int] | None:
     """Token index of each ``{`` to the index of its ``}``; None if they do not pair up."""
     stack: list[int] = []
     pairs: dict[int, int] = {}
     for i, token in enumerate(tokens):
-        if token.kind != "punct":
+        if token.kind != "other":
             continue
         if token.text == "{":
             stack.append(i)
@@ -476,7 +451,7 @@ class _TextPlan:
     """The text edits decided so far, and the parts each edited group should end up with."""
 
     text: str
-    tokens: list[_Token]
+    tokens: list[Token]
     closing: dict[int, int]
     moved: set[tuple[int, int]]  # (id(group), part index) of filters whose MINUS moves to the end
     edits: list[tuple[int, int, str]] = field(default_factory=list)

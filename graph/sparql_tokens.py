@@ -35,6 +35,11 @@ class Token:
     text: str
     start: int
 
+    @property
+    def end(self) -> int:
+        """Where the token ends: the offset just past its last character."""
+        return self.start + len(self.text)
+
     def is_word(self, *words: str) -> bool:
         """True when the token is one of these keywords (SPARQL keywords ignore case)."""
         return self.kind == "word" and self.text.upper() in words
