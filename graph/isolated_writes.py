@@ -10,6 +10,12 @@ costs half a second with the reference data alone, and grows with the store.
 
 Literals are left out of the comparison: no rule joins two triples on a literal alone except
 through a functional or key property, which is vocabulary the write would then have used.
+
+A property is the one term a write may share, as long as nothing describes it: every rule
+that reads a property (domain, range, sub-property, inverse, chain, restriction, key) reads a
+triple that has the property as its subject or object. So a write using, as a property only,
+a property that the triples left alone also use only as a property (as most data does) is
+isolated as well.
 """
 
 import re
@@ -26,6 +32,12 @@ _VOCABULARY = tuple(f"<{namespace}".encode() for namespace in (RDF, RDFS, OWL, C
 
 
 _LINE = re.compile(rb"\s*(<[^>]*>|_:\S+)\s+(<[^>]*>)\s+(.*?)\s*\.\s*")
+
+
+def _nodes(terms: list[bytes]) -> list[bytes]:
+    """The subject and, unless it is a literal (left out of `terms`), the object; none for an
+    empty line."""
+    return [terms[0], *terms[2:]] if terms else []
 
 
 def _terms(line: bytes) -> list[bytes] | None:
@@ -46,6 +58,8 @@ class AssertedTerms:
     def __init__(self, lines: set[bytes]) -> None:
         self.lines = lines
         self.counts: Counter[bytes] = Counter()
+        self.node_counts: Counter[bytes] = Counter()
+        """Occurrences as a subject or an object: the positions in which a term is described."""
         self.readable = True
         """False when a line could not be read (a store writing N-Triples another way): then
         no write counts as isolated."""
@@ -55,6 +69,7 @@ class AssertedTerms:
                 self.readable = False
                 return
             self.counts.update(terms)
+            self.node_counts.update(_nodes(terms))
 
     def isolated(self, lines: set[bytes]) -> bool:
         """Whether going from the last lines to `lines` cannot change the inferred graph; if
@@ -64,7 +79,12 @@ class AssertedTerms:
         added, removed = lines - self.lines, self.lines - lines
         added_terms: Counter[bytes] = Counter()
         removed_terms: Counter[bytes] = Counter()
-        for changed, counts in ((added, added_terms), (removed, removed_terms)):
+        added_nodes: Counter[bytes] = Counter()
+        removed_nodes: Counter[bytes] = Counter()
+        for changed, counts, nodes in (
+            (added, added_terms, added_nodes),
+            (removed, removed_terms, removed_nodes),
+        ):
             for line in changed:
                 terms = _terms(line)
                 if terms is None:
@@ -77,9 +97,12 @@ class AssertedTerms:
                 if subject.startswith(_VOCABULARY) or (rest and rest[0].startswith(_VOCABULARY)):
                     return False
                 counts.update(terms)
+                nodes.update(_nodes(terms))
         for term in added_terms.keys() | removed_terms.keys():
             if term == _RDF_TYPE:
                 continue
+            if not (added_nodes[term] or removed_nodes[term] or self.node_counts[term]):
+                continue  # a property only, in the write and in the store: nothing describes it
             # Occurrences in the triples the write left alone.
             if self.counts[term] - removed_terms[term] > 0:
                 return False
@@ -88,5 +111,10 @@ class AssertedTerms:
         for term in removed_terms:
             if self.counts[term] <= 0:
                 del self.counts[term]
+        self.node_counts.update(added_nodes)
+        self.node_counts.subtract(removed_nodes)
+        for term in removed_nodes:
+            if self.node_counts[term] <= 0:
+                del self.node_counts[term]
         self.lines = lines
         return True
