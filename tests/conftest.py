@@ -7,9 +7,8 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from tests.server_fixtures import (  # noqa: E402 - after the rewrite registrati
     start_server,
     stop_process,
     stop_server,
+    wait_for_oxigraph,
 )
 
 
@@ -83,34 +83,19 @@ def oxigraph_binary() -> str:
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real Oxigraph server on a free local port, with an on-disk store, for the session."""
     location = tmp_path_factory.mktemp("oxigraph-server")
-    # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
-    log_path = tmp_path_factory.mktemp("oxigraph-server-log") / "server.log"
-    log = log_path.open("wb")
     port = free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
     )
-    server = OxigraphServer(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            log.close()
-            raise RuntimeError(f"oxigraph serve stopped: {log_path.read_text()}")
-        try:
-            requests.post(server.query_url, data={"query": "ASK {}"}, timeout=2)
-            break
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("oxigraph serve did not answer within 30 s") from None
-            time.sleep(0.1)
+    wait_for_oxigraph(process)
     try:
-        yield server
+        yield OxigraphServer(f"http://127.0.0.1:{port}")
     finally:
         stop_process(process)
-        log.close()
 
 
 STORE_KINDS = ["memory", "oxigraph", "sparql"]
@@ -160,12 +145,36 @@ def comity_server(server_factory: Callable[..., ComityServer]) -> ComityServer:
     return server_factory()
 
 
-@dataclass
 class ConnectionRecorder:
     """A listening socket that records every connection made to it (and answers nothing)."""
 
-    port: int
-    connections: list[tuple[str, int]] = field(default_factory=list)
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._accepted: list[tuple[str, int]] = []
+        self._probes: set[int] = set()
+        self._changed = threading.Condition()
+
+    def record(self, address: tuple[str, int]) -> None:
+        with self._changed:
+            self._accepted.append(address)
+            self._changed.notify_all()
+
+    def connections_so_far(self) -> list[tuple[str, int]]:
+        """Every connection made to the recorder before this call, its own probes left out.
+
+        Rather than wait a while for a late connection, the recorder connects to itself and
+        waits until it has accepted that probe: the kernel hands connections over in the order
+        they were made, so any made before the probe has been recorded by then."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as probe:
+            address = probe.getsockname()
+            with self._changed:
+                assert self._changed.wait_for(lambda: address in self._accepted, 10)
+                self._probes.add(len(self._accepted) - 1 - self._accepted[::-1].index(address))
+                return [
+                    accepted
+                    for index, accepted in enumerate(self._accepted)
+                    if index not in self._probes
+                ]
 
 
 @pytest.fixture
@@ -173,26 +182,22 @@ def connection_recorder() -> Iterator[ConnectionRecorder]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    listener.settimeout(0.2)
     recorder = ConnectionRecorder(listener.getsockname()[1])
-    stop = threading.Event()
 
     def accept() -> None:
-        while not stop.is_set():
+        while True:
             try:
                 connection, address = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
+            except OSError:  # the listener is shut down: the test is over
                 return
-            recorder.connections.append(address)
+            recorder.record(address)
             connection.close()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     yield recorder
-    stop.set()
-    thread.join(timeout=2)
+    listener.shutdown(socket.SHUT_RDWR)
+    thread.join(timeout=10)
     listener.close()
 
 

@@ -2,9 +2,11 @@
 helpers that start and stop them; tests/conftest.py makes fixtures of them for every layer.
 """
 
+import collections
 import contextlib
 import ctypes
 import os
+import select
 import signal
 import socket
 import socketserver
@@ -12,10 +14,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import requests
 
@@ -40,6 +42,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_oxigraph(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Until `oxigraph serve` (started with `stderr=PIPE, text=True`) says it listens, a line
+    it writes once its socket is bound. Its output is read to the end in a thread, so that the
+    pipe never fills; what it said ends up in the error when it stops or stays silent."""
+    assert process.stderr is not None
+    said: collections.deque[str] = collections.deque(maxlen=50)
+    listening = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            said.append(line)
+            if "Listening for requests at" in line:
+                listening.set()
+        listening.set()  # the output has ended: no line will come
+
+    threading.Thread(target=read, daemon=True).start()
+    if not listening.wait(timeout) or process.poll() is not None:
+        process.kill()
+        raise RuntimeError(f"oxigraph serve did not start: {''.join(said)}")
+
+
 def stop_with_parent() -> None:
     """In the child, before exec: die with the test process, even when pytest is killed."""
     parent_death_signal = 1  # PR_SET_PDEATHSIG
@@ -50,15 +73,52 @@ def comity_command() -> list[str]:
     return [str(Path(sys.executable).with_name("comity"))]
 
 
+class ServerOutput:
+    """What a server writes (stdout and stderr), copied line by line into its log file as it
+    comes, so that a test can wait for a line rather than poll the file."""
+
+    def __init__(self, stream: IO[bytes], log_path: Path) -> None:
+        self._lines: list[str] = []
+        self._ended = False
+        self._changed = threading.Condition()
+        self._copier = threading.Thread(target=self._copy, args=(stream, log_path), daemon=True)
+        self._copier.start()
+
+    def _copy(self, stream: IO[bytes], log_path: Path) -> None:
+        with stream, log_path.open("wb") as log:
+            for line in stream:
+                log.write(line)
+                log.flush()
+                with self._changed:
+                    self._lines.append(line.decode(errors="replace").rstrip("\n"))
+                    self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, done: Callable[[list[str]], bool], timeout: float) -> list[str]:
+        """The lines written so far, once `done` holds of them, the output has ended (the
+        server and its children are gone) or `timeout` has passed, whichever comes first."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._ended or done(self._lines), timeout)
+            return list(self._lines)
+
+    def join(self, timeout: float) -> None:
+        """Until the last line is in the log file (the server has ended)."""
+        self._copier.join(timeout)
+
+
 @dataclass
 class ComityServer:
-    """A running `comity serve`: where it listens and how to reach its protocols."""
+    """A running `comity serve`: where it listens and how to reach its protocols, and its
+    output as it comes when it was started with `follow_output`."""
 
     url: str
     process: subprocess.Popen
     store_path: Path
     token: str | None
     log_path: Path
+    output: ServerOutput | None = None
 
     @property
     def sparql(self) -> str:
@@ -123,6 +183,21 @@ def dead(pid: int) -> bool:
         return True
 
 
+def wait_until_dead(pids: list[int], timeout: float) -> None:
+    """Until every process of `pids` has ended or `timeout` has passed, woken by the kernel as
+    each one ends: a process's pidfd turns readable once all its threads have exited."""
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        try:
+            descriptor = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            select.select([descriptor], [], [], max(0.0, deadline - time.monotonic()))
+        finally:
+            os.close(descriptor)
+
+
 def _children_of(parents: list[int]) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -156,9 +231,11 @@ def start_server(
     token: str | None = TOKEN,
     extra: list[str] | None = None,
     store: str | None = None,
+    follow_output: bool = False,
 ) -> ComityServer:
     """Start `comity serve` on a free port and wait until it answers; over the on-disk store
-    at `store_path` unless `store` names another (`memory:`)."""
+    at `store_path` unless `store` names another (`memory:`). Its output goes to `log_path`,
+    through a pipe the test reads as it comes when `follow_output` is set."""
     port = free_port()
     command = [
         *comity_command(),
@@ -171,23 +248,27 @@ def start_server(
         *(extra or []),
     ]
     environment = {k: v for k, v in os.environ.items() if k != "COMITY_TOKEN"}
-    log = log_path.open("wb")
     process = subprocess.Popen(
         command,
-        stdout=log,
+        stdout=subprocess.PIPE if follow_output else log_path.open("wb"),
         stderr=subprocess.STDOUT,
         env=environment,
         preexec_fn=stop_with_parent,
     )
+    output = ServerOutput(process.stdout, log_path) if process.stdout else None
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            if output:
+                output.join(timeout=10)
             raise RuntimeError(f"comity serve exited: {log_path.read_text()}")
         try:
             requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30)
-            return ComityServer(url, process, store_path, token, log_path)
+            return ComityServer(url, process, store_path, token, log_path, output)
         except (requests.ConnectionError, requests.Timeout):
+            # Polling the port: the server's last start-up line comes before its worker
+            # listens (granian binds there), so no line says it has started listening.
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"comity serve did not start: {log_path.read_text()}")
@@ -221,3 +302,5 @@ def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
 
 def stop_server(server: ComityServer) -> None:
     stop_process(server.process, grace=15)
+    if server.output:
+        server.output.join(timeout=10)

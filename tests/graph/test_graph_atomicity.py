@@ -107,7 +107,8 @@ def test_readers_never_see_a_mixed_state(fresh_store):
         while version < 50 or (len({row[1] for row in seen}) < 2 and version < 300):
             version += 1
             fresh_store.replace_source(DOC, version_triples(version, size), metadata(version))
-            time.sleep(0.001)  # lets the reader thread take the GIL between replacements
+            # A yield, not a wait: the reader thread may take the GIL between replacements.
+            time.sleep(0.001)
     finally:
         done.set()
         reader.join(timeout=60)

@@ -4,8 +4,8 @@ the source replaced whole. Against a real `oxigraph serve`, directly or behind a
 that makes it a single-endpoint SPARQL server (so that writes go in batches of updates)."""
 
 import http.server
+import select
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +15,13 @@ import requests
 import graph
 from graph.sources import LOADED_AT
 from tests.conftest import OxigraphServer, oxigraph_binary
-from tests.server_fixtures import comity_command, free_port, serving_in_thread, stop_process
+from tests.server_fixtures import (
+    comity_command,
+    free_port,
+    serving_in_thread,
+    stop_process,
+    wait_for_oxigraph,
+)
 
 EX = "http://example.org/"
 MARKER = "the request carrying this literal is refused"
@@ -53,7 +59,10 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                 self.send_error(500, "refused by the test")
                 return
             if self.server.how == "stall":
-                time.sleep(3)
+                # Never answered: held until the client gives up and hangs up.
+                hang_up = select.poll()
+                hang_up.register(self.connection, select.POLLRDHUP | select.POLLHUP)
+                hang_up.poll(30_000)
             elif self.server.kill is not None:
                 self.server.kill()
             self.close_connection = True
@@ -185,16 +194,11 @@ class OwnOxigraph:
             [oxigraph_binary(), "serve", "--location", str(self.location)]
             + ["--bind", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.post(self.server.query_url, data={"query": "ASK {}"}, timeout=2)
-                return
-            except requests.RequestException:
-                assert time.monotonic() < deadline, "oxigraph serve did not start"
-                time.sleep(0.1)
+        wait_for_oxigraph(self.process)
 
     def kill(self) -> None:
         """Die at once, as a crashed server does."""

@@ -110,6 +110,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("Virtuoso did not answer within 60 s")
+            # Polling the port: Virtuoso's log has no line saying its web endpoint listens.
             time.sleep(0.2)
         # A new database's administrator is dba/dba; the web endpoint runs as user SPARQL.
         subprocess.run(

@@ -66,6 +66,7 @@ class DevTools:
                 return value
             if time.monotonic() > deadline:
                 raise AssertionError(f"still false after {timeout} s: {expression}")
+            # Polling: a page sends no event when any JavaScript expression turns true.
             time.sleep(0.1)
 
     def navigate(self, url: str) -> None:

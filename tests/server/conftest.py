@@ -1,8 +1,10 @@
 """Fixtures only the server's tests use: a headless Chromium, and `comity serve` over the sample
 texts, each started once per test module that asks for it."""
 
+import queue
+import re
 import subprocess
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,27 @@ SAMPLES = sorted(
 )
 
 
+def devtools_port(process: subprocess.Popen) -> int:
+    """The port Chromium's DevTools server listens on, from the line Chromium writes once it
+    listens. The rest of Chromium's output is read and dropped, so that its pipe never fills."""
+    found: queue.Queue[int | None] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stderr:
+            if match := re.search(r"DevTools listening on ws://[^/]+:(\d+)/", line):
+                found.put(int(match.group(1)))
+        found.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        port = found.get(timeout=30)
+    except queue.Empty:
+        raise RuntimeError("chromium did not start its DevTools server in 30 s") from None
+    if port is None:
+        raise RuntimeError("chromium stopped before its DevTools server listened")
+    return port
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
     """A headless Chromium with its own profile, and a DevTools connection to its one page."""
@@ -28,17 +51,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
     process = subprocess.Popen(
         [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
     )
     try:
-        # Chromium writes the port it picked into the profile once DevTools listens.
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("chromium did not start its DevTools server")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
+        port = devtools_port(process)
         targets = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
         page = next(target for target in targets if target["type"] == "page")
         devtools = DevTools(page["webSocketDebuggerUrl"])

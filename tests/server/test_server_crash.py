@@ -3,7 +3,6 @@ a new server opens the same store at once."""
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from tests.server_fixtures import (  # noqa: E402 - after the rewrite registrati
     preload,
     start_server,
     stop_server,
+    wait_until_dead,
 )
 
 
@@ -30,9 +30,7 @@ def test_children_die_with_a_killed_server_and_a_restart_opens_the_store(
     assert len(children) >= 3, children
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not all(dead(pid) for pid in children):
-        time.sleep(0.05)
+    wait_until_dead(children, timeout=5)
     assert [pid for pid in children if not dead(pid)] == []
     second = start_server(store, tmp_path / "second.log", extra=["--serve-from", serve_from])
     try:

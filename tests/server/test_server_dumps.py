@@ -222,6 +222,8 @@ def test_a_dump_during_a_write_holds_all_of_it_or_none(server):
     seen = []
     while writer.is_alive() or not seen:
         seen.append(download(server, "/dumps/comity.nq.gz"))
+        # Pacing, not waiting: the dumps are sampled all through the write, which says
+        # nothing while it runs.
         time.sleep(0.01)
     writer.join()
     assert written[0].status_code == 204, written[0].text
@@ -306,7 +308,8 @@ def test_void_modified_follows_a_write(server):
         return datetime.fromisoformat(row["m"].value)
 
     before = modified()
-    time.sleep(1.1)  # the time is kept to the second
+    # The clock must pass a whole second (dcterms:modified keeps seconds): nothing to wait on.
+    time.sleep(1.1)
     response = requests.post(
         server.sparql,
         data={"update": f"INSERT DATA {{ GRAPH <{EX}later> {{ <{EX}x> <{EX}p> 1 }} }}"},

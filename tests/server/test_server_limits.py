@@ -5,6 +5,7 @@ import gzip
 import http.client
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -21,7 +22,11 @@ from server.app import create_app
 from server.config import ServerConfig
 
 pytest.register_assert_rewrite("tests.server_fixtures")
-from tests.server_fixtures import EX, TOKEN, dead  # noqa: E402 - after the rewrite registration
+from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration
+    EX,
+    TOKEN,
+    wait_until_dead,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +54,7 @@ def cpu_ticks(pid: int) -> int | None:
 def busiest(pids: list[int], interval: float = 0.5) -> tuple[int, int]:
     """The process using the most CPU over an interval, and its ticks in it."""
     before = {pid: cpu_ticks(pid) or 0 for pid in pids}
-    time.sleep(interval)
+    time.sleep(interval)  # CPU use is only seen over an interval
     used = {pid: (cpu_ticks(pid) or 0) - before[pid] for pid in pids}
     pid = max(used, key=used.get)
     return pid, used[pid]
@@ -82,6 +87,8 @@ def test_slow_query_is_stopped_at_its_deadline(limited):
     thread, outcome = in_background(
         lambda: requests.get(limited.sparql, params={"query": ENDLESS, "timeout": "1"}, timeout=60)
     )
+    # No event says a worker has taken the query, and the pool's other workers may still be
+    # starting (burning CPU too): the busiest is measured once the query has had time to land.
     time.sleep(0.4)
     worker, ticks = busiest(workers, 0.3)
     assert ticks > 0, "no worker was evaluating the slow query"
@@ -145,14 +152,13 @@ def test_worker_queue_serves_the_client_running_fewest_first():
     assert idle.take("a", 1) == "w1"
     assert idle.take("b", 1) is not None  # the reserve: b had nothing running
     order: list[str] = []
+    idle._waiting = queued = QueuedTickets()
     waiting_a = threading.Thread(target=lambda: order.append(f"a:{idle.take('a', 10)}"))
     waiting_a.start()
-    while not _waiting(idle, 1):
-        time.sleep(0.01)  # no event says a thread has started waiting; this polls for it
+    assert queued.added.acquire(timeout=10), "a's query never queued"
     waiting_c = threading.Thread(target=lambda: order.append(f"c:{idle.take('c', 10)}"))
     waiting_c.start()
-    while not _waiting(idle, 2):
-        time.sleep(0.01)
+    assert queued.added.acquire(timeout=10), "c's query never queued"
     idle.put_recent("back")
     idle.done("b")
     waiting_c.join(timeout=10)
@@ -164,8 +170,18 @@ def test_worker_queue_serves_the_client_running_fewest_first():
     assert order == ["c:back", "a:again"]
 
 
-def _waiting(idle: WorkerQueue, count: int) -> bool:
-    return len(idle._waiting) == count
+class QueuedTickets(list):
+    """The queue's list of waiting queries, releasing `added` for each that joins it. A query
+    joins under the queue's lock and waits there, so once `added` is acquired nothing else gets
+    the lock before that query is waiting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added = threading.Semaphore(0)
+
+    def append(self, ticket: tuple[int, str]) -> None:
+        super().append(ticket)
+        self.added.release()
 
 
 def query_from(
@@ -273,6 +289,8 @@ def test_slow_update_is_stopped_and_writes_nothing(limited):
             limited.sparql, data={"update": ENDLESS_UPDATE}, headers=authorised, timeout=60
         )
     )
+    # No event says a process has taken the update: the busiest is measured once it has had time
+    # to land, so that the query workers' own start does not count.
     time.sleep(0.5)
     writer, ticks = busiest(children, 0.3)
     assert ticks > 0, "no process was evaluating the update"
@@ -330,9 +348,7 @@ def test_a_writer_that_dies_is_replaced_and_nothing_is_lost(limited):
     insert("before")
     writer = store_writer(limited)
     os.kill(writer, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while not dead(writer) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until_dead([writer], timeout=10)
     insert("after")
     assert store_writer(limited) != writer
     names = limited.select(f"SELECT ?n {{ GRAPH <{EX}survivors> {{ ?s <{EX}name> ?n }} }}")
@@ -547,18 +563,24 @@ def test_remote_store_queries_run_in_process(oxigraph_server):
         app.extensions["comity"].close()
 
 
-def _live_until_orphaned(ready) -> None:
+def _live_until_orphaned(ready, questions) -> None:
+    """Ask to die with the starting thread, then answer one question, then wait to be killed."""
     die_with_server()
     ready.set()
-    time.sleep(30)
+    questions.send(questions.recv())
+    signal.pause()
 
 
-def _started_from_a_thread_that_ends(start) -> multiprocessing.process.BaseProcess:
+def _started_from_a_thread_that_ends(
+    start,
+) -> tuple[multiprocessing.process.BaseProcess, multiprocessing.connection.Connection]:
     """A child that dies with its starting thread, started by `start` from a thread that
-    ends once the child has asked for that, as a request thread of the HTTP server may."""
+    ends once the child has asked for that, as a request thread of the HTTP server may; and
+    a connection on which the child answers one question once that thread has ended."""
     context = multiprocessing.get_context("fork")
     ready = context.Event()
-    child = context.Process(target=_live_until_orphaned, args=(ready,), daemon=True)
+    questions, child_end = context.Pipe()
+    child = context.Process(target=_live_until_orphaned, args=(ready, child_end), daemon=True)
 
     def start_and_wait() -> None:
         start(child)
@@ -567,18 +589,21 @@ def _started_from_a_thread_that_ends(start) -> multiprocessing.process.BaseProce
     thread = threading.Thread(target=start_and_wait)
     thread.start()
     thread.join()
-    return child
+    return child, questions
 
 
 def test_children_outlive_the_request_thread_that_asked_for_them():
     """Workers replaced from a request thread must not die when that thread is retired."""
     starter = ProcessStarter()
     try:
-        kept = _started_from_a_thread_that_ends(starter.start)
-        bare = _started_from_a_thread_that_ends(lambda child: child.start())
+        kept, questions = _started_from_a_thread_that_ends(starter.start)
+        bare, _ = _started_from_a_thread_that_ends(lambda child: child.start())
         bare.join(timeout=10)
         assert bare.exitcode == -signal.SIGKILL, "the kernel kept a child of an ended thread"
-        time.sleep(0.2)
+        # The signal that killed the bare child was sent when its thread ended, after the kept
+        # child's thread had: an answer now shows the kept child was spared, not just slow.
+        questions.send("alive?")
+        assert questions.poll(10) and questions.recv() == "alive?"
         assert kept.is_alive()
     finally:
         kept.kill()

@@ -488,6 +488,7 @@ def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
                 break
             except requests.ConnectionError:
                 assert time.monotonic() < deadline, "comity serve did not answer within 60 s"
+                # Polling the port: no line says the server's worker has started listening.
                 time.sleep(0.2)
 
         turtle = requests.get(f"{url}/id/state/FRA", headers={"Accept": "text/turtle"}, timeout=10)

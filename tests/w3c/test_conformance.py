@@ -94,7 +94,7 @@ def test_silent_service_to_a_refused_endpoint_is_one_empty_solution(
         )
         rows = comity_server.select(query)
         assert rows == [{"name": {"type": "literal", "value": "Bob"}}]
-    assert connection_recorder.connections == []
+    assert connection_recorder.connections_so_far() == []
 
 
 def test_graph_store_head_direct_names_and_new_graphs(comity_server):
