@@ -860,9 +860,10 @@ def _evaluate_within_memory(query: QueryFunction, job: QueryJob) -> Reply:
 class ForkedPool:
     """Workers forked from the process that holds an in-memory store, sharing its pages.
 
-    A fork sees the store exactly as it was at that moment, so workers are forked under the
-    write lock (never in the middle of a write) and retired after each write: a worker of an
-    older generation is replaced before it answers. One past its deadline is killed, which
+    A fork sees the store exactly as it was at that moment, so workers are forked under
+    `store_lock`, which whoever changes the store holds while it changes (never in the middle
+    of a write), and retired after each write: a worker of an older generation is replaced
+    before it answers. One past its deadline is killed, which
     frees its CPU at once, and replaced.
     """
 
@@ -870,13 +871,13 @@ class ForkedPool:
         self,
         query: QueryFunction,
         size: int,
-        write_lock: threading.Lock,
+        store_lock: threading.Lock,
         per_query: bool = False,
     ) -> None:
         """`per_query`: fork for every query, for a store that may change without a write
         the server sees (a graph its caller holds too)."""
         self._query = query
-        self._write_lock = write_lock
+        self._store_lock = store_lock
         self._per_query = per_query
         graph.preload_query_parser()
         self._context = multiprocessing.get_context("fork")
@@ -895,7 +896,7 @@ class ForkedPool:
             name="comity-query",
             daemon=True,
         )
-        with self._write_lock:
+        with self._store_lock:
             self._starter.start(process)
             generation = self._generation
         theirs.close()
@@ -922,7 +923,7 @@ class ForkedPool:
             self._idle.put_fresh(self._spawn())
 
     def store_changed(self) -> None:
-        """Called under the write lock after a write: every worker forked before it retires."""
+        """Called after a write: every worker forked before it retires."""
         self._generation += 1
 
     def close(self) -> None:

@@ -57,7 +57,8 @@ def create_app(
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
-    opened, writes = _open_store(config, knowledge_graph)
+    copy_lock = threading.Lock()  # held while the in-memory store queries fork from changes
+    opened, writes = _open_store(config, knowledge_graph, copy_lock)
     write_lock = threading.Lock()
     keeps_answers = knowledge_graph is None and not config.store.startswith("sparql+")
     responses = ResponseCache(app.wsgi_app)
@@ -67,7 +68,7 @@ def create_app(
         graph=opened,
         config=config,
         writes=writes,
-        runner=_query_runner(config, opened, writes, write_lock, cache=keeps_answers),
+        runner=_query_runner(config, opened, writes, write_lock, copy_lock, keeps_answers),
         answers=ResultsDirectory(),
         write_lock=write_lock,
         responses=responses,
@@ -89,7 +90,7 @@ def create_app(
 
 
 def _open_store(
-    config: ServerConfig, knowledge_graph: KnowledgeGraph | None
+    config: ServerConfig, knowledge_graph: KnowledgeGraph | None, copy_lock: threading.Lock
 ) -> tuple[KnowledgeGraph, Writes]:
     """The graph the server reads, and where its writes run.
 
@@ -97,14 +98,14 @@ def _open_store(
     first; the server reads a read-only snapshot of it, taken again after every write.
     """
     if knowledge_graph is not None:
-        return knowledge_graph, InProcessWrites(knowledge_graph)
+        return knowledge_graph, InProcessWrites(knowledge_graph, copy_lock)
     if config.store.startswith("oxigraph:"):
         path = Path(config.store[len("oxigraph:") :]).expanduser()
         writes: Writes = WriterProcess(path, config.memory_limit)
         try:
             if _serves_from_memory(config):
                 started = time.monotonic()
-                writes = MirroredWrites(writes, config.store)
+                writes = MirroredWrites(writes, config.store, copy_lock)
                 log.info(
                     "queries are answered from an in-memory copy of %s (read in %.1f s)",
                     config.store,
@@ -117,7 +118,7 @@ def _open_store(
     opened = graph_layer.open(config.store)
     if not opened.inferred_current():
         opened.reason()  # a new memory: store has reference data but no inferences yet
-    return opened, InProcessWrites(opened)
+    return opened, InProcessWrites(opened, copy_lock)
 
 
 def _query_runner(
@@ -125,6 +126,7 @@ def _query_runner(
     knowledge_graph: KnowledgeGraph,
     writes: Writes,
     write_lock: threading.Lock,
+    copy_lock: threading.Lock,
     cache: bool,
 ) -> QueryRunner:
     """Queries on memory (or an on-disk store's in-memory copy) go to forks, on an on-disk
@@ -135,13 +137,13 @@ def _query_runner(
     """
     runner: QueryRunner
     if isinstance(writes, MirroredWrites):
-        runner = ForkedPool(writes.query, config.workers, write_lock)
+        runner = ForkedPool(writes.query, config.workers, copy_lock)
     elif config.store.startswith("oxigraph:"):
         path = Path(config.store[len("oxigraph:") :])
         runner = WorkerPool(path, config.workers, write_lock)
     elif config.store == "memory:":
         # a graph passed in may change without the server knowing: fork afresh per query
-        runner = ForkedPool(knowledge_graph.query, config.workers, write_lock, per_query=not cache)
+        runner = ForkedPool(knowledge_graph.query, config.workers, copy_lock, per_query=not cache)
     else:
         return InProcess(knowledge_graph.query)
     return CachedRunner(runner) if cache else runner

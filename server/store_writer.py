@@ -16,6 +16,7 @@ evaluates its updates itself: both are written in process, with no time limit of
 import logging
 import multiprocessing
 import re
+import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -57,14 +58,19 @@ class Writes(Protocol):
 
 
 class InProcessWrites:
-    """Updates on the graph the server holds itself (memory, remote, or passed in)."""
+    """Updates on the graph the server holds itself (memory, remote, or passed in).
 
-    def __init__(self, knowledge_graph: KnowledgeGraph) -> None:
+    Query workers fork from that graph, only under `copy_lock`, which every write holds from
+    its update to the end of its reasoning: no fork sees a write half applied."""
+
+    def __init__(self, knowledge_graph: KnowledgeGraph, copy_lock: threading.Lock) -> None:
         self._graph = knowledge_graph
+        self._copy_lock = copy_lock
 
     def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
-        self._graph.update(sparql, graphs)
-        self._graph.reason()
+        with self._copy_lock:
+            self._graph.update(sparql, graphs)
+            self._graph.reason()
 
     def close(self) -> None:
         """Nothing to do: the graph is the server's."""
@@ -233,14 +239,16 @@ class MirroredWrites:
     repeats the update and takes the inferred graph the writer computed (cheaper than reasoning
     again); an update that could come out differently a second time (SERVICE, LOAD, NOW(),
     RAND(), UUID(), BNODE()), or one the copy fails to repeat, makes the copy read afresh from
-    the disk instead. The caller holds the write lock
-    throughout, and queries fork from the copy only under that lock, so no query ever sees a
-    write half applied.
+    the disk instead. Queries fork from the copy only under `copy_lock`, which is held while
+    the copy changes and only then: no query ever sees a write half applied, and none waits
+    for the writer process's commit and reasoning, during which the copy still holds the last
+    committed state.
     """
 
-    def __init__(self, disk: Writes, url: str) -> None:
+    def __init__(self, disk: Writes, url: str, copy_lock: threading.Lock) -> None:
         self._disk = disk
         self._url = url
+        self._copy_lock = copy_lock
         self.copy = graph.memory_copy(url)
 
     def apply(self, sparql: str, timeout: float, graphs: list[str | None] | None = None) -> None:
@@ -254,6 +262,11 @@ class MirroredWrites:
         if _NOT_REPEATABLE.search(sparql):
             self._read_afresh("the update may not give the same result twice")
             return
+        with self._copy_lock:
+            self._repeat(sparql, graphs)
+
+    def _repeat(self, sparql: str, graphs: list[str | None] | None) -> None:
+        """The disk's write, made on the copy: the update again, and the writer's inferences."""
         try:
             self.copy.update(sparql, graphs)
             change = getattr(self._disk, "inferred_change", None)
@@ -277,6 +290,8 @@ class MirroredWrites:
         return self.copy.query(*arguments, **options)  # type: ignore[arg-type]
 
     def _read_afresh(self, why: str) -> None:
+        """A new copy read from the disk; it takes the old one's place in one assignment, so a
+        fork sees one copy or the other, each whole."""
         started = time.monotonic()
         self.copy = graph.memory_copy(self._url)
         log.warning(
