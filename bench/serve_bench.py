@@ -316,18 +316,8 @@ def _run_server(
 def _proportional_memory(pid: int) -> int:
     """Bytes of memory a process and all its descendants use, each shared page counted in
     proportion to how many processes share it (the sum of their PSS, Linux)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        pending += children.get(current, [])
+    total = 0
+    for current in process_tree(pid, children_by_parent()):
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
@@ -336,6 +326,29 @@ def _proportional_memory(pid: int) -> int:
             if line.startswith("Pss:"):
                 total += int(line.split()[1]) * 1024
     return total
+
+
+def children_by_parent() -> dict[int, list[int]]:
+    """Every running process's children, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def process_tree(root: int, children: dict[int, list[int]]) -> list[int]:
+    """A process and all its descendants."""
+    found, pending = [], [root]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending += children.get(current, [])
+    return found
 
 
 # --- data -----------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ from bench.serve_bench import (
     _Connection,
     _prepare_comity_store,
     _start,
+    children_by_parent,
+    process_tree,
 )
 
 SOAK_GRAPH = "https://example.org/soak"
@@ -355,19 +357,9 @@ def _tree_memory(root: int) -> dict:
     the RSS of the process running the application (the root's child), and how many there
     are. The query workers are forked from the in-memory copy, so RSS counts its pages once
     per worker; PSS counts them once in all."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
+    children = children_by_parent()
     totals = {"rss_mb": 0.0, "pss_mb": 0.0, "application_rss_mb": 0.0, "processes": 0}
-    pending = [root]
-    while pending:
-        pid = pending.pop()
-        pending += children.get(pid, [])
+    for pid in process_tree(root, children):
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
