@@ -239,8 +239,8 @@ class EmbeddedStore:
         self._store.update(_REBUILD_UNION)  # read alone but not with the upkeep: rebuild
 
     def replaces_atomically(self, drop: list[str], contents: dict[str, bytes]) -> bool:
-        """Always: every replacement is one transaction."""
-        return True
+        """Up to `atomic_limit_bytes` of content: past it `replace_graphs` bulk-loads."""
+        return sum(len(ntriples) for ntriples in contents.values()) <= self.atomic_limit_bytes
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One Store.update, which Oxigraph applies as one transaction; bulk loads when large.
@@ -251,7 +251,7 @@ class EmbeddedStore:
         _refuse_union(drop, contents)
         self._visible_graphs = None
         release = _release_from_union(list(dict.fromkeys(drop)))
-        if sum(len(ntriples) for ntriples in contents.values()) <= self.atomic_limit_bytes:
+        if self.replaces_atomically(drop, contents):
             union = b"\n".join(ntriples for ntriples in contents.values() if ntriples.strip())
             sparql = replace_graphs_update(drop, {**contents, GRAPH_UNION: union})
             self._store.update(release + " ;\n" + sparql if sparql else release)

@@ -156,3 +156,30 @@ def test_large_embedded_replacement_bulk_loads_the_same_content():
         results.append({str(quad) for quad in dataset if "loadedAt" not in str(quad.predicate)})
     assert results[0] == results[1]
     assert any("inner" in quad for quad in results[0])
+
+
+def test_a_large_embedded_replacement_cut_short_leaves_its_source_incomplete():
+    """Past the atomic limit the embedded store writes in steps, as a remote one does: a
+    process that dies before the last step leaves a source that says it is incomplete."""
+    from graph.embedded import EmbeddedStore
+
+    class DyingBeforeTheLastStep(EmbeddedStore):
+        def change_triples(self, graph, removed, added):
+            if any("incomplete" in str(triple.object) for triple in removed):
+                raise KeyboardInterrupt  # nothing after this runs, as under kill -9
+            super().change_triples(graph, removed, added)
+
+    content = version_triples(3, 200)
+    backend = DyingBeforeTheLastStep(pyoxigraph.Store(), "memory:", 1000)
+    small = {GRAPH: b"<urn:a> <urn:b> <urn:c> .\n"}
+    assert backend.replaces_atomically([], small)
+    assert not backend.replaces_atomically([], {GRAPH: small[GRAPH] * 100})
+    store = KnowledgeGraph(backend)
+    with pytest.raises(KeyboardInterrupt):
+        store.replace_source(DOC, content, metadata(3))
+    [listed] = store.sources()
+    assert not listed.complete
+    held = store.query(
+        f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{GRAPH}> {{ ?s <{VERSION.value}> ?o }} }}"
+    )
+    assert int(next(iter(held))["n"].value) == 200
