@@ -682,8 +682,13 @@ class KnowledgeGraph:
             added = metadata_triples(document, metadata, loaded_at, part_graphs)
         except ValueError as error:
             raise ComityError(f"source {document}: {error}; nothing was loaded") from error
-        new = {target: list(triples) for target, triples in contents.items()}
-        new[graph] = new[graph] + added
+        # The source graph first, its metadata at its head and the content hash first of all:
+        # a store that takes the write in several requests takes them in this order.
+        head = sorted(added, key=lambda triple: triple.predicate != CONTENT_HASH)
+        new = {
+            graph: [*head, *contents[graph]],
+            **{target: list(triples) for target, triples in contents.items() if target != graph},
+        }
         new[graph].append(triple_count(document, stored_count(new) + 1))
         owned = self._owned_graphs(document)
         if owned is not None and self._unchanged(document, owned, new, metadata.content_hash):
@@ -691,19 +696,24 @@ class KnowledgeGraph:
             if stored is not None:
                 return stored
         drop = [graph, *(owned or []), *part_graphs]
-        serialised = _as_ntriples(new)
+        serialised = {
+            target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+            for target, triples in new.items()
+        }
         hashed = pyoxigraph.NamedNode(document), CONTENT_HASH
         final_hash = pyoxigraph.Triple(*hashed, pyoxigraph.Literal(metadata.content_hash))
+        provisional = pyoxigraph.Triple(*hashed, pyoxigraph.Literal(_PROVISIONAL_HASH))
         in_steps = not self._backend.replaces_atomically(drop, serialised)
         if in_steps:
-            # Written in several requests: the source graph goes first, its metadata at its
-            # head with a provisional hash, so that a write cut short leaves a source that
-            # says it is incomplete, never graphs that no source claims.
-            provisional = pyoxigraph.Triple(*hashed, pyoxigraph.Literal(_PROVISIONAL_HASH))
-            heading = [provisional, *(t for t in added if t.predicate != CONTENT_HASH)]
-            body = [t for t in new[graph] if t not in heading and t != final_hash]
-            rest = {target: triples for target, triples in new.items() if target != graph}
-            serialised = _as_ntriples({graph: heading + body, **rest})
+            # Written in several requests: the source graph's first line says it is incomplete
+            # until the last request, so a write cut short leaves a source that says so,
+            # never graphs that no source claims.
+            final_line, provisional_line = (
+                pyoxigraph.serialize([triple], format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+                for triple in (final_hash, provisional)
+            )
+            assert serialised[graph].startswith(final_line), "the content hash comes first"
+            serialised[graph] = provisional_line + serialised[graph][len(final_line) :]
         was_current = self._mark_stale()
         try:
             self._backend.replace_graphs(drop, serialised)
@@ -909,11 +919,3 @@ def _prefixes_for(target: pyoxigraph.RdfFormat) -> dict[str, str] | None:
     if target in (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS):
         return None
     return dict(PREFIXES)
-
-
-def _as_ntriples(contents: dict[str, list[pyoxigraph.Triple]]) -> dict[str, bytes]:
-    """Each graph's triples as N-Triples, in their order."""
-    return {
-        target: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-        for target, triples in contents.items()
-    }

@@ -276,11 +276,12 @@ class RemoteStore:
 
     def replaces_atomically(self, drop: list[str], contents: dict[str, bytes]) -> bool:
         """When the replacement fits one update request (a batch)."""
-        return self._one_request(drop, contents) is not None
+        return self._one_request(drop, contents, _filled(contents)) is not None
 
-    def _one_request(self, drop: list[str], contents: dict[str, bytes]) -> str | None:
+    def _one_request(
+        self, drop: list[str], contents: dict[str, bytes], filled: dict[str, bytes]
+    ) -> str | None:
         """The replacement as one update, when it fits a batch; None when it does not."""
-        filled = {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
         if sum(map(_statement_count, filled.values())) > self.batch:
             return None
         sparql = _replacement(list(dict.fromkeys([*drop, *contents])), filled)
@@ -288,14 +289,14 @@ class RemoteStore:
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:
         """One update when it fits a batch; else a Graph Store PUT per graph, or batches."""
-        filled = {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
-        emptied = [graph for graph in dict.fromkeys([*drop, *contents]) if graph not in filled]
-        statements = sum(map(_statement_count, filled.values()))
-        sparql = self._one_request(drop, contents)
+        filled = _filled(contents)
+        sparql = self._one_request(drop, contents, filled)
         if sparql is not None:
             if sparql:
                 self.update(sparql)
             return
+        emptied = [graph for graph in dict.fromkeys([*drop, *contents]) if graph not in filled]
+        statements = sum(map(_statement_count, filled.values()))
         steps: list[tuple[str, Callable[[], None]]] = []
         if self.store_url is not None:
             for graph, ntriples in filled.items():
@@ -702,6 +703,11 @@ def _batches(ntriples: bytes, statements: int, size: int) -> Iterator[bytes]:
         count += len(group)
     if count:
         yield buffer.getvalue()
+
+
+def _filled(contents: dict[str, bytes]) -> dict[str, bytes]:
+    """The graphs a replacement writes statements to, leaving out those it only empties."""
+    return {graph: ntriples for graph, ntriples in contents.items() if ntriples.strip()}
 
 
 def _statement_count(ntriples: bytes) -> int:
