@@ -139,6 +139,7 @@ class Job:
 
     def __init__(self, root: Path, triples: int) -> None:
         self.root, self.triples = root, triples
+        self.starting_store = root / "start"
 
     def prepare(self) -> None:
         """Write the data and the starting store, which every point starts from a copy of."""
@@ -147,12 +148,22 @@ class Job:
     @contextmanager
     def store(self, point: int) -> Iterator[str]:
         """A fresh copy of the starting store, as a store URL, for one point."""
-        raise NotImplementedError
-        yield ""
+        location = self.root / f"point-{point}"
+        shutil.copytree(self.starting_store, location)
+        try:
+            with self._opened(location) as url:
+                yield url
+        finally:
+            shutil.rmtree(location, ignore_errors=True)
+
+    @contextmanager
+    def _opened(self, location: Path) -> Iterator[str]:
+        """The store URL of a store's directory: an embedded on-disk store by default."""
+        yield f"oxigraph:{location}"
 
     def start(self, store_url: str) -> subprocess.Popen:
         """Start the job; the sweep kills it."""
-        raise NotImplementedError
+        return _spawn(self.command(store_url))
 
     def rerun(self, store_url: str) -> None:
         """Run the job again to its end, as a user repairing the store would."""
@@ -178,23 +189,7 @@ class Job:
             raise RuntimeError(f"{' '.join(command[1:3])} failed: {done.stderr[-2000:]}")
 
 
-class OnDiskJob(Job):
-    """A job on an embedded on-disk store, copied afresh for each point."""
-
-    def _starting_store(self) -> Path:
-        return self.root / "start"
-
-    @contextmanager
-    def store(self, point: int) -> Iterator[str]:
-        location = self.root / f"point-{point}"
-        shutil.copytree(self._starting_store(), location)
-        try:
-            yield f"oxigraph:{location}"
-        finally:
-            shutil.rmtree(location, ignore_errors=True)
-
-
-class BulkLoad(OnDiskJob):
+class BulkLoad(Job):
     """`comity load` of files large enough to be bulk-loaded, after a small one, into a store
     already holding a source."""
 
@@ -211,37 +206,29 @@ class BulkLoad(OnDiskJob):
                 f"large{number}",
                 ATOMIC_LIMIT_BYTES + 2**20,
             )
-        self._run(comity("load", "--store", f"oxigraph:{self._starting_store()}", self._first()))
-
-    def _first(self) -> str:
-        return str(self.root / "first.nt")
+        first = str(self.root / "first.nt")
+        self._run(comity("load", "--store", f"oxigraph:{self.starting_store}", first))
 
     def command(self, store_url: str) -> list[str]:
         names = ["second.nt", *(f"large-{number}.nt" for number in range(LARGE_FILES))]
         files = [str(self.root / name) for name in names]
         return comity("load", "--store", store_url, *files)
 
-    def start(self, store_url: str) -> subprocess.Popen:
-        return _spawn(self.command(store_url))
 
-
-class Reasoning(OnDiskJob):
+class Reasoning(Job):
     """`comity reason` over a store whose inferred graph a load left stale."""
 
     name = "reasoning"
 
     def prepare(self) -> None:
         write_source(self.root / "data.nt", self.triples // 4, "data")
-        location = f"oxigraph:{self._starting_store()}"
+        location = f"oxigraph:{self.starting_store}"
         self._run(comity("load", "--store", location, str(self.root / "data.nt")))
         with graph.open(location) as store:  # as a load cut off from its reasoning leaves it
             store.update(f"INSERT DATA {{ <{EX}new> a <{EX}Class> }}")
 
     def command(self, store_url: str) -> list[str]:
         return comity("reason", "--store", store_url)
-
-    def start(self, store_url: str) -> subprocess.Popen:
-        return _spawn(self.command(store_url))
 
 
 class RemoteLoad(Job):
@@ -256,11 +243,12 @@ class RemoteLoad(Job):
             for number in range(4)
         ]
         write_source(self.root / "first.nt", 300, "first")
-        with self._server(self.root / "start") as url:
+        with self._opened(self.starting_store) as url:
             self._run(comity("load", "--store", url, str(self.root / "first.nt")))
 
     @contextmanager
-    def _server(self, location: Path) -> Iterator[str]:
+    def _opened(self, location: Path) -> Iterator[str]:
+        """A real `oxigraph serve` over the directory, for as long as the block runs."""
         beside = Path(sys.executable).with_name("oxigraph")
         program = str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
         port = _free_port()
@@ -276,24 +264,11 @@ class RemoteLoad(Job):
             process.terminate()
             process.wait(timeout=30)
 
-    @contextmanager
-    def store(self, point: int) -> Iterator[str]:
-        location = self.root / f"point-{point}"
-        shutil.copytree(self.root / "start", location)
-        try:
-            with self._server(location) as url:
-                yield url
-        finally:
-            shutil.rmtree(location, ignore_errors=True)
-
     def command(self, store_url: str) -> list[str]:
         return comity("load", "--store", store_url, *self.files)
 
-    def start(self, store_url: str) -> subprocess.Popen:
-        return _spawn(self.command(store_url))
 
-
-class Updates(OnDiskJob):
+class Updates(Job):
     """`comity serve` taking an update every few milliseconds, each reasoned over after it
     commits; the server is killed, and with it every process it started."""
 
@@ -301,7 +276,7 @@ class Updates(OnDiskJob):
 
     def prepare(self) -> None:
         write_source(self.root / "first.nt", 300, "first")
-        location = f"oxigraph:{self._starting_store()}"
+        location = f"oxigraph:{self.starting_store}"
         self._run(comity("load", "--store", location, str(self.root / "first.nt")))
         self._acknowledged: set[str] = set()
 
