@@ -208,13 +208,14 @@ def load_application(config: ServerConfig) -> Callable[..., Any]:
     """
     from graph.query_execution import die_with_server
     from server.app import create_app
+    from server.state import EXTENSION
 
     die_with_server()
 
     # The few other messages (start, faults) go through logging; requests have their own log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)
     app = create_app(config, request_log=sys.stderr)
-    state = app.extensions["comity"]
+    state = app.extensions[EXTENSION]
     multiprocessing.util.Finalize(state, state.close, exitpriority=100)
     logging.getLogger("comity.server").info(
         "serving %s at http://%s:%d/sparql (%s)",
