@@ -35,6 +35,7 @@ TARGET_MODULES = (
     "fuzz.identifiers",
     "fuzz.texts",
     "fuzz.sparql",
+    "fuzz.sparql_text",
     "fuzz.rdf_files",
     "fuzz.updates",
     "fuzz.protocol",

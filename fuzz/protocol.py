@@ -240,16 +240,16 @@ def _listed(iri: str, allow: tuple[str, ...]) -> bool:
 @target(
     "federation.allowlist",
     service_requests,
-    requires=("server.federation", "server.sparql_lexer"),
+    requires=("server.federation", "graph.sparql_inspection"),
 )
 def check_allowlist(case) -> None:
     """SERVICE goes only to listed endpoints, never to an internal address a listed name hides.
 
     The check may refuse only with its ComityError; it never lets a variable endpoint through.
     """
+    from graph.sparql_inspection import service_calls
     from ontology.errors import ComityError
     from server.federation import check_services
-    from server.sparql_lexer import service_calls
 
     query, allow, resolved = case
     try:
@@ -305,12 +305,12 @@ bracketed_services = st.one_of(
 @target(
     "federation.any_text",
     lambda: st.tuples(service_like_text, st.lists(st.text(max_size=30), max_size=2)),
-    requires=("server.federation", "server.sparql_lexer"),
+    requires=("server.federation", "graph.sparql_inspection"),
 )
 @target(
     "federation.bracketed_hosts",
     lambda: st.tuples(bracketed_services, st.lists(_BRACKETED, max_size=2)),
-    requires=("server.federation", "server.sparql_lexer"),
+    requires=("server.federation", "graph.sparql_inspection"),
     examples=(
         ("SELECT * { SERVICE <http://[x/> {} }", []),
         ("SELECT * { SERVICE <http://[zz]/sparql> {} }", ["http://[zz]/sparql"]),
@@ -319,9 +319,9 @@ bracketed_services = st.one_of(
 )
 def check_services_any_text(case: tuple[str, list[str]]) -> None:
     """Any request text is let through or refused with ComityError, never another error."""
+    from graph.sparql_inspection import service_calls
     from ontology.errors import ComityError
     from server.federation import check_services
-    from server.sparql_lexer import service_calls
 
     text, allow = case
     try:
@@ -366,14 +366,14 @@ _GRAPH_IRIS = st.lists(
     "update_protocol.add_using",
     # The server adds clauses only when the request names at least one graph.
     lambda: st.tuples(updates, _GRAPH_IRIS, _GRAPH_IRIS).filter(lambda case: case[1] or case[2]),
-    requires=("server.sparql_lexer",),
+    requires=("graph.sparql_inspection",),
 )
 def check_add_using(case: tuple[str, list[str], list[str]]) -> None:
     """USING clauses are only added: the update text is kept, a valid update stays valid.
 
     The documented refusal is a ValueError, for an update that names its own dataset.
     """
-    from server.sparql_lexer import add_using
+    from graph.sparql_inspection import add_using
 
     update, using, using_named = case
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph
 
 from graph.backend import QueryResults, change_data, replace_graphs_update
-from graph.query_dataset import declared_dataset
+from graph.sparql_inspection import declared_dataset, may_name_graphs, prologue_end
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
 
@@ -179,7 +179,10 @@ class EmbeddedStore:
                 options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [pyoxigraph.NamedNode(graph) for graph in named_graphs]
-        elif self._has_union and _may_name_graphs(sparql):
+        elif self._has_union and may_name_graphs(sparql, GRAPH_UNION):
+            # Listing the visible graphs (one per source) only when a GRAPH pattern could
+            # reach the union keeps the graph layer's look-ups of one source's graph as fast
+            # in a large store as in a small one.
             options["named_graphs"] = self._named_graphs()
         return evaluate(self._store, sparql, **options)
 
@@ -224,9 +227,8 @@ class EmbeddedStore:
         else:
             before = _release_from_union(graphs) + " ;\n"
             after = _add_graphs_to_union(graphs)
-        prologue = _PROLOGUE.match(sparql)
-        assert prologue is not None, "_PROLOGUE matches the empty string too"
-        head, body = sparql[: prologue.end()], sparql[prologue.end() :]
+        opening = prologue_end(sparql)  # the upkeep goes after the declarations
+        head, body = sparql[:opening], sparql[opening:]
         for separator in ("\n;\n", "\n"):
             try:
                 _with_unknown_functions(
@@ -382,13 +384,6 @@ _UNION_NODE = pyoxigraph.NamedNode(GRAPH_UNION)
 # named-graph-uri).
 _NO_GRAPH = "urn:comity:no-graph"
 
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n]*|BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|PREFIX\s+[^\s:#<]*:\s*<[^<>\"{}|^`\\\x00-\x20]*>)*",
-    re.IGNORECASE,
-)
-"""BASE and PREFIX declarations (and comments) opening an update: the union's upkeep goes after
-them, since Oxigraph reads declarations only at the start of a request."""
 _UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
 UNKNOWN_FUNCTIONS_LIMIT = 64
 
@@ -426,28 +421,6 @@ WHERE {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }} ;
 INSERT {{ GRAPH <{GRAPH_UNION}> {{ ?s ?p ?o }} }}
 WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_UNION}>) }} }}"""
-
-_GRAPH_WORD = re.compile(
-    r"<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|(?i:\bgraph\b)(?=\s*(?P<next><[^<>\s]*>|.?))",
-    re.DOTALL,
-)
-
-
-def _may_name_graphs(sparql: str) -> bool:
-    """False when the query cannot reach the hidden union through a GRAPH pattern: it has no
-    GRAPH keyword, or each one names a graph by a full IRI that is not the union's. Listing
-    the visible named graphs (one entry per source) is then skipped, which keeps the graph
-    layer's own look-ups of one source's graph as fast in a large store as in a small one."""
-    if GRAPH_UNION in sparql:
-        return True
-    for match in _GRAPH_WORD.finditer(sparql):
-        following = match.group("next")
-        if following is not None and _ABSOLUTE_IRI.fullmatch(following) is None:
-            return True  # GRAPH ?g, a prefixed name or a relative IRI might reach the union
-    return False
-
-
-_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][\w+.-]*:[^\\]*>")
 
 
 def _may_hold_blank_nodes(path: Path) -> bool:

@@ -34,7 +34,6 @@ as it was.
 from __future__ import annotations
 
 import functools
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,26 +69,6 @@ _UNSTABLE = {
     "Builtin_NOTEXISTS",
     "Function",
 }
-
-# A query's lexemes as far as comments and white space are concerned. White space is SPARQL's
-# own four characters: any other space character outside a string is an error and must stay
-# one. A backslash outside a string keeps the next character (as in a prefixed name's
-# `ex:a\#b`) from starting a comment or a string.
-_LEXEME = re.compile(
-    r"""
-    (?P<gap>(?:[ \t\r\n]|\#[^\r\n]*)+)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\r\n]|\\[^\r\n])*'|"(?:[^"\\\r\n]|\\[^\r\n])*")
-  | (?P<quote>['"])
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<escape>\\.)
-  | (?P<plain>[^ \t\r\n'"<\#\\]+|<)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_NOT_END = re.compile(r"(?<![\w:?$\-])NOT$", re.IGNORECASE)
-_EXISTS_START = re.compile(r"EXISTS(?![\w:\-])", re.IGNORECASE)
-_SCHEME_AUTHORITY = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 @dataclass(frozen=True)
@@ -150,38 +129,36 @@ def normal_form(sparql: str) -> tuple[str, bool] | None:
     if "\\u" in sparql or "\\U" in sparql:
         return None
     pieces: list[str] = []
-    code: list[str] = []  # the lexemes that are neither white space nor comments, in order
     has_not_exists = False
-    for match in _LEXEME.finditer(sparql):
-        kind, lexeme = match.lastgroup, match.group()
-        if kind == "gap":
-            if match.start() > 0 and match.end() < len(sparql):
-                pieces.append(" ")
-            continue
-        if kind == "quote":
-            return None
-        if kind == "iri" and ("#" in lexeme or "'" in lexeme) and not _certainly_iri(lexeme, code):
-            return None
-        if (
-            kind == "plain"
-            and code
-            and pieces[-1] == " "
-            and _EXISTS_START.match(lexeme)
-            and _NOT_END.search(code[-1])
-        ):
-            has_not_exists = True
-        pieces.append(lexeme)
-        code.append(lexeme)
+    previous: Token | None = None
+    before_previous: Token | None = None
+    for token in sparql_tokens(sparql):
+        if token.kind == "other" and token.text in "'\"":
+            return None  # a string that never ends
+        if token.kind == "iri" and ("#" in token.text or "'" in token.text):
+            if not _certainly_iri(token, previous, before_previous):
+                return None
+        if previous is not None and previous.end < token.start:
+            pieces.append(" ")  # comments and white space between two tokens
+            if token.is_word("EXISTS") and previous.is_word("NOT"):
+                has_not_exists = True
+        pieces.append(token.text)
+        before_previous, previous = previous, token
     return "".join(pieces), has_not_exists
 
 
-def _certainly_iri(lexeme: str, before: list[str]) -> bool:
+def _certainly_iri(token: Token, previous: Token | None, before_previous: Token | None) -> bool:
     """Whether an ``<...>`` can only be an IRI, by its start or by the words before it."""
-    if _SCHEME_AUTHORITY.match(lexeme):
+    if token.is_absolute_iri and token.text.partition(":")[2].startswith("//"):
+        return True  # scheme://, which after a less-than sign could not parse
+    if previous is not None and previous.is_word("BASE"):
         return True
-    if before and before[-1].upper() == "BASE":
-        return True
-    return len(before) >= 2 and before[-2].upper() == "PREFIX" and before[-1].endswith(":")
+    return (
+        before_previous is not None
+        and before_previous.is_word("PREFIX")
+        and previous is not None
+        and previous.text.endswith(":")
+    )
 
 
 @functools.lru_cache(maxsize=1024)

@@ -35,7 +35,6 @@ import itertools
 import multiprocessing
 import os
 import queue
-import re
 import resource
 import select
 import shutil
@@ -55,6 +54,7 @@ import pyoxigraph
 import graph
 from graph import KnowledgeGraph, QueryTimeout
 from graph.generation_cache import DEFAULT_MAX_BYTES, GenerationCache
+from graph.sparql_inspection import draws_fresh_values
 from ontology import PREFIXES
 from ontology.errors import ComityError
 
@@ -239,26 +239,6 @@ def _remove_answer_files(output: str) -> None:
 
 # -- answers kept until the next write ---------------------------------------------------------
 
-# Words that make an answer differ from one evaluation to the next (SERVICE: the remote data;
-# RAND, NOW, UUID, STRUUID, BNODE: new values every time). A query naming one anywhere, even in
-# a literal or an IRI, is not cached: a false alarm only costs speed. `\u` escapes are
-# decoded before SPARQL is parsed, so they could spell any of these words; such queries are not
-# cached either.
-_UNCACHEABLE = re.compile(r"\b(?:service|rand|now|uuid|struuid|bnode)\b|\\u", re.IGNORECASE)
-# Plain substrings, one of which any match of _UNCACHEABLE in an ASCII text contains once
-# lowered: testing them first costs a tenth of the search (twice per query, on the server's
-# request path). A non-ASCII text always gets the search, whose IGNORECASE also folds some
-# non-ASCII letters (the long s) onto ASCII ones.
-_UNCACHEABLE_HINTS = ("service", "rand", "now", "uuid", "bnode", "\\u")
-
-
-def _uncacheable(sparql: str) -> bool:
-    if sparql.isascii():
-        lowered = sparql.lower()
-        if not any(hint in lowered for hint in _UNCACHEABLE_HINTS):
-            return False
-    return _UNCACHEABLE.search(sparql) is not None
-
 
 class AnswerCache(GenerationCache[tuple[Any, ...], "Answered"]):
     """Small answers of an embedded store, kept until the next write.
@@ -277,7 +257,7 @@ class AnswerCache(GenerationCache[tuple[Any, ...], "Answered"]):
     @staticmethod
     def key(job: QueryJob) -> tuple[Any, ...] | None:
         """What the answer depends on besides the data, or None when it must not be cached."""
-        if _uncacheable(job.sparql):
+        if draws_fresh_values(job.sparql):  # a new answer each time: not kept
             return None
         return (
             job.sparql,

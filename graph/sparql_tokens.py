@@ -13,18 +13,23 @@ from urllib.parse import urljoin
 
 _TOKEN = re.compile(
     r"""
-    (?P<space>\s+)
+    (?P<space>[\ \t\r\n]+)
     | (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+                 |'(?:[^'\\\n\r]|\\[^\n\r])*'|"(?:[^"\\\n\r]|\\[^\n\r])*")
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
     | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
     | (?P<word>[^\W\d][\w]*)
+    | (?P<escape>\\.)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+"""White space is SPARQL's own four characters, as for the engine: any other space character
+is an error the engine reports, so it stays a token. A backslash outside a string or a prefixed
+name (an error too) takes the next character with it, so that a text the engine refuses is never
+read as opening a comment or a string there."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,23 @@ class Token:
         return self.start + len(self.text)
 
     def is_word(self, *words: str) -> bool:
-        """True when the token is one of these keywords (SPARQL keywords ignore case)."""
-        return self.kind == "word" and self.text.upper() in words
+        """True when the token is one of these keywords (SPARQL keywords ignore case, in ASCII
+        alone: the long s is no S to the engine)."""
+        return self.kind == "word" and self.text.isascii() and self.text.upper() in words
+
+    @property
+    def iri(self) -> str:
+        """An IRI token's IRI as written, its \\u and \\U escapes applied (as the engine
+        applies them inside IRIs and strings), not resolved against any BASE."""
+        return unescaped(self.text[1:-1])
+
+    @property
+    def is_absolute_iri(self) -> bool:
+        """Whether the token is an IRI written with its scheme, which no BASE changes."""
+        return self.kind == "iri" and _SCHEME.match(self.iri) is not None
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def tokens(sparql: str) -> Iterator[Token]:
@@ -61,10 +81,10 @@ def declared(stream: list[Token]) -> Iterator[tuple[int, Token, dict[str, str], 
         if token.is_word("PREFIX") and index + 2 < len(stream):
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind == "pname" and iri.kind == "iri":
-                prefixes[name.text[:-1]] = resolved(base, iri.text[1:-1])
+                prefixes[name.text[:-1]] = resolved(base, iri.iri)
         elif token.is_word("BASE") and index + 1 < len(stream):
             if stream[index + 1].kind == "iri":
-                base = resolved(base, stream[index + 1].text[1:-1])
+                base = resolved(base, stream[index + 1].iri)
         yield index, token, prefixes, base
 
 
@@ -72,7 +92,7 @@ def written_iri(target: Token, prefixes: dict[str, str], base: str) -> str | Non
     """The IRI an IRI or prefixed-name token stands for; None for any other token, or a
     prefixed name whose prefix is not declared."""
     if target.kind == "iri":
-        return resolved(base, target.text[1:-1])
+        return resolved(base, target.iri)
     if target.kind == "pname":
         prefix, _, local = target.text.partition(":")
         if prefix in prefixes:

@@ -1,25 +1,21 @@
-"""Which graphs a SPARQL Update writes, read from its text before it runs.
+"""Which graphs a SPARQL Update writes, read from its tokens before it runs.
 
 The store keeps the union of its graphs as a graph of its own. Knowing the graphs an update
 writes lets that union be kept in step at the cost of those graphs; not knowing them costs a
-rebuild from the whole store. The graphs are exact or unknown (None): a template writing to
-`GRAPH ?g`, `CLEAR ALL`, or an update not read leaves them unknown, and the caller rebuilds.
-(Which graphs an update may write at all is graph/update_guard.py's business.)
-
-rdflib's parser reads an update; its time grows faster than the text (a second for 10 kB of
-INSERT DATA, a minute for 150 kB), so longer texts are not read.
+rebuild from the whole store. The graphs are a superset of those written, or unknown (None): a
+template writing to `GRAPH ?g`, `CLEAR ALL`, or an operation not read leaves them unknown, and
+the caller rebuilds. (Which graphs an update may write at all is graph/update_guard.py's
+business.) Reading is one pass over the tokens (graph/sparql_tokens.py), linear in the text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import rdflib
-from rdflib.plugins.sparql.algebra import translateUpdate
-from rdflib.plugins.sparql.parser import parseUpdate
+from graph.sparql_tokens import Token, declared, tokens, written_iri
 
-LONGEST_READ = 4096
-"""Characters of the longest update parsed; a longer one costs more to parse than a rebuild."""
+Graphs = list[str | None]
+"""Graph IRIs, None standing for the default graph."""
 
 
 @dataclass(frozen=True)
@@ -32,68 +28,172 @@ class UpdateScope:
 
 def read_update(sparql: str) -> UpdateScope:
     """The scope of one SPARQL Update request."""
-    if len(sparql) > LONGEST_READ:
-        return UpdateScope(None)
-    try:
-        update = translateUpdate(parseUpdate(sparql))
-        operations = update.algebra if update else []  # a bare prologue: no operation
-    except Exception:  # noqa: BLE001 - whatever rdflib fails on, Oxigraph will judge
-        return UpdateScope(None)
-    written: list[str | None] = []
-    for operation in operations:
-        graphs = _operation_graphs(operation)
+    stream = list(tokens(sparql))
+    iris: dict[int, str | None] = {}  # token index -> the IRI an IRI or prefixed name stands for
+    for index, token, prefixes, base in declared(stream):
+        if token.kind in ("iri", "pname"):
+            iris[index] = written_iri(token, prefixes, base)
+    written: Graphs = []
+    for start, end in _operations(stream):
+        graphs = _operation_graphs(_Reader(stream, iris, start, end))
         if graphs is None:
             return UpdateScope(None)
         written.extend(graphs)
     return UpdateScope(tuple(dict.fromkeys(written)))
 
 
-def _operation_graphs(operation) -> list[str | None] | None:
-    name = operation.name
-    if name in ("InsertData", "DeleteData", "DeleteWhere"):
-        return _template_graphs(operation, None)
-    if name == "Modify":
-        default = _field(operation, "withClause")
-        if default is not None and not isinstance(default, rdflib.URIRef):
+def _operations(stream: list[Token]) -> list[tuple[int, int]]:
+    """The token ranges of the request's operations, declarations left out: split at each
+    `;` outside braces."""
+    ranges: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for index, token in enumerate(stream):
+        if token.kind == "other" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+        elif token.kind == "other" and token.text == ";" and depth == 0:
+            ranges.append((start, index))
+            start = index + 1
+    ranges.append((start, len(stream)))
+    return [_without_declarations(stream, start, end) for start, end in ranges]
+
+
+def _without_declarations(stream: list[Token], start: int, end: int) -> tuple[int, int]:
+    while start < end:
+        if stream[start].is_word("BASE"):
+            start += 2
+        elif stream[start].is_word("PREFIX"):
+            start += 3
+        else:
+            break
+    return min(start, end), end
+
+
+class _Reader:
+    """The tokens of one operation, read from left to right."""
+
+    def __init__(self, stream: list[Token], iris: dict[int, str | None], start: int, end: int):
+        self.stream, self.iris, self.position, self.end = stream, iris, start, end
+
+    def peek(self, *words: str) -> bool:
+        return self.position < self.end and self.stream[self.position].is_word(*words)
+
+    def take(self, *words: str) -> bool:
+        if self.peek(*words):
+            self.position += 1
+            return True
+        return False
+
+    def done(self) -> bool:
+        return self.position >= self.end
+
+    def iri(self) -> str | None:
+        """The IRI at this point (taking it), or None when none stands here."""
+        if self.position < self.end and self.position in self.iris:
+            self.position += 1
+            return self.iris[self.position - 1]
+        return None
+
+    def group(self) -> tuple[int, int] | None:
+        """The braces of the group starting here (taking it), or None."""
+        if self.position >= self.end or self.stream[self.position].text != "{":
             return None
-        graphs: list[str | None] = []
-        for clause in (_field(operation, "delete"), _field(operation, "insert")):
-            if clause is None:
-                continue
-            found = _template_graphs(clause, str(default) if default is not None else None)
+        depth = 0
+        for index in range(self.position, self.end):
+            text = self.stream[index].text
+            if self.stream[index].kind == "other" and text in "{}":
+                depth += 1 if text == "{" else -1
+                if depth == 0:
+                    opening, self.position = self.position, index + 1
+                    return opening, index
+        return None
+
+
+def _operation_graphs(reader: _Reader) -> Graphs | None:
+    if reader.done():
+        return []  # a bare prologue, or a trailing `;`
+    if reader.take("INSERT", "DELETE"):
+        if reader.take("DATA", "WHERE"):
+            graphs = _template(reader, reader.group(), None)
+            return graphs if reader.done() else None
+        reader.position -= 1
+        return _modify(reader, None)
+    if reader.take("WITH"):
+        default = reader.iri()
+        return None if default is None else _modify(reader, default)
+    if reader.take("LOAD"):
+        reader.take("SILENT")
+        if reader.iri() is None:
+            return None
+        if reader.take("INTO"):
+            return _graph(reader) if reader.take("GRAPH") else None
+        return [None] if reader.done() else None
+    if reader.take("CLEAR", "DROP", "CREATE"):
+        reader.take("SILENT")
+        if reader.take("DEFAULT"):
+            return [None] if reader.done() else None
+        return _graph(reader) if reader.take("GRAPH") else None  # ALL, NAMED: any graph
+    moving = reader.peek("MOVE")
+    if reader.take("ADD", "COPY", "MOVE"):
+        reader.take("SILENT")
+        source = _graph_or_default(reader)
+        target = _graph_or_default(reader) if reader.take("TO") else None
+        if source is None or target is None or not reader.done():
+            return None
+        return source + target if moving else target
+    return None
+
+
+def _graph(reader: _Reader) -> Graphs | None:
+    iri = reader.iri()
+    return [iri] if iri is not None and reader.done() else None
+
+
+def _graph_or_default(reader: _Reader) -> Graphs | None:
+    if reader.take("DEFAULT"):
+        return [None]
+    reader.take("GRAPH")
+    iri = reader.iri()
+    return None if iri is None else [iri]
+
+
+def _modify(reader: _Reader, default: str | None) -> Graphs | None:
+    """DELETE {...} INSERT {...} USING ... WHERE {...}, after any WITH."""
+    graphs: Graphs = []
+    for word in ("DELETE", "INSERT"):
+        if reader.take(word):
+            found = _template(reader, reader.group(), default)
             if found is None:
                 return None
             graphs += found
-        return graphs
-    if name in ("Load", "Clear", "Drop", "Create"):
-        return _graph_reference(_field(operation, "graphiri"))
-    if name in ("Add", "Copy"):
-        return _graph_reference(operation.graph[1])
-    if name == "Move":  # the source is emptied, the target replaced
-        source, target = (_graph_reference(g) for g in operation.graph)
-        return None if source is None or target is None else source + target
-    return None
-
-
-def _field(value, key: str):
-    """A field of rdflib's algebra, or None when absent (its own `get` answers the key)."""
-    return value[key] if key in value else None
-
-
-def _template_graphs(clause, default: str | None) -> list[str | None] | None:
-    """The graphs of a quad template: its GRAPH blocks, and `default` for plain triples."""
-    graphs: list[str | None] = [default] if _field(clause, "triples") else []
-    for graph in (_field(clause, "quads") or {}).keys():
-        if not isinstance(graph, rdflib.URIRef):
-            return None  # GRAPH ?g: any graph at all
-        graphs.append(str(graph))
+    while reader.take("USING"):
+        reader.take("NAMED")
+        if reader.iri() is None:
+            return None
+    if not reader.take("WHERE") or reader.group() is None or not reader.done():
+        return None
     return graphs
 
 
-def _graph_reference(reference) -> list[str | None] | None:
-    """A graph named by DROP, CLEAR, ADD and the like: an IRI, DEFAULT, or NAMED/ALL (None)."""
-    if isinstance(reference, rdflib.URIRef):
-        return [str(reference)]
-    if reference in ("DEFAULT", None):
-        return [None]
-    return None
+def _template(
+    reader: _Reader, braces: tuple[int, int] | None, default: str | None
+) -> Graphs | None:
+    """The graphs of a quad template: its GRAPH blocks, and `default` for plain triples."""
+    if braces is None:
+        return None
+    graphs: Graphs = []
+    inner = _Reader(reader.stream, reader.iris, braces[0] + 1, braces[1])
+    while not inner.done():
+        if inner.take("GRAPH"):
+            iri = inner.iri()
+            if iri is None or inner.group() is None:
+                return None  # GRAPH ?g: any graph at all
+            graphs.append(iri)
+        elif inner.stream[inner.position].text == ".":
+            inner.position += 1
+        else:
+            graphs.append(default)  # a triple outside any GRAPH block
+            while not inner.done() and not inner.peek("GRAPH"):
+                if inner.group() is None:
+                    inner.position += 1
+    return graphs

@@ -28,7 +28,7 @@ class ServerConfig:
     """Largest request body in bytes; past it the answer is 413."""
     max_nesting: int = 200
     """Deepest nesting of a query or update (brackets, and clauses or operators chained in one
-    group); past it the answer is 400, before any parser runs (server/sparql_lexer.py)."""
+    group); past it the answer is 400, before any parser runs (graph/sparql_inspection.py)."""
     token: str | None = None
     accounts: tuple[Account, ...] = ()
     """Accounts of the users file (HTTP Basic); with neither these nor a token, read-only."""

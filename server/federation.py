@@ -33,15 +33,12 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from graph.sparql_inspection import load_calls, service_calls
+from graph.sparql_tokens import tokens
 from ontology.errors import ComityError
-from server.sparql_lexer import load_calls, service_calls, tokens
 
 Resolver = Callable[[str], Iterable[str]]
 
-# Keywords are ASCII and never written with escapes, so a request without this word, in any
-# case, has no SERVICE clause and needs no lexing: the common case costs one regex scan.
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
-_LOAD_WORD = re.compile("load", re.IGNORECASE)
 # What a refused LOAD SILENT becomes: an operation that does nothing, as a failed one does.
 _NOTHING = "INSERT DATA {}"
 
@@ -58,8 +55,6 @@ def resolve(host: str) -> list[str]:
 
 def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resolve) -> None:
     """Raise ServiceRefused unless every SERVICE in the request may be called."""
-    if not _SERVICE_WORD.search(sparql):
-        return
     allowed = tuple(allow)
     for call in service_calls(sparql):
         if call.variable is not None:
@@ -78,10 +73,11 @@ def check_services(sparql: str, allow: Iterable[str], resolver: Resolver = resol
 def silence_refused(sparql: str, allow: Iterable[str], resolver: Resolver = resolve) -> str:
     """The text with every refused `SERVICE SILENT` clause replaced by `{}`, padded with
     spaces so that every other token keeps its line and column."""
-    if not _SERVICE_WORD.search(sparql):
+    found = service_calls(sparql)
+    if not found:
         return sparql
     allowed = tuple(allow)
-    calls = iter(service_calls(sparql))
+    calls = iter(found)
     stream = list(tokens(sparql))
     spans: list[tuple[int, int]] = []
     for index, token in enumerate(stream):
@@ -105,8 +101,6 @@ def check_loads(update: str, allow: Iterable[str], resolver: Resolver = resolve)
     """The update as it may run: raise ServiceRefused for a LOAD of a document the allowlist
     does not admit; a refused `LOAD SILENT` becomes an operation that does nothing, padded
     with spaces so that every other token keeps its line and column."""
-    if not _LOAD_WORD.search(update):
-        return update
     allowed = tuple(allow)
     for call in reversed(load_calls(update)):
         if call.iri is None:

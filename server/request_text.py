@@ -10,11 +10,9 @@
 
 import re
 
-from server.sparql_lexer import tokens
+from graph.sparql_inspection import writes_relative_iri
+from graph.sparql_tokens import tokens
 
-# A written IRI (IRIREF) without a scheme: relative. A comparison such as `?a<?b` can look
-# like one too; then a BASE is added that nothing uses, which changes nothing.
-_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -25,7 +23,9 @@ def base_declaration(service_url: str) -> str:
 def with_service_base(sparql: str, service_url: str) -> str:
     """The text as the engine should read it: with the service's URL as base when the text
     writes a relative IRI and declares no base; otherwise unchanged."""
-    if not _RELATIVE_IRI.search(sparql):
+    # A comparison such as `?a<?b` can look like a relative IRI; then a BASE is added that
+    # nothing uses, which changes nothing.
+    if not writes_relative_iri(sparql):
         return sparql
     # The lexer tells a BASE keyword from the word inside an IRI or a string
     # (`<http://example.org/protocol-base-test/>`).

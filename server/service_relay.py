@@ -37,16 +37,14 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from graph.query_execution import FailureReason, QueryFailed
+from graph.sparql_inspection import load_calls, service_calls
 from server.federation import Resolver, ServiceRefused, endpoint_addresses, resolve
-from server.sparql_lexer import load_calls, service_calls
 
 log = logging.getLogger("comity.server")
 
 CHUNK_BYTES = 64 * 1024
 PAYLOAD_EXCERPT_BYTES = 1000
 
-# Keywords are never written with escapes (see federation.py): no such word, no call out.
-_CALLING_WORD = re.compile("service|load", re.IGNORECASE)
 # The path segment, after the secret, of a relay IRI standing for a LOAD document.
 _LOAD_SEGMENT = "load/"
 # How Oxigraph's parser locates a syntax error: line and column, both counted from 1.
@@ -152,8 +150,6 @@ class ServiceRelay:
         SERVICE clauses nested in another SERVICE's group are left as written: the outer
         endpoint evaluates them, and the relay's address means nothing there.
         """
-        if not _CALLING_WORD.search(sparql):
-            return RoutedText(sparql, sparql)
         targets = [
             (call.span, f"<{self.url}{_encoded(call.iri)}>")
             for call in service_calls(sparql)

@@ -32,6 +32,7 @@ from werkzeug.exceptions import (
 )
 
 from graph.query_execution import QueryJob
+from graph.sparql_inspection import add_using, hoist_declarations, nesting_error
 from ontology.errors import ComityError
 from server.description import (
     dataset_iri,
@@ -56,7 +57,6 @@ from server.protocol import (
 )
 from server.request_text import before_base, undeclared_prefix, with_service_base
 from server.service_relay import RoutedText
-from server.sparql_lexer import add_using, hoist_declarations, nesting_error
 from server.state import requesting_client, state
 
 blueprint = Blueprint("sparql", __name__)

@@ -15,7 +15,6 @@ evaluates its updates itself: both are written in process, with no time limit of
 
 import logging
 import multiprocessing
-import re
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -33,6 +32,7 @@ from graph.query_execution import (
     memory_message,
     ran_out_of_memory,
 )
+from graph.sparql_inspection import draws_fresh_values
 from ontology.errors import ComityError
 
 
@@ -224,11 +224,6 @@ class WriterProcess:
         self._starter.close()
 
 
-_NOT_REPEATABLE = re.compile(
-    r"\b(?:SERVICE|LOAD)\b|\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE
-)
-"""What an update may do differently a second time: call out, or draw a value of its own."""
-
 log = logging.getLogger("comity.serve")
 
 
@@ -259,7 +254,7 @@ class MirroredWrites:
             # (at least its mark that the inferred graph is stale).
             self._read_afresh("the write failed after the store may have changed")
             raise
-        if _NOT_REPEATABLE.search(sparql):
+        if draws_fresh_values(sparql):
             self._read_afresh("the update may not give the same result twice")
             return
         with self._copy_lock:

@@ -22,10 +22,10 @@ from rich.console import Console
 from rich.table import Table
 
 import graph
+from graph.sparql_inspection import hoist_declarations
 from ontology import PREFIXES, document_iri
 from ontology.errors import ComityError
 from server.commands.options import store_option
-from server.sparql_lexer import hoist_declarations
 
 RESULTS_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,

@@ -54,6 +54,7 @@ def test_every_area_has_targets():
         "extraction",
         "charts",
         "not_exists",
+        "sparql_text",
         "rdf_files",
         "graph",
         "negotiation",

@@ -3,10 +3,10 @@
 import pytest
 import requests
 
+from graph.sparql_inspection import add_using, hoist_declarations
 from ontology import COMITY, GRAPH_INFERRED
 from server.app import create_app
 from server.config import ServerConfig
-from server.sparql_lexer import add_using, hoist_declarations
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import EX, PEOPLE_GRAPH, TOKEN  # noqa: E402 - after the rewrite registration

@@ -204,7 +204,8 @@ def reply(size: int) -> Answered:
         ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", False),
         ("SELECT ?v { BIND(STRUUID() AS ?v) }", False),
         ('SELECT ?v { BIND("\\U00000041" AS ?v) }', False),  # an escape may spell RAND
-        ("SELECT ?v { BIND(ſtruuid() AS ?v) }", False),  # the long s folds onto s
+        # Python's upper() folds the long s onto S; the engine does not, and refuses the call.
+        ("SELECT ?v { BIND(ſtruuid() AS ?v) }", True),
         ("SELECT ?s { ?s <http://example.org/known> <http://example.org/grand> }", True),
         ("SELECT ?s { ?s <http://example.org/name> 'Zoë' }", True),
     ],

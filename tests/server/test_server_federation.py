@@ -2,13 +2,10 @@
 and an allowed endpoint's redirect is never followed."""
 
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph
@@ -18,20 +15,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.query_execution import FailureReason, QueryFailed
+from graph.sparql_inspection import load_calls, service_calls
 from ontology.errors import ComityError
 from server.federation import ServiceRefused, check_loads, check_services
 from server.service_relay import ServiceRelay
-from server.sparql_lexer import load_calls, service_calls
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration
     EX,
     TOKEN,
-    free_port,
+    on_a_free_port,
     serving_in_thread,
+    start_oxigraph,
     stop_process,
-    stop_with_parent,
-    wait_for_oxigraph,
 )
 
 ALLOW = ("https://query.wikidata.org/sparql",)
@@ -123,17 +119,7 @@ def test_refused_endpoints_are_never_contacted(federated, connection_recorder):
 def remote_endpoint(tmp_path_factory):
     """An `oxigraph serve` holding one known triple, to be called through SERVICE."""
     location = tmp_path_factory.mktemp("remote")
-    port = free_port()
-    binary = Path(sys.executable).with_name("oxigraph")
-    process = subprocess.Popen(
-        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        preexec_fn=stop_with_parent,
-    )
-    wait_for_oxigraph(process)
+    process, port = on_a_free_port(lambda port: (start_oxigraph(location, port), port))
     url = f"http://127.0.0.1:{port}"
     requests.post(
         f"{url}/store?default",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.sparql_lexer import nesting_error
+from graph.sparql_inspection import nesting_error
 
 pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration

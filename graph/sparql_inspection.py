@@ -1,17 +1,27 @@
-"""Just enough SPARQL lexing to inspect a request before it runs.
+"""What a query or update will do, read from its tokens before the engine runs it.
 
-The server has to know two things before handing a query to the engine: which SERVICE
-endpoints it would call and which documents an update would LOAD, and where (so that a refused
-one is never contacted and an allowed one is called through the server's relay), and where the
-WHERE clauses of an update are (to add the protocol's USING clauses). Both need tokens that
-know strings, IRIs and comments apart from keywords; neither needs a full parser, and the
-engine still parses and reports every syntax error itself.
+Which SERVICE endpoints it would call and which documents an update would LOAD, and where (so
+that a refused one is never contacted and an allowed one is called through a relay); how deep
+it nests; where an update's WHERE clauses are (to add the protocol's USING clauses); which
+dataset a query declares, which graphs it may name, whether it draws values of its own. Each
+needs tokens that know strings, IRIs and comments apart from keywords; none needs a full
+parser, and the engine still parses and reports every syntax error itself. Keywords are ASCII
+and the engine reads no escape in them, so a text without a keyword's letters, in any case,
+needs no lexing for it: the common case costs one substring search.
 """
 
 import re
 from dataclasses import dataclass, replace
 
-from graph.sparql_tokens import Token, declared, resolved, tokens, unescaped, written_iri
+from graph.sparql_tokens import (
+    Token,
+    declared,
+    has_escapes,
+    resolved,
+    tokens,
+    unescaped,
+    written_iri,
+)
 
 _CHAINING_WORDS = ("OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "VALUES")
 """Clauses each of which wraps what comes before it in its group one level deeper."""
@@ -111,6 +121,8 @@ class ServiceCall:
 def service_calls(sparql: str) -> list[ServiceCall]:
     """Every SERVICE clause of a query or update, with prefixed names and BASE resolved."""
     calls: list[ServiceCall] = []
+    if not _may_hold(sparql, "service"):
+        return calls
     stream = list(tokens(sparql))
     depth = 0
     service_groups: list[int] = []  # the depths of the SERVICE groups we are inside
@@ -166,6 +178,8 @@ class LoadCall:
 def load_calls(update: str) -> list[LoadCall]:
     """Every LOAD operation of an update, with prefixed names and BASE resolved."""
     calls: list[LoadCall] = []
+    if not _may_hold(update, "load"):
+        return calls
     stream = list(tokens(update))
     for index, token, prefixes, base in declared(stream):
         if not token.is_word("LOAD"):
@@ -258,15 +272,12 @@ def expand_declarations(update: str, stream: list[Token] | None = None) -> str:
                 full = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
                 pieces += [update[position : token.start], f"<{full}>"]
                 position = token.start + len(token.text)
-        elif token.kind == "iri" and base and not _ABSOLUTE.match(token.text):
+        elif token.kind == "iri" and base and not token.is_absolute_iri:
             pieces += [update[position : token.start], f"<{resolved(base, token.text[1:-1])}>"]
             position = token.start + len(token.text)
         index += 1
     pieces.append(update[position:])
     return "".join(pieces)
-
-
-_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def hoist_declarations(update: str) -> str:
@@ -311,7 +322,7 @@ def _hoisted(update: str, stream: list[Token]) -> str | None:
                 return update
             if declared.get(name.text, iri.text) != iri.text:
                 return None  # declared again with another IRI
-            if not opening and not _ABSOLUTE.match(iri.text):
+            if not opening and not iri.is_absolute_iri:
                 return None  # resolved against a base that moving would change
             declared[name.text] = iri.text
             if not opening:
@@ -331,3 +342,95 @@ def _hoisted(update: str, stream: list[Token]) -> str | None:
         front.append(" ".join(update[start:end].split()))
         text[start:end] = " " * (end - start)
     return " ".join(front) + " " + "".join(text)
+
+
+_FRESH_VALUE_WORDS = ("SERVICE", "LOAD", "NOW", "RAND", "UUID", "STRUUID", "BNODE")
+
+
+def draws_fresh_values(sparql: str) -> bool:
+    """Whether running the request twice may give two outcomes: it calls out (SERVICE, LOAD)
+    or draws a value of its own (NOW, RAND, UUID, STRUUID, BNODE). A text with \\u escapes
+    counts too, since they are decoded inside strings and IRIs and judging them is not worth
+    it: a false alarm only costs a cache hit or a repeat."""
+    if has_escapes(sparql):
+        return True
+    lowered = sparql.lower()
+    if not any(word.lower() in lowered for word in _FRESH_VALUE_WORDS):
+        return False
+    return any(token.is_word(*_FRESH_VALUE_WORDS) for token in tokens(sparql))
+
+
+def declared_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
+    """The graphs a query's FROM and FROM NAMED clauses name, with prefixed names and BASE
+    resolved, or None when it has no such clause. A clause whose graph cannot be read is left
+    out; the engine reports it as the syntax error it is."""
+    if not _may_hold(sparql, "from"):
+        return None
+    default: list[str] = []
+    named: list[str] = []
+    stream = list(tokens(sparql))
+    found = False
+    for index, token, prefixes, base in declared(stream):
+        if not token.is_word("FROM"):
+            continue
+        found = True
+        following = stream[index + 1 : index + 3]
+        is_named = bool(following) and following[0].is_word("NAMED")
+        position = 1 if is_named else 0
+        target = following[position] if position < len(following) else None
+        iri = written_iri(target, prefixes, base) if target is not None else None
+        if iri is not None:
+            (named if is_named else default).append(iri)
+    return (default, named) if found else None
+
+
+def may_name_graphs(sparql: str, hidden: str) -> bool:
+    """False when the query cannot reach the graph `hidden` through a GRAPH pattern: it never
+    writes that IRI, and every GRAPH keyword is followed by a graph's absolute IRI."""
+    if hidden in sparql:
+        return True
+    if not _may_hold(sparql, "graph"):
+        return False
+    stream = list(tokens(sparql))
+    for index, token in enumerate(stream):
+        if token.is_word("GRAPH"):
+            following = stream[index + 1] if index + 1 < len(stream) else None
+            if following is None or not following.is_absolute_iri or following.iri == hidden:
+                return True  # GRAPH ?g, a prefixed name or a relative IRI might reach it
+    return False
+
+
+def prologue_end(sparql: str) -> int:
+    """Where the BASE and PREFIX declarations (and comments) that open a request end: what
+    goes before its first operation goes after them, since the engine reads declarations only
+    at the start of a request."""
+    stream = list(tokens(sparql))
+    end = 0
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.is_word("BASE") and index + 1 < len(stream) and stream[index + 1].kind == "iri":
+            end, index = stream[index + 1].end, index + 2
+        elif (
+            token.is_word("PREFIX")
+            and index + 2 < len(stream)
+            and stream[index + 1].kind == "pname"
+            and stream[index + 1].text.endswith(":")
+            and stream[index + 2].kind == "iri"
+        ):
+            end, index = stream[index + 2].end, index + 3
+        else:
+            break
+    return end
+
+
+def writes_relative_iri(sparql: str) -> bool:
+    """Whether the text writes an IRI without a scheme, which a BASE resolves."""
+    if "<" not in sparql:
+        return False
+    return any(token.kind == "iri" and not token.is_absolute_iri for token in tokens(sparql))
+
+
+def _may_hold(sparql: str, word: str) -> bool:
+    """Whether the text may hold the ASCII keyword `word` (given in lower case)."""
+    return word in sparql.lower()
