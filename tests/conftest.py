@@ -2,10 +2,7 @@
 and real `comity serve` processes over known data. Each folder's conftest.py holds the fixtures
 only its own tests use."""
 
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,12 +16,12 @@ pytest.register_assert_rewrite("tests.server_fixtures")
 from tests.server_fixtures import (  # noqa: E402 - after the rewrite registration
     TOKEN,
     ComityServer,
-    free_port,
+    on_a_free_port,
     preload,
+    start_oxigraph,
     start_server,
     stop_process,
     stop_server,
-    wait_for_oxigraph,
 )
 
 
@@ -70,28 +67,11 @@ class OxigraphServer:
         response.raise_for_status()
 
 
-def oxigraph_binary() -> str:
-    """The `oxigraph` server program installed next to this Python, or on the PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if found is None:
-        raise RuntimeError("the `oxigraph` program is missing: pip install -e '.[test]'")
-    return found
-
-
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real Oxigraph server on a free local port, with an on-disk store, for the session."""
     location = tmp_path_factory.mktemp("oxigraph-server")
-    port = free_port()
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-    )
-    wait_for_oxigraph(process)
+    process, port = on_a_free_port(lambda port: (start_oxigraph(location, port), port))
     try:
         yield OxigraphServer(f"http://127.0.0.1:{port}")
     finally:

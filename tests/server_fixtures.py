@@ -7,6 +7,7 @@ import contextlib
 import ctypes
 import os
 import select
+import shutil
 import signal
 import socket
 import socketserver
@@ -37,30 +38,91 @@ PEOPLE_GRAPH = EX + "people"
 
 
 def free_port() -> int:
+    """A local port free a moment ago: for a client that must find nothing listening, or a
+    server started through `on_a_free_port`."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def wait_for_oxigraph(process: subprocess.Popen, timeout: float = 30) -> None:
-    """Until `oxigraph serve` (started with `stderr=PIPE, text=True`) says it listens, a line
-    it writes once its socket is bound. Its output is read to the end in a thread, so that the
-    pipe never fills; what it said ends up in the error when it stops or stays silent."""
+class PortTaken(RuntimeError):
+    """A server could not listen on the port chosen for it: another process took it first."""
+
+
+_Started = TypeVar("_Started")
+IN_USE = "Address already in use"
+"""How `oxigraph serve`, `comity serve` and Virtuoso say that a port is taken."""
+
+
+def on_a_free_port(start: Callable[[int], _Started], attempts: int = 5) -> _Started:
+    """What `start` gives for a port free a moment ago, asked again with another port when it
+    raises PortTaken. For servers that cannot listen on port 0 and report the port they got
+    (`oxigraph serve`, granian, Virtuoso): a port taken between the choice and the bind costs
+    a retry, not a failed test."""
+    for _ in range(attempts - 1):
+        with contextlib.suppress(PortTaken):
+            return start(free_port())
+    return start(free_port())
+
+
+def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
+    """`oxigraph serve` over the store at `location`, listening on `port` when this returns;
+    PortTaken when another process holds the port. It dies with the test process."""
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        preexec_fn=stop_with_parent,
+    )
+    wait_for_oxigraph(process, port)
+    return process
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server program installed next to this Python, or on the PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the `oxigraph` program is missing: pip install -e '.[test]'")
+    return found
+
+
+def wait_for_oxigraph(process: subprocess.Popen, port: int, timeout: float = 30) -> None:
+    """Until `oxigraph serve` (started with `stderr=PIPE, text=True`) answers on `port`.
+
+    Its line "Listening for requests at" comes before it binds the port, so the port is then
+    asked until the server answers or stops; a socket another process holds accepts but does
+    not answer as Oxigraph does. Its output is read to the end in a thread, so that the pipe
+    never fills; what it said ends up in the error when it stops or stays silent.
+    """
     assert process.stderr is not None
     said: collections.deque[str] = collections.deque(maxlen=50)
-    listening = threading.Event()
+    announced = threading.Event()
 
     def read() -> None:
         for line in process.stderr:
             said.append(line)
             if "Listening for requests at" in line:
-                listening.set()
-        listening.set()  # the output has ended: no line will come
+                announced.set()
+        announced.set()  # the output has ended: no line will come
 
     threading.Thread(target=read, daemon=True).start()
-    if not listening.wait(timeout) or process.poll() is not None:
-        process.kill()
-        raise RuntimeError(f"oxigraph serve did not start: {''.join(said)}")
+    deadline = time.monotonic() + timeout
+    announced.wait(timeout)
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(requests.RequestException):
+            answer = requests.get(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=1)
+            if answer.ok and "true" in answer.text + answer.headers.get("Content-Type", ""):
+                return
+        # Polling the port: no line says the socket is bound.
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    if any(IN_USE in line for line in said):
+        raise PortTaken("".join(said))
+    raise RuntimeError(f"oxigraph serve did not start: {''.join(said)}")
 
 
 def stop_with_parent() -> None:
@@ -236,7 +298,22 @@ def start_server(
     """Start `comity serve` on a free port and wait until it answers; over the on-disk store
     at `store_path` unless `store` names another (`memory:`). Its output goes to `log_path`,
     through a pipe the test reads as it comes when `follow_output` is set."""
-    port = free_port()
+    return on_a_free_port(
+        lambda port: _start_server_on(
+            port, store_path, log_path, token, extra, store, follow_output
+        )
+    )
+
+
+def _start_server_on(
+    port: int,
+    store_path: Path,
+    log_path: Path,
+    token: str | None,
+    extra: list[str] | None,
+    store: str | None,
+    follow_output: bool,
+) -> ComityServer:
     command = [
         *comity_command(),
         "serve",
@@ -262,7 +339,8 @@ def start_server(
         if process.poll() is not None:
             if output:
                 output.join(timeout=10)
-            raise RuntimeError(f"comity serve exited: {log_path.read_text()}")
+            said = log_path.read_text()
+            raise (PortTaken if IN_USE in said else RuntimeError)(f"comity serve exited: {said}")
         try:
             requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30)
             return ComityServer(url, process, store_path, token, log_path, output)

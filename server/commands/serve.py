@@ -10,6 +10,7 @@ import functools
 import logging
 import multiprocessing
 import multiprocessing.util
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -163,6 +164,7 @@ def serve(
         threads=threads,
         serve_from=serve_from,
     )
+    _check_can_listen(host, port)
     # Fail here, with one clear line, rather than in granian's worker with a traceback. The
     # worker is then spawned, not forked: a fork would inherit the state of the storage
     # engine's background threads without the threads themselves.
@@ -195,6 +197,19 @@ def serve(
         log_level=LogLevels.error,  # one line per request is ours to write
     )
     server.serve(target_loader=functools.partial(load_application, config), wrap_loader=False)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse at once, in one line, an address this process cannot listen on (a port another
+    server holds, a host that is not this machine's), before the store is opened or reasoned
+    over; granian would report it later, with a traceback."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise ComityError(f"cannot listen on {host}:{port}: {error.strerror}") from error
 
 
 def load_application(config: ServerConfig) -> Callable[..., Any]:

@@ -14,13 +14,13 @@ import requests
 
 import graph
 from graph.sources import LOADED_AT
-from tests.conftest import OxigraphServer, oxigraph_binary
+from tests.conftest import OxigraphServer
 from tests.server_fixtures import (
     comity_command,
-    free_port,
+    on_a_free_port,
     serving_in_thread,
+    start_oxigraph,
     stop_process,
-    wait_for_oxigraph,
 )
 
 EX = "http://example.org/"
@@ -182,23 +182,19 @@ def check_failure_then_rerun(proxy: Proxy, tmp_path: Path, how: str) -> None:
 
 
 class OwnOxigraph:
-    """An Oxigraph server of one test alone, which the test may kill and start again."""
+    """An Oxigraph server of one test alone, which the test may kill and start again on the
+    same port (the port it first got)."""
 
     def __init__(self, location: Path) -> None:
-        self.location, self.port = location, free_port()
+        self.location = location
+        self.process, self.port = on_a_free_port(
+            lambda port: (start_oxigraph(location, port), port)
+        )
         self.server = OxigraphServer(f"http://127.0.0.1:{self.port}")
-        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(self.location)]
-            + ["--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-        )
-        wait_for_oxigraph(self.process)
+        """Start again after a kill."""
+        self.process = start_oxigraph(self.location, self.port)
 
     def kill(self) -> None:
         """Die at once, as a crashed server does."""
@@ -210,7 +206,6 @@ class OwnOxigraph:
 @pytest.fixture
 def own_oxigraph(tmp_path: Path) -> Iterator[OwnOxigraph]:
     own = OwnOxigraph(tmp_path / "server-data")
-    own.start()
     yield own
     if own.process is not None:
         stop_process(own.process)

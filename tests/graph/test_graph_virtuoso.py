@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph
 import pytest
@@ -23,7 +24,14 @@ from graph.remote import DEFAULT_BATCH_STATEMENTS, RemoteStore
 from ontology import GRAPH_INFERRED
 from ontology.errors import ComityError
 from tests.conftest import OxigraphServer
-from tests.server_fixtures import comity_command, free_port, stop_process
+from tests.server_fixtures import (
+    PortTaken,
+    comity_command,
+    free_port,
+    on_a_free_port,
+    stop_process,
+    stop_with_parent,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "loaders" / "samples"
 EX = "http://example.org/"
@@ -74,6 +82,45 @@ class Virtuoso:
         return f"sparql+{self.sparql_url}"
 
 
+def start_virtuoso(
+    program: str, directory: Path, log: BinaryIO, http_port: int
+) -> tuple[subprocess.Popen, int, Virtuoso]:
+    """Virtuoso over the database in `directory`, answering on `http_port` when this returns,
+    and the SQL port it listens on; PortTaken when another process holds either port."""
+    sql_port = free_port()
+    (directory / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port)
+    )
+    process = subprocess.Popen(
+        [program, "+foreground", "+configfile", "virtuoso.ini"],
+        cwd=directory,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=stop_with_parent,
+    )
+    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql")
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            said = (directory / "console.log").read_text(errors="replace")[-2000:]
+            # Virtuoso says "Failed HTTP listen at PORT." (or the same of its SQL port).
+            if any(
+                "fail" in line.lower() and "listen" in line.lower() for line in said.splitlines()
+            ):
+                raise PortTaken(said)
+            raise RuntimeError(f"virtuoso-t stopped: {said}")
+        try:
+            if requests.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2).ok:
+                return process, sql_port, server
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            stop_process(process)
+            raise RuntimeError("Virtuoso did not answer within 60 s")
+        # Polling the port: Virtuoso's log has no line saying its web endpoint listens.
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """A fresh Virtuoso for the session, its SPARQL user allowed to update."""
@@ -84,34 +131,11 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
             "and isql-vt; .ci/run installs it)"
         )
     directory = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = free_port(), free_port()
-    (directory / "virtuoso.ini").write_text(
-        VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port)
-    )
     log = (directory / "console.log").open("wb")
-    process = subprocess.Popen(
-        [program, "+foreground", "+configfile", "virtuoso.ini"],
-        cwd=directory,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    process, sql_port, server = on_a_free_port(
+        lambda http_port: start_virtuoso(program, directory, log, http_port)
     )
-    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"virtuoso-t stopped: {(directory / 'console.log').read_text()[-2000:]}"
-                )
-            try:
-                if requests.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("Virtuoso did not answer within 60 s")
-            # Polling the port: Virtuoso's log has no line saying its web endpoint listens.
-            time.sleep(0.2)
         # A new database's administrator is dba/dba; the web endpoint runs as user SPARQL.
         subprocess.run(
             [isql, str(sql_port), "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],

@@ -1,13 +1,9 @@
 """Linked-data pages, the ontology page and the query page, through Flask and a real socket."""
 
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -40,7 +36,7 @@ from ontology import (
 from server import query_page
 from server.app import create_app
 from server.config import ServerConfig
-from tests.server_fixtures import free_port, stop_process
+from tests.server_fixtures import start_server, stop_server
 
 DOCUMENT_KEY = "coe-press-2007-06-13-cybercrime"
 SENTENCE = "France ratified the Convention on Cybercrime on 10 January 2006."
@@ -470,27 +466,9 @@ def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
         load_sample(kg)
         kg.reason()  # else the server would, before serving: a stale store is never served
         expected = outgoing(kg, state_iri("FRA"))
-    port = free_port()
-    comity = Path(sys.executable).parent / "comity"
-    process = subprocess.Popen(
-        [str(comity), "serve", "--store", store, "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp_path / "store", tmp_path / "server.log", None, ["--workers", "1"])
+    url = server.url
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"comity serve stopped: {process.stderr.read().decode()}")
-            try:
-                requests.get(f"{url}/", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "comity serve did not answer within 60 s"
-                # Polling the port: no line says the server's worker has started listening.
-                time.sleep(0.2)
-
         turtle = requests.get(f"{url}/id/state/FRA", headers={"Accept": "text/turtle"}, timeout=10)
         assert turtle.status_code == 200
         assert turtle.headers["Content-Type"].startswith("text/turtle")
@@ -503,8 +481,7 @@ def test_comity_serve_dereferences_over_a_socket(tmp_path) -> None:
         assert query.status_code == 200
         assert requests.get(f"{url}/assets/query.js", timeout=10).status_code == 200
     finally:
-        stop_process(process)
-        process.stderr.close()
+        stop_server(server)
 
 
 def test_resources_live_under_the_configured_base() -> None:
