@@ -583,7 +583,7 @@ def _serve_jobs(url: str, jobs: Connection) -> None:
         elif snapshot is None:
             jobs.send(Failed(FailureReason.FAULT, "the worker has no store open"))
         else:
-            jobs.send(_evaluate_within_memory(snapshot.query, message))
+            jobs.send(_evaluate_yielding(snapshot.query, message))
 
 
 @dataclass
@@ -817,17 +817,40 @@ def _answer_forked_jobs(query: QueryFunction, jobs: Connection) -> None:
             job = jobs.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             os._exit(0)
-        # In a thread of its own: the engine's random generator is per thread, and a fork
-        # copies the parent's, so RAND(), UUID() and BNODE() would repeat between workers.
-        answer: list[Reply] = []
-        evaluation = threading.Thread(target=_evaluate_into, args=(query, job, answer))
-        evaluation.start()
+        # In a thread of its own (as every job is): the engine's random generator is per
+        # thread, and a fork copies the parent's, so RAND(), UUID() and BNODE() would repeat
+        # between workers.
+        jobs.send(_evaluate_yielding(query, job))
+
+
+YIELD_AFTER_SECONDS = 0.05
+"""How long a query runs at the server's priority; a longer one then yields the CPU."""
+YIELDING_NICENESS = 19
+
+
+def _evaluate_yielding(query: QueryFunction, job: QueryJob) -> Reply:
+    """Evaluate a job in a thread of its own, which drops to the lowest CPU priority once it
+    has run YIELD_AFTER_SECONDS.
+
+    The queries people send answer within milliseconds; a few run for seconds. On a machine
+    with as many busy workers as cores, the long ones would take the CPU from the short ones
+    and from the server itself: lowered, they use what is left over and still finish. A
+    thread's priority is its own (Linux), and each job has a new thread, so the worker's next
+    job starts at the server's priority again, with no privilege needed to raise it back.
+    """
+    answer: list[Reply] = []
+    evaluation = threading.Thread(
+        target=lambda: answer.append(_evaluate_within_memory(query, job)),
+        name="comity-eval",
+        daemon=True,
+    )
+    evaluation.start()
+    evaluation.join(YIELD_AFTER_SECONDS)
+    if evaluation.is_alive() and evaluation.native_id is not None:
+        with contextlib.suppress(OSError):  # it has just ended
+            os.setpriority(os.PRIO_PROCESS, evaluation.native_id, YIELDING_NICENESS)
         evaluation.join()
-        jobs.send(answer[0])
-
-
-def _evaluate_into(query: QueryFunction, job: QueryJob, answer: list[Reply]) -> None:
-    answer.append(_evaluate_within_memory(query, job))
+    return answer[0]
 
 
 def _evaluate_within_memory(query: QueryFunction, job: QueryJob) -> Reply:

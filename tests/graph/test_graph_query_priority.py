@@ -1,0 +1,83 @@
+"""A query that runs long yields the CPU: its evaluation drops to the lowest priority, so that
+short queries and the server itself keep theirs while it runs (graph/query_execution.py)."""
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph
+
+from graph.query_execution import YIELDING_NICENESS, ForkedPool, query_within
+
+EX = "http://example.org/"
+# A product of sets of 300, 300 and 20: 1.8 million rows to count, about a second's work.
+LONG = "SELECT (COUNT(*) AS ?n) { ?a <urn:p> ?x . ?b <urn:p> ?y . ?c <urn:q> ?z }"
+
+
+def _store() -> pyoxigraph.Store:
+    store = pyoxigraph.Store()
+    for predicate, count in (("urn:p", 300), ("urn:q", 20)):
+        store.extend(
+            pyoxigraph.Quad(
+                pyoxigraph.NamedNode(f"{EX}{i}"),
+                pyoxigraph.NamedNode(predicate),
+                pyoxigraph.Literal(str(i)),
+            )
+            for i in range(count)
+        )
+    return store
+
+
+def _children_niceness() -> dict[int, int]:
+    """Every thread of this process's children, by thread id, with its niceness."""
+    found: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            if int(fields[1]) != os.getpid():  # the parent process id
+                continue
+            for task in (entry / "task").iterdir():
+                stat = (task / "stat").read_text().rpartition(")")[2].split()
+                found[int(task.name)] = int(stat[16])  # field 19 of proc(5): nice
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it ended while being read
+    return found
+
+
+def test_a_long_query_drops_to_the_lowest_priority_and_a_short_one_does_not(tmp_path) -> None:
+    store = _store()
+
+    def query(sparql, default_graph, named_graphs, union):
+        return store.query(sparql)
+
+    pool = ForkedPool(query, 2, threading.Lock())
+    try:
+        counted: list[object] = []
+
+        def long_query() -> None:
+            counted.extend(query_within(pool, LONG, 30, str(tmp_path / "long"), client="long"))
+
+        running = threading.Thread(target=long_query)
+        running.start()
+        deadline = time.monotonic() + 10
+        lowered: list[int] = []
+        while not lowered and time.monotonic() < deadline and running.is_alive():
+            lowered = [
+                tid for tid, nice in _children_niceness().items() if nice == YIELDING_NICENESS
+            ]
+            # Polling /proc: the kernel signals no change of a thread's priority.
+            time.sleep(0.01)
+        assert lowered, "the long query kept the server's priority"
+        # Meanwhile a short query is answered.
+        answered = query_within(pool, "ASK { ?s <urn:p> ?o }", 10, str(tmp_path / "ask"), "other")
+        assert bool(answered)
+        running.join()
+        assert counted[0]["n"].value == str(300 * 300 * 20), "the lowered query still finished"
+        # Only the query's own thread was lowered: the workers' next jobs start at the
+        # server's priority.
+        assert _children_niceness() and all(nice == 0 for nice in _children_niceness().values())
+    finally:
+        pool.close()
