@@ -195,8 +195,15 @@ def serve(
         http=HTTPModes.http1,
         runtime_mode=RuntimeModes.st,  # one Rust thread for I/O: measured faster here
         log_level=LogLevels.error,  # one line per request is ours to write
+        workers_kill_timeout=STOP_GRACE_SECONDS,
     )
     server.serve(target_loader=functools.partial(load_application, config), wrap_loader=False)
+
+
+STOP_GRACE_SECONDS = 60
+"""How long a stop (SIGTERM, Ctrl-C) waits for the application to close the store cleanly
+before its process is killed. Every write is committed before it is acknowledged, so a kill
+loses none; it only skips the tidy close, which the next start does not need."""
 
 
 def _check_can_listen(host: str, port: int) -> None:
