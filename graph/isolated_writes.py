@@ -18,8 +18,10 @@ a property that the triples left alone also use only as a property (as most data
 isolated as well.
 """
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from ontology import COMITY, ORG, OWL, RDF, RDFS, TIME
 
@@ -74,9 +76,13 @@ class AssertedTerms:
     def isolated(self, lines: set[bytes]) -> bool:
         """Whether going from the last lines to `lines` cannot change the inferred graph; if
         so, `lines` become the last lines."""
+        return self.isolated_change(lines - self.lines, self.lines - lines)
+
+    def isolated_change(self, added: set[bytes], removed: set[bytes]) -> bool:
+        """Whether adding `added` to the last lines and taking `removed` from them cannot
+        change the inferred graph; if so, the last lines change so."""
         if not self.readable:
             return False
-        added, removed = lines - self.lines, self.lines - lines
         added_terms: Counter[bytes] = Counter()
         removed_terms: Counter[bytes] = Counter()
         added_nodes: Counter[bytes] = Counter()
@@ -116,5 +122,20 @@ class AssertedTerms:
         for term in removed_nodes:
             if self.node_counts[term] <= 0:
                 del self.node_counts[term]
-        self.lines = lines
+        self.lines.difference_update(removed)
+        self.lines.update(added)
         return True
+
+
+_DIGEST_MODULUS = 1 << 256
+
+
+def line_digest(lines: Iterable[bytes]) -> int:
+    """A digest of a set of lines that does not depend on their order: the sum of their
+    SHA-256 values, so that lines added and removed change it without reading the others."""
+    return sum(int.from_bytes(hashlib.sha256(line).digest()) for line in lines) % _DIGEST_MODULUS
+
+
+def changed_digest(digest: int, added: Iterable[bytes], removed: Iterable[bytes]) -> int:
+    """The digest of a set after `added` joined it and `removed` left it."""
+    return (digest + line_digest(added) - line_digest(removed)) % _DIGEST_MODULUS

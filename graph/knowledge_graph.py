@@ -41,7 +41,7 @@ from graph.backend import (
 )
 from graph.formats import format_of_file, rdf_format
 from graph.isolated_writes import LIMIT as ISOLATION_LIMIT
-from graph.isolated_writes import AssertedTerms
+from graph.isolated_writes import AssertedTerms, changed_digest, line_digest
 from graph.sources import (
     CONTENT_HASH,
     INCOMPLETE,
@@ -126,6 +126,23 @@ class RestoreSummary:
     differing: list[str]
 
 
+CHANGE_GRAPH_LIMIT = 20_000
+"""Triples of the largest graph whose lines an update's change is read from, before and after
+it; an update writing a larger graph leaves the next reasoning to read every asserted triple."""
+
+
+@dataclass
+class _AssertedChange:
+    """Asserted lines that updates added and removed since the last reasoning, kept while
+    every write since was an update followed line by line: `generation` is the write
+    generation they bring the store to. Any other write (a load, a source replaced, an update
+    not followed) leaves the generation behind, and reasoning then reads every triple."""
+
+    generation: int
+    added: set[bytes]
+    removed: set[bytes]
+
+
 class KnowledgeGraph:
     """The Comity knowledge graph over one store (embedded or remote)."""
 
@@ -133,10 +150,14 @@ class KnowledgeGraph:
         self._backend = backend
         self._generation = 0
         self._statistics: tuple[int, Statistics] | None = None
-        self._reasoned: tuple[bytes, int] | None = None
-        """The digest of the asserted triples the inferred graph was last computed from."""
+        self._reasoned: tuple[int, int] | None = None
+        """The digest of the asserted triples the inferred graph was last computed from, and
+        how many triples it holds."""
         self._asserted: AssertedTerms | None = None
         """Those triples themselves, to tell writes that cannot change what reasoning gives."""
+        self._change: _AssertedChange | None = None
+        """How updates changed those triples since, while only updates whose graphs could be
+        read before and after have written (see `_AssertedChange`)."""
         self._read_only = read_only
         if not read_only:
             self._install_vocabulary()
@@ -253,6 +274,7 @@ class KnowledgeGraph:
             graphs = list(scope.graphs)
         if graphs is None:
             self._reasoned = None  # it may have written the inferred graph too (CLEAR ALL)
+        before = self._lines_before(graphs)
         was_current = self._mark_stale()
         try:
             self._backend.update(sparql, graphs)
@@ -264,6 +286,75 @@ class KnowledgeGraph:
             raise ComityError(f"the SPARQL update failed: {one_line(error)}") from error
         finally:
             self._generation += 1
+        self._record_change(before)
+
+    def _lines_before(self, graphs: list[str | None] | None) -> dict[str | None, set[bytes]] | None:
+        """The lines of the graphs an update is about to write, when its change to the
+        asserted triples can be followed: every earlier write since reasoning was followed,
+        the graphs are known and small, and no other process writes the store."""
+        change = self._change
+        if (
+            graphs is None
+            or change is None
+            or change.generation != self._generation
+            or self._asserted is None
+            or self._reasoned is None
+            or not self._backend.keeps_statistics_cache
+        ):
+            self._change = None
+            return None
+        return self._graph_lines(graphs)
+
+    def _graph_lines(self, graphs: list[str | None]) -> dict[str | None, set[bytes]] | None:
+        """Each graph's triples as N-Triples lines; None when one holds more than
+        CHANGE_GRAPH_LIMIT (reasoning from everything then costs less than following)."""
+        found: dict[str | None, set[bytes]] = {}
+        for name in dict.fromkeys(graphs):
+            quads = itertools.islice(self._backend.quads(name), CHANGE_GRAPH_LIMIT + 1)
+            triples = [quad.triple for quad in quads]
+            if len(triples) > CHANGE_GRAPH_LIMIT:
+                return None
+            text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            found[name] = set((text or b"").splitlines())
+        return found
+
+    def _record_change(self, before: dict[str | None, set[bytes]] | None) -> None:
+        """Add what the update just run changed in the asserted triples to `_change`."""
+        change = self._change
+        after = self._graph_lines(list(before)) if before is not None else None
+        if before is None or after is None or change is None or self._asserted is None:
+            self._change = None
+            return
+        added: set[bytes] = set().union(*(after[name] - before[name] for name in before))
+        removed: set[bytes] = set().union(*(before[name] - after[name] for name in before))
+        removed -= added
+        if any(b"_:" in line for line in added | removed):
+            self._change = None  # blank nodes: not matched line by line
+            return
+        removed -= self._still_asserted(removed)
+        lines = self._asserted.lines
+        for line in added:
+            if line in change.removed:
+                change.removed.discard(line)
+            elif line not in lines:
+                change.added.add(line)
+        for line in removed:
+            if line in change.added:
+                change.added.discard(line)
+            elif line in lines:
+                change.removed.add(line)
+        change.generation = self._generation
+
+    def _still_asserted(self, lines: set[bytes]) -> set[bytes]:
+        """Those of `lines` (without blank nodes) that a graph still asserts."""
+        if not lines:
+            return set()
+        rows = " ".join(f"({line.decode().rstrip().removesuffix('.')})" for line in lines)
+        held = self._backend.construct_ntriples(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} {{ ?s ?p ?o }} "
+            f"UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }}"
+        )
+        return set(held.splitlines()) & lines
 
     def replace_source(
         self,
@@ -492,12 +583,24 @@ class KnowledgeGraph:
         started = time.perf_counter()
         if self._backend.reasons_itself:
             return self._reasoned_by_store(started)
+        change, self._change = self._change, None
+        if (
+            change is not None
+            and change.generation == self._generation
+            and self._reasoned is not None
+            and self._asserted is not None
+            and self._asserted.isolated_change(change.added, change.removed)
+        ):
+            # Only updates wrote since the last reasoning, each followed line by line, and
+            # what they changed is nothing reasoning reads: no need to read every triple.
+            digest = changed_digest(self._reasoned[0], change.added, change.removed)
+            return self._still_current(digest, len(self._asserted.lines), started)
         asserted = self._backend.construct_ntriples(
             "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
             f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
         )
         lines = asserted.splitlines()
-        digest = hashlib.sha256(b"\n".join(sorted(lines))).digest()
+        digest = line_digest(set(lines))
         tracked = set(lines) if len(lines) <= ISOLATION_LIMIT else None
         if self._reasoned is not None and (
             self._reasoned[0] == digest
@@ -510,24 +613,36 @@ class KnowledgeGraph:
             # Nothing asserted changed since this graph last reasoned (a write that wrote
             # nothing, a source loaded again), or nothing that reasoning reads (see
             # graph/isolated_writes.py): the inferred graph it wrote is still right.
-            self._reasoned = (digest, self._reasoned[1])
-            self._backend.change_triples(GRAPH_INFERRED, [], [_CURRENT])
-            return ReasoningSummary(
-                asserted_triples=len(lines),
-                inferred_triples=self._reasoned[1],
-                seconds=time.perf_counter() - started,
-                change=([], [_CURRENT]),
-            )
+            return self._still_current(digest, len(lines), started)
         summary = self._reason_in_full(asserted, len(lines), digest, tracked, started)
         del asserted, lines  # what release_freed_memory can then give back
         release_freed_memory()
+        self._follow_changes()
         return summary
+
+    def _still_current(self, digest: int, asserted: int, started: float) -> ReasoningSummary:
+        """The inferred graph is still right for the asserted triples with this digest."""
+        assert self._reasoned is not None
+        self._reasoned = (digest, self._reasoned[1])
+        self._backend.change_triples(GRAPH_INFERRED, [], [_CURRENT])
+        self._follow_changes()
+        return ReasoningSummary(
+            asserted_triples=asserted,
+            inferred_triples=self._reasoned[1],
+            seconds=time.perf_counter() - started,
+            change=([], [_CURRENT]),
+        )
+
+    def _follow_changes(self) -> None:
+        """From now on, follow the updates' changes to the triples just reasoned over."""
+        if self._asserted is not None:
+            self._change = _AssertedChange(self._generation, set(), set())
 
     def _reason_in_full(
         self,
         asserted: bytes,
         asserted_count: int,
-        digest: bytes,
+        digest: int,
         tracked: set[bytes] | None,
         started: float,
     ) -> ReasoningSummary:
