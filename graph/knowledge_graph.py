@@ -274,6 +274,8 @@ class KnowledgeGraph:
             graphs = list(scope.graphs)
         if graphs is None:
             self._reasoned = None  # it may have written the inferred graph too (CLEAR ALL)
+        elif self._reasoned is None:
+            self._follow_from_current_mark()
         before = self._lines_before(graphs)
         was_current = self._mark_stale()
         try:
@@ -287,6 +289,32 @@ class KnowledgeGraph:
         finally:
             self._generation += 1
         self._record_change(before)
+
+    def _follow_from_current_mark(self) -> None:
+        """When the store says its inferred graph is current (this handle has not reasoned
+        yet: a server's writer just started, `comity update`), the asserted triples as they
+        are now are the ones it was computed from: reading them lets this write's change be
+        followed, at a fraction of what reasoning again would cost."""
+        if (
+            not self._backend.keeps_statistics_cache
+            or self._backend.reasons_itself
+            or not self.inferred_current()
+        ):
+            return
+        lines = set(self._asserted_ntriples().splitlines())
+        if len(lines) > ISOLATION_LIMIT:
+            return
+        inferred = sum(1 for _ in self._backend.quads(GRAPH_INFERRED))
+        self._reasoned = (line_digest(lines), inferred)
+        self._asserted = AssertedTerms(lines)
+        self._follow_changes()
+
+    def _asserted_ntriples(self) -> bytes:
+        """Every asserted triple once, as N-Triples: what reasoning reads."""
+        return self._backend.construct_ntriples(
+            "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
+        )
 
     def _lines_before(self, graphs: list[str | None] | None) -> dict[str | None, set[bytes]] | None:
         """The lines of the graphs an update is about to write, when its change to the
@@ -595,10 +623,7 @@ class KnowledgeGraph:
             # what they changed is nothing reasoning reads: no need to read every triple.
             digest = changed_digest(self._reasoned[0], change.added, change.removed)
             return self._still_current(digest, len(self._asserted.lines), started)
-        asserted = self._backend.construct_ntriples(
-            "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
-            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPH_INFERRED}>) }} }} }}"
-        )
+        asserted = self._asserted_ntriples()
         lines = asserted.splitlines()
         digest = line_digest(set(lines))
         tracked = set(lines) if len(lines) <= ISOLATION_LIMIT else None

@@ -219,3 +219,31 @@ def test_a_followed_update_that_reasoning_reads_is_reasoned_over():
         assert any(str(s) == f"<{EX}a>" for s, _, _ in inferred(kg))
     finally:
         kg.close()
+
+
+def test_a_new_handle_trusts_the_current_mark_and_follows_from_there(tmp_path, monkeypatch):
+    """A handle that has not reasoned (a server's writer just started, `comity update`) reads
+    the asserted triples once when the store says its inferred graph is current, instead of
+    reasoning again; a write that reasoning reads is still reasoned over."""
+    import graph.reasoning
+
+    url = f"oxigraph:{tmp_path / 'store'}"
+    with graph.open(url) as kg:
+        kg.reason()
+    reasoned: list[int] = []
+    original = graph.reasoning.entailments
+
+    def counted(*arguments, **options):
+        reasoned.append(1)
+        return original(*arguments, **options)
+
+    monkeypatch.setattr(graph.reasoning, "entailments", counted)
+    with graph.open(url) as kg:
+        kg.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ {FOLLOWED_TRIPLES[0]} }} }}")
+        kg.reason()
+        assert reasoned == [], "an isolated write after the current mark was reasoned over"
+        assert kg.inferred_current()
+        kg.update(f"INSERT DATA {{ GRAPH <{EX}h> {{ {FOLLOWED_TRIPLES[4]} }} }}")
+        kg.reason()
+        assert reasoned == [1]
+        assert inferred(kg) == reasoned_afresh(kg)
