@@ -10,6 +10,7 @@ and the engine reads no escape in them, so a text without a keyword's letters, i
 needs no lexing for it: the common case costs one substring search.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -404,23 +405,21 @@ def prologue_end(sparql: str) -> int:
     """Where the BASE and PREFIX declarations (and comments) that open a request end: what
     goes before its first operation goes after them, since the engine reads declarations only
     at the start of a request."""
-    stream = list(tokens(sparql))
+    stream = tokens(sparql)  # read lazily: the declarations come first
     end = 0
-    index = 0
-    while index < len(stream):
-        token = stream[index]
-        if token.is_word("BASE") and index + 1 < len(stream) and stream[index + 1].kind == "iri":
-            end, index = stream[index + 1].end, index + 2
-        elif (
-            token.is_word("PREFIX")
-            and index + 2 < len(stream)
-            and stream[index + 1].kind == "pname"
-            and stream[index + 1].text.endswith(":")
-            and stream[index + 2].kind == "iri"
-        ):
-            end, index = stream[index + 2].end, index + 3
+    for token in stream:
+        if token.is_word("BASE"):
+            wanted: tuple[str, ...] = ("iri",)
+        elif token.is_word("PREFIX"):
+            wanted = ("pname", "iri")
         else:
             break
+        parts = list(itertools.islice(stream, len(wanted)))
+        if [part.kind for part in parts] != list(wanted) or not parts[0].text.endswith(
+            ":" if token.is_word("PREFIX") else ""
+        ):
+            break
+        end = parts[-1].end
     return end
 
 
