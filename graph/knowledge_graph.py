@@ -274,8 +274,6 @@ class KnowledgeGraph:
             graphs = list(scope.graphs)
         if graphs is None:
             self._reasoned = None  # it may have written the inferred graph too (CLEAR ALL)
-        elif self._reasoned is None:
-            self._follow_from_current_mark()
         before = self._lines_before(graphs)
         was_current = self._mark_stale()
         try:
@@ -290,13 +288,16 @@ class KnowledgeGraph:
             self._generation += 1
         self._record_change(before)
 
-    def _follow_from_current_mark(self) -> None:
-        """When the store says its inferred graph is current (this handle has not reasoned
-        yet: a server's writer just started, `comity update`), the asserted triples as they
-        are now are the ones it was computed from: reading them lets this write's change be
-        followed, at a fraction of what reasoning again would cost."""
+    def follow_current_inferences(self) -> None:
+        """For a handle that will reason after its writes but has not reasoned yet (a
+        server's writer, `comity update`): when the store says its inferred graph is current,
+        the asserted triples as they are now are the ones it was computed from, so reading
+        them once lets the next writes be followed (see `reason`), at a fraction of what
+        reasoning again would cost. A handle whose inferred graph another handle computes
+        (an in-memory copy) must not: it would read every triple for nothing."""
         if (
-            not self._backend.keeps_statistics_cache
+            self._reasoned is not None
+            or not self._backend.keeps_statistics_cache
             or self._backend.reasons_itself
             or not self.inferred_current()
         ):

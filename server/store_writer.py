@@ -94,6 +94,8 @@ def _serve_writes(url: str, requests: Connection, memory_limit: int | None) -> N
                 sparql, graphs = requests.recv()
             except (EOFError, OSError, KeyboardInterrupt):
                 return
+            # Once, before the first update: the writes after it are then followed.
+            knowledge_graph.follow_current_inferences()
             try:
                 with memory_allowance(memory_limit):
                     knowledge_graph.update(sparql, graphs)

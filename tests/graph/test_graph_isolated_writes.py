@@ -222,9 +222,9 @@ def test_a_followed_update_that_reasoning_reads_is_reasoned_over():
 
 
 def test_a_new_handle_trusts_the_current_mark_and_follows_from_there(tmp_path, monkeypatch):
-    """A handle that has not reasoned (a server's writer just started, `comity update`) reads
-    the asserted triples once when the store says its inferred graph is current, instead of
-    reasoning again; a write that reasoning reads is still reasoned over."""
+    """A handle that has not reasoned (a server's writer just started) reads the asserted
+    triples once when the store says its inferred graph is current, instead of reasoning
+    again; a write that reasoning reads is still reasoned over."""
     import graph.reasoning
 
     url = f"oxigraph:{tmp_path / 'store'}"
@@ -239,6 +239,7 @@ def test_a_new_handle_trusts_the_current_mark_and_follows_from_there(tmp_path, m
 
     monkeypatch.setattr(graph.reasoning, "entailments", counted)
     with graph.open(url) as kg:
+        kg.follow_current_inferences()
         kg.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ {FOLLOWED_TRIPLES[0]} }} }}")
         kg.reason()
         assert reasoned == [], "an isolated write after the current mark was reasoned over"
