@@ -82,9 +82,11 @@ def guarded_update(sparql: str, stored_graphs: Callable[[], Iterable[str]]) -> s
 
 
 def _named_iris(stream: list[Token]) -> list[str]:
-    """Every IRI the update names; refused when one is the inferred graph or the union."""
+    """Every IRI the update writes where a graph's name goes (after GRAPH, WITH or TO: the
+    graphs an earlier operation of the request may create); refused when any IRI it names
+    is the inferred graph or the union."""
     named: list[str] = []
-    for _, token, prefixes, base in declared(stream):
+    for index, token, prefixes, base in declared(stream):
         if token.kind not in ("iri", "pname"):
             continue
         iri = written_iri(token, prefixes, base)
@@ -98,7 +100,7 @@ def _named_iris(stream: list[Token]) -> list[str]:
                 f"the update names <{GRAPH_UNION}>, where the store keeps the union of all "
                 f"graphs; it is never written directly"
             )
-        if iri is not None:
+        if iri is not None and index > 0 and stream[index - 1].is_word("GRAPH", "WITH", "TO"):
             named.append(iri)
     return named
 

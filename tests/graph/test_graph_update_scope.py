@@ -6,6 +6,7 @@ union is rebuilt). Updates that name the inferred graph, or write the union, are
 when too long to be parsed.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,22 @@ def test_several_using_graphs_are_merged_as_a_set(backend: str, tmp_path: Path) 
         assert graphs >= {"urn:a", "urn:b", "urn:c"}
         assert not [g for g in graphs if g.startswith("urn:comity:merged-using:")]
         assert union_differences(knowledge_graph) == ([], [])
+
+
+def test_drop_all_spreads_over_graphs_an_earlier_operation_may_create_not_every_iri():
+    """DROP ALL becomes one DROP per graph: those stored, and those the request itself may
+    create before it (after GRAPH, WITH or TO), not every IRI its data names."""
+    from graph.update_guard import guarded_update
+
+    update = (
+        "INSERT DATA { GRAPH <urn:made> { <urn:s> <urn:p> <urn:o> } } ; "
+        "COPY <urn:made> TO <urn:copied> ; DROP ALL ; "
+        "INSERT DATA { GRAPH <urn:later> { <urn:x> <urn:p> <urn:y> } }"
+    )
+    rewritten = guarded_update(update, lambda: ["urn:stored"])
+    dropped = set(re.findall(r"DROP SILENT GRAPH <([^>]*)>", rewritten))
+    assert dropped == {"urn:stored", "urn:made", "urn:copied", "urn:later"}
+    with graph.open("memory:") as knowledge_graph:
+        knowledge_graph.update(update)
+        held = knowledge_graph.query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")
+        assert "urn:made" not in {row["g"].value for row in held}
