@@ -87,7 +87,7 @@ def reasoned_afresh(kg: graph.KnowledgeGraph) -> set:
             f"FILTER(?g != <{GRAPH_INFERRED}>) }}"
         )
         body = pyoxigraph.serialize(dump, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-        copy.update(f"INSERT DATA {{ GRAPH <{EX}all> {{ {body.decode()} }} }}")
+        copy._backend.replace_graphs([], {f"{EX}all": body})  # a bulk write, no update text
         copy.reason()
         return inferred(copy)
     finally:
