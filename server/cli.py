@@ -5,7 +5,9 @@ import sys
 import click
 
 from ontology.errors import ComityError
-from server.commands import COMMANDS
+from server.commands import docs, load, serve, store, users
+
+COMMANDS = [*store.COMMANDS, *load.COMMANDS, *serve.COMMANDS, *docs.COMMANDS, *users.COMMANDS]
 
 
 class ComityGroup(click.Group):

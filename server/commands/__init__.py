@@ -1,5 +1,3 @@
-"""The `comity` subcommands, one module per concern; each module exports its COMMANDS."""
-
-from server.commands import docs, load, serve, store, users
-
-COMMANDS = [*store.COMMANDS, *load.COMMANDS, *serve.COMMANDS, *docs.COMMANDS, *users.COMMANDS]
+"""The `comity` subcommands, one module per concern; each module exports its COMMANDS, which
+server/cli.py gathers. Nothing is imported here, so that a process that needs one command's
+module (granian's worker imports the serve command's) does not import every other's."""
