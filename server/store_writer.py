@@ -13,7 +13,6 @@ A `memory:` store lives in the server process and cannot be shared, and a remote
 evaluates its updates itself: both are written in process, with no time limit of ours.
 """
 
-import functools
 import logging
 import multiprocessing
 import threading
@@ -32,7 +31,6 @@ from graph.query_execution import (
     memory_allowance,
     memory_message,
     ran_out_of_memory,
-    run_yielding,
 )
 from graph.sparql_inspection import draws_fresh_values
 from ontology.errors import ComityError
@@ -100,8 +98,7 @@ def _serve_writes(url: str, requests: Connection, memory_limit: int | None) -> N
             knowledge_graph.follow_current_inferences()
             try:
                 with memory_allowance(memory_limit):
-                    # A long update yields the CPU to the queries, as a long query does.
-                    run_yielding(functools.partial(knowledge_graph.update, sparql, graphs))
+                    knowledge_graph.update(sparql, graphs)
             except MemoryError:
                 requests.send(("error", "memory", memory_message("update", memory_limit)))
                 continue
