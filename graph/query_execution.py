@@ -843,9 +843,9 @@ def run_yielding(work: Callable[[], _Result]) -> _Result:
     The queries people send answer within milliseconds; a few run for seconds. On a machine
     with as many busy processes as cores, the long ones would take the CPU from the short ones
     and from the server itself: lowered, they use what is left over and still finish. (Not
-    updates: a large legitimate write, lowered, can miss its time limit on a busy machine.) A thread's priority is its own (Linux), and each call has a new thread,
-    so the next one starts at the server's priority again, with no privilege needed to raise
-    it back.
+    updates: a large legitimate write, lowered, can miss its time limit on a busy machine.) A
+    thread's priority is its own (Linux), and each call has a new thread, so the next one
+    starts at the server's priority again, with no privilege needed to raise it back.
     """
     outcome: list[_Result] = []
     failure: list[BaseException] = []
