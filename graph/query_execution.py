@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph
 
@@ -829,43 +829,29 @@ YIELDING_NICENESS = 19
 
 
 def _evaluate_yielding(query: QueryFunction, job: QueryJob) -> Reply:
-    """Evaluate a job in a thread of its own (see `run_yielding`)."""
-    return run_yielding(lambda: _evaluate_within_memory(query, job))
-
-
-_Result = TypeVar("_Result")
-
-
-def run_yielding(work: Callable[[], _Result]) -> _Result:
-    """What `work` returns (or raises), run in a thread of its own, which drops to the lowest
-    CPU priority once it has run YIELD_AFTER_SECONDS.
+    """Evaluate a job in a thread of its own, which drops to the lowest CPU priority once it
+    has run YIELD_AFTER_SECONDS.
 
     The queries people send answer within milliseconds; a few run for seconds. On a machine
     with as many busy processes as cores, the long ones would take the CPU from the short ones
     and from the server itself: lowered, they use what is left over and still finish. (Not
     updates: a large legitimate write, lowered, can miss its time limit on a busy machine.) A
-    thread's priority is its own (Linux), and each call has a new thread, so the next one
-    starts at the server's priority again, with no privilege needed to raise it back.
+    thread's priority is its own (Linux), and each job has a new thread, so the worker's next
+    job starts at the server's priority again, with no privilege needed to raise it back.
     """
-    outcome: list[_Result] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
-            failure.append(error)
-
-    evaluation = threading.Thread(target=run, name="comity-eval", daemon=True)
+    answer: list[Reply] = []
+    evaluation = threading.Thread(
+        target=lambda: answer.append(_evaluate_within_memory(query, job)),
+        name="comity-eval",
+        daemon=True,
+    )
     evaluation.start()
     evaluation.join(YIELD_AFTER_SECONDS)
     if evaluation.is_alive() and evaluation.native_id is not None:
         with contextlib.suppress(OSError):  # it has just ended
             os.setpriority(os.PRIO_PROCESS, evaluation.native_id, YIELDING_NICENESS)
         evaluation.join()
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    return answer[0]
 
 
 def _evaluate_within_memory(query: QueryFunction, job: QueryJob) -> Reply:
