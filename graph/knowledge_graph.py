@@ -626,8 +626,9 @@ class KnowledgeGraph:
             return self._still_current(digest, len(self._asserted.lines), started)
         asserted = self._asserted_ntriples()
         lines = asserted.splitlines()
-        digest = line_digest(set(lines))
-        tracked = set(lines) if len(lines) <= ISOLATION_LIMIT else None
+        distinct = set(lines)
+        digest = line_digest(distinct)
+        tracked = distinct if len(lines) <= ISOLATION_LIMIT else None
         if self._reasoned is not None and (
             self._reasoned[0] == digest
             or (
@@ -641,7 +642,7 @@ class KnowledgeGraph:
             # graph/isolated_writes.py): the inferred graph it wrote is still right.
             return self._still_current(digest, len(lines), started)
         summary = self._reason_in_full(asserted, len(lines), digest, tracked, started)
-        del asserted, lines  # what release_freed_memory can then give back
+        del asserted, lines, distinct  # what release_freed_memory can then give back
         release_freed_memory()
         self._follow_changes()
         return summary
