@@ -47,7 +47,7 @@ _TRIGGER = re.compile(
     r"|\bsign(?:s|ed|ing)?\b|\bsign(?:e|é|ée|és|ées|ent|era|eront|er)\b"
     r"|\bsignatures?\b|\bsignatories\b|\bsignatory\b|\bsignataires?\b)"
     r"|(?P<Accession>\baccede[sd]?\b|\bacceding\b|\badh[èé]r(?:e|é|ée|er|era|ent)\b"
-    r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b)"
+    r"|\binstruments?\s+(?:of\s+accession|d'adhésion)\b|\baccession\b|\badhésion\b)"
     r"|(?P<Acceptance>\baccept(?:s|ed|é|ée)\b|\bacceptance\b|\bacceptation\b)"
     r"|(?P<Approval>\bapprov(?:es|ed)\b|\bapprouv(?:e|é|ée|és|ées|ent)\b|\bapproval\b"
     r"|\bapprobation\b)"
@@ -84,7 +84,7 @@ _ANY_ACT = re.compile(
 
 _NOUN = re.compile(
     r"ratifications?|signatures?|signatories|signatory|signataires?|acceptance|acceptation"
-    r"|approval|approbation|denunciation|dénonciation|withdrawal\s+from",
+    r"|approval|approbation|accession|adhésion|denunciation|dénonciation|withdrawal\s+from",
     re.I,
 )
 _INSTRUMENT = re.compile(
@@ -132,6 +132,11 @@ _OBJECT_BACK = re.compile(
 )
 """...or with a word for a treaty named before it: "ratified the Convention, denounced it"."""
 
+_WEAK_AGENT = re.compile(
+    r"\s+(?:(?:today|formally|also)\s+)?(?:by|par)\s+(?:the\s+|la\s+|le\s+)?", re.I
+)
+"""A generic verb in the passive is a treaty act when a party is its agent."""
+
 _OTHER_EVENT = re.compile(
     r"\b(?:adopted|adopté\w*|to\s+be\s+held|will\s+be\s+held|scheduled|planned|voted|prévue?s?)\b"
     r"|\n",
@@ -160,7 +165,8 @@ _PARTICIPLE_BY = re.compile(
 )
 """A clause that is only a participle and its agent carries on the treaty of the clause before."""
 _LEADING = re.compile(r"^\W*(?:on|le|as\s+of|en)?\s*$", re.I)
-_PASSIVE = re.compile(r"\s*(?:[\w'+-]+\s+){0,6}?(?:by|par)\s+(?:the\s+|la\s+|le\s+|l')?", re.I)
+_PASSIVE = re.compile(r"\s*(?:[\w'+-]+\s+){0,6}?(?:by|par)\s+(?:the\s+|la\s+|le\s+)?", re.I)
+"""The agent after a passive verb; an elided "l'" stays with the name it is part of."""
 _PASSIVE_GAP_VERB = re.compile(r"\b(?:\w{3,}ed|adopt\w+|\w+é(?:e|es|s)?|held)\b", re.I)
 _COUNT_FIRST = re.compile(rf"{QN}\b", re.I)
 _SECOND_AGENT = re.compile(
@@ -217,7 +223,7 @@ _BECAME_NTH = re.compile(
     rf"\b(?:become|became|becomes|becoming|devenu|devenue|devient|est\s+devenue?)\s+"
     rf"(?:the\s+|le\s+|la\s+)?(?P<ordinal>{_ORDINAL_WORD})\b"
     r"(?:\s+(?P<noun>states?|country|countries|part(?:y|ies)|contracting\s+part(?:y|ies)|nations?"
-    r"|[ée]tats?|pays|parties?|signator(?:y|ies))\b)?"
+    r"|[ée]tats?|pays|parties?|signator(?:y|ies)|signataires?)\b)?"
     r"(?:\s+(?:\w+\s+){0,3}?to\s+(?:have\s+)?(?:(?P<verb>ratif\w*|sign\w*|accede\w*|approv\w*"
     r"|accept\w*)|complet\w+\s+(?:the\s+|its\s+)?(?P<noun_verb>ratification|accession)))?",
     re.I,
@@ -260,9 +266,8 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
             _elliptic_list(context, sentence, clause_start, clause_end, last_act)
             continue
         treaties = context.within(clause_start, clause_end, ("treaty",))
-        treaties = sorted(
-            treaties + _joined_by_treaty(context, clause_start, clause_end), key=lambda m: m.start
-        )
+        joined = _joined_by_treaty(context, clause_start, clause_end)
+        treaties = sorted(treaties + joined, key=lambda m: m.start)
         focus = _focus(context, clause_start, text[start:end], treaties)
         if focus is None and not treaties and _PARTICIPLE_BY.match(text, start, end):
             focus = clause_treaty  # "signed by A and B, and ratified by C": the same treaty
@@ -287,6 +292,8 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
                 or _leading_date(leading, clause_dates, start)
                 or _same_day(context, sentence, text[start:end])
             )
+            if _BARE_ACCESSION.fullmatch(trigger.group()) and (on is None or treaty in joined):
+                continue  # an accession named without its date is a topic, not an event
             if on is not None and kind != "OpeningForSignature" and on in openings:
                 shared = _SHARED_DATE.search(text, 0, trigger.start()) or _DURING.match(text)
                 if shared is None:
@@ -509,8 +516,9 @@ def _is_act(context: Reading, sentence: Sentence, trigger: re.Match[str]) -> boo
         or _TIME_AFTER_ACT.search(text, max(0, trigger.start() - 80), trigger.start())
     ):
         return False
-    if _NOUN.fullmatch(trigger.group()) and _ONLY_AWAITED.search(
-        text, max(0, trigger.start() - 60), trigger.start()
+    if _NOUN.fullmatch(trigger.group()) and (
+        _ONLY_AWAITED.search(text, max(0, trigger.start() - 60), trigger.start())
+        or _AWAITED_AFTER.match(text, after)
     ):
         return False
     if kind == "EntryIntoForce" and _AIMED_AT.search(
@@ -520,10 +528,15 @@ def _is_act(context: Reading, sentence: Sentence, trigger: re.Match[str]) -> boo
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
         return False
     if kind in _WEAK:
-        if _OBJECT_BACK.match(text, after) and context.within(
+        treaty_before = context.within(
             sentence.start, sentence.start + trigger.start(), ("treaty",)
-        ):
+        )
+        if _OBJECT_BACK.match(text, after) and treaty_before:
             return True
+        agent = _WEAK_AGENT.match(text, after)
+        if agent is not None and treaty_before:  # "the Convention was approved by the EU"
+            parties = context.within(sentence.start + agent.end(), sentence.end, _PARTIES)
+            return bool(parties) and parties[0].start == sentence.start + agent.end()
         treaties = context.within(sentence.start + after, sentence.end, ("treaty",))
         if not treaties:
             return _INSTRUMENT.search(text[: trigger.start()]) is not None
@@ -729,14 +742,26 @@ _RECEIVED_FROM = re.compile(
 """An act's noun and who sent it: "instruments of ratification were received from A"."""
 _NOUN_AGENT = re.compile(r"\s+(?:of|by|de|du|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
 """An act's noun followed by who acted: "the signature of Peru", "ratification by Ghana"."""
+_BARE_ACCESSION = re.compile(r"accession|adhésion", re.I)
+"""The noun alone ("X's accession to the Convention on 5 May") states an act only with its
+date and a treaty named as such: "accession to NATO" is a membership, "the EU's accession to
+the Convention is part of its efforts" a topic."""
 _ONLY_AWAITED = re.compile(
     r"\b(?:forward\s+to|await\w*|pending|hopes?\s+for|calls?\s+for|called\s+for|urg\w+"
     r"|towards?|prospect|expected|upcoming|future|possible|planned|prochaine?|attend\w*"
-    r"|appel\w*\s+à|en\s+vue\s+de)\b[^.;]*$",
+    r"|appel\w*\s+à|en\s+vue\s+de|decisions?\s+(?:on|about|concerning)|approving"
+    r"|authori[sz]ing|proposals?\s+(?:for|on)|décision\s+(?:sur|relative\s+à)|approuvant"
+    r"|autorisant|proposition\s+(?:de|relative\s+à))\b[^.;]*$",
     re.I,
 )
 """Words before an act's noun that make it one not yet done: "looks forward to the
-ratification by Peru", "calls for the signature of"."""
+ratification by Peru", "calls for the signature of", "a decision on the accession of"."""
+_AWAITED_AFTER = re.compile(
+    r"[^.;]{0,120}?\b(?:is|are|was|were|remains?|est|sont|reste)\s+(?:still\s+|encore\s+)?"
+    r"(?:expected|planned|scheduled|due|foreseen|envisaged|pending|prévue?s?|attendue?s?)\b",
+    re.I,
+)
+"""...or words after it: "Brazil's accession to the Convention is expected in 2025"."""
 _LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
 _LISTING_VERB = re.compile(
     r"\b(?:include[sd]?|including|are|were|comprise[sd]?|sont|étaient|comprennent|incluent)\s+",
@@ -794,18 +819,20 @@ def _passive_gap_ok(context: Reading, verb_end: int, by_end: int) -> bool:
 
 def _party_organisation(text: str, mention: Mention, verb_start: int) -> bool:
     """An organisation acts as a party only as the verb's subject: "the European Union signed",
-    "175 Parties (174 countries and the European Union) signed"."""
+    "175 Parties (174 countries and the European Union) signed", "the European Union deposited
+    its instrument of approval"."""
     if mention.entity.kind != "organisation":
         return False
-    gap = text[mention.end : verb_start]
-    return (
-        re.fullmatch(
-            r"\s*\)?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*",
-            gap,
-            re.I,
-        )
-        is not None
-    )
+    return _SUBJECT_GAP.fullmatch(text, mention.end, verb_start) is not None
+
+
+_SUBJECT_GAP = re.compile(
+    r"\s*\)?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*"
+    r"(?:(?:deposited|lodged|submitted|handed\s+over|déposé|remis)\s+(?:its|their|the|an|son|leur"
+    r"|l['’]|un)\s*(?:(?:instruments?|documents?)\s+(?:of|d['’]|de)\s*)?)?",
+    re.I,
+)
+"""What may lie between an organisation acting as a party and its act."""
 
 
 def _excepted(text: str, start: int, position: int) -> bool:
@@ -961,11 +988,14 @@ def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]
     for match in _BECAME_NTH.finditer(text):
         if parse_ordinal(match.group("ordinal")) is None:
             continue
-        if any(match.start() <= t.start() < match.end() for t in triggers):
-            continue  # the verb after "to" is read as the act itself
+        if any(
+            match.start() <= t.start() < match.end() and not _NOUN.fullmatch(t.group())
+            for t in triggers
+        ):
+            continue  # the verb after "to" is read as the act itself; "signatory" is no verb
         verb = (match.group("verb") or "").lower()
         noun = (match.group("noun") or "").lower()
-        if verb.startswith("sign") or noun.startswith("signator"):
+        if verb.startswith("sign") or noun.startswith(("signator", "signataire")):
             action: type[TreatyAction] = Signature
         elif verb.startswith("accede") or match.group("noun_verb") == "accession":
             action = Accession
@@ -998,7 +1028,7 @@ def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]
         treaty = treaties[0] if treaties else context.last_treaty(at)
         if treaty is None:
             continue
-        clause_dates = context.dates(sentence)
+        clause_dates = [d for d in context.dates(sentence) if not _TIMESTAMP.match(text, d.end)]
         on = _date_of(
             text, match, [], [d for d in clause_dates if abs(d.start - match.start()) < 80]
         )

@@ -513,3 +513,63 @@ def test_a_call_on_other_states_to_follow_is_no_act_of_the_state_named():
         "them, to ratify the Convention on Cybercrime."
     )
     assert acts(text) == set()
+
+
+def test_an_accession_noun_with_its_date_is_an_act_in_english_and_french():
+    found = acts(
+        "Moldova's accession to the Convention on Cybercrime on 12 March 2019 was welcomed. "
+        "L'adhésion du Kazakhstan à la Convention sur la cybercriminalité date du 4 avril 2019.",
+        kinds=("Accession",),
+    )
+    assert ("Accession", "MDA", "ets-185", "2019-03-12") in found
+    assert ("Accession", "KAZ", "ets-185", "2019-04-04") in found
+
+
+def test_an_accession_noun_without_date_or_only_decided_or_expected_is_no_act():
+    found = acts(
+        "The Council adopted a decision on the accession of the European Union to the "
+        "Convention on Cybercrime. Sweden's accession to NATO on 7 March 2019 was welcomed. "
+        "Brazil's accession to the Convention on Cybercrime is expected in 2019. "
+        "Chile's accession to the Convention on Cybercrime strengthens cooperation.",
+        kinds=("Accession",),
+    )
+    assert found == set()
+
+
+def test_an_organisation_depositing_its_instrument_of_approval_approves():
+    found = acts(
+        "The European Union deposited its instrument of approval of the Convention on "
+        "Cybercrime on 28 May 2019. L'Union européenne a déposé son instrument d'adhésion à la "
+        "Convention sur la cybercriminalité le 2 juin 2019.",
+        kinds=("Approval", "Accession"),
+    )
+    assert ("Approval", "european-union", "ets-185", "2019-05-28") in found
+    assert ("Accession", "european-union", "ets-185", "2019-06-02") in found
+
+
+def test_a_generic_verb_in_the_passive_counts_with_a_party_as_agent_only():
+    found = acts(
+        "La Convention sur la cybercriminalité a été approuvée par l'Union européenne le "
+        "5 mai 2019. The Convention on Cybercrime was approved by the Committee of Ministers "
+        "on 8 November 2001.",
+        kinds=("Approval",),
+    )
+    assert found == {("Approval", "european-union", "ets-185", "2019-05-05")}
+
+
+def test_french_passive_agents_keep_their_elided_article():
+    found = acts(
+        "La Convention sur la cybercriminalité a été signée par l'Andorre, la Géorgie et "
+        "l'Islande le 5 mai 2019."
+    )
+    assert {actor for _, actor, _, _ in found} == {"AND", "GEO", "ISL"}
+
+
+def test_becoming_the_nth_signatory_is_a_signature():
+    found = acts(
+        "Armenia became the 17th signatory of the Convention on Cybercrime on 3 March 2019. "
+        "Le Maroc est devenu le 18e signataire de la Convention sur la cybercriminalité le "
+        "4 mars 2019."
+    )
+    assert ("Signature", "ARM", "ets-185", "2019-03-03") in found
+    assert ("Signature", "MAR", "ets-185", "2019-03-04") in found
