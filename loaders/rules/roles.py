@@ -28,7 +28,8 @@ _AFFILIATION_KINDS = ("state", *_ORG_KINDS)
 
 _MODIFIER = (
     r"(?:deputy|assistant|under|vice|executive|senior|global|special|permanent|chief|european"
-    r"|foreign|prime|first|high|associate|co)"
+    r"|foreign|prime|first|high|associate|co|justice|interior|defen[cs]e|finance|health|trade"
+    r"|education|culture|environment|economy)"
 )
 _HEAD = (
     r"secretary[- ]general|secretary\s+of\s+state|secretary|representative|rapporteur"
@@ -106,7 +107,7 @@ _GLOSSARY: dict[str, str] = {
 _NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
 _NAME = re.compile(
-    rf"{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}"
+    rf"{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|(?:{_PARTICLE}\s+){{1,2}})?{_NAME_WORD}){{1,3}}"
 )
 _HONORIFIC = re.compile(
     r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
@@ -137,7 +138,8 @@ _WORDS_FR = re.compile(
     r"|en\s+charge\s+(?:de\s+la|du|des|de\s+l['’]|de)"
     r"|chargée?\s+(?:de\s+la|du|des|de\s+l['’]|de))\s*(?P<words>[^\W\d_][\w'’-]*"
     r"(?:\s+(?:et\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l['’])?)?[^\W\d_][\w'’-]*){0,5}?)"
-    rf"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|\s+(?-i:[{UPPER_LETTERS}])|$)",
+    rf"(?=\s*[,;:.()]|\s+(?:auprès|à|au|aux)\s|\s+(?-i:[{UPPER_LETTERS}])"
+    rf"|\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)(?-i:[{UPPER_LETTERS}])|$)",
     re.I,
 )
 _CHAIN = re.compile(
@@ -402,7 +404,9 @@ def _default_affiliation(
     focus for a state's post, else the organisation that issued the text."""
     if shared is not None:
         return shared
-    if _STATE_POSTS.match(title.role) or re.match(r"(?:prime|foreign)\s", title.role):
+    if _STATE_POSTS.match(title.role) or re.match(
+        r"(?:prime|foreign)\s|\w+\s+minister$", title.role
+    ):
         states = context.within(sentence.start, sentence.end, ("state",))
         if states:
             return min(states, key=lambda m: abs(m.start - title.start)).entity

@@ -149,3 +149,31 @@ def test_organisations_signing_a_partnership_instrument_are_partners():
             "united-nations-educational-scientific-and-cultural-organization",
         ),
     }
+
+
+def test_a_name_with_two_particles_holds_its_title():
+    found = roles(
+        "The President of the European Commission, Greta van der Berg, spoke. "
+        "European Commission President Hugo von der Mark replied."
+    )
+    assert found == {
+        ("greta-van-der-berg", "president", "european-commission"),
+        ("hugo-von-der-mark", "president", "european-commission"),
+    }
+
+
+def test_a_french_portfolio_stops_before_the_state_it_belongs_to():
+    found = roles(
+        "Lucie Inventée, ministre des Affaires étrangères de la Belgique, a signé. "
+        "Paul Exemple, ministre de la Culture du Luxembourg, était présent."
+    )
+    assert found == {
+        ("lucie-inventee", "minister for foreign affairs", "BEL"),
+        ("paul-exemple", "minister for culture", "LUX"),
+    }
+
+
+def test_a_portfolio_before_the_minister_is_part_of_the_title():
+    found = roles("Italy's Justice Minister Carla Madeup and Defence Minister Piero Invented met.")
+    assert ("carla-madeup", "justice minister", "ITA") in found
+    assert ("piero-invented", "defence minister", "ITA") in found
