@@ -20,7 +20,9 @@ _ORG_KINDS = ("organisation", "company", "unit")
 _LEADING = re.compile(r"^\W*(?:on|le|as\s+of)?\s*$", re.I)
 
 _CONFERENCE = re.compile(
-    r"\b(?P<word>conference|seminar|workshop|symposium|summit|congress|colloquy)\b", re.I
+    r"\b(?P<word>conference|seminar|workshop|symposium|summit|congress|colloquy|conférence"
+    r"|séminaire|colloque|sommet|congrès)(?![\w-])",
+    re.I,
 )
 _PARTICIPANTS = re.compile(
     rf"\b{QN}\s+(?:[\w-]+\s+){{0,3}}?(?:experts|participants|delegates|representatives"
@@ -28,19 +30,27 @@ _PARTICIPANTS = re.compile(
     re.I,
 )
 _COUNTRIES = re.compile(rf"\b(?:from\s+)?{QN}\s+(?:countries|states|nations)\b", re.I)
-_ORGANISED_BY = re.compile(r"\b(?:organi[sz]ed|hosted|convened)\s+by\s+(?:the\s+)?$", re.I)
+_ORGANISED_BY = re.compile(
+    r"\b(?:(?:organi[sz]ed|hosted|convened)\s+by\s+(?:the\s+)?"
+    r"|(?:organisée?s?|accueillie?s?|convoquée?s?)\s+par\s+(?:le\s+|la\s+|les\s+)?)$",
+    re.I,
+)
 _HELD_IN = re.compile(
-    r"\b(?:held|take\s+place|takes\s+place|took\s+place|meet|met)\s+(?:\w+\s+){0,4}?in\s+"
+    r"\b(?:(?:held|take\s+place|takes\s+place|took\s+place|meet|met)\s+(?:\w+\s+){0,4}?in"
+    r"|(?:s['’]est\s+tenue?s?|se\s+tiendra|se\s+tient|a\s+eu\s+lieu|aura\s+lieu)\s+à)\s+"
     r"(?P<place>[A-Z][a-z]+(?:\s+(?:de|da|do|of|del|la)?\s*[A-Z][a-z]+){0,3})"
 )
 _CONFERENCE_NAME = re.compile(
     r"\b(?P<name>(?:[A-Z][\w-]*\s+){1,6}(?:Conference|Seminar|Workshop|Summit|Congress))\b"
 )
 _DESCRIBED = re.compile(
-    r"\b(?P<name>(?:conference|seminar|workshop|symposium|summit|congress|colloquy)\s+"
-    r"(?:of|on|for|dedicated\s+to|devoted\s+to|marking|celebrating)\s+[^,.;:()\n]{3,90}?)"
+    r"\b(?P<name>(?:conference|seminar|workshop|symposium|summit|congress|colloquy|conférence"
+    r"|séminaire|colloque|sommet|congrès)\s+"
+    r"(?:of|on|for|dedicated\s+to|devoted\s+to|marking|celebrating|des|du|de\s+la|sur"
+    r"|consacrée?\s+à)\s+[^,.;:()\n]{3,90}?)"
     r"(?=\s+(?:in|at|on|held|organi[sz]ed|hosted|which|that|took|was|were|will|from|with"
-    r"|concluding|opening|closing|ending|starting|beginning|taking|bringing|gathering)\b"
+    r"|concluding|opening|closing|ending|starting|beginning|taking|bringing|gathering|à|a|s['’]est"
+    r"|se|qui|organisée?|tenue?|aura|le|les)(?![\w-])"
     r"|[,.;:()\n]|$)",
     re.I,
 )
@@ -147,8 +157,8 @@ def conferences(context: Reading, sentence: Sentence) -> None:
     context.conference = dataclasses.replace(current, **filled)
 
 
-_MEETING_WORD = re.compile(r"\b(?:meeting|session)s?\b", re.I)
-_BODY_AFTER = re.compile(r"\s+of\s+(?:the\s+)?$")
+_MEETING_WORD = re.compile(r"\b(?:meeting|session|réunion)s?\b", re.I)
+_BODY_AFTER = re.compile(r"\s+(?:of\s+(?:the\s+)?|du\s+|de\s+la\s+|de\s+l['’]|des\s+)$")
 _INVITED_BY = re.compile(
     r"\b(?:at\s+the\s+invitation\s+of|organi[sz]ed\s+by|hosted\s+by|convened\s+by)"
     r"\s+(?:the\s+)?$",
@@ -266,6 +276,8 @@ _SAME_CLAUSE = re.compile(
 that describes the event ("COP22, scheduled for 7-18 November")."""
 _CLOSING = re.compile(r"\b(?:conclud|clos|end|ended|ending|clôtur)\w*\b", re.I)
 _AT_HEADQUARTERS = re.compile(r"\s*(?:headquarters|HQ)\b", re.I)
+_OWNER_BEFORE = re.compile(r"(?:['’]s)?\s+(?:\d+(?:st|nd|rd|th)\s+)?")
+"""An organisation written right before an event's name owns it: "the OSCE Ministerial Council"."""
 _OF_BODY = re.compile(r"^\s*(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I)
 
 
@@ -280,7 +292,12 @@ def named_events(context: Reading, sentence: Sentence) -> None:
             continue
         place = _event_place(context, sentence, match, end)
         first, last = _nearest_dates(context, sentence, match)
-        organiser = _event_organiser(context, sentence, start, end)
+        named_for = _named_for(context, sentence, match)
+        organiser = (
+            named_for.entity
+            if named_for is not None
+            else _event_organiser(context, sentence, start, end)
+        )
         if organiser is None and kind == "conference" and match.group("sommet_place"):
             organiser = context.issuer  # "le Sommet de Madagascar" on its organiser's own site
         participants = _PARTICIPANTS.search(sentence.text, match.end())
@@ -334,7 +351,10 @@ def _event_place(
 ) -> Entity | None:
     text = context.document.text
     named = match.group("summit_place") or match.group("sommet_place")
-    if named:
+    named_for = _named_for(context, sentence, match)
+    if named_for is not None:
+        end = named_for.end  # "the Sommet de l'Union africaine in Malabo": the place follows
+    elif named:
         for candidate in context.lex.reference.lookup(named):
             entity = context.lex.by_iri.get(candidate.iri)
             if entity is not None and entity.kind == "place":
@@ -382,8 +402,34 @@ def _nearest_dates(
     return date.first, date.first if date.first.day is not None else None
 
 
+def _named_for(context: Reading, sentence: Sentence, match: re.Match[str]) -> Mention | None:
+    """The organisation a summit is named after ("le Sommet de l'Union africaine", "the
+    African Union Summit"): its organiser, and no place."""
+    group = "summit_place" if match.group("summit_place") else "sommet_place"
+    if not match.group(group):
+        return None
+    at = sentence.start + match.start(group)
+    return next(
+        (
+            m
+            for m in context.within(sentence.start, sentence.end, _ORG_KINDS)
+            if m.start <= at < m.end
+        ),
+        None,
+    )
+
+
 def _event_organiser(context: Reading, sentence: Sentence, start: int, end: int) -> Entity | None:
+    """The body an event is of ("the Ministerial Council of the OSCE", "the OSCE Ministerial
+    Council"), or whose headquarters host it."""
     text = context.document.text
+    owners = [
+        m
+        for m in context.within(sentence.start, start, _ORG_KINDS)
+        if _OWNER_BEFORE.fullmatch(text, m.end, start)
+    ]
+    if owners:
+        return owners[-1].entity
     for mention in context.within(end, min(sentence.end, end + 80), _ORG_KINDS):
         if _OF_BODY.match(text[end : mention.start]):
             return mention.entity  # "the Ministerial Council of the OSCE"

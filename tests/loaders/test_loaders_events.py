@@ -76,3 +76,31 @@ def test_a_conference_without_a_proper_name_is_named_by_what_it_is_about():
     )
     [conference] = [f for f in extract(document).facts if f.kind == "Conference"]
     assert conference.name == "conference of Ministers of Justice"
+
+
+def test_french_conferences_and_meetings_with_their_place_dates_and_organiser():
+    assert events(
+        "La conférence des ministres de la Justice du Conseil de l'Europe s'est tenue à Vilnius "
+        "les 5 et 6 septembre 2019."
+    ) == {("Conference", "council-of-europe", "vilnius", "2019-09-05", "2019-09-06")}
+    assert events(
+        "Une réunion du Comité des Ministres a eu lieu à Strasbourg le 12 mars 2019."
+    ) == {("Meeting", "committee-of-ministers", "strasbourg", "2019-03-12", "2019-03-12")}
+    assert events(
+        "Le colloque organisé par le Conseil de l'Europe a eu lieu à Paris le 3 mai 2019."
+    ) == {("Conference", "council-of-europe", "paris", "2019-05-03", "2019-05-03")}
+
+
+def test_an_organisation_named_before_an_event_or_in_a_summit_name_organises_it():
+    assert events("The OSCE Ministerial Council met in Vienna on 4-5 July 2019.") == {
+        (
+            "Meeting",
+            "organization-for-security-and-co-operation-in-europe",
+            "vienna",
+            "2019-07-04",
+            "2019-07-05",
+        )
+    }
+    assert events(
+        "Le Sommet de l'Union africaine s'est tenu à Addis-Abeba les 9 et 10 février 2019."
+    ) == {("Conference", "african-union", "addis-ababa", "2019-02-09", "2019-02-10")}
