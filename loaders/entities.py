@@ -613,7 +613,13 @@ def _resolve_references(
         if word.group().islower() and not determiner:
             continue  # "an international treaty" names no treaty in particular
         earlier = [m.entity for m in resolved if m.end <= start and m.entity.kind == "treaty"]
-        entity = _antecedent(word.group(), determiner, owner, ordinal, earlier, lex, issued)
+        numbered = _NUMBER_AFTER.match(text, word.end())
+        following = [m for m in resolved if m.how == "number" and numbered is not None]
+        following = [m for m in following if m.start == numbered.end()] if numbered else []
+        if following:  # "its First Protocol (ETS No. 189)": the number says which
+            entity = following[0].entity
+        else:
+            entity = _antecedent(word.group(), determiner, owner, ordinal, earlier, lex, issued)
         if entity is None and not earlier:
             entity = _opened_that_day(text, word, lex)
         if entity is not None:
@@ -623,6 +629,8 @@ def _resolve_references(
             resolved.sort(key=lambda m: m.start)
     return resolved
 
+
+_NUMBER_AFTER = re.compile(r"\s*[(\[]\s*")
 
 _OPENED_ON = re.compile(
     r"\b(?:opened\s+for\s+signature|ouverte?s?\s+à\s+la\s+signature)\b[^.;]{0,80}", re.I

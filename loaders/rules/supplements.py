@@ -6,7 +6,8 @@ import re
 from typing import TYPE_CHECKING
 
 from loaders.documents import Sentence
-from loaders.facts import Supplements
+from loaders.entities import new_treaty
+from loaders.facts import Entity, Supplements
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -31,6 +32,27 @@ _SUPPLEMENTARY_TO = re.compile(
 agreement to the Convention on Biological Diversity"."""
 
 
+_TIED_IN_NAME = re.compile(
+    r"^(?:its|ses|son)\s|\s(?:to\s+the|à\s+la|au|amending(?:\s+the)?|amendant|modifiant"
+    r"|portant\s+amendement\s+à)\s",
+    re.I,
+)
+"""A protocol's name that says whose it is: "its First Protocol", "Protocol No. 15 amending the
+Convention", "Protocole portant amendement à la Convention"."""
+_PROTOCOL_TO = re.compile(
+    r"^(?:[A-Z]\w+\s+)*Protocol\s+(?:to|amending)\s+(?:the\s+)?(?P<parent>(?:Convention|Agreement"
+    r"|Treaty|Charter)\s+(?:on|for|against|concerning|relating\s+to|of)\s+.+)$"
+)
+"""The title of a protocol the tables lack that holds its treaty's: "Protocol to the Agreement
+on Port Cooperation"."""
+
+
+def _parent_in_title(title: str) -> Entity | None:
+    """The treaty a new protocol's title names as its parent, itself new."""
+    parent = _PROTOCOL_TO.match(title)
+    return new_treaty(parent.group("parent")) if parent is not None else None
+
+
 def supplements(context: Reading, sentence: Sentence) -> None:
     """A protocol the text ties to its treaty: "the Convention's Protocol on ..."."""
     text = context.document.text
@@ -42,7 +64,7 @@ def supplements(context: Reading, sentence: Sentence) -> None:
             _OWNED.search(before) is not None
             or _ONE_OF_ITS.search(text, max(sentence.start, mention.start - 80), mention.start)
             or re.match(r"(?:Convention|Treaty|Charter)['’]s\s", mention.text) is not None
-            or re.search(r"\s(?:to\s+the|à\s+la|au)\s", mention.text) is not None
+            or _TIED_IN_NAME.search(mention.text) is not None
         )
         following = [
             m
@@ -59,6 +81,8 @@ def supplements(context: Reading, sentence: Sentence) -> None:
         if not stated:
             continue
         treaty = context.lex.by_iri.get(mention.entity.detail("supplements") or "")
+        if treaty is None and not mention.entity.known:
+            treaty = _parent_in_title(mention.entity.label)
         if treaty is None:
             conventions = [
                 m.entity

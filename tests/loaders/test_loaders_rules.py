@@ -217,3 +217,20 @@ def test_a_new_partner_named_last_in_a_sentence_is_named_without_its_full_stop()
     inc = extracted("A partnership between the Council of Europe and Example Inc.")
     [with_inc] = [f for f in inc.facts if f.kind == "Partnership"]
     assert "Example Inc." in {partner.label for partner in with_inc.partners}
+
+
+def test_an_amending_protocol_or_one_named_its_own_supplements_its_treaty():
+    def supplemented(text: str) -> set[tuple[str, str]]:
+        return {(f["protocol"], f["treaty"]) for f in gold(text, "Supplements", "13.06.2024")}
+
+    assert supplemented(
+        "Protocol No. 15 amending the Convention for the Protection of Human Rights and "
+        "Fundamental Freedoms entered into force."
+    ) == {("cets-213", "ets-005")}
+    assert supplemented(
+        "Norway ratified the Convention on Cybercrime (ETS No. 185) and its First Protocol "
+        "(ETS No. 189)."
+    ) == {("ets-189", "ets-185")}
+    assert supplemented("The Protocol to the Agreement on Harbour Pilots was signed.") == {
+        ("protocol-to-the-agreement-on-harbour-pilots", "agreement-on-harbour-pilots")
+    }
