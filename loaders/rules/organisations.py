@@ -89,19 +89,23 @@ _JOINT_INSTRUMENT = re.compile(
     r"\b(?:sign\w*|conclud\w*|adopt\w*|launch\w*|renew\w*|ink\w*)\s+(?:a|an|the|their|un|une)?\s*"
     r"(?:new\s+|joint\s+|formal\s+)?(?:(?:partnership|cooperation|co-operation|framework)\s+"
     r"(?:agreement|arrangement|programme|program)|memorandum\s+of\s+understanding|MoU"
-    r"|joint\s+(?:declaration|project|programme|statement\s+of\s+intent))\b"
-    r"(?P<with>[^.;]{0,60}?\bwith\s+(?:the\s+)?)?",
+    r"|joint\s+(?:declaration|project|programme|statement\s+of\s+intent)"
+    r"|accord\s+(?:de\s+|-cadre\s+de\s+)?(?:partenariat|coopération)|protocole\s+d['’]accord"
+    r"|mémorandum\s+d['’](?:entente|accord)|déclaration\s+conjointe)(?![\w-])"
+    r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
     re.I,
 )
 """A partnership instrument signed or launched: "A and B signed a memorandum of
-understanding", "A signed a cooperation agreement with B"."""
+understanding", "A signed a cooperation agreement with B", "A et B ont signé un accord de
+partenariat"."""
 
 
 def joint_instruments(context: Reading, sentence: Sentence) -> None:
     """A partnership of the organisations named as signing a partnership instrument together:
     those before the verb when two or more are, else the one before it and the one after
-    "with". States are left out: an agreement between states is a treaty."""
-    kinds = ("organisation", "company")
+    "with". States are left out: an agreement between states is a treaty; an organisation's
+    bodies and programmes ("the European Commission", "UNDP") sign for themselves."""
+    kinds = ("organisation", "company", "unit")
     for match in _JOINT_INSTRUMENT.finditer(sentence.text):
         verb = sentence.start + match.start()
         before = context.within(sentence.start, verb, kinds)
@@ -111,10 +115,17 @@ def joint_instruments(context: Reading, sentence: Sentence) -> None:
             named = context.within(after, sentence.end, kinds)
             if named and named[0].start - after <= 4:
                 partners = (partners[-1], named[0].entity)
-        if len(partners) < 2 or len(set(partners)) < 2:
+        if len(partners) < 2 or len(set(partners)) < 2 or _one_house(partners):
             continue
         context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
         return
+
+
+def _one_house(partners: tuple[Entity, ...]) -> bool:
+    """Bodies of one organisation, or an organisation and its own body, act together without
+    being partners: "the Committee of Ministers and the Assembly adopted a joint declaration"."""
+    houses = {partner.detail("parent") or partner.iri for partner in partners}
+    return len(houses) < 2
 
 
 def agreements_with(context: Reading, sentence: Sentence) -> None:

@@ -234,3 +234,27 @@ def test_an_amending_protocol_or_one_named_its_own_supplements_its_treaty():
     assert supplemented("The Protocol to the Agreement on Harbour Pilots was signed.") == {
         ("protocol-to-the-agreement-on-harbour-pilots", "agreement-on-harbour-pilots")
     }
+
+
+def test_partnership_instruments_in_french_and_signed_by_an_organisation_s_programme():
+    def partners(text: str) -> set[frozenset[str]]:
+        return {frozenset(f["partners"]) for f in gold(text, "Partnership")}
+
+    assert partners(
+        "The African Union and the United Nations Development Programme signed a memorandum "
+        "of understanding."
+    ) == {frozenset({"african-union", "united-nations-development-programme"})}
+    assert partners(
+        "L'Organisation internationale de la Francophonie a signé un protocole d'accord avec "
+        "l'Agence française de développement."
+    ) == {
+        frozenset(
+            {"organisation-internationale-de-la-francophonie", "agence-francaise-de-developpement"}
+        )
+    }
+    assert (
+        partners(
+            "The Committee of Ministers and the Parliamentary Assembly adopted a joint declaration."
+        )
+        == set()
+    )
