@@ -243,7 +243,7 @@ def foundings(context: Reading, sentence: Sentence) -> None:
 
 _HEADQUARTERED = re.compile(
     r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is)"
-    r"|headquarters|HQ)\s+in\s+"
+    r"|headquarters|HQ|whose\s+(?:seat|headquarters)\s+(?:is|are))\s+in\s+"
     r"|\b(?:installée?s?|basée?s?|établie?s?|siégeant|dont\s+le\s+siège\s+est|a\s+son\s+siège"
     r"|ayant\s+son\s+siège|siège)\s+(?:à|a)\s+",
     re.I,
@@ -284,6 +284,35 @@ def headquarters(context: Reading, sentence: Sentence) -> None:
         ]
         if places:  # "Vienna - the OSCE's headquarters"
             _seat(context, sentence, named.entity, places[-1].entity)
+    seated = _SEAT_WORD.search(sentence.text) is not None
+    for named in context.within(sentence.start, sentence.end, kinds) if seated else []:
+        seat_of = _SEAT_OF.search(text, max(sentence.start, named.start - 30), named.start)
+        located = _LOCATED_IN.match(text, named.end, sentence.end)
+        if seat_of is None or located is None:
+            continue
+        places = context.within(located.end(), sentence.end, ("place",))
+        if places and places[0].start == located.end():  # "the seat of the OSCE is in Vienna"
+            _seat(context, sentence, named.entity, places[0].entity)
+    based_word = "-based" in sentence.text
+    for place in context.within(sentence.start, sentence.end, ("place",)) if based_word else []:
+        based = _PLACE_BASED.match(text, place.end, sentence.end)
+        if based is None:
+            continue
+        owners = context.within(based.end(), sentence.end, kinds)
+        if owners and owners[0].start == based.end():  # "the Vienna-based OSCE"
+            _seat(context, sentence, owners[0].entity, place.entity)
+
+
+_SEAT_WORD = re.compile(r"headquarters|seat|siège", re.I)
+_SEAT_OF = re.compile(
+    r"\b(?:headquarters|seat|siège)\s+(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I
+)
+_LOCATED_IN = re.compile(
+    r"\s+(?:(?:is|are)\s+(?:located\s+|situated\s+)?in|(?:se\s+trouve|est\s+(?:situé\s+)?|sont)\s*à)"
+    r"\s+",
+    re.I,
+)
+_PLACE_BASED = re.compile(r"-based\s+(?:the\s+)?", re.I)
 
 
 def _seat(context: Reading, sentence: Sentence, owner: Entity, place: Entity) -> None:

@@ -258,3 +258,19 @@ def test_partnership_instruments_in_french_and_signed_by_an_organisation_s_progr
         )
         == set()
     )
+
+
+def test_seats_named_before_the_organisation_or_as_its_subject():
+    def seats(text: str) -> set[tuple[str, str]]:
+        return {(f["organisation"], f["place"]) for f in gold(text, "Headquarters")}
+
+    assert seats("The Geneva-based World Health Organization welcomed it.") == {
+        ("world-health-organization", "geneva")
+    }
+    assert seats("Le siège de l'UNESCO se trouve à Paris.") == {
+        ("united-nations-educational-scientific-and-cultural-organization", "paris")
+    }
+    assert seats("The African Union, whose seat is in Addis Ababa, met.") == {
+        ("african-union", "addis-ababa")
+    }
+    assert seats("The Council of Europe is in Vienna this week.") == set()
