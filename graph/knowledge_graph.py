@@ -22,7 +22,7 @@ import hashlib
 import itertools
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -943,11 +943,15 @@ class KnowledgeGraph:
         return itertools.chain.from_iterable(self._backend.quads(graph) for graph in graphs)
 
     def _install_vocabulary(self) -> None:
-        """Write the ontology and reference graphs when missing or made from older files."""
-        for graph, ntriples in _vocabulary():
-            digest = hashlib.sha256(ntriples).hexdigest()
-            if self._holds(graph, digest):
-                continue
+        """Write the ontology and reference graphs when missing or made from other files: all
+        that need it are built before any is written, so a broken file changes nothing."""
+        wanted = [(graph, digest, build) for graph, digest, build in _vocabulary()]
+        built = [
+            (graph, digest, build())
+            for graph, digest, build in wanted
+            if not self._holds(graph, digest)
+        ]
+        for graph, digest, ntriples in built:
             stamp = f'<{graph}> <{CONTENT_HASH.value}> "{digest}" .\n'.encode()
             self._mark_stale()
             self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
@@ -962,16 +966,19 @@ class KnowledgeGraph:
         )
 
 
-def _vocabulary() -> list[tuple[str, bytes]]:
-    """The ontology and reference graphs of this release, as N-Triples."""
-    from ontology.reference import reference_ntriples
-    from ontology.vocabulary import read_ontology
+def _vocabulary() -> list[tuple[str, str, Callable[[], bytes]]]:
+    """The ontology and reference graphs of this release: each with the digest of the files
+    it is made from (its stamp in a store) and how to build it as N-Triples."""
+    from ontology import reference, vocabulary
 
-    return [(GRAPH_ONTOLOGY, read_ontology()), (GRAPH_REFERENCE, reference_ntriples())]
+    return [
+        (GRAPH_ONTOLOGY, vocabulary.ontology_digest(), vocabulary.read_ontology),
+        (GRAPH_REFERENCE, reference.reference_digest(), reference.reference_ntriples),
+    ]
 
 
 def _vocabulary_digests() -> list[tuple[str, str]]:
-    return [(graph, hashlib.sha256(ntriples).hexdigest()) for graph, ntriples in _vocabulary()]
+    return [(graph, digest) for graph, digest, _ in _vocabulary()]
 
 
 def _file_metadata(path: Path, content_hash: str) -> SourceMetadata:

@@ -41,7 +41,7 @@ from ontology.reference.model import (
     parse_name,
 )
 from ontology.reference.names import AMBIGUOUS_NAMES, Reference, names_of, normalise_name
-from ontology.reference.rdf import reference_ntriples, reference_triples
+from ontology.reference.rdf import reference_digest, reference_ntriples, reference_triples
 from ontology.reference.tables import load_reference
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "names_of",
     "normalise_name",
     "parse_name",
+    "reference_digest",
     "reference_ntriples",
     "reference_triples",
 ]

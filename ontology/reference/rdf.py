@@ -36,6 +36,7 @@ from ontology.reference.model import (
 )
 from ontology.reference.names import Reference
 from ontology.reference.tables import load_reference
+from ontology.vocabulary import sources_digest
 
 
 def reference_ntriples(directory: Path = REFERENCE_DIR) -> bytes:
@@ -45,6 +46,11 @@ def reference_ntriples(directory: Path = REFERENCE_DIR) -> bytes:
         pyoxigraph.serialize(reference_triples(reference), format=pyoxigraph.RdfFormat.N_TRIPLES)
         or b""
     )
+
+
+def reference_digest(directory: Path = REFERENCE_DIR) -> str:
+    """The digest the reference graph is stamped with: that of the tables it is made from."""
+    return sources_digest(sorted(directory.glob("*.csv")))
 
 
 def reference_triples(reference: Reference) -> list[pyoxigraph.Triple]:

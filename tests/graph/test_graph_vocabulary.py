@@ -1,4 +1,5 @@
-"""A store installs the vocabulary all or nothing: broken vocabulary files change nothing."""
+"""A store installs the vocabulary all or nothing: broken vocabulary files change nothing; files
+it was made from are not read again."""
 
 import functools
 import io
@@ -34,11 +35,9 @@ def test_a_malformed_reference_table_is_located_and_loads_nothing(
     shutil.copytree(REFERENCE_DIR, broken)
     with (broken / "states.csv").open("a", encoding="utf-8") as table:
         table.write("XX,XXX\n")
-    monkeypatch.setattr(
-        ontology.reference,
-        "reference_ntriples",
-        functools.partial(ontology.reference.reference_ntriples, broken),
-    )
+    for name in ("reference_ntriples", "reference_digest"):
+        made_from_broken = functools.partial(getattr(ontology.reference, name), broken)
+        monkeypatch.setattr(ontology.reference, name, made_from_broken)
     with pytest.raises(ComityError, match=r"states\.csv.*line \d+"):
         graph.open(store_url)
     monkeypatch.undo()
@@ -51,12 +50,42 @@ def test_a_malformed_ontology_file_is_located_and_loads_nothing(
     before = _dump(store_url)
     broken = tmp_path / "comity.ttl"
     broken.write_text(ONTOLOGY_FILE.read_text(encoding="utf-8") + "\ncomity:Oops a .\n")
-    monkeypatch.setattr(
-        ontology.vocabulary,
-        "read_ontology",
-        functools.partial(ontology.vocabulary.read_ontology, broken),
-    )
+    for name in ("read_ontology", "ontology_digest"):
+        made_from_broken = functools.partial(getattr(ontology.vocabulary, name), broken)
+        monkeypatch.setattr(ontology.vocabulary, name, made_from_broken)
     with pytest.raises(ComityError, match=r"comity\.ttl.*line \d+"):
         graph.open(store_url)
     monkeypatch.undo()
     assert _dump(store_url) == before
+
+
+def test_a_store_made_from_the_same_files_is_opened_without_building_the_vocabulary(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _dump(store_url)
+
+    def refuse() -> bytes:
+        raise AssertionError("the vocabulary was built again")
+
+    monkeypatch.setattr(ontology.reference, "reference_ntriples", refuse)
+    monkeypatch.setattr(ontology.vocabulary, "read_ontology", refuse)
+    assert _dump(store_url) == before
+
+
+def test_an_edited_table_is_a_new_digest_and_the_store_takes_it(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _dump(store_url)
+    edited = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, edited)
+    topics = edited / "topics.csv"
+    table = topics.read_text(encoding="utf-8")
+    topics.write_text(
+        table.replace(",cybercrime,cybercriminalité,", ",cyber offences,cybercriminalité,")
+    )
+    assert ontology.reference.reference_digest(edited) != ontology.reference.reference_digest()
+    for name in ("reference_ntriples", "reference_digest"):
+        monkeypatch.setattr(
+            ontology.reference, name, functools.partial(getattr(ontology.reference, name), edited)
+        )
+    assert b'"cyber offences"@en' in _dump(store_url)
