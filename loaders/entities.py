@@ -616,6 +616,7 @@ def _resolve_references(
         numbered = _NUMBER_AFTER.match(text, word.end())
         following = [m for m in resolved if m.how == "number" and numbered is not None]
         following = [m for m in following if m.start == numbered.end()] if numbered else []
+        entity: Entity | None
         if following:  # "its First Protocol (ETS No. 189)": the number says which
             entity = following[0].entity
         else:
