@@ -43,7 +43,10 @@ def test_every_make_target_the_readme_names_exists():
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     """Every command, a group's subcommands included, by the name the README uses."""
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append((prefix + name, command))
         if isinstance(command, click.Group):
             found.extend(_commands(command, prefix + name + " "))
