@@ -7,7 +7,6 @@ three as they were (the inferred graph as reasoning over what remains makes it).
 """
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -151,23 +150,30 @@ def vocabulary_only() -> dict[str, set[str]]:
         }
 
 
-@pytest.fixture(params=["oxigraph", "memory"])
-def fresh_server(
+@pytest.fixture(scope="module", params=["oxigraph", "memory"])
+def emptied_server(
     request: pytest.FixtureRequest,
     server_factory: Callable[..., ComityServer],
-    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ComityServer]:
-    """A server of its own over the known data, on disk or in memory."""
+    """A server of its own, on disk or in memory, that the wholesale updates may empty."""
     if request.param == "oxigraph":
         yield server_factory()
         return
-    started = start_server(tmp_path, tmp_path / "server.log", store="memory:")
+    root = tmp_path_factory.mktemp("memory-server")
+    started = start_server(root, root / "server.log", store="memory:")
     try:
-        data = f'INSERT DATA {{ GRAPH <{PEOPLE_GRAPH}> {{ <{EX}alice> <{EX}name> "Alice" }} }}'
-        assert update(started, data).status_code == 204
         yield started
     finally:
         stop_server(started)
+
+
+@pytest.fixture
+def fresh_server(emptied_server: ComityServer) -> ComityServer:
+    """That server holding a person again, whatever an earlier test dropped."""
+    data = f'INSERT DATA {{ GRAPH <{PEOPLE_GRAPH}> {{ <{EX}alice> <{EX}name> "Alice" }} }}'
+    assert update(emptied_server, data).status_code == 204
+    return emptied_server
 
 
 @pytest.mark.parametrize("wholesale", ["DROP ALL", "CLEAR ALL", "DROP SILENT NAMED", "CLEAR NAMED"])
