@@ -117,6 +117,9 @@ class BulkLoadingStore(StoreBackend, Protocol):
         The file's blank nodes get fresh names, so they never meet blank nodes already stored.
         """
 
+    def load_graphs(self, contents: dict[str, bytes]) -> None:
+        """Add N-Triples content to named graphs (blank nodes shared across graphs kept)."""
+
     def restore_dataset(
         self, path: Path, format: pyoxigraph.RdfFormat, marker: pyoxigraph.Quad
     ) -> None:

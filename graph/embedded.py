@@ -259,6 +259,10 @@ class EmbeddedStore:
             self._store.update(release + " ;\n" + sparql if sparql else release)
             return
         self._store.update(release + " ;\n" + replace_graphs_update(drop, {}))
+        self.load_graphs(contents)
+
+    def load_graphs(self, contents: dict[str, bytes]) -> None:
+        """Add N-Triples content to graphs, and to the union, with the bulk loader."""
         with_blank_nodes = [graph for graph, ntriples in contents.items() if b"_:" in ntriples]
         if len(with_blank_nodes) > 1:
             # Each bulk load names its blank nodes afresh: a node shared by two graphs must

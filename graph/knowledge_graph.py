@@ -954,7 +954,16 @@ class KnowledgeGraph:
         for graph, digest, ntriples in built:
             stamp = f'<{graph}> <{CONTENT_HASH.value}> "{digest}" .\n'.encode()
             self._mark_stale()
-            self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
+            if isinstance(self._backend, BulkLoadingStore) and not self._evaluate(
+                f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            ):
+                # A graph the store never held (a new store): nothing reads it yet, and the
+                # bulk loader takes half the time of a transaction on disk. The stamp follows
+                # in a write of its own, so a load cut short is loaded again at the next open.
+                self._backend.load_graphs({graph: ntriples})
+                self._backend.replace_graphs([], {graph: stamp})
+            else:
+                self._backend.replace_graphs([graph], {graph: ntriples + b"\n" + stamp})
             self._generation += 1
 
     def _holds(self, graph: str, digest: str) -> bool:

@@ -11,7 +11,7 @@ import pytest
 import graph
 import ontology.reference
 import ontology.vocabulary
-from ontology import ONTOLOGY_FILE, REFERENCE_DIR
+from ontology import COMITY, GRAPH_REFERENCE, ONTOLOGY_FILE, REFERENCE_DIR
 from ontology.errors import ComityError
 
 
@@ -89,3 +89,22 @@ def test_an_edited_table_is_a_new_digest_and_the_store_takes_it(
             ontology.reference, name, functools.partial(getattr(ontology.reference, name), edited)
         )
     assert b'"cyber offences"@en' in _dump(store_url)
+
+
+def test_a_vocabulary_graph_cut_short_without_its_stamp_is_loaded_whole_at_the_next_open(
+    store_url: str,
+) -> None:
+    """A new store's vocabulary is bulk-loaded and stamped after: a kill between the two
+    leaves part of a graph and no stamp, which the next open must not take for whole."""
+    whole = _dump(store_url)
+    with graph.open(store_url) as knowledge_graph:
+        reference = GRAPH_REFERENCE
+        knowledge_graph.update(
+            f"DELETE WHERE {{ GRAPH <{reference}> {{ <{reference}> ?stamp ?digest }} }} ;"
+            f"DELETE WHERE {{ GRAPH <{reference}> {{ ?treaty a <{COMITY.Treaty}> }} }}"
+        )
+        cut = knowledge_graph.query(
+            f"ASK {{ GRAPH <{GRAPH_REFERENCE}> {{ ?treaty a <{COMITY.Treaty}> }} }}"
+        )
+        assert not bool(cut)
+    assert _dump(store_url) == whole
