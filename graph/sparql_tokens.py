@@ -8,7 +8,7 @@ the engine still parses the request and reports every syntax error itself.
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 _TOKEN = re.compile(
@@ -32,9 +32,9 @@ name (an error too) takes the next character with it, so that a text the engine 
 read as opening a comment or a string there."""
 
 
-@dataclass(frozen=True)
-class Token:
-    """One lexical unit of a SPARQL text: its kind, its text and where it starts."""
+class Token(NamedTuple):
+    """One lexical unit of a SPARQL text: its kind, its text and where it starts (a tuple:
+    a large update is hundreds of thousands of them)."""
 
     kind: str
     text: str
@@ -54,7 +54,8 @@ class Token:
     def iri(self) -> str:
         """An IRI token's IRI as written, its \\u and \\U escapes applied (as the engine
         applies them inside IRIs and strings), not resolved against any BASE."""
-        return unescaped(self.text[1:-1])
+        written = self.text[1:-1]
+        return unescaped(written) if "\\" in written else written
 
     @property
     def is_absolute_iri(self) -> bool:
@@ -78,7 +79,9 @@ def declared(stream: list[Token]) -> Iterator[tuple[int, Token, dict[str, str], 
     prefixes: dict[str, str] = {}
     base = ""
     for index, token in enumerate(stream):
-        if token.is_word("PREFIX") and index + 2 < len(stream):
+        if token.kind != "word":
+            pass
+        elif token.is_word("PREFIX") and index + 2 < len(stream):
             name, iri = stream[index + 1], stream[index + 2]
             if name.kind == "pname" and iri.kind == "iri":
                 prefixes[name.text[:-1]] = resolved(base, iri.iri)
