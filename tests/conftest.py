@@ -21,7 +21,7 @@ from tests.server_fixtures import (  # noqa: E402 - after the rewrite registrati
     start_oxigraph,
     start_server,
     stop_process,
-    stop_server,
+    stop_servers,
 )
 
 
@@ -111,8 +111,7 @@ def server_factory(
         return server
 
     yield start
-    for server in started:
-        stop_server(server)
+    stop_servers(started)
 
 
 @pytest.fixture(scope="session")

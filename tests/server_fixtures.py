@@ -379,6 +379,14 @@ def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
 
 
 def stop_server(server: ComityServer) -> None:
-    stop_process(server.process, grace=15)
-    if server.output:
-        server.output.join(timeout=10)
+    stop_servers([server])
+
+
+def stop_servers(servers: list[ComityServer]) -> None:
+    """Ask every server to stop at once, then wait for each: they stop side by side."""
+    for server in servers:
+        server.process.terminate()
+    for server in servers:
+        stop_process(server.process, grace=15)
+        if server.output:
+            server.output.join(timeout=10)
