@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph
 
+from graph.update_scope import DataWrite
 from ontology.errors import ComityError
 
 QueryResults = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
@@ -55,12 +56,19 @@ class StoreBackend(Protocol):
     ) -> QueryResults:
         """Evaluate a query; a store that cannot stop its own evaluation ignores `timeout`."""
 
-    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+    def update(
+        self,
+        sparql: str,
+        graphs: list[str | None] | None = None,
+        data_write: DataWrite | None = None,
+    ) -> None:
         """Run one SPARQL Update as one transaction (one request for a remote store).
 
         `graphs`, when given, are the only graphs the update writes (None: the default
         graph), as the caller knows for a Graph Store write; a store may use it to keep
-        what it derives from the graphs (the embedded store's union) at their cost alone.
+        what it derives from the graphs (the embedded store's union) at their cost alone;
+        `data_write`, when the update is one (see graph/update_scope.py), lets it do so
+        within the update's own operations.
         """
 
     def replace_graphs(self, drop: list[str], contents: dict[str, bytes]) -> None:

@@ -19,6 +19,8 @@ import pyoxigraph
 
 from graph.backend import QueryResults, change_data, replace_graphs_update
 from graph.sparql_inspection import declared_dataset, may_name_graphs, prologue_end
+from graph.sparql_tokens import spliced
+from graph.update_scope import DataWrite
 from ontology import GRAPH_UNION
 from ontology.errors import ComityError
 
@@ -210,7 +212,12 @@ class EmbeddedStore:
             named_graphs=[pyoxigraph.NamedNode(graph) for graph in names],
         )
 
-    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+    def update(
+        self,
+        sparql: str,
+        graphs: list[str | None] | None = None,
+        data_write: DataWrite | None = None,
+    ) -> None:
         """The update and the union kept in step, as one transaction.
 
         With `graphs` (the only graphs the update writes), their triples leave the union
@@ -220,8 +227,31 @@ class EmbeddedStore:
         update's own. An update may already end in its own `;`, so the request is tried with
         and without a separator; an update invalid either way is run alone, so that its own
         error is reported.
+
+        A `data_write` (DROP or CLEAR GRAPH, then INSERT DATA) releases the emptied graphs
+        before and puts the inserted triples into the union inside each INSERT DATA, instead
+        of copying the graphs after (which reads the transaction's own writes, slowly).
         """
         self._visible_graphs = None
+        if graphs is not None and data_write is not None:
+            union = [
+                (offset, offset, f"\nGRAPH <{GRAPH_UNION}> {{\n{triples}\n}}\n")
+                for offset, triples in data_write.inserted
+                if triples
+            ]
+            released = _release_from_union(list(data_write.emptied)) + " ;\n"
+            written = spliced(sparql, union + list(data_write.emptying))
+            opening = prologue_end(written)
+            try:
+                _with_unknown_functions(
+                    self._store.update,
+                    written[:opening]
+                    + (released if data_write.emptied else "")
+                    + written[opening:],
+                )
+                return
+            except SyntaxError:
+                pass  # said again below, or the update runs without the shortcut
         if graphs is None:
             before, after = "", _REBUILD_UNION
         else:

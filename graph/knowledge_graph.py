@@ -54,6 +54,7 @@ from graph.sources import (
     stored_count,
     triple_count,
 )
+from graph.sparql_tokens import tokens
 from graph.statistics import Statistics, compute_statistics
 from graph.update_dataset import merged_using
 from graph.update_guard import guarded_update
@@ -265,11 +266,13 @@ class KnowledgeGraph:
         from the update's text where it tells them exactly.
         """
         self._check_writable()
-        guarded = merged_using(guarded_update(sparql, self._backend.graph_names))
+        stream = list(tokens(sparql))  # read once, by the guard and for the scope
+        guarded = merged_using(guarded_update(sparql, self._backend.graph_names, stream))
         if guarded != sparql:
             graphs = None  # rewritten: its graphs are read from what will run
-            sparql = guarded
-        scope = read_update(sparql)
+            sparql, stream = guarded, list(tokens(guarded))
+        scope = read_update(sparql, stream)
+        del stream  # hundreds of MB for a large update: not kept through the write
         if graphs is None and scope.graphs is not None:
             graphs = list(scope.graphs)
         if graphs is None:
@@ -277,7 +280,7 @@ class KnowledgeGraph:
         before = self._lines_before(graphs)
         was_current = self._mark_stale()
         try:
-            self._backend.update(sparql, graphs)
+            self._backend.update(sparql, graphs, scope.data_write)
         except SyntaxError as error:
             self._unmark_stale(was_current)
             raise ComityError(f"invalid SPARQL update: {one_line(error)}") from error

@@ -67,6 +67,7 @@ from graph.backend import (
     graph_quads,
     solutions_of,
 )
+from graph.update_scope import DataWrite
 from ontology.errors import ComityError
 
 DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024
@@ -242,7 +243,12 @@ class RemoteStore:
         scratch.load(response.content, rdf_format)
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
-    def update(self, sparql: str, graphs: list[str | None] | None = None) -> None:
+    def update(
+        self,
+        sparql: str,
+        graphs: list[str | None] | None = None,
+        data_write: DataWrite | None = None,
+    ) -> None:
         self._post(
             self.update_url,
             data=sparql.encode("utf-8"),

@@ -51,18 +51,22 @@ class _Operation:
     where_keyword: Token | None = None
 
 
-def guarded_update(sparql: str, stored_graphs: Callable[[], Iterable[str]]) -> str:
+def guarded_update(
+    sparql: str, stored_graphs: Callable[[], Iterable[str]], stream: list[Token] | None = None
+) -> str:
     """The update as the engine should run it: refused (ComityError) when it names the
     inferred graph or the union, rewritten when it could reach Comity's graphs unnamed,
     unchanged otherwise. `stored_graphs` lists the store's named graphs (asked only for a
-    DROP or CLEAR of ALL or NAMED)."""
+    DROP or CLEAR of ALL or NAMED). `stream`: the update's tokens, when the caller has them
+    and the update has no escapes."""
     text = unescaped(sparql)
     if text != sparql and has_escapes(text):
         raise ComityError(
             "the update could not be read safely: applying its \\u escapes makes new ones; "
             "write those characters as they are"
         )
-    stream = list(tokens(text))
+    if stream is None or text != sparql:
+        stream = list(tokens(text))
     named = _named_iris(stream)
     operations, wholesale = _operations(stream)
     edits: list[tuple[int, int, str]] = []

@@ -12,34 +12,136 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.sparql_tokens import Token, declared, tokens, written_iri
+from graph.sparql_tokens import Token, declared, has_escapes, tokens, written_iri
 
 Graphs = list[str | None]
 """Graph IRIs, None standing for the default graph."""
 
 
 @dataclass(frozen=True)
+class DataWrite:
+    """An update made of DROP or CLEAR GRAPH operations followed by INSERT DATA operations
+    alone (what a Graph Store PUT or POST sends): the graphs it empties, and for each INSERT
+    DATA the offset of its closing brace and the triples it inserts, their GRAPH blocks
+    undone. A store keeping a union can add those triples to it inside the same operations
+    (blank nodes stay one node) instead of copying the graphs after: on disk, a copy reading
+    the transaction's own writes costs twice the insertion."""
+
+    emptied: tuple[str, ...]
+    inserted: tuple[tuple[int, str], ...]
+    emptying: tuple[tuple[int, int, str], ...]
+    """Each DROP or CLEAR as a (start, end, replacement) edit of the text: a DELETE WHERE of
+    the graph's triples, which leaves the store as it would, and which Oxigraph runs in a
+    fraction of the time a DROP or CLEAR takes in a transaction that writes much. A DROP of a
+    graph that no INSERT DATA fills again has none: dropping it removes the graph itself."""
+
+
+@dataclass(frozen=True)
 class UpdateScope:
     """`graphs`: the graphs the update may write (None in it stands for the default graph), or
-    None when they are not known exactly."""
+    None when they are not known exactly. `data_write`: the update as a DataWrite, when it is
+    one."""
 
     graphs: tuple[str | None, ...] | None
+    data_write: DataWrite | None = None
 
 
-def read_update(sparql: str) -> UpdateScope:
-    """The scope of one SPARQL Update request."""
-    stream = list(tokens(sparql))
+def read_update(sparql: str, stream: list[Token] | None = None) -> UpdateScope:
+    """The scope of one SPARQL Update request (`stream`: its tokens, when already read)."""
+    if stream is None:
+        stream = list(tokens(sparql))
     iris: dict[int, str | None] = {}  # token index -> the IRI an IRI or prefixed name stands for
     for index, token, prefixes, base in declared(stream):
         if token.kind in ("iri", "pname"):
             iris[index] = written_iri(token, prefixes, base)
     written: Graphs = []
-    for start, end in _operations(stream):
+    operations = _operations(stream)
+    for start, end in operations:
         graphs = _operation_graphs(_Reader(stream, iris, start, end))
         if graphs is None:
             return UpdateScope(None)
         written.extend(graphs)
-    return UpdateScope(tuple(dict.fromkeys(written)))
+    data_write = None if has_escapes(sparql) else _data_write(sparql, stream, iris, operations)
+    return UpdateScope(tuple(dict.fromkeys(written)), data_write)
+
+
+def _data_write(
+    sparql: str, stream: list[Token], iris: dict[int, str | None], operations: list[tuple[int, int]]
+) -> DataWrite | None:
+    emptied: list[tuple[str, int, int, bool]] = []  # graph, text span, whether it is a DROP
+    inserted: list[tuple[int, str]] = []
+    filled: set[str | None] = set()
+    for start, end in operations:
+        reader = _Reader(stream, iris, start, end)
+        if reader.done():
+            continue
+        dropping = reader.peek("DROP")
+        if reader.take("DROP", "CLEAR") and not inserted:
+            reader.take("SILENT")
+            iri = reader.iri() if reader.take("GRAPH") else None
+            if iri is None or not reader.done():
+                return None
+            emptied.append((iri, stream[start].start, stream[end - 1].end, dropping))
+        elif reader.take("INSERT") and reader.take("DATA"):
+            braces = reader.group()
+            if braces is None or not reader.done():
+                return None
+            triples = _triples(sparql, stream, iris, *braces, filled)
+            inserted.append((stream[braces[1]].start, triples))
+        else:
+            return None
+    if not inserted:
+        return None
+    emptying = tuple(
+        (start, end, f"DELETE WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        for graph, start, end, dropping in emptied
+        if not dropping or graph in filled
+    )
+    return DataWrite(tuple(graph for graph, *_ in emptied), tuple(inserted), emptying)
+
+
+def _triples(
+    sparql: str,
+    stream: list[Token],
+    iris: dict[int, str | None],
+    opening: int,
+    closing: int,
+    filled: set[str | None],
+) -> str:
+    """The triples of INSERT DATA's braces, wherever they go, without their GRAPH blocks;
+    the graphs given triples are added to `filled`."""
+    runs: list[tuple[int, int]] = []  # token index ranges of triples
+    index = opening + 1
+    while index < closing:
+        token = stream[index]
+        if token.is_word("GRAPH"):
+            depth, first = 0, index + 2  # GRAPH, its name, then the block's brace
+            for inner in range(first, closing):
+                text = stream[inner].text if stream[inner].kind == "other" else ""
+                depth += 1 if text == "{" else -1 if text == "}" else 0
+                if depth == 0:
+                    runs.append((first + 1, inner))
+                    if inner > first + 1:
+                        filled.add(iris.get(index + 1))
+                    index = inner + 1
+                    break
+            else:
+                return ""
+        else:
+            run_end = index
+            while run_end < closing and not stream[run_end].is_word("GRAPH"):
+                run_end += 1
+            runs.append((index, run_end))
+            index = run_end
+    pieces = []
+    for first, last in runs:
+        while first < last and stream[first].text == "." and stream[first].kind == "other":
+            first += 1
+        while last > first and stream[last - 1].text == "." and stream[last - 1].kind == "other":
+            last -= 1
+        if first < last:
+            pieces.append(sparql[stream[first].start : stream[last - 1].end])
+    return " .\n".join(pieces)
 
 
 def _operations(stream: list[Token]) -> list[tuple[int, int]]:

@@ -135,6 +135,19 @@ updates = st.one_of(
     st.just("DELETE { ?s <urn:p> ?o } INSERT { ?o <urn:p> ?s } WHERE { ?s <urn:p> ?o }"),
     st.just("INSERT { GRAPH ?g { <urn:z> <urn:p> <urn:z> } } WHERE { GRAPH ?g { ?s ?p ?o } }"),
     st.just("CLEAR ALL"),
+    # A Graph Store write's shape, which the store runs with its union upkeep inside it.
+    st.builds(
+        lambda verb, g, parts: f"{verb} SILENT GRAPH {g} ;\nINSERT DATA {{ {' '.join(parts)} }}",
+        st.sampled_from(["DROP", "CLEAR"]),
+        st.sampled_from(GRAPHS[1:]),
+        st.lists(
+            st.builds(
+                _in, st.sampled_from(GRAPHS), st.sampled_from([*TRIPLES, "_:n <urn:p> <urn:a>"])
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
 )
 
 
@@ -192,6 +205,61 @@ def test_the_union_stays_the_set_union_after_any_updates(backend: str, tmp_path:
             )
 
         check()
+
+
+def test_a_graph_store_write_is_read_as_data_to_add_to_the_union_in_place() -> None:
+    update = (
+        "PREFIX x: <urn:x:>\nDROP SILENT GRAPH x:g ;\nCLEAR GRAPH <urn:h> ;\n"
+        'INSERT DATA { GRAPH x:g { x:a x:b _:n . } . x:c x:d "}" . GRAPH <urn:e> { } }'
+    )
+    data_write = read_update(update).data_write
+    assert data_write is not None
+    assert data_write.emptied == ("urn:x:g", "urn:h")
+    [(offset, triples)] = data_write.inserted
+    assert update[offset:] == "}"
+    assert triples == 'x:a x:b _:n .\nx:c x:d "}"'
+    # Both become a DELETE WHERE: x:g is filled again, and CLEAR keeps the graph anyway.
+    assert [update[start:end] for start, end, _ in data_write.emptying] == [
+        "DROP SILENT GRAPH x:g",
+        "CLEAR GRAPH <urn:h>",
+    ]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } } ; DROP GRAPH <urn:g>",
+        "DELETE DATA { <urn:a> <urn:b> <urn:c> } ; INSERT DATA { <urn:a> <urn:b> <urn:d> }",
+        "DROP DEFAULT ; INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DROP GRAPH <urn:g>",
+        "INSERT DATA { <urn:a> <urn:b> <urn:\\u0063> }",
+    ],
+)
+def test_other_updates_are_not_read_as_data_writes(update: str) -> None:
+    assert read_update(update).data_write is None
+
+
+def test_a_dropped_graph_not_filled_again_is_dropped_not_emptied() -> None:
+    update = "DROP GRAPH <urn:gone> ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"
+    data_write = read_update(update).data_write
+    assert data_write is not None and data_write.emptying == ()
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_a_blank_node_written_by_a_data_write_is_one_node_in_its_graph_and_the_union(
+    backend: str, tmp_path: Path
+) -> None:
+    url = "memory:" if backend == "memory" else f"oxigraph:{tmp_path / 'store'}"
+    with graph.open(url) as knowledge_graph:
+        knowledge_graph.update(
+            "DROP SILENT GRAPH <urn:g> ; INSERT DATA { GRAPH <urn:g> { _:n <urn:p> <urn:o> } }",
+            ["urn:g"],
+        )
+        joined = knowledge_graph.query(
+            "SELECT ?n WHERE { ?n <urn:p> <urn:o> GRAPH <urn:g> { ?n <urn:p> <urn:o> } }"
+        )
+        assert len(list(joined)) == 1
+        assert union_differences(knowledge_graph) == ([], [])
 
 
 @pytest.mark.parametrize(
