@@ -18,10 +18,12 @@ run: install
 	$(BIN)/comity load --store $(STORE) loaders/samples
 	$(BIN)/comity serve --store $(STORE)
 
-# One worker per core (more make the timing tests flaky on two cores); a file's tests stay
-# together, so its servers start once.
+# One worker more than the cores: the tests spend a good part of their time waiting on the
+# servers and commands they start. A file's tests stay together, so its servers start once.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+
 test: install
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 # The W3C SPARQL 1.1 suites against a real `comity serve` (data: ../shared/w3c/).
 conformance: install
