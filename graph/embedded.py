@@ -233,40 +233,34 @@ class EmbeddedStore:
         of copying the graphs after (which reads the transaction's own writes, slowly).
         """
         self._visible_graphs = None
+        # (text to run, upkeep before it, upkeep after it), tried in turn
+        plans: list[tuple[str, str, str]] = []
         if graphs is not None and data_write is not None:
             union = [
                 (offset, offset, f"\nGRAPH <{GRAPH_UNION}> {{\n{triples}\n}}\n")
                 for offset, triples in data_write.inserted
                 if triples
             ]
-            released = _release_from_union(list(data_write.emptied)) + " ;\n"
-            written = spliced(sparql, union + list(data_write.emptying))
-            opening = prologue_end(written)
-            try:
-                _with_unknown_functions(
-                    self._store.update,
-                    written[:opening]
-                    + (released if data_write.emptied else "")
-                    + written[opening:],
-                )
-                return
-            except SyntaxError:
-                pass  # said again below, or the update runs without the shortcut
+            emptied: list[str | None] = list(data_write.emptied)
+            released = _release_from_union(emptied) + " ;\n" if emptied else ""
+            plans.append((spliced(sparql, union + list(data_write.emptying)), released, ""))
         if graphs is None:
-            before, after = "", _REBUILD_UNION
+            plans.append((sparql, "", _REBUILD_UNION))
         else:
-            before = _release_from_union(graphs) + " ;\n"
-            after = _add_graphs_to_union(graphs)
-        opening = prologue_end(sparql)  # the upkeep goes after the declarations
-        head, body = sparql[:opening], sparql[opening:]
-        for separator in ("\n;\n", "\n"):
-            try:
-                _with_unknown_functions(
-                    self._store.update, head + before + body + separator + after
-                )
-                return
-            except SyntaxError:
-                continue
+            plans.append(
+                (sparql, _release_from_union(graphs) + " ;\n", _add_graphs_to_union(graphs))
+            )
+        for written, before, after in plans:
+            opening = prologue_end(written)  # the upkeep goes after the declarations
+            head, body = written[:opening], written[opening:]
+            for separator in ("\n;\n", "\n"):
+                try:
+                    _with_unknown_functions(
+                        self._store.update, head + before + body + separator + after
+                    )
+                    return
+                except SyntaxError:
+                    continue
         _with_unknown_functions(self._store.update, sparql)  # its own syntax error, if any
         self._store.update(_REBUILD_UNION)  # read alone but not with the upkeep: rebuild
 
