@@ -948,10 +948,9 @@ class KnowledgeGraph:
     def _install_vocabulary(self) -> None:
         """Write the ontology and reference graphs when missing or made from other files: all
         that need it are built before any is written, so a broken file changes nothing."""
-        wanted = [(graph, digest, build) for graph, digest, build in _vocabulary()]
         built = [
             (graph, digest, build())
-            for graph, digest, build in wanted
+            for graph, digest, build in _vocabulary()
             if not self._holds(graph, digest)
         ]
         for graph, digest, ntriples in built:

@@ -57,8 +57,8 @@ def guarded_update(
     """The update as the engine should run it: refused (ComityError) when it names the
     inferred graph or the union, rewritten when it could reach Comity's graphs unnamed,
     unchanged otherwise. `stored_graphs` lists the store's named graphs (asked only for a
-    DROP or CLEAR of ALL or NAMED). `stream`: the update's tokens, when the caller has them
-    and the update has no escapes."""
+    DROP or CLEAR of ALL or NAMED). `stream`: the tokens of `sparql`, when the caller has
+    them (read again when its escapes change the text)."""
     text = unescaped(sparql)
     if text != sparql and has_escapes(text):
         raise ComityError(
