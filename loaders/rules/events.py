@@ -290,9 +290,9 @@ def named_events(context: Reading, sentence: Sentence) -> None:
         name, kind = _event_name(match)
         if name is None:
             continue
-        place = _event_place(context, sentence, match, end)
-        first, last = _nearest_dates(context, sentence, match)
         named_for = _named_for(context, sentence, match)
+        place = _event_place(context, sentence, match, end, named_for)
+        first, last = _nearest_dates(context, sentence, match)
         organiser = (
             named_for.entity
             if named_for is not None
@@ -347,11 +347,14 @@ def _event_name(match: re.Match[str]) -> tuple[str | None, str]:
 
 
 def _event_place(
-    context: Reading, sentence: Sentence, match: re.Match[str], end: int
+    context: Reading,
+    sentence: Sentence,
+    match: re.Match[str],
+    end: int,
+    named_for: Mention | None,
 ) -> Entity | None:
     text = context.document.text
     named = match.group("summit_place") or match.group("sommet_place")
-    named_for = _named_for(context, sentence, match)
     if named_for is not None:
         end = named_for.end  # "the Sommet de l'Union africaine in Malabo": the place follows
     elif named:
