@@ -541,6 +541,15 @@ def _report(
         if failure:
             first_failures.setdefault(outcome, failure)
     trivial = latencies.get("trivial", [])
+    slow = [
+        (o[3], o[3] + o[2])
+        for o in outcomes
+        if o[0] == "trivial" and o[2] * 1000 >= TRIVIAL_TARGET_MS
+    ]
+    spans = [(w[4], w[4] + w[3]) for w in writes]
+    slow_beside_writes = sum(
+        1 for begun, ended in slow if any(w0 < ended and begun < w1 for w0, w1 in spans)
+    )
     checks = {} if served is None else {"through the server": _write_check(writes, served)}
     checks["on disk, server stopped"] = _write_check(writes, on_disk)
     trivial_p99 = _percentile(trivial, 0.99)
@@ -564,6 +573,7 @@ def _report(
         "first_failures": first_failures,
         "writes": checks,
         "trivial_over_target": sum(1 for taken in trivial if taken * 1000 >= TRIVIAL_TARGET_MS),
+        "trivial_over_target_beside_a_write": slow_beside_writes,
         "trivial_p99_met": trivial_p99 is not None and trivial_p99 * 1000 < TRIVIAL_TARGET_MS,
         "memory": _memory_summary(samples, arguments.duration),
         "minutes": _minutes(outcomes, writes, samples, arguments.duration),
@@ -593,7 +603,8 @@ def _print_summary(report: dict) -> None:
         f"\n   trivial-query p99: {_shown(trivial.get('p99_ms'))} ms (target < "
         f"{TRIVIAL_TARGET_MS:.0f} ms: {'met' if report['trivial_p99_met'] else 'MISSED'});"
         f" {report['trivial_over_target']:,} of {trivial.get('requests', 0):,} took"
-        f" {TRIVIAL_TARGET_MS:.0f} ms or more"
+        f" {TRIVIAL_TARGET_MS:.0f} ms or more,"
+        f" {report['trivial_over_target_beside_a_write']:,} of them while a write was running"
     )
     for where, check in report["writes"].items():
         print(

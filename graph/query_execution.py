@@ -610,14 +610,18 @@ class _Worker:
             self.ready = True
 
 
-RESERVE_WORKERS = 1
-"""Workers started beyond the pool's size, for clients with no query running (see WorkerQueue)."""
+def reserve_workers(shared: int) -> int:
+    """Workers started beyond the pool's `shared` ones, for clients with no query running (see
+    WorkerQueue): one more than the shared ones, so that while long queries hold every shared
+    worker the other clients' queries still run side by side, more of them than there are
+    cores, and a short one shares the CPU with the rest instead of queueing behind them."""
+    return shared + 1
 
 
 class WorkerQueue:
     """Hands idle workers to waiting queries, fairly between the clients that sent them.
 
-    A pool has `shared` workers that any query may take, and `RESERVE_WORKERS` more that only
+    A pool has `shared` workers that any query may take, and `reserve_workers` more that only
     a client with no query running may take: while the long queries of one or two clients
     hold every shared worker, another client's short query still gets a worker at once, and
     a client alone can still use every shared worker. When several queries wait, the one
@@ -674,6 +678,15 @@ class WorkerQueue:
         """An idle worker taken out for good (when the pool closes), or None."""
         with self._changed:
             return self._workers.pop() if self._workers else None
+
+    def take_stale(self, generation: int) -> _Worker | None:
+        """An idle worker of an older generation than `generation`, taken out, or None."""
+        with self._changed:
+            for worker in self._workers:
+                if worker.generation != generation:
+                    self._workers.remove(worker)
+                    return worker
+            return None
 
     def _turn_of(self, ticket: tuple[int, str]) -> bool:
         if not self._workers:
@@ -746,7 +759,7 @@ class WorkerPool:
         self._generation = 0
         self._closed = False
         self._starter = ProcessStarter()
-        for _ in range(max(size, 1) + RESERVE_WORKERS):
+        for _ in range(max(size, 1) + reserve_workers(max(size, 1))):
             self._idle.put_fresh(self._spawn())
 
     def _spawn(self) -> _Worker:
@@ -867,8 +880,9 @@ class ForkedPool:
     A fork sees the store exactly as it was at that moment, so workers are forked under
     `store_lock`, which whoever changes the store holds while it changes (never in the middle
     of a write), and retired after each write: a worker of an older generation is replaced
-    before it answers. One past its deadline is killed, which
-    frees its CPU at once, and replaced.
+    before it answers. So that queries after a write do not wait for those forks, a thread
+    of the pool replaces the idle workers of older generations as soon as a write is made.
+    One past its deadline is killed, which frees its CPU at once, and replaced.
     """
 
     def __init__(
@@ -889,8 +903,13 @@ class ForkedPool:
         self._generation = 0
         self._closed = False
         self._starter = ProcessStarter()
-        for _ in range(max(size, 1) + RESERVE_WORKERS):
+        for _ in range(max(size, 1) + reserve_workers(max(size, 1))):
             self._idle.put_fresh(self._spawn())
+        self._written = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._refresh_after_writes, name="comity-refresh", daemon=True
+        )
+        self._refresher.start()
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
@@ -929,9 +948,22 @@ class ForkedPool:
     def store_changed(self) -> None:
         """Called after a write: every worker forked before it retires."""
         self._generation += 1
+        self._written.set()
+
+    def _refresh_after_writes(self) -> None:
+        """Replace idle workers forked before the latest write, one at a time, the fresh one
+        before the stale one goes, so that the pool never has fewer workers idle."""
+        while self._written.wait() and not self._closed:
+            self._written.clear()
+            while not self._closed and (stale := self._idle.take_stale(self._generation)):
+                self._idle.put_recent(self._spawn())
+                _kill(stale.process)
+                stale.jobs.close()
 
     def close(self) -> None:
         self._closed = True
+        self._written.set()
+        self._refresher.join(timeout=10)  # a fork it is making joins the idle ones below
         while (worker := self._idle.idle()) is not None:
             _kill(worker.process)
             worker.jobs.close()
