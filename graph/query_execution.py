@@ -30,6 +30,7 @@ import contextlib
 import ctypes
 import enum
 import functools
+import gc
 import io
 import itertools
 import multiprocessing
@@ -593,6 +594,8 @@ class _Worker:
     ready: bool = False
     generation: int = -1
     """The write generation of the store snapshot this worker has open."""
+    answered_since_check: bool = False
+    """Whether it has answered a query since its memory was last looked at."""
 
     def __post_init__(self) -> None:
         # Connection.poll builds and tears down a selector on every call; one poll object
@@ -608,6 +611,24 @@ class _Worker:
         """A new worker's start (imports) must not count against the first query's time."""
         if not self.ready and self.jobs.poll(seconds) and self.jobs.recv() == "ready":
             self.ready = True
+
+
+def private_bytes(pid: int | None) -> int | None:
+    """Memory a process holds that no other process shares (Linux; else None).
+
+    A forked worker shares the pages of the process it was forked from until it writes to
+    one, which then becomes a copy of its own (the engine writes to much of what a large
+    query reads). Its resident size does not show that, since the copy replaces the shared
+    page; the kernel's private counts do. Reading them walks the process's page tables (about
+    20 ms for a million-triple copy), so it is done in the background, not per query.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            return 1024 * sum(
+                int(line.split()[1]) for line in rollup if line.startswith("Private_")
+            )
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def reserve_workers(shared: int) -> int:
@@ -679,14 +700,18 @@ class WorkerQueue:
         with self._changed:
             return self._workers.pop() if self._workers else None
 
-    def take_stale(self, generation: int) -> _Worker | None:
-        """An idle worker of an older generation than `generation`, taken out, or None."""
+    def idle_workers(self) -> list[_Worker]:
+        """The workers idle at this moment (they stay in the queue)."""
         with self._changed:
-            for worker in self._workers:
-                if worker.generation != generation:
-                    self._workers.remove(worker)
-                    return worker
-            return None
+            return list(self._workers)
+
+    def take_idle(self, worker: _Worker) -> bool:
+        """Take `worker` out if it is still idle; whether it was."""
+        with self._changed:
+            if worker in self._workers:
+                self._workers.remove(worker)
+                return True
+            return False
 
     def _turn_of(self, ticket: tuple[int, str]) -> bool:
         if not self._workers:
@@ -721,17 +746,18 @@ def _ask(
     job: QueryJob,
     deadline: float,
     timeout: float,
-    idle: WorkerQueue,
+    give_back: Callable[[_Worker], None],
     replace: Callable[[_Worker], None],
 ) -> Reply:
-    """Send a job to a worker and wait for its reply until `deadline`; a worker that dies or
-    outlives it is replaced (killing it stops the query and frees its CPU at once)."""
+    """Send a job to a worker and wait for its reply until `deadline`; a worker that answers
+    is given back, one that dies or outlives it is replaced (killing it stops the query and
+    frees its CPU at once)."""
     try:
         worker.wait_until_ready()
         worker.jobs.send(job)
         if worker.reply_within(deadline - time.monotonic()):
             reply = worker.jobs.recv()
-            idle.put_recent(worker)
+            give_back(worker)
             return reply
     except (EOFError, OSError) as error:
         replace(worker)
@@ -782,7 +808,7 @@ class WorkerPool:
             except (EOFError, OSError) as error:
                 self._replace(worker)
                 raise QueryFailed(FailureReason.FAULT, f"a query worker died: {error}") from error
-            return _ask(worker, job, deadline, timeout, self._idle, self._replace)
+            return _ask(worker, job, deadline, timeout, self._idle.put_recent, self._replace)
         finally:
             self._idle.done(job.client)
 
@@ -820,9 +846,21 @@ class WorkerPool:
 # -- in-memory store: workers forked from the process that holds it --------------------------
 
 
+RETIRE_AFTER_OWN_BYTES = 64 * 2**20
+"""Memory of its own past which an idle forked worker is forked anew."""
+MEMORY_CHECK_SECONDS = 5.0
+"""How often the memory of forked workers that have answered is looked at."""
+
+
 def _answer_forked_jobs(query: QueryFunction, jobs: Connection) -> None:
     """A forked worker's life: answer jobs from the store as it was at the fork, until the
-    server goes away or retires it."""
+    server goes away or retires it.
+
+    Every object it inherited is frozen first, out of the garbage collector's sight: a
+    collection writes to each object it looks at, which would copy every page of the
+    server's objects into the worker instead of sharing them.
+    """
+    gc.freeze()
     die_with_server()
     jobs.send("ready")
     while True:
@@ -881,8 +919,9 @@ class ForkedPool:
     `store_lock`, which whoever changes the store holds while it changes (never in the middle
     of a write), and retired after each write: a worker of an older generation is replaced
     before it answers. So that queries after a write do not wait for those forks, a thread
-    of the pool replaces the idle workers of older generations as soon as a write is made.
-    One past its deadline is killed, which frees its CPU at once, and replaced.
+    of the pool replaces the idle workers of older generations as soon as a write is made;
+    it also replaces those that have come to hold much memory of their own. One past its
+    deadline is killed, which frees its CPU at once, and replaced.
     """
 
     def __init__(
@@ -905,10 +944,8 @@ class ForkedPool:
         self._starter = ProcessStarter()
         for _ in range(max(size, 1) + reserve_workers(max(size, 1))):
             self._idle.put_fresh(self._spawn())
-        self._written = threading.Event()
-        self._refresher = threading.Thread(
-            target=self._refresh_after_writes, name="comity-refresh", daemon=True
-        )
+        self._stale = threading.Event()
+        self._refresher = threading.Thread(target=self._refresh, name="comity-refresh", daemon=True)
         self._refresher.start()
 
     def _spawn(self) -> _Worker:
@@ -935,9 +972,13 @@ class ForkedPool:
                 _kill(worker.process)
                 worker.jobs.close()
                 worker = self._spawn()
-            return _ask(worker, job, deadline, timeout, self._idle, self._replace)
+            return _ask(worker, job, deadline, timeout, self._give_back, self._replace)
         finally:
             self._idle.done(job.client)
+
+    def _give_back(self, worker: _Worker) -> None:
+        worker.answered_since_check = True
+        self._idle.put_recent(worker)
 
     def _replace(self, worker: _Worker) -> None:
         _kill(worker.process)
@@ -948,21 +989,37 @@ class ForkedPool:
     def store_changed(self) -> None:
         """Called after a write: every worker forked before it retires."""
         self._generation += 1
-        self._written.set()
+        self._stale.set()
 
-    def _refresh_after_writes(self) -> None:
-        """Replace idle workers forked before the latest write, one at a time, the fresh one
-        before the stale one goes, so that the pool never has fewer workers idle."""
-        while self._written.wait() and not self._closed:
-            self._written.clear()
-            while not self._closed and (stale := self._idle.take_stale(self._generation)):
-                self._idle.put_recent(self._spawn())
-                _kill(stale.process)
-                stale.jobs.close()
+    def _refresh(self) -> None:
+        """Fork idle workers anew: at once after a write, those forked before it; and every
+        MEMORY_CHECK_SECONDS, those that have answered since and come to hold more than
+        RETIRE_AFTER_OWN_BYTES of their own, so that the workers' memory stays that of the
+        copy they share. One at a time, the fresh one before the old one goes, so the pool
+        never has fewer workers idle."""
+        while not self._closed:
+            self._stale.wait(MEMORY_CHECK_SECONDS)
+            self._stale.clear()
+            for worker in self._idle.idle_workers():
+                if self._closed:
+                    return
+                if self._retires(worker) and self._idle.take_idle(worker):
+                    self._idle.put_recent(self._spawn())
+                    _kill(worker.process)
+                    worker.jobs.close()
+
+    def _retires(self, worker: _Worker) -> bool:
+        if worker.generation != self._generation:
+            return True
+        if not worker.answered_since_check:
+            return False
+        worker.answered_since_check = False
+        held = private_bytes(worker.process.pid)
+        return held is not None and held > RETIRE_AFTER_OWN_BYTES
 
     def close(self) -> None:
         self._closed = True
-        self._written.set()
+        self._stale.set()
         self._refresher.join(timeout=10)  # a fork it is making joins the idle ones below
         while (worker := self._idle.idle()) is not None:
             _kill(worker.process)

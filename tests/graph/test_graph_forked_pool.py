@@ -1,12 +1,15 @@
 """The pool of workers forked from an in-memory store (graph/query_execution.py): after a
 write, the idle workers are forked anew in the background, so the next query neither waits
-for a fork nor sees the store as it was before the write."""
+for a fork nor sees the store as it was before the write; so is a worker that has come to
+hold memory of its own past a limit, so the workers' memory stays that of the shared copy."""
 
+import os
 import threading
 import time
 
 import pyoxigraph
 
+from graph import query_execution
 from graph.query_execution import ForkedPool, query_within, reserve_workers
 from tests.graph.test_graph_query_priority import _children
 
@@ -45,3 +48,54 @@ def test_a_write_has_every_idle_worker_forked_again_before_the_next_query(tmp_pa
         assert _children() - others == after, "the query had a worker forked for it"
     finally:
         pool.close()
+
+
+def test_a_worker_holding_memory_of_its_own_is_forked_anew(tmp_path, monkeypatch) -> None:
+    """With a limit every worker passes, the worker that answered (and only it) is replaced
+    in the background: the next query is answered by another process, from the same store."""
+    monkeypatch.setattr(query_execution, "RETIRE_AFTER_OWN_BYTES", -1)
+    monkeypatch.setattr(query_execution, "MEMORY_CHECK_SECONDS", 0.05)
+    store = pyoxigraph.Store()
+    store.add(WRITTEN)
+    others = _children()
+
+    def query(sparql, default_graph, named_graphs, union):
+        return store.query(sparql)
+
+    pool = ForkedPool(query, 1, threading.Lock())
+    try:
+        before = _children() - others
+        assert bool(query_within(pool, "ASK { ?s ?p ?o }", 10, str(tmp_path / "a"), "c"))
+        deadline = time.monotonic() + 20
+        after = _children() - others
+        while (after >= before or len(after) < len(before)) and time.monotonic() < deadline:
+            # Polling /proc: the kernel tells no process of another's children.
+            time.sleep(0.01)
+            after = _children() - others
+        assert len(before - after) == 1, "the worker that answered was not forked anew"
+        assert len(after) == len(before)
+        assert bool(query_within(pool, "ASK { ?s ?p ?o }", 10, str(tmp_path / "b"), "c"))
+    finally:
+        pool.close()
+
+
+def test_private_memory_counts_the_pages_a_fork_writes_to() -> None:
+    """Pages a fork writes to stop being shared: they are counted as its own."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    held = bytearray(b"x" * (64 * 2**20))  # written, so resident and shared with the fork
+    pid = os.fork()
+    if pid == 0:
+        held[::page] = b"y" * len(held[::page])
+        time.sleep(30)
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 20
+        owned = query_execution.private_bytes(pid) or 0
+        while owned < 64 * 2**20 and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling /proc: the kernel tells no process of another's pages
+            owned = query_execution.private_bytes(pid) or 0
+        assert owned >= 64 * 2**20
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    assert query_execution.private_bytes(2**22 + 1) is None, "no process can have that number"
