@@ -946,7 +946,8 @@ class ForkedPool:
             self._idle.put_fresh(self._spawn())
         self._stale = threading.Event()
         self._refresher = threading.Thread(target=self._refresh, name="comity-refresh", daemon=True)
-        self._refresher.start()
+        if not per_query:  # forking for every query anyway: nothing to refresh
+            self._refresher.start()
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
@@ -1020,7 +1021,8 @@ class ForkedPool:
     def close(self) -> None:
         self._closed = True
         self._stale.set()
-        self._refresher.join(timeout=10)  # a fork it is making joins the idle ones below
+        if self._refresher.is_alive():
+            self._refresher.join(timeout=10)  # a fork it is making joins the idle ones below
         while (worker := self._idle.idle()) is not None:
             _kill(worker.process)
             worker.jobs.close()
