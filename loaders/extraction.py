@@ -63,7 +63,7 @@ from loaders.rules.organisations import (
     joint_instruments,
     partnerships,
 )
-from loaders.rules.roles import person_roles, signatory_roles
+from loaders.rules.roles import person_roles, signatory_roles, without_bare_titles
 from loaders.rules.supplements import supplements
 from ontology import REFERENCE_DIR, slug, unit_iri
 
@@ -237,7 +237,7 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
     context.facts.extend(listed_tallies(context.facts))
     warnings = list(document.warnings)
     facts = without_restated_parties(merge_statuses(context.facts))
-    facts = _possible_dates(_deduplicate(facts), document, warnings)
+    facts = _possible_dates(without_bare_titles(_deduplicate(facts)), document, warnings)
     extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
         extraction.warnings.append(f"{_name(document)}: {_NO_FACTS}")

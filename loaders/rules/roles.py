@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from loaders.documents import Sentence
 from loaders.entities import UPPER_LETTERS, Mention, new_person
-from loaders.facts import Entity, PersonRole
+from loaders.facts import Entity, Fact, PersonRole
 from loaders.rules.mentions import state_of_adjective
 
 if TYPE_CHECKING:
@@ -104,6 +104,29 @@ _GLOSSARY: dict[str, str] = {
 }
 """French portfolio names, translated into the English of the role."""
 
+_PORTFOLIO_EN = "|".join(
+    re.escape(words) for words in sorted(set(_GLOSSARY.values()), key=len, reverse=True)
+)
+_PORTFOLIO_BEFORE_NAME = re.compile(
+    rf"\s+(?:of|for)\s+(?:the\s+)?(?P<words>(?:{_PORTFOLIO_EN})(?:\s+and\s+(?:{_PORTFOLIO_EN}))*)"
+    rf"(?=\s+(?-i:[{UPPER_LETTERS}])[^\W\d_]+\s+(?-i:[{UPPER_LETTERS}]))",
+    re.I,
+)
+"""A portfolio the holder's name follows at once: "Minister for Foreign Affairs Anna Example"."""
+
+_SPELLED_NAME = re.compile(
+    rf"\s+(?:of|for|to)\s+(?:the\s+)?(?:(?:[{UPPER_LETTERS}][\w'’.-]*|of|for|and|on|the|in)\s+)"
+    rf"{{0,9}}?[{UPPER_LETTERS}][\w'’.-]*\s*\("
+)
+"""A name the tables lack written out before its known abbreviation: "of the Organization of
+Islamic Cooperation (OIC)"; the abbreviation names the affiliation."""
+_STATE_FORM = re.compile(
+    r"(?:(?:federal|islamic|democratic|people['’]s|united|socialist|arab|plurinational)\s+)*"
+    r"(?:republic|kingdom|principality|grand\s+duchy|federation|sultanate|state|emirates)",
+    re.I,
+)
+"""Words of a state's long form before its short name: "of the Republic of Kyrgyzstan"."""
+
 _NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
 _NAME = re.compile(
@@ -113,6 +136,7 @@ _HONORIFIC = re.compile(
     r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
     r"|(?:His|Her|Son)\s+(?:Excellency|Excellence)|H\.\s?E\.|S\.\s?E\.)\s+"
 )
+_ABBREVIATION = re.compile(r"\s*\([A-Z][\w.&'’-]{1,15}\)")
 _NAME_SUFFIX = re.compile(r"\s+(?:MP|MEP|QC|KC|Jr\.?)$")
 _NOT_NAME_WORD = re.compile(
     r"^(?:The|Le|La|Les|L['’]|This|His|Her|Ambassador|President|Minister|Secretary|General"
@@ -207,6 +231,14 @@ def _holders(
     for first, last in chains:
         end = titles[last + 1].start if last + 1 < len(titles) else sentence.end
         person = _name_after(context, titles[last].end, end)
+        if (
+            person is not None
+            and last + 1 < len(titles)
+            and "," in context.document.text[titles[last].end : person[1]]
+            and _names_next(context, person, end)
+            and _name_before(context, sentence.start, titles[first].start) is not None
+        ):
+            person = None  # "A, Minister of X, B, Minister of Y": B holds the next title
         before = person is None
         if person is None:
             person = _name_before(context, sentence.start, titles[first].start)
@@ -226,9 +258,19 @@ def _holders(
     return found
 
 
+def _names_next(context: Reading, person: tuple[Entity, int], title_start: int) -> bool:
+    """Whether a name found after a title is rather the "NAME, TITLE" of the next title."""
+    text = context.document.text
+    name_end = person[1] + len(person[0].label or "")
+    return _AFTER_NAME.match(text[name_end:title_start]) is not None
+
+
 def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int] | None:
     """A person's name right after a title, past a comma and honorifics."""
     text = context.document.text
+    abbreviation = _ABBREVIATION.match(text, position, end)
+    if abbreviation is not None:  # "Secretary General of the Organisation (ABC) Anna Example"
+        position = abbreviation.end()
     while (honorific := _HONORIFIC.match(text, position, end)) is not None:
         position = honorific.end()
     gap = re.compile(r"\s*,?\s*").match(text, position, end)
@@ -263,8 +305,13 @@ def _person(context: Reading, match: re.Match[str]) -> tuple[Entity, int] | None
         words.pop(0)
     if len(words) < 2 or any(_NOT_NAME_WORD.match(word) for word in words):
         return None
+    text = context.document.text
+    begin = text.find(words[0], match.start() + skipped)
+    # "in Vienna Tomas Example, Minister ...": the name starts after the place before it
+    while len(words) > 2 and not _free_of_mentions(context, begin, begin + len(words[0])):
+        begin = text.find(words[1], begin + len(words[0]))
+        words.pop(0)
     name = " ".join(words)
-    begin = context.document.text.find(words[0], match.start() + skipped)
     if not _free_of_mentions(context, begin, begin + len(name)):
         return None
     return new_person(name), begin
@@ -347,7 +394,17 @@ def _complements(
                 continue
         if affiliation is not None:
             break
-        words = (_WORDS_FR if french else _WORDS_EN).match(text, end, sentence.end)
+        spelled = _SPELLED_NAME.match(text, end, sentence.end)
+        owner = next((m for m in mentions if spelled and m.start == spelled.end()), None)
+        if owner is not None:  # "of the Organization of Islamic Cooperation (OIC)"
+            closing = re.compile(r"\s*\)").match(text, owner.end, sentence.end)
+            return (closing.end() if closing else owner.end), role, owner.entity
+        words = (
+            _WORDS_FR.match(text, end, sentence.end)
+            if french
+            else _PORTFOLIO_BEFORE_NAME.match(text, end, sentence.end)
+            or _WORDS_EN.match(text, end, sentence.end)
+        )
         if words is None:
             break
         phrase = words.group("words")
@@ -365,6 +422,9 @@ def _complements(
         inside = [m for m in mentions if words.start() <= m.start < words.end()]
         if inside:
             break
+        if _STATE_FORM.fullmatch(phrase):  # "of the Republic of X": the state's own name
+            end = words.end()
+            continue
         if french:
             translated = _translate(phrase)
             if translated is None:  # an unknown portfolio: the title alone, read past it
@@ -463,3 +523,23 @@ def signatory_roles(context: Reading) -> None:
                         person[0], title.role, affiliation, evidence=context.evidence(sentence)
                     )
                 )
+
+
+def without_bare_titles(facts: list[Fact]) -> list[Fact]:
+    """Drop a title that only shortens another title of the same person: "Minister Anna
+    Example" after "Anna Example, Minister of Justice" names the same post again."""
+    roles: dict[str, list[str]] = {}
+    for fact in facts:
+        if isinstance(fact, PersonRole):
+            roles.setdefault(fact.person.key, []).append(fact.role)
+    return [
+        fact
+        for fact in facts
+        if not (
+            isinstance(fact, PersonRole)
+            and any(
+                other.startswith(fact.role + " ") or other.endswith(" " + fact.role)
+                for other in roles[fact.person.key]
+            )
+        )
+    ]
