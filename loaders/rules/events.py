@@ -26,7 +26,7 @@ _CONFERENCE = re.compile(
 )
 _PARTICIPANTS = re.compile(
     rf"\b{QN}\s+(?:[\w-]+\s+){{0,3}}?(?:experts|participants|delegates|representatives"
-    r"|officials|specialists|people|ministers|judges|prosecutors|speakers|delegations)\b",
+    r"|officials|specialists|people|ministers|judges|prosecutors|speakers|delegations|guests)\b",
     re.I,
 )
 _COUNTRIES = re.compile(rf"\b(?:from\s+)?{QN}\s+(?:countries|states|nations)\b", re.I)
@@ -256,7 +256,9 @@ _NAMED_EVENT = re.compile(
     r"(?:(?:the\s+)?(?:last\s+|first\s+|next\s+)?(?:\d+(?:st|nd|rd|th)\s+)?session\s+of\s+the\s+)?"
     r"(?:[Cc]onference\s+of\s+(?:the\s+)?[Pp]arties\b(?:[^.()]{0,90}?\((?P<cop_abbr>COP\s?\d*)\))?)"
     r"|\bCOP\s?(?P<cop>\d{1,2})\b"
-    r"|\b(?P<summit_place>[A-Z][a-z]+)\s+(?:[A-Z][a-z]+\s+)?Summit\b"
+    r"|(?:\b(?P<summit_nth>\d+(?:st|nd|rd|th))\s+)?\b(?!(?:The|This|That|Its|Their|Our|Next|Last"
+    r"|First|Each|Every|Another|Any|Upcoming|Annual)\s)(?P<summit_place>[A-Z][\w-]+)"
+    r"\s+(?:[A-Z][a-z]+\s+)?Summit\b"
     r"|\b[Ss]ommet\s+(?:de\s+|d['’]\s*)(?:la\s+|l['’]\s*)?(?P<sommet_place>[A-Z][\w-]+)"
     r")"
     r"|(?P<meeting>"
@@ -302,8 +304,8 @@ def named_events(context: Reading, sentence: Sentence) -> None:
             organiser = context.issuer  # "le Sommet de Madagascar" on its organiser's own site
         participants = _PARTICIPANTS.search(sentence.text, match.end())
         event_kind = Conference if kind == "conference" else Meeting
-        if kind == "meeting" and name in _BARE and place is None and organiser is None:
-            continue  # "the ceremony" with nothing said of it
+        if kind == "meeting" and name in _BARE and organiser is None and not (place and first):
+            continue  # "the ceremony" with neither its host nor both its place and day
         known = context.events.get(name) or next(
             (event for key, event in context.events.items() if key.endswith(" " + name)), None
         )  # "the Ministerial Council" again after "the 32nd Ministerial Council"
@@ -353,16 +355,13 @@ def _event_place(
     end: int,
     named_for: Mention | None,
 ) -> Entity | None:
+    """Where the text says the event is held, else the place or country in its name ("le
+    Sommet de Madagascar", "the Budapest Water Summit"); never the name of a group ("the
+    Nordic Summit") or of the organisation it is named after."""
     text = context.document.text
     named = match.group("summit_place") or match.group("sommet_place")
     if named_for is not None:
         end = named_for.end  # "the Sommet de l'Union africaine in Malabo": the place follows
-    elif named:
-        for candidate in context.lex.reference.lookup(named):
-            entity = context.lex.by_iri.get(candidate.iri)
-            if entity is not None and entity.kind == "place":
-                return entity
-        return new_place(named)  # "le Sommet de Madagascar": held in Madagascar
     for place in context.within(end, min(sentence.end, end + 150), ("place",)):
         gap = text[end : place.start]
         if re.search(r"\b(?:in|at|à|en)\s+(?:the\s+)?$", gap) and ";" not in gap:
@@ -372,6 +371,31 @@ def _event_place(
         states = context.within(city.start("country"), city.end("country"), ("state",))
         if states:  # "in Marrakesh, Morocco": a city the tables lack, located by its state
             return new_place(city.group("city"))
+    held = _HELD_AFTER.match(text, end, min(sentence.end, end + 150))
+    if held is not None:  # "was held on 3 and 4 May in Sometown": a town the tables lack
+        return _known_place(context, held.group("place")) or new_place(held.group("place"))
+    if named and named_for is None:
+        return _known_place(context, named, states=True)
+    return None
+
+
+_HELD_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:(?:(?:was|were|is|will\s+be)\s+)?held|takes?\s+place|took\s+place"
+    r"|s['’]est\s+tenue?|se\s+tiendra|a\s+eu\s+lieu|aura\s+lieu)\b[^.;()]{0,60}?"
+    r"\b(?:in|à)\s+(?P<place>[A-Z][a-zà-ÿ'-]+(?:\s+[A-Z][a-zà-ÿ'-]+)?)\b"
+)
+"""A place stated after a date or other words: "was held on 12 and 13 June in Sometown"."""
+
+
+def _known_place(context: Reading, name: str, states: bool = False) -> Entity | None:
+    """The place a name is in the tables; with `states`, a country named as the place of an
+    event ("le Sommet de Madagascar") is one too."""
+    for candidate in context.lex.reference.lookup(name):
+        entity = context.lex.by_iri.get(candidate.iri)
+        if entity is not None and entity.kind == "place":
+            return entity
+        if entity is not None and states and entity.kind == "state":
+            return new_place(name)
     return None
 
 

@@ -104,3 +104,36 @@ def test_an_organisation_named_before_an_event_or_in_a_summit_name_organises_it(
     assert events(
         "Le Sommet de l'Union africaine s'est tenu à Addis-Abeba les 9 et 10 février 2019."
     ) == {("Conference", "african-union", "addis-ababa", "2019-02-09", "2019-02-10")}
+
+
+def event_facts(text: str) -> list[dict[str, object]]:
+    body = "Geneva, 14.10.2019 – Opening words of the release.\n\n" + text
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    return [f for f in found if f["type"] in ("Conference", "Meeting")]
+
+
+def test_an_ordinal_summit_of_a_group_held_in_a_city_on_two_days():
+    found = event_facts(
+        "The 9th Example Summit was held in Vienna on 3 and 4 May 2023. "
+        "The Summit adopted a declaration."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Conference", "vienna", "2023-05-03", "2023-05-04")
+    ]
+
+
+def test_a_place_the_tables_lack_after_the_date():
+    found = event_facts("The 7th Nordic Summit was held on 12 and 13 June 2022 in Tromsville.")
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("tromsville", "2022-06-12", "2022-06-13")
+    ]
+
+
+def test_a_celebration_held_in_a_city_with_its_guests():
+    found = event_facts(
+        "Montenegro joined the union on 1 March 2024. The celebration held in Podgorica "
+        "on 2 March 2024 was attended by 120 foreign guests and 9 heads of state."
+    )
+    assert [(f["type"], f["place"], f["participantCount"]) for f in found] == [
+        ("Meeting", "podgorica", 120)
+    ]
