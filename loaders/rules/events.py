@@ -26,10 +26,14 @@ _CONFERENCE = re.compile(
 )
 _PARTICIPANTS = re.compile(
     rf"\b{QN}\s+(?:[\w-]+\s+){{0,3}}?(?:experts|participants|delegates|representatives"
-    r"|officials|specialists|people|ministers|judges|prosecutors|speakers|delegations|guests)\b",
+    r"|officials|specialists|people|ministers|judges|prosecutors|speakers|guests|délégués)\b",
     re.I,
 )
-_COUNTRIES = re.compile(rf"\b(?:from\s+)?{QN}\s+(?:countries|states|nations)\b", re.I)
+_DELEGATIONS = re.compile(rf"\b{QN}\s+(?:[\w-]+\s+){{0,2}}?(?:delegations|délégations)\b", re.I)
+"""A number of delegations is a count of its own (`delegationCount`), not of participants."""
+_COUNTRIES = re.compile(
+    rf"\b(?:from\s+|de\s+)?{QN}\s+(?:countries|states|nations|pays|[ée]tats)(?![\w-])", re.I
+)
 _ORGANISED_BY = re.compile(
     r"\b(?:(?:organi[sz]ed|hosted|convened)\s+by\s+(?:the\s+)?"
     r"|(?:organisée?s?|accueillie?s?|convoquée?s?)\s+par\s+(?:le\s+|la\s+|les\s+)?)$",
@@ -63,6 +67,10 @@ _CONTRIBUTE = re.compile(
 )
 
 
+def _count(match: re.Match[str] | None) -> Count | None:
+    return count_from_match(match) if match is not None else None
+
+
 def _place_in(context: Reading, sentence: Sentence) -> Entity | None:
     """The place a sentence names for an event; the dateline's place only if it names no other
     ("Geneva, 3 March – ... attended the conference in Strasbourg" was in Strasbourg)."""
@@ -85,13 +93,48 @@ def _place_in(context: Reading, sentence: Sentence) -> Entity | None:
     return new_place(name)
 
 
-def _event_dates(dates: list[DateMention]) -> tuple[PartialDate | None, PartialDate | None]:
+def _event_dates(
+    dates: list[DateMention], text: str
+) -> tuple[PartialDate | None, PartialDate | None]:
+    """The first date of a sentence as the event's days: a range, a day and the day it runs
+    to ("from 26 February to 2 March", "today ... until 29 February"), else one day."""
     if not dates:
         return None, None
     first = dates[0]
     if first.last is not None:
         return first.first, first.last
+    until = _until(first, dates, text)
+    if until is not None:
+        return until
     return first.first, first.first  # a one-day (or one-month) event starts and ends then
+
+
+_UNTIL = re.compile(
+    r"\s*(?:-|–|to|till|until|through|au|jusqu['’]au)\s*$"
+    r"|[^.;]{0,60}?\b(?:until|till|through|jusqu['’]au)\s+(?:the\s+)?$",
+    re.I,
+)
+"""What joins a first day to the last: "February 26 to March 2", "which will run until"."""
+
+
+def _until(
+    first: DateMention, dates: list[DateMention], text: str
+) -> tuple[PartialDate, PartialDate] | None:
+    """The first and last day of "from March 30 to April 2, 2021": the first day written
+    without a year has the year of the last (the one before if its month comes later)."""
+    later = next((d for d in dates if d.start >= first.end), None)
+    if later is None or first.first.day is None or later.first.day is None:
+        return None
+    if not _UNTIL.match(text[first.end : later.start]):
+        return None
+    start = first.first
+    if not _YEAR.search(text, first.start, first.end) and later.first.year is not None:
+        year = later.first.year - (1 if (start.month or 0) > (later.first.month or 0) else 0)
+        start = dataclasses.replace(start, year=year)
+    return start, later.first
+
+
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 class _ConferenceDetails(TypedDict):
@@ -104,6 +147,7 @@ class _ConferenceDetails(TypedDict):
     end: PartialDate | None
     participant_count: Count | None
     country_count: Count | None
+    delegation_count: Count | None
 
 
 def conferences(context: Reading, sentence: Sentence) -> None:
@@ -118,11 +162,14 @@ def conferences(context: Reading, sentence: Sentence) -> None:
     place = _place_in(context, sentence)
     participants = _PARTICIPANTS.search(sentence.text)
     countries = _COUNTRIES.search(sentence.text)
-    if not (dates or place or participants or countries):
+    delegations = _DELEGATIONS.search(sentence.text)
+    if not (dates or place or participants or countries or delegations):
         return
-    start, end = _event_dates(dates)
-    if dates and _CLOSING.search(sentence.text, word.end(), dates[0].start + sentence.start):
+    start, end = _event_dates(dates, sentence.text)
+    if dates and _CLOSING.search(sentence.text, word.end(), dates[0].start):
         start = None  # "a conference concluding in Strasbourg today": its last day only
+    elif dates and end == start and _OPENING.search(sentence.text, word.end(), dates[0].start):
+        end = None  # "the conference opened today": its first day only
     organiser = None
     text = context.document.text
     for mention in context.within(sentence.start, sentence.end, _ORG_KINDS):
@@ -142,6 +189,7 @@ def conferences(context: Reading, sentence: Sentence) -> None:
         "end": end,
         "participant_count": count_from_match(participants) if participants else None,
         "country_count": count_from_match(countries) if countries else None,
+        "delegation_count": _count(delegations),
     }
     if context.conference is None:
         update["organiser"] = organiser or context.issuer
@@ -221,7 +269,7 @@ def meetings(context: Reading, sentence: Sentence) -> None:
         countries = _COUNTRIES.search(region.text)
         if organiser is None or not (dates or place):
             continue
-        first, last = _event_dates(dates)
+        first, last = _event_dates(dates, sentence.text)
         contributors = tuple(
             m.entity
             for m in context.within(sentence.start, start, _ORG_KINDS)
@@ -236,6 +284,7 @@ def meetings(context: Reading, sentence: Sentence) -> None:
                 end=last,
                 participant_count=count_from_match(participants) if participants else None,
                 country_count=count_from_match(countries) if countries else None,
+                delegation_count=_count(_DELEGATIONS.search(region.text)),
                 participants=contributors,
                 evidence=context.evidence(sentence),
             )
@@ -277,6 +326,11 @@ _SAME_CLAUSE = re.compile(
 """What may stand between an event's name and its date: no clause break, except a participle
 that describes the event ("COP22, scheduled for 7-18 November")."""
 _CLOSING = re.compile(r"\b(?:conclud|clos|end|ended|ending|clôtur)\w*\b", re.I)
+_OPENING = re.compile(
+    r"\b(?:open(?:s|ed)?|kick(?:s|ed)?\s+off|beg[ia]n|begins|start(?:s|ed)?|s['’]ouvr\w*"
+    r"|s['’]est\s+ouverte?|a\s+débuté)\b",
+    re.I,
+)
 _AT_HEADQUARTERS = re.compile(r"\s*(?:headquarters|HQ)\b", re.I)
 _OWNER_BEFORE = re.compile(r"(?:['’]s)?\s+(?:\d+(?:st|nd|rd|th)\s+)?")
 """An organisation written right before an event's name owns it: "the OSCE Ministerial Council"."""
@@ -318,6 +372,7 @@ def named_events(context: Reading, sentence: Sentence) -> None:
             start=first,
             end=last,
             participant_count=count_from_match(participants) if participants else None,
+            delegation_count=_count(_DELEGATIONS.search(sentence.text, match.end())),
             evidence=context.evidence(sentence),
         )
         if known is None:
@@ -325,7 +380,14 @@ def named_events(context: Reading, sentence: Sentence) -> None:
             continue
         filled = {
             key: getattr(found, key)
-            for key in ("organiser", "place", "start", "end", "participant_count")
+            for key in (
+                "organiser",
+                "place",
+                "start",
+                "end",
+                "participant_count",
+                "delegation_count",
+            )
             if getattr(known, key) is None and getattr(found, key) is not None
         }
         context.events[name] = dataclasses.replace(known, **filled)
@@ -426,6 +488,11 @@ def _nearest_dates(
         return None, date.last or date.first  # "concluding in Strasbourg today"
     if date.last is not None:
         return date.first, date.last
+    until = _until(date, all_dates, sentence.text)
+    if until is not None:
+        return until
+    if _OPENING.search(between):
+        return date.first, None  # "kicked off today": its first day only
     return date.first, date.first if date.first.day is not None else None
 
 

@@ -137,3 +137,34 @@ def test_a_celebration_held_in_a_city_with_its_guests():
     assert [(f["type"], f["place"], f["participantCount"]) for f in found] == [
         ("Meeting", "podgorica", 120)
     ]
+
+
+def test_a_conference_from_one_day_to_another_month():
+    found = event_facts(
+        "The Example Conference on Fisheries took place in Lisbon from March 30 to April 2, "
+        "2021, with ministers from many countries."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("lisbon", "2021-03-30", "2021-04-02")
+    ]
+
+
+def test_a_conference_that_opened_today_and_runs_until_a_later_day():
+    found = event_facts(
+        "The Fourth Invented Conference opened on 14 October 2019 in Oslo and will continue "
+        "until 17 October."
+    )
+    assert [(f["startDate"], f["endDate"]) for f in found] == [("2019-10-14", "2019-10-17")]
+
+
+def test_a_conference_that_opened_on_a_day_has_no_end_from_that_day():
+    found = event_facts("The Seventh Madeup Conference opened in Oslo on 14 October 2019.")
+    assert [(f["startDate"], f["endDate"]) for f in found] == [("2019-10-14", None)]
+
+
+def test_delegations_are_counted_apart_from_participants():
+    found = event_facts(
+        "The Example Conference opened in Oslo on 14 October 2019. Some 90 delegations and "
+        "1,200 participants are taking part in the conference."
+    )
+    assert [(f["delegationCount"], f["participantCount"]) for f in found] == [(90, 1200)]
