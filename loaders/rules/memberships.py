@@ -144,8 +144,14 @@ def _became_nth(context: Reading, sentence: Sentence, states: list[Mention]) -> 
             continue
         if not members:
             continue
+        # "became a republic on D1 and a member of the UN on D2": the date nearest the body
+        at, until = organisation.start - sentence.start, organisation.end - sentence.start
         dates = context.dates(sentence)
-        since = min(dates, key=lambda d: abs(d.start - match.start())).first if dates else None
+        since = (
+            min(dates, key=lambda d: d.start - until if d.start >= until else at - d.end).first
+            if dates
+            else None
+        )
         _add(context, sentence, members[-1].entity, organisation.entity, None, since)
 
 

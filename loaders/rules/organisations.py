@@ -293,6 +293,11 @@ def headquarters(context: Reading, sentence: Sentence) -> None:
         places = context.within(located.end(), sentence.end, ("place",))
         if places and places[0].start == located.end():  # "the seat of the OSCE is in Vienna"
             _seat(context, sentence, named.entity, places[0].entity)
+    for place in context.within(sentence.start, sentence.end, ("place",)) if seated else []:
+        hosts = _PLACE_HOSTS.match(text, place.end, sentence.end)
+        if hosts is not None:  # "Vienna is the seat of the IAEA and of the OSCE"
+            for owner in _hosted(context, hosts.end(), sentence.end):
+                _seat(context, sentence, owner, place.entity)
     based_word = "-based" in sentence.text
     for place in context.within(sentence.start, sentence.end, ("place",)) if based_word else []:
         based = _PLACE_BASED.match(text, place.end, sentence.end)
@@ -313,6 +318,36 @@ _LOCATED_IN = re.compile(
     re.I,
 )
 _PLACE_BASED = re.compile(r"-based\s+(?:the\s+)?", re.I)
+_PLACE_HOSTS = re.compile(
+    r"\s+(?:(?:is|was|remains|has\s+been|est|reste)\s+(?:also\s+|aussi\s+|également\s+)?"
+    r"|(?:hosts|houses|is\s+home\s+to|abrite|accueille)\s+)"
+    r"(?:the\s+|le\s+)?(?:seat|headquarters|siège)\s+(?:of|de|du|des)\s+",
+    re.I,
+)
+"""A place said to hold an organisation's seat: "Vienna is the seat of", "Genève abrite le
+siège de"."""
+_HOSTED_GLUE = re.compile(
+    r"\s*(?:,|\band\b|\bet\b)\s*(?:(?:of|de|du|des)\s+)?(?:the\s+|la\s+|le\s+|l['’]\s*)?"
+    r"|\s*\([^()]{1,20}\)\s*(?:,|\band\b|\bet\b)\s*(?:(?:of|de|du|des)\s+)?(?:the\s+|la\s+"
+    r"|le\s+|l['’]\s*)?",
+    re.I,
+)
+
+
+_ARTICLE = re.compile(r"(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+
+
+def _hosted(context: Reading, start: int, end: int) -> list[Entity]:
+    """The organisations listed from `start`: "the IAEA, the OSCE and of the OPEC"."""
+    found: list[Entity] = []
+    position = start
+    for named in context.within(start, end, ("organisation", "company", "unit")):
+        gap = _ARTICLE if position == start else _HOSTED_GLUE
+        if not gap.fullmatch(context.document.text, position, named.start):
+            break
+        found.append(named.entity)
+        position = named.end
+    return found
 
 
 def _seat(context: Reading, sentence: Sentence, owner: Entity, place: Entity) -> None:

@@ -223,3 +223,35 @@ def test_new_members_are_not_the_number_of_members_but_a_total_is():
 def test_french_organisation_growing_to_a_number_of_states():
     text = "Le Conseil de l'Europe passe de 46 à 48 États."
     assert facts(text, "MemberCount") == {("council-of-europe", 48)}
+
+
+def test_a_join_dated_by_the_date_next_to_the_organisation():
+    found = gold_of(
+        "Latvia became a republic on 18 November 1918 and a member of the United Nations on "
+        "17 September 1991.",
+        "Membership",
+    )
+    assert [(f["member"], f["organisation"], f["since"]) for f in found] == [
+        ("LVA", "united-nations", "1991-09-17")
+    ]
+
+
+def test_a_city_named_as_the_seat_of_several_organisations():
+    found = gold_of(
+        "Vienna is also the seat of the International Atomic Energy Agency and of the "
+        "Organization for Security and Co-operation in Europe.",
+        "Headquarters",
+    )
+    assert {(f["organisation"], f["place"]) for f in found} == {
+        ("international-atomic-energy-agency", "vienna"),
+        ("organization-for-security-and-co-operation-in-europe", "vienna"),
+    }
+
+
+def test_a_city_that_hosts_the_headquarters_of_an_organisation():
+    found = gold_of(
+        "Genève abrite le siège de l'Organisation mondiale de la santé.", "Headquarters"
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("world-health-organization", "geneva")
+    ]
