@@ -466,21 +466,41 @@ def suspensions(context: Reading, sentence: Sentence) -> None:
             if re.match(r"['’]s\b", text[m.end : m.end + 2])
         ]
         before_states = context.within(sentence.start, start, _STATE_KINDS)
+        listed_after = False
         if match.group("passive"):
             members = (
                 _listed(context, before_states, len(before_states) - 1, forward=False)
                 if before_states
                 else []
             )
+            if not members:  # "Four states have been suspended from X since 1995: A, B, C"
+                members = _listed_after_colon(context, sentence, end)
+                listed_after = bool(members)
         else:
             members = (owner or after_states)[:1]
         organisations = context.within(sentence.start, sentence.end, _ORG_KINDS)
         organisation = organisation_near(context, sentence, start, end) if organisations else None
+        from_body = next(
+            (m for m in organisations if _FROM_BODY.fullmatch(text, end, m.start)), None
+        )
+        if match.group("passive") and from_body is not None:
+            organisation = from_body  # "was suspended from the Commonwealth"
         if organisation is None and _THE_ORGANISATION.search(sentence.text, match.end()):
             organisation = last_organisation(context, sentence.start)
         if not members or organisation is None:
             continue
-        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
+        dates = [
+            d.first
+            for d in context.dates(sentence)
+            if d.start >= match.start() and not _POSSESSIVE.match(sentence.text, d.end)
+        ]
+        decided = _DECIDED_ON.search(sentence.text, 0, match.start())
+        if decided is not None:  # "decided on Friday to suspend"
+            dates = [
+                d.first for d in context.dates(sentence) if d.start == decided.start("date")
+            ] or dates
+        if listed_after:
+            dates = []  # each state listed was suspended on a day of its own
         for member in members:
             context.facts.append(
                 Suspension(
@@ -490,6 +510,27 @@ def suspensions(context: Reading, sentence: Sentence) -> None:
                     evidence=context.evidence(sentence),
                 )
             )
+
+
+_FROM_BODY = re.compile(r"\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+"""Between "suspended from" and the body: an article at most (the mention may hold it)."""
+_POSSESSIVE = re.compile(r"['’]s?\s")
+"""A date owning a noun dates that noun, not the suspension: "this week's coup"."""
+_DECIDED_ON = re.compile(
+    r"\b(?:decided|voted|agreed|resolved|a\s+décidé|ont\s+décidé)\s+(?:on\s+|le\s+)?"
+    r"(?P<date>\S[^,;]{0,30}?)\s+(?:to|de|d['’])\s*$",
+    re.I,
+)
+"""A date between a decision and what it decides: "decided on Friday to suspend"."""
+
+
+def _listed_after_colon(context: Reading, sentence: Sentence, position: int) -> list[Mention]:
+    """The states listed after the colon that follows `position`: "...: A, B and C"."""
+    colon = context.document.text.find(":", position, sentence.end)
+    states = context.within(colon + 1, sentence.end, _STATE_KINDS) if colon >= 0 else []
+    if not states or not _GLUE.match(context.document.text[colon + 1 : states[0].start]):
+        return []
+    return _listed(context, states, 0, forward=True)
 
 
 _THE_ORGANISATION = re.compile(r"\b(?:the|l['’])\s*organi[sz]ation\b", re.I)

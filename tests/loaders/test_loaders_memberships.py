@@ -255,3 +255,34 @@ def test_a_city_that_hosts_the_headquarters_of_an_organisation():
     assert [(f["organisation"], f["place"]) for f in found] == [
         ("world-health-organization", "geneva")
     ]
+
+
+def test_a_state_suspended_from_a_body_named_right_after_the_verb():
+    found = gold_of("Fiji was suspended from the Commonwealth on 8 December 2006.", "Suspension")
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("FJI", "commonwealth-of-nations", "2006-12-08")
+    ]
+
+
+def test_states_listed_after_a_colon_are_suspended_without_a_shared_date():
+    found = gold_of(
+        "Three states have been suspended from the Commonwealth since 1990: Fiji, Nigeria "
+        "and Pakistan.",
+        "Suspension",
+    )
+    assert {(f["member"], f["date"]) for f in found} == {
+        ("FJI", None),
+        ("NGA", None),
+        ("PAK", None),
+    }
+
+
+def test_a_decision_day_dates_the_suspension_and_a_possessive_date_does_not():
+    found = gold_of(
+        "The African Union decided on 5 June 2019 to suspend Sudan's membership after last "
+        "month's violence.",
+        "Suspension",
+    )
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("SDN", "african-union", "2019-06-05")
+    ]
