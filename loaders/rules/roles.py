@@ -37,6 +37,7 @@ _HEAD = (
     r"|chair(?:person|man|woman)?|director[- ]general|director|head|commissioner|judge"
     r"|prosecutor|general\s+counsel|counsel|attorney|lawyer|chief\s+executive|ceo"
     r"|spokes(?:person|man|woman)|coordinator|envoy|governor|mayor|adviser|advisor|manager"
+    r"|chancellor|commissioner[- ]general"
     r"|expert"
 )
 _TITLE_EN = rf"(?:{_MODIFIER}[- ]+)*(?:{_HEAD})"
@@ -283,7 +284,9 @@ def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int]
 def _name_before(context: Reading, start: int, position: int) -> tuple[Entity, int] | None:
     """A person's name that a title follows: "Christel Example, Chair of ..."."""
     text = context.document.text
-    comma = re.compile(r",\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(text, start, position)
+    comma = re.compile(r"(?:,|\s*\()\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(
+        text, start, position
+    )
     if comma is None:  # "said Oliver Example President of the Alliance": no comma between
         comma = re.compile(r"(?<=\w)(?=[^\S\n]+$)").search(text, max(start, position - 2), position)
         if comma is None or not text[position : position + 1].isupper():
@@ -342,6 +345,10 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
             None,
         )
         owner = owning.entity if owning is not None else None
+        owner_start = owning.start if owning is not None else None
+        generic = _GENERIC_OWNER.search(text, sentence.start, start) if owner is None else None
+        if generic is not None:  # "Lara Example, the organisation's Director-General"
+            owner, owner_start = _organisation_before(context, start), generic.start()
         after = sentence.start + match.end()
         adjective = None
         if match.group("fr") is not None:  # "le ministre finlandais des Affaires étrangères"
@@ -357,9 +364,7 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
         affiliation = owner or adjective or stated or _implied(context, role)
         if found and found[-1].end > start:
             continue  # already read as the complement of the title before
-        found.append(
-            _Title(start, end, role, affiliation, owning.start if owning is not None else None)
-        )
+        found.append(_Title(start, end, role, affiliation, owner_start))
     return found
 
 
@@ -444,6 +449,20 @@ def _translate(phrase: str) -> str | None:
     if any(word is None for word in english):
         return None
     return " and ".join(word for word in english if word)
+
+
+_GENERIC_OWNER = re.compile(
+    r"\b(?:the\s+)?(?:organi[sz]ation|institution|agency|body|alliance|union)['’]s\s+$", re.I
+)
+"""An owner named by what it is: "the organisation's Director-General"."""
+
+
+def _organisation_before(context: Reading, position: int) -> Entity | None:
+    """The organisation last named before `position`, else the one that issued the text."""
+    named = [
+        m.entity for m in context.mentions if m.end <= position and m.entity.kind in _ORG_KINDS
+    ]
+    return named[-1] if named else context.issuer
 
 
 def _implied(context: Reading, role: str) -> Entity | None:

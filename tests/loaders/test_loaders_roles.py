@@ -244,3 +244,21 @@ def test_a_name_written_out_before_its_abbreviation_is_the_affiliation():
         "Madeup, opened the forum."
     )
     assert found == {("ruben-madeup", "secretary general", "organisation-of-islamic-cooperation")}
+
+
+def test_a_title_owned_by_the_organisation_named_before():
+    found = roles(
+        "The Council of Europe welcomed the step. “It matters,” said Lara Invented, the "
+        "organisation's Director-General."
+    )
+    assert ("lara-invented", "director general", "council-of-europe") in found
+
+
+def test_a_title_in_brackets_after_the_name():
+    found = roles("Kofi Madeup (Ghana's Minister of Justice) signed the treaty.")
+    assert found == {("kofi-madeup", "minister of justice", "GHA")}
+
+
+def test_a_chancellor_is_a_post():
+    found = roles("German Chancellor Olaf Example met the press.")
+    assert found == {("olaf-example", "chancellor", "DEU")}
