@@ -162,7 +162,7 @@ def conferences(context: Reading, sentence: Sentence) -> None:
     place = _place_in(context, sentence)
     participants = _PARTICIPANTS.search(sentence.text)
     countries = _COUNTRIES.search(sentence.text)
-    delegations = _DELEGATIONS.search(sentence.text)
+    delegations = _DELEGATIONS.search(sentence.text) if "gation" in sentence.text else None
     if not (dates or place or participants or countries or delegations):
         return
     start, end = _event_dates(dates, sentence.text)
@@ -284,7 +284,9 @@ def meetings(context: Reading, sentence: Sentence) -> None:
                 end=last,
                 participant_count=count_from_match(participants) if participants else None,
                 country_count=count_from_match(countries) if countries else None,
-                delegation_count=_count(_DELEGATIONS.search(region.text)),
+                delegation_count=_count(
+                    _DELEGATIONS.search(region.text) if "gation" in region.text else None
+                ),
                 participants=contributors,
                 evidence=context.evidence(sentence),
             )
@@ -341,6 +343,9 @@ def named_events(context: Reading, sentence: Sentence) -> None:
     """Each event the sentence names, as one fact kept across sentences: its place (after
     "in"/"at", or in its name), its dates (the nearest; "concluding today" is an end only),
     its organiser (the body it is of, or whose headquarters host it)."""
+    lower = sentence.text.lower()
+    if not any(word in lower for word in _EVENT_WORDS):
+        return
     for match in _NAMED_EVENT.finditer(sentence.text):
         start, end = sentence.start + match.start(), sentence.start + match.end()
         name, kind = _event_name(match)
@@ -372,7 +377,11 @@ def named_events(context: Reading, sentence: Sentence) -> None:
             start=first,
             end=last,
             participant_count=count_from_match(participants) if participants else None,
-            delegation_count=_count(_DELEGATIONS.search(sentence.text, match.end())),
+            delegation_count=_count(
+                _DELEGATIONS.search(sentence.text, match.end())
+                if "gation" in sentence.text
+                else None
+            ),
             evidence=context.evidence(sentence),
         )
         if known is None:
@@ -393,6 +402,19 @@ def named_events(context: Reading, sentence: Sentence) -> None:
         context.events[name] = dataclasses.replace(known, **filled)
 
 
+_EVENT_WORDS = (
+    "conference",
+    "cop",
+    "summit",
+    "sommet",
+    "ministerial",
+    "event",
+    "ceremony",
+    "cérémonie",
+    "celebration",
+    "célébration",
+)
+"""Words one of which every name _NAMED_EVENT reads holds: a sentence without any is skipped."""
 _BARE = ("ceremony", "signing ceremony", "cérémonie", "celebration", "célébration", "special event")
 
 

@@ -346,7 +346,11 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
         )
         owner = owning.entity if owning is not None else None
         owner_start = owning.start if owning is not None else None
-        generic = _GENERIC_OWNER.search(text, sentence.start, start) if owner is None else None
+        generic = (
+            _GENERIC_OWNER.search(text, max(sentence.start, start - 40), start)
+            if owner is None and start > sentence.start and text[start - 2] in "s’'"
+            else None
+        )
         if generic is not None:  # "Lara Example, the organisation's Director-General"
             owner, owner_start = _organisation_before(context, start), generic.start()
         after = sentence.start + match.end()
