@@ -44,7 +44,7 @@ from loaders.rules.counts import (
     treaty_status,
 )
 from loaders.rules.ellipses import shared_acts
-from loaders.rules.events import conferences, meetings, named_events
+from loaders.rules.events import conferences, meetings, named_events, people_meetings
 from loaders.rules.memberships import (
     admissions,
     applications,
@@ -502,6 +502,7 @@ RULES: list[Callable[[Reading, Sentence], None]] = [
     named_events,
     conferences,
     meetings,
+    people_meetings,
     partnerships,
     agreements_with,
     joint_instruments,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -12,6 +13,7 @@ from loaders.entities import Mention, new_place
 from loaders.facts import Conference, Entity, Meeting
 from loaders.numbers import QUALIFIED_NUMBER as QN
 from loaders.numbers import Count, count_from_match
+from loaders.rules.roles import people_in
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -555,4 +557,70 @@ def _event_organiser(context: Reading, sentence: Sentence, start: int, end: int)
         ):
             return mention.entity  # "a special event at U.N. headquarters"
         break
+    return None
+
+
+_MET = re.compile(
+    r"\b(?P<said>(?:had|held)\s+(?:a\s+)?(?:meeting|talks)|a\s+eu\s+un\s+entretien\s+avec)\b"
+    r"|\b(?:met|received|a\s+reçue?|a\s+rencontré|s['’]est\s+entretenue?\s+avec)\b",
+    re.I,
+)
+_THE_MEETING = re.compile(
+    r"\W*(?:the|this|during\s+the|at\s+the|la|cette|lors\s+de\s+(?:la|cette))\s+"
+    r"(?:meeting|talks|rencontre|réunion|entretien)\b",
+    re.I,
+)
+"""A sentence that goes on about the meeting the one before reported: "The meeting was ..."."""
+_AT_SEAT = re.compile(r"\s*(?:headquarters|HQ|siège)\b", re.I)
+
+
+def people_meetings(context: Reading, sentence: Sentence) -> None:
+    """A meeting of two office holders: "A, Minister of X, had a meeting with B, Secretary
+    General of Y, in Z on D", or "A received B ... yesterday." followed by "The meeting ...".
+
+    "Received" and "met" are a meeting only when the text then speaks of the meeting (one
+    receives an instrument too); its place is one named in the sentence or the known seat of
+    the organisation whose headquarters it was held at; it has no organiser of its own.
+    """
+    verbs = list(_MET.finditer(sentence.text))
+    if not verbs:
+        return
+    said = any(verb.group("said") for verb in verbs)
+    if not said and not _next_is_about_the_meeting(context, sentence):
+        return
+    if len(people_in(context, sentence)) < 2:
+        return
+    dates = [d for d in context.dates(sentence) if d.first.day is not None]
+    place = _place_in(context, sentence) or _seat_visited(context, sentence)
+    if not (dates or place):
+        return
+    day = dates[0].first if dates else None
+    context.facts.append(
+        Meeting(name=None, place=place, start=day, end=day, evidence=context.evidence(sentence))
+    )
+
+
+def _next_is_about_the_meeting(context: Reading, sentence: Sentence) -> bool:
+    sentences = context.document.sentences
+    index = bisect.bisect_right([s.start for s in sentences], sentence.start)
+    return index < len(sentences) and _THE_MEETING.match(sentences[index].text) is not None
+
+
+def _seat_visited(context: Reading, sentence: Sentence) -> Entity | None:
+    """ "at the African Union headquarters": where the tables put that organisation's seat."""
+    text = context.document.text
+    for named in context.within(sentence.start, sentence.end, _ORG_KINDS):
+        if _AT_SEAT.match(text, named.end) is None:
+            continue
+        seat = next(
+            (
+                o.headquarters
+                for o in context.lex.reference.organisations
+                if o.iri == named.entity.iri
+            ),
+            "",
+        )
+        place = context.lex.by_iri.get(seat)
+        if place is not None:
+            return place
     return None

@@ -168,3 +168,33 @@ def test_delegations_are_counted_apart_from_participants():
         "1,200 participants are taking part in the conference."
     )
     assert [(f["delegationCount"], f["participantCount"]) for f in found] == [(90, 1200)]
+
+
+def test_two_office_holders_who_had_a_meeting_in_a_city_on_a_day():
+    found = event_facts(
+        "On 3 May 2019, in Vienna, Ana Example, Foreign Minister of Chile, had a meeting with "
+        "Juan Madeup, Secretary General of the Council of Europe."
+    )
+    assert [(f["type"], f["organiser"], f["place"], f["startDate"]) for f in found] == [
+        ("Meeting", None, "vienna", "2019-05-03")
+    ]
+
+
+def test_a_visit_received_at_headquarters_and_then_called_the_meeting():
+    found = event_facts(
+        "The Chairperson of the African Union Commission, Musa Invented, received the "
+        "Minister of Trade of Peru, Rosa Madeup, at the African Union headquarters on "
+        "10 October 2019. The meeting ended with a joint statement."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Meeting", "addis-ababa", "2019-10-10", "2019-10-10")
+    ]
+
+
+def test_receiving_an_instrument_is_no_meeting():
+    found = event_facts(
+        "The Secretary General of the Council of Europe, Juan Madeup, received the instrument "
+        "from Ambassador Ana Example, Permanent Representative of Chile, on 3 May 2019 in "
+        "Strasbourg."
+    )
+    assert found == []
