@@ -50,6 +50,7 @@ from loaders.rules.memberships import (
     applications,
     listed_members,
     member_lists,
+    members_named_after_body,
     membership_ends,
     memberships,
     suspensions,
@@ -489,6 +490,7 @@ names it; the topic counts when a text or a descriptive title states it."""
 
 RULES: list[Callable[[Reading, Sentence], None]] = [
     memberships,
+    members_named_after_body,
     listed_members,
     admissions,
     applications,

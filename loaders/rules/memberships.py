@@ -58,7 +58,7 @@ def _listed(context: Reading, states: list[Mention], index: int, forward: bool) 
 _ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
 """Lower-case words between a subject and its verb: "X yesterday joined", "X has also"."""
 _JOINS = re.compile(
-    r"\b(?:joined|joins|has\s+joined|have\s+joined|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
+    r"\b(?:joined|joins|has\s+joined|have\s+joined|re-?joined|re-?joins|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
     r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
     r"|bec(?:ame|omes?)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to"
     r"|(?:est|sont)\s+devenue?s?\s+(?:un\s+|une\s+)?(?:[ée]tats?\s+)?parties?\s+(?:à|au)"
@@ -70,7 +70,8 @@ _IS_MEMBER = re.compile(
     r"|already\s+|également\s+|aussi\s+|désormais\s+)?(?:a\s+|an\s+|un\s+|une\s+)?(?:full\s+)?"
     r"(?:members?(?:\s+states?)?|membres?|(?:states?\s+)?part(?:y|ies)|parties?|états?\s+parties?)\s+"
     r"(?:of|to|de|du|des|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?$"
-    r"|^,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:member\s+states?|états?\s+membres?)"
+    r"|,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:full\s+)?(?:member(?:\s+states?)?"
+    r"|états?\s+membres?|membres?)"
     r"\s+(?:of|de|du)\s+(?:the\s+|la\s+|l['’]\s*)?$",
     re.I,
 )
@@ -96,11 +97,19 @@ def memberships(context: Reading, sentence: Sentence) -> None:
     if not states:
         return
     dates = context.dates(sentence)
+    joined: tuple[Mention, list[Mention]] | None = None
     for holder in context.within(sentence.start, sentence.end, _HOLDER_KINDS):
         before = text[max(sentence.start, holder.start - 70) : holder.start]
         join = _JOINS.search(before)
         being = _IS_MEMBER.search(before) if join is None else None
         if join is None and being is None:
+            if joined is not None and _AND_THEN.fullmatch(text, joined[0].end, holder.start):
+                # "joined NATO in 1999 and the European Union in 2004": the second body joined
+                later = [d for d in dates if 0 <= sentence.start + d.start - holder.end < 25]
+                for member in joined[1]:
+                    since = later[0].first if later else None
+                    _add(context, sentence, member.entity, holder.entity, None, since)
+                joined = (holder, joined[1])
             continue
         if join is not None and holder.entity.kind == "treaty" and "adh" in join.group().lower():
             continue  # "a adhéré à la Convention" names the act: an accession, not a membership
@@ -116,10 +125,41 @@ def memberships(context: Reading, sentence: Sentence) -> None:
         as_of = None
         if since is None and (being is not None or holder.entity.kind == "treaty"):
             as_of = context.issued
-        for member in _listed(context, states, members[-1], forward=False):
+        listed = _listed(context, states, members[-1], forward=False)
+        for member in listed:
             _add(context, sentence, member.entity, holder.entity, as_of, since)
+        joined = (holder, listed) if join is not None else None
     _became_nth(context, sentence, states)
     _elliptic_joins(context, sentence, states)
+
+
+_AND_THEN = re.compile(
+    r"(?:\s+(?:in|on|en|le)\s+[^,;.]{1,25}?)?,?\s+(?:and|et)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+"""Between two bodies one subject joined: "NATO in 1999 and the European Union"."""
+_MEMBER_NOUN_BEFORE = re.compile(
+    r"\s+(?:fellow\s+)?(?:member\s+(?:states?|countries|country|nations?)|members?|all(?:y|ies)"
+    r"|participating\s+states?)\s+(?:the\s+)?",
+    re.I,
+)
+"""A body's member noun written before the states it names: "EU member state Hungary",
+"NATO allies Norway and Denmark"."""
+
+
+def members_named_after_body(context: Reading, sentence: Sentence) -> None:
+    """ "EU member state Hungary abstained": a member as of the issue date."""
+    text = context.document.text
+    states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+    if not states:
+        return
+    for body in context.within(sentence.start, sentence.end, _ORG_KINDS):
+        noun = _MEMBER_NOUN_BEFORE.match(text, body.end, sentence.end)
+        first = next((i for i, m in enumerate(states) if noun and m.start == noun.end()), None)
+        if first is None:
+            continue
+        for member in _listed(context, states, first, forward=True):
+            _add(context, sentence, member.entity, body.entity, context.issued, None)
 
 
 def _date_after(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
@@ -267,7 +307,7 @@ _EXCEPT = re.compile(
     re.I,
 )
 _OPENS_LIST = re.compile(
-    r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|notamment|dont|among\s+them|amongst\s+them"
+    r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|includes?|notamment|dont|among\s+them|amongst\s+them"
     r"|parmi\s+(?:eux|elles|lesquels|lesquelles)|namely|à\s+savoir|that\s+is)\b\s*:?)"
     r"|^[^.;:()]{0,80}?\b(?:of\s+them|d['’]entre\s+(?:eux|elles))\s*,?\s*"
     r"(?:namely|that\s+is|i\.\s?e\.|à\s+savoir|including|notamment|dont)?\s*[:(]?"
@@ -410,8 +450,10 @@ def applications(context: Reading, sentence: Sentence) -> None:
             continue
         states = context.within(sentence.start, start, _STATE_KINDS)
         owners = [m for m in states if _OWNER.fullmatch(text, m.end, start)]
-        if owners or states:
-            found.append((match, (owners or states)[-1:]))
+        if owners:
+            found.append((match, owners[-1:]))
+        elif states:  # "Finland and Sweden applied": each state of the list before the verb
+            found.append((match, _listed(context, states, len(states) - 1, forward=False)))
     for match, applicants in found:
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisations = context.within(start, min(sentence.end, end + 40), _ORG_KINDS)
@@ -542,7 +584,8 @@ _ENDS = re.compile(
     r"membre\s+d[eu]|is\s+no\s+longer\s+a\s+member\s+of)"
     r"|(?P<expulsion>(?:was|were|has\s+been|have\s+been)\s+expelled\s+from|expulsion\s+from"
     r"|(?:a\s+été\s+)?exclue?\s+d[eu])"
-    r"|(?P<withdrawal>withdr(?:ew|awn|aws)\s+from|left|(?:s'est\s+)?retirée?\s+d[eu])",
+    r"|(?P<withdrawal>withdr(?:ew|awn|aws)\s+from|left|(?:s['’]est\s+)?retirée?\s+d[eu]"
+    r"|(?:a|ont|avait)\s+quitté|quitter?a)",
     re.I,
 )
 

@@ -286,3 +286,59 @@ def test_a_decision_day_dates_the_suspension_and_a_possessive_date_does_not():
     assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
         ("SDN", "african-union", "2019-06-05")
     ]
+
+
+def memberships_of(text: str) -> set[tuple]:
+    return {
+        (f["member"], f["organisation"], f["asOf"], f["since"]) for f in gold_of(text, "Membership")
+    }
+
+
+def test_one_subject_joining_two_bodies_each_in_its_year():
+    assert memberships_of("Slovakia joined NATO in 2004 and the European Union in 2004.") == {
+        ("SVK", "north-atlantic-treaty-organisation", None, "2004"),
+        ("SVK", "european-union", None, "2004"),
+    }
+
+
+def test_states_named_after_a_body_and_its_member_noun():
+    assert memberships_of("NATO allies Latvia and Lithuania sent observers.") == {
+        ("LVA", "north-atlantic-treaty-organisation", "2019-06-13", None),
+        ("LTU", "north-atlantic-treaty-organisation", "2019-06-13", None),
+    }
+
+
+def test_a_member_in_apposition_since_a_year():
+    assert memberships_of("Finland, a member of the European Union since 1995, abstained.") == {
+        ("FIN", "european-union", None, "1995")
+    }
+
+
+def test_the_member_states_a_body_includes():
+    found = memberships_of("The Council of Europe's member states include Malta and Cyprus.")
+    assert found == {
+        ("MLT", "council-of-europe", "2019-06-13", None),
+        ("CYP", "council-of-europe", "2019-06-13", None),
+    }
+
+
+def test_a_state_that_rejoined():
+    assert memberships_of("Fiji rejoined the Commonwealth on 26 September 2014.") == {
+        ("FJI", "commonwealth-of-nations", None, "2014-09-26")
+    }
+
+
+def test_every_state_of_a_list_that_applied():
+    found = gold_of(
+        "Moldova and Ukraine applied to join the European Union in 2014.", "MembershipApplication"
+    )
+    assert {(f["member"], f["date"]) for f in found} == {("MDA", "2014"), ("UKR", "2014")}
+
+
+def test_a_french_withdrawal():
+    found = gold_of(
+        "La Grèce a quitté le Conseil de l'Europe le 12 décembre 1969.", "MembershipEnd"
+    )
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("GRC", "council-of-europe", "1969-12-12")
+    ]
