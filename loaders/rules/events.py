@@ -42,7 +42,8 @@ _ORGANISED_BY = re.compile(
     re.I,
 )
 _HELD_IN = re.compile(
-    r"\b(?:(?:held|take\s+place|takes\s+place|took\s+place|meet|met)\s+(?:\w+\s+){0,4}?in"
+    r"\b(?:(?:held|take\s+place|takes\s+place|took\s+place|meet|met|gathered|convened|opened"
+    r"|closed|conference|summit|seminar|workshop)\s+(?:\w+\s+){0,4}?in"
     r"|(?:s['’]est\s+tenue?s?|se\s+tiendra|se\s+tient|a\s+eu\s+lieu|aura\s+lieu)\s+à)\s+"
     r"(?P<place>[A-Z][a-z]+(?:\s+(?:de|da|do|of|del|la)?\s*[A-Z][a-z]+){0,3})"
 )
@@ -152,9 +153,23 @@ class _ConferenceDetails(TypedDict):
     delegation_count: Count | None
 
 
+def _conference_word(context: Reading, sentence: Sentence) -> re.Match[str] | None:
+    """The first word for a conference that is not part of an organisation's name ("the
+    Global Forum on Cyber Expertise", "the Hague Conference on Private International Law")."""
+    bodies = context.within(sentence.start, sentence.end, _ORG_KINDS)
+    return next(
+        (
+            found
+            for found in _CONFERENCE.finditer(sentence.text)
+            if not any(m.start <= sentence.start + found.start() < m.end for m in bodies)
+        ),
+        None,
+    )
+
+
 def conferences(context: Reading, sentence: Sentence) -> None:
     """The conference a press release reports on: dates, place, organiser, attendance."""
-    word = _CONFERENCE.search(sentence.text)
+    word = _conference_word(context, sentence)
     if word is None:
         return
     named = _NAMED_EVENT.search(sentence.text)
@@ -230,7 +245,7 @@ def meetings(context: Reading, sentence: Sentence) -> None:
     whose meeting it is, else the issuer of the release.
     """
     words = list(_MEETING_WORD.finditer(sentence.text))
-    if not words or _CONFERENCE.search(sentence.text):
+    if not words or _conference_word(context, sentence) is not None:
         return
     text = context.document.text
     for index, word in enumerate(words):

@@ -198,3 +198,15 @@ def test_receiving_an_instrument_is_no_meeting():
         "Strasbourg."
     )
     assert found == []
+
+
+def test_a_conference_attended_in_a_city_the_tables_lack():
+    found = event_facts("Some 200 participants attended the conference in Korvala on 4-5 May 2019.")
+    assert [(f["place"], f["participantCount"]) for f in found] == [("korvala", 200)]
+
+
+def test_a_conference_word_inside_an_organisations_name_is_no_event():
+    found = event_facts(
+        "Peru joined the Hague Conference on Private International Law in The Hague on 3 May 2019."
+    )
+    assert found == []
