@@ -92,12 +92,23 @@ _JOINT_INSTRUMENT = re.compile(
     r"|joint\s+(?:declaration|project|programme|statement\s+of\s+intent)"
     r"|accord\s+(?:de\s+|-cadre\s+de\s+)?(?:partenariat|coopération)|protocole\s+d['’]accord"
     r"|mémorandum\s+d['’](?:entente|accord)|déclaration\s+conjointe)(?![\w-])"
-    r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
+    r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?"
+    r"|\b(?:sign\w*|conclud\w*|launch\w*|ink\w*)\s+(?:a|an|un|une)\s+(?:new\s+|formal\s+"
+    r"|strategic\s+|[a-z]+-[a-z]+\s+)?(?:partnership|agreement|accord)(?![\w-])"
+    r"(?P<with2>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
     re.I,
 )
 """A partnership instrument signed or launched: "A and B signed a memorandum of
 understanding", "A signed a cooperation agreement with B", "A et B ont signé un accord de
 partenariat"."""
+
+
+_SIGNED_BETWEEN = re.compile(
+    r"\b(?:agreement|memorandum|MoU|accord|mémorandum|protocole)\b[^.;]{0,80}?\b"
+    r"(?:(?:was|were|has\s+been|have\s+been)\s+signed\s+(?:[^.;]{0,30}?\s)?between"
+    r"|(?:a|ont)\s+été\s+signée?s?\s+(?:[^.;]{0,30}?\s)?entre)\s+",
+    re.I,
+)
 
 
 def joint_instruments(context: Reading, sentence: Sentence) -> None:
@@ -106,18 +117,30 @@ def joint_instruments(context: Reading, sentence: Sentence) -> None:
     "with". States are left out: an agreement between states is a treaty; an organisation's
     bodies and programmes ("the European Commission", "UNDP") sign for themselves."""
     kinds = ("organisation", "company", "unit")
+    between = _SIGNED_BETWEEN.search(sentence.text)
+    if between is not None:  # "A memorandum was signed between A and B"
+        partners = _listed_organisations(context, sentence.start + between.end(), sentence.end)
+        if len(set(partners)) >= 2 and not _one_house(partners):
+            context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
+            return
     for match in _JOINT_INSTRUMENT.finditer(sentence.text):
         verb = sentence.start + match.start()
         before = context.within(sentence.start, verb, kinds)
         partners = tuple(dict.fromkeys(m.entity for m in before))
-        if match.group("with") is not None and partners:
+        if (match.group("with") or match.group("with2")) is not None and partners:
             after = sentence.start + match.end()
             named = context.within(after, sentence.end, kinds)
             if named and named[0].start - after <= 4:
                 partners = (partners[-1], named[0].entity)
         if len(partners) < 2 or len(set(partners)) < 2 or _one_house(partners):
             continue
-        context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
+        named = _PARTNERSHIP.search(sentence.text, match.start(), match.end())
+        kind = named.group("kind") if named is not None else None  # "a public-private partnership"
+        context.facts.append(
+            Partnership(
+                partners, kind.lower() if kind else None, evidence=context.evidence(sentence)
+            )
+        )
         return
 
 

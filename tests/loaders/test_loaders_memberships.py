@@ -342,3 +342,35 @@ def test_a_french_withdrawal():
     assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
         ("GRC", "council-of-europe", "1969-12-12")
     ]
+
+
+def partners_of(text: str) -> list[tuple]:
+    return [(tuple(sorted(f["partners"])), f["kind"]) for f in gold_of(text, "Partnership")]
+
+
+def test_an_agreement_one_organisation_signed_with_another():
+    assert partners_of(
+        "The World Health Organization signed an agreement with the African Union Commission."
+    ) == [(("african-union-commission", "world-health-organization"), None)]
+
+
+def test_a_memorandum_signed_between_two_organisations():
+    assert partners_of(
+        "A memorandum of understanding was signed between the International Labour "
+        "Organization and the African Union on 3 May 2018."
+    ) == [(("african-union", "international-labour-organization"), None)]
+
+
+def test_an_organisation_and_a_company_that_signed_a_partnership_of_a_kind():
+    assert partners_of(
+        "The Council of Europe and Microsoft signed a strategic partnership in 2018."
+    ) == [(("council-of-europe", "microsoft"), "strategic")]
+
+
+def test_states_signing_the_agreement_are_no_partnership_of_organisations():
+    assert (
+        partners_of(
+            "On 22 April 2016, the United Nations and the European Union signed the Agreement."
+        )
+        == []
+    )
