@@ -374,3 +374,23 @@ def test_states_signing_the_agreement_are_no_partnership_of_organisations():
         )
         == []
     )
+
+
+def test_a_name_spelled_unlike_the_tables_before_a_known_abbreviation():
+    found = gold_of(
+        "The World Trade Organisation (WTO), based in Geneva, welcomed it.", "Headquarters"
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("world-trade-organization", "geneva")
+    ]
+
+
+def test_a_longer_name_written_out_before_its_abbreviation_is_not_the_shorter_one():
+    found = gold_of(
+        "The United Nations Industrial Development Organization (UNIDO), based in Vienna, "
+        "welcomed it.",
+        "Headquarters",
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("united-nations-industrial-development-organization", "vienna")
+    ]
