@@ -46,7 +46,8 @@ _TITLES_FR: dict[str, str] = {
     r"ministre\s+d['’]état": "minister of state",
     r"secrétaire\s+d['’]état": "secretary of state",
     r"ministre": "minister",
-    r"secrétaire\s+général(?:e)?(?:\s+adjoint(?:e)?)?": "secretary general",
+    r"secrétaire\s+général(?:e)?\s+adjoint(?:e)?": "deputy secretary general",
+    r"secrétaire\s+général(?:e)?": "secretary general",
     r"vice-président(?:e)?": "vice-president",
     r"président(?:e)?": "president",
     r"direct(?:eur|rice)\s+général(?:e)?": "director general",
@@ -149,7 +150,7 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)(?![\w-])")
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)\s+$")
 _OWNER_GAP = re.compile(r"^(?:['’]s)?\s+$")
 _LINK = re.compile(
-    r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+de|d['’]|en\s+charge\s+de|chargée?\s+de"
+    r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+d(?:e|u|es)|d['’]|en\s+charge\s+de|chargée?\s+de"
     r"|in\s+charge\s+of)(?:\s+(?:the|la|le|les|l['’]))?|(?P<elided>de\s+l['’]|d['’]))\s*",
     re.I,
 )
@@ -168,7 +169,7 @@ _WORDS_FR = re.compile(
     re.I,
 )
 _CHAIN = re.compile(
-    r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+)?(?:[A-Z][\w.-]*(?:['’]s)?\s+)?$"
+    r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+|l['’])?(?:[A-Z][\w.-]*(?:['’]s)?\s+)?$"
 )
 """Between two titles of one holder: "Minister for Foreign Affairs and OSCE Chairperson"."""
 _BEFORE_NAME = re.compile(r"^\s*,?\s*$")

@@ -262,3 +262,21 @@ def test_a_title_in_brackets_after_the_name():
 def test_a_chancellor_is_a_post():
     found = roles("German Chancellor Olaf Example met the press.")
     assert found == {("olaf-example", "chancellor", "DEU")}
+
+
+def test_a_french_permanent_representative_who_is_also_ambassador():
+    found = roles(
+        "Le Représentant permanent de la Grèce auprès du Conseil de l'Europe, l'Ambassadeur "
+        "Nikos Exemple, a signé."
+    )
+    assert found == {
+        ("nikos-exemple", "permanent representative", "GRC"),
+        ("nikos-exemple", "ambassador", "GRC"),
+    }
+
+
+def test_a_french_deputy_secretary_general():
+    found = roles(
+        "La Secrétaire générale adjointe du Conseil de l'Europe, Mme Ada Exemple, a signé."
+    )
+    assert found == {("ada-exemple", "deputy secretary general", "council-of-europe")}
