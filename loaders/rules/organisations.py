@@ -267,6 +267,7 @@ def foundings(context: Reading, sentence: Sentence) -> None:
 _HEADQUARTERED = re.compile(
     r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is)"
     r"|headquarters|HQ|whose\s+(?:seat|headquarters)\s+(?:is|are))\s+in\s+"
+    r"|\b(?:headquarters|HQ)\s*,\s*"
     r"|\b(?:installée?s?|basée?s?|établie?s?|siégeant|dont\s+le\s+siège\s+est|a\s+son\s+siège"
     r"|ayant\s+son\s+siège|siège)\s+(?:à|a)\s+",
     re.I,
@@ -336,8 +337,8 @@ _SEAT_OF = re.compile(
     r"\b(?:headquarters|seat|siège)\s+(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I
 )
 _LOCATED_IN = re.compile(
-    r"\s+(?:(?:is|are)\s+(?:located\s+|situated\s+)?in|(?:se\s+trouve|est\s+(?:situé\s+)?|sont)\s*à)"
-    r"\s+",
+    r"\s+(?:(?:is|are)\s+(?:located\s+|situated\s+)?in|(?:se\s+trouve|est\s+(?:situé\s+)?|sont)\s*à"
+    r"|in|à)\s+",
     re.I,
 )
 _PLACE_BASED = re.compile(r"-based\s+(?:the\s+)?", re.I)

@@ -394,3 +394,19 @@ def test_a_longer_name_written_out_before_its_abbreviation_is_not_the_shorter_on
     assert [(f["organisation"], f["place"]) for f in found] == [
         ("united-nations-industrial-development-organization", "vienna")
     ]
+
+
+def seats_of(text: str) -> list[tuple]:
+    return [(f["organisation"], f["place"]) for f in gold_of(text, "Headquarters")]
+
+
+def test_a_seat_written_after_a_comma():
+    assert seats_of("The talks were held at OSCE Headquarters, Vienna, in May.") == [
+        ("organization-for-security-and-co-operation-in-europe", "vienna")
+    ]
+
+
+def test_a_french_seat_of_an_organisation_in_a_city():
+    assert seats_of("La réunion s'est tenue au siège de l'UNESCO à Paris.") == [
+        ("united-nations-educational-scientific-and-cultural-organization", "paris")
+    ]
