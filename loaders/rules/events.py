@@ -236,6 +236,16 @@ _HOSTS = re.compile(
 )
 
 
+_ITS = re.compile(r"\b(?:its|sa|son)\s+(?:\d+(?:st|nd|rd|th|e)\s+)?(?:\w+\s+)?$", re.I)
+"""A meeting owned by the subject named after it: "At its 1300th meeting, the Committee"."""
+_BODY_NAMED_AFTER = re.compile(
+    r"\s+(?:of|du|de\s+la|de\s+l['’]|des)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+|of\s+|the\s+){1,6}"
+    r"(?:of|du|de\s+la|de\s+l['’]|des)\s+(?:the\s+)?"
+)
+"""A body the tables lack between the meeting and its organisation: "of the Board of
+Governors of the"."""
+
+
 def meetings(context: Reading, sentence: Sentence) -> None:
     """Meetings: "the next meeting of the Internet Governance Forum, in Rio in November",
     "Meeting in Strasbourg at the invitation of the Council of Europe on 13 - 14 June ...".
@@ -264,6 +274,14 @@ def meetings(context: Reading, sentence: Sentence) -> None:
                 if m.start > start and _BODY_AFTER.match(text[start + len(word.group()) : m.start])
             ),
             None,
+        ) or next(  # "the annual meeting of the Board of Governors of the IMF"
+            (
+                m
+                for m in organisations
+                if m.start > start
+                and _BODY_NAMED_AFTER.fullmatch(text, start + len(word.group()), m.start)
+            ),
+            None,
         )
         organiser = next(
             (m.entity for m in organisations if _INVITED_BY.search(text[region_start : m.start])),
@@ -279,6 +297,10 @@ def meetings(context: Reading, sentence: Sentence) -> None:
         hosted = organiser is not None
         if organiser is None and body is not None:
             organiser = body.entity
+        if organiser is None and _ITS.search(text, sentence.start, start):
+            # "At its meeting in Strasbourg on 3 May, the Committee of Ministers adopted"
+            after = context.within(start, sentence.end, _ORG_KINDS)
+            organiser = after[0].entity if after else None
         dates = [d for d in context.dates(sentence) if region_start - sentence.start <= d.start]
         dates = [d for d in dates if d.start < end - sentence.start]
         place = _place_in(context, region) or (_place_in(context, sentence) if hosted else None)
@@ -287,6 +309,8 @@ def meetings(context: Reading, sentence: Sentence) -> None:
         if organiser is None or not (dates or place):
             continue
         first, last = _event_dates(dates, sentence.text)
+        if dates and first == last and _OPENING.search(sentence.text, word.end(), dates[0].start):
+            last = None  # "the session opened on 18 September": its first day only
         contributors = tuple(
             m.entity
             for m in context.within(sentence.start, start, _ORG_KINDS)
@@ -481,7 +505,8 @@ def _event_place(
 
 
 _HELD_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:(?:(?:was|were|is|will\s+be)\s+)?held|takes?\s+place|took\s+place"
+    r"[^.;]{0,60}?\b(?:(?:(?:was|were|is|will\s+be)\s+)?held|takes?\s+place|took\s+place|met"
+    r"|meets|will\s+meet|convened|gathered"
     r"|s['’]est\s+tenue?|se\s+tiendra|a\s+eu\s+lieu|aura\s+lieu)\b[^.;()]{0,60}?"
     r"\b(?:in|à)\s+(?P<place>[A-Z][a-zà-ÿ'-]+(?:\s+[A-Z][a-zà-ÿ'-]+)?)\b"
 )

@@ -210,3 +210,41 @@ def test_a_conference_word_inside_an_organisations_name_is_no_event():
         "Peru joined the Hague Conference on Private International Law in The Hague on 3 May 2019."
     )
     assert found == []
+
+
+def test_a_session_that_opened_on_a_day_has_no_end_from_it():
+    found = event_facts(
+        "The 70th session of the United Nations General Assembly opened in New York on "
+        "15 September 2015."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Meeting", "new-york", "2015-09-15", None)
+    ]
+
+
+def test_its_meeting_belongs_to_the_body_named_after():
+    found = event_facts(
+        "At its meeting in Oslo on 3 May 2019, the Committee of Ministers adopted the text."
+    )
+    assert [(f["organiser"], f["place"], f["startDate"]) for f in found] == [
+        ("committee-of-ministers", "oslo", "2019-05-03")
+    ]
+
+
+def test_a_meeting_of_a_board_of_an_organisation():
+    found = event_facts(
+        "The annual meeting of the Board of Governors of the International Monetary Fund "
+        "took place in Lima on 9-11 October 2015."
+    )
+    assert [(f["organiser"], f["place"], f["endDate"]) for f in found] == [
+        ("international-monetary-fund", "lima", "2015-10-11")
+    ]
+
+
+def test_a_body_that_met_in_a_town_the_tables_lack():
+    found = event_facts(
+        "The 25th Ministerial Council of the OSCE met in Korvala on 7 and 8 December 2018."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("korvala", "2018-12-07", "2018-12-08")
+    ]
