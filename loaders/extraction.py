@@ -44,7 +44,13 @@ from loaders.rules.counts import (
     treaty_status,
 )
 from loaders.rules.ellipses import shared_acts
-from loaders.rules.events import conferences, meetings, named_events, people_meetings
+from loaders.rules.events import (
+    conferences,
+    meetings,
+    named_events,
+    people_meetings,
+    stated_events,
+)
 from loaders.rules.memberships import (
     admissions,
     applications,
@@ -232,7 +238,7 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
     context.facts.extend(membership_ends(document, mentions, context.issued, skip_until))
     if context.conference is not None:
         context.facts.append(context.conference)
-    context.facts.extend(context.events.values())
+    context.facts.extend(stated_events(context))
     if context.partnership is not None:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))

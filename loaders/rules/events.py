@@ -456,6 +456,31 @@ _EVENT_WORDS = (
     "célébration",
 )
 """Words one of which every name _NAMED_EVENT reads holds: a sentence without any is skipped."""
+_EXAMPLE = re.compile(
+    r"\b(?:like|such\s+as|including|notamment|comme)\s+(?:the\s+|le\s+|la\s+)?$", re.I
+)
+"""An event named as an example of what the words before it name."""
+
+
+def stated_events(context: Reading) -> list[Conference]:
+    """The named events the text says something of: a name alone ("ahead of COP30") is no fact."""
+    return [
+        event
+        for event in context.events.values()
+        if any(
+            getattr(event, key) is not None
+            for key in (
+                "organiser",
+                "place",
+                "start",
+                "end",
+                "participant_count",
+                "delegation_count",
+            )
+        )
+    ]
+
+
 _BARE = ("ceremony", "signing ceremony", "cérémonie", "celebration", "célébration", "special event")
 
 
@@ -544,6 +569,8 @@ def _nearest_dates(
         and _SAME_CLAUSE.fullmatch(sentence.text[match.end() : d.start])
     ]
     before = [d for d in all_dates if 0 <= match.start() - d.end <= 60]
+    if _EXAMPLE.search(sentence.text, 0, match.start()):
+        before = []  # "key summits this year, like COP30": the date is the list's, not COP30's
     if not after and not before:
         return None, None
     date = after[0] if after else before[-1]

@@ -248,3 +248,8 @@ def test_a_body_that_met_in_a_town_the_tables_lack():
     assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
         ("korvala", "2018-12-07", "2018-12-08")
     ]
+
+
+def test_an_event_named_as_an_example_with_nothing_said_of_it_is_no_fact():
+    found = event_facts("Talks go on ahead of key summits this year, like COP30.")
+    assert found == []
