@@ -266,6 +266,13 @@ _ORGANISATION_HEAD = re.compile(
 )
 _ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*\s+$")
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_TITLE_FIRST = re.compile(
+    r"^(?:(?:Deputy|Vice|Executive|Secretary|Director|President|Chair\w*|Head|General|Minister"
+    r"|Commissioner|Ambassador|Chief|Member|Representative|Permanent)[\s-]+)+(?:of|for)\s+"
+    r"(?:the\s+)?"
+)
+"""A post written before an organisation's name is not part of it: "President of the X
+Association"."""
 _ABBREVIATION_AFTER = re.compile(r"\s*\(\s*(?P<short>[A-Z][\w&.-]+)\s*\)")
 
 
@@ -398,7 +405,7 @@ def _add_pattern_mentions(
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
             continue
-        name = _ARTICLE.sub("", text[name_match.start() : match.end()])
+        name = _TITLE_FIRST.sub("", _ARTICLE.sub("", text[name_match.start() : match.end()]))
         start, end = match.end() - len(name), match.end()
         if " " not in name:
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loaders.documents import Sentence
-from loaders.entities import UPPER_LETTERS, Mention, new_person
+from loaders.entities import UPPER_LETTERS, Mention, new_organisation, new_person
 from loaders.facts import Entity, Fact, PersonRole
 from loaders.rules.mentions import state_of_adjective
 
@@ -116,6 +116,14 @@ _PORTFOLIO_BEFORE_NAME = re.compile(
 )
 """A portfolio the holder's name follows at once: "Minister for Foreign Affairs Anna Example"."""
 
+_UNKNOWN_BODY = re.compile(
+    rf"\s+(?:of|for|at)\s+(?:the\s+)?(?P<name>[{UPPER_LETTERS}][\w'’-]*(?:\s+(?:(?:of|for|and|on)\s+"
+    rf"(?:the\s+)?)?[{UPPER_LETTERS}][\w'’-]*)*?\s+(?:Federation|Association|Organi[sz]ation|Agency"
+    rf"|Institute|Foundation|Bank|Fund|Alliance|Centre|Center|Corporation|Confederation|League)"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[{UPPER_LETTERS}][\w'’-]*(?:\s+(?:and\s+)?"
+    rf"[{UPPER_LETTERS}][\w'’-]*)*)?)(?![\w'’-])"
+)
+"""The written-out name of an organisation the tables lack, by the noun that makes it one."""
 _SPELLED_NAME = re.compile(
     rf"\s+(?:of|for|to)\s+(?:the\s+)?(?:(?:[{UPPER_LETTERS}][\w'’.-]*|of|for|and|on|the|in)\s+)"
     rf"{{0,9}}?[{UPPER_LETTERS}][\w'’.-]*\s*\("
@@ -409,6 +417,11 @@ def _complements(
         if owner is not None:  # "of the Organization of Islamic Cooperation (OIC)"
             closing = re.compile(r"\s*\)").match(text, owner.end, sentence.end)
             return (closing.end() if closing else owner.end), role, owner.entity
+        named = None if french else _UNKNOWN_BODY.match(text, end, sentence.end)
+        if named is not None and not any(named.start() <= m.start < named.end() for m in mentions):
+            # "Director General of the International Federation of Example Makers": a body
+            # the tables lack is the affiliation, not words of the role
+            return named.end(), role, new_organisation(named.group("name"))
         words = (
             _WORDS_FR.match(text, end, sentence.end)
             if french

@@ -280,3 +280,22 @@ def test_a_french_deputy_secretary_general():
         "La Secrétaire générale adjointe du Conseil de l'Europe, Mme Ada Exemple, a signé."
     )
     assert found == {("ada-exemple", "deputy secretary general", "council-of-europe")}
+
+
+def test_an_organisation_the_tables_lack_is_the_affiliation_not_part_of_the_role():
+    found = roles(
+        "Mr Paul Example, Director General of the International Federation of Example Makers "
+        "and Associations, welcomed it."
+    )
+    assert found == {
+        (
+            "paul-example",
+            "director general",
+            "international-federation-of-example-makers-and-associations",
+        )
+    }
+
+
+def test_a_post_written_before_a_new_organisations_name_stays_a_post():
+    found = roles("Ms Rita Example, President of the Nordic Fishing Association, spoke.")
+    assert found == {("rita-example", "president", "nordic-fishing-association")}
