@@ -253,3 +253,13 @@ def test_a_body_that_met_in_a_town_the_tables_lack():
 def test_an_event_named_as_an_example_with_nothing_said_of_it_is_no_fact():
     found = event_facts("Talks go on ahead of key summits this year, like COP30.")
     assert found == []
+
+
+def test_a_french_count_with_a_space_between_thousands():
+    found = event_facts(
+        "La conférence s'est tenue à Genève les 2 et 3 juin 2019 et a réuni plus de 2 500 "
+        "participants."
+    )
+    assert [(f["participantCount"], f["participantQualifier"]) for f in found] == [
+        (2500, "plus de")
+    ]
