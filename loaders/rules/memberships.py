@@ -58,7 +58,8 @@ def _listed(context: Reading, states: list[Mention], index: int, forward: bool) 
 _ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
 """Lower-case words between a subject and its verb: "X yesterday joined", "X has also"."""
 _JOINS = re.compile(
-    r"\b(?:joined|joins|has\s+joined|have\s+joined|re-?joined|re-?joins|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
+    r"\b(?:joined|joins|has\s+joined|have\s+joined|re-?joined|re-?joins|['’]s\s+accession\s+to"
+    r"|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
     r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
     r"|bec(?:ame|omes?)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to"
     r"|(?:est|sont)\s+devenue?s?\s+(?:un\s+|une\s+)?(?:[ée]tats?\s+)?parties?\s+(?:à|au)"
@@ -97,26 +98,30 @@ def memberships(context: Reading, sentence: Sentence) -> None:
     if not states:
         return
     dates = context.dates(sentence)
-    joined: tuple[Mention, list[Mention]] | None = None
+    joined: tuple[Mention, list[Mention], bool] | None = None
+    """The last body named as joined or held, its members, and whether it was a join."""
     for holder in context.within(sentence.start, sentence.end, _HOLDER_KINDS):
         before = text[max(sentence.start, holder.start - 70) : holder.start]
         join = _JOINS.search(before)
         being = _IS_MEMBER.search(before) if join is None else None
         if join is None and being is None:
             if joined is not None and _AND_THEN.fullmatch(text, joined[0].end, holder.start):
-                # "joined NATO in 1999 and the European Union in 2004": the second body joined
+                # "joined NATO in 1999 and the European Union in 2004": the second body joined;
+                # "has been a member of A since 1955 and of B since 1973": the second one too
                 later = [d for d in dates if 0 <= sentence.start + d.start - holder.end < 25]
+                since = later[0].first if later else None
+                as_of = context.issued if since is None and not joined[2] else None
                 for member in joined[1]:
-                    since = later[0].first if later else None
-                    _add(context, sentence, member.entity, holder.entity, None, since)
-                joined = (holder, joined[1])
+                    _add(context, sentence, member.entity, holder.entity, as_of, since)
+                joined = (holder, joined[1], joined[2])
             continue
-        if join is not None and holder.entity.kind == "treaty" and "adh" in join.group().lower():
+        if join is not None and holder.entity.kind == "treaty" and _ACT.search(join.group()):
             continue  # "a adhéré à la Convention" names the act: an accession, not a membership
         verb_at = holder.start - len(before) + (join or being).start()  # type: ignore[union-attr]
         members = [i for i, m in enumerate(states) if m.end <= verb_at]
         gap = text[states[members[-1]].end : verb_at] if members else ""
-        if not members or not (_GLUE.match(gap.strip(", ")) or _ADVERBS.match(gap)):
+        subject = _GLUE.match(gap.strip(", ")) or _ADVERBS.match(gap) or _RELATIVE.match(gap)
+        if not members or not subject:
             if not (members and being is not None and before[being.start()] == ","):
                 continue
         since = _date_after(context, sentence, holder.end) if being is not None else None
@@ -128,15 +133,19 @@ def memberships(context: Reading, sentence: Sentence) -> None:
         listed = _listed(context, states, members[-1], forward=False)
         for member in listed:
             _add(context, sentence, member.entity, holder.entity, as_of, since)
-        joined = (holder, listed) if join is not None else None
+        joined = (holder, listed, join is not None)
     _became_nth(context, sentence, states)
     _elliptic_joins(context, sentence, states)
 
 
 _AND_THEN = re.compile(
-    r"(?:\s+(?:in|on|en|le)\s+[^,;.]{1,25}?)?,?\s+(?:and|et)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    r"(?:\s+(?:in|on|since|en|le|depuis)\s+[^,;.]{1,25}?)?,?\s+(?:and|et)\s+(?:(?:of|to|de|du|à)\s+)?"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?",
     re.I,
 )
+_RELATIVE = re.compile(r"^\s*,\s*(?:which|that|qui)\s+$", re.I)
+"""A relative clause between a state and its join: "Estonia, which joined NATO"."""
+_ACT = re.compile(r"adh|accession", re.I)
 """Between two bodies one subject joined: "NATO in 1999 and the European Union"."""
 _MEMBER_NOUN_BEFORE = re.compile(
     r"\s+(?:fellow\s+)?(?:member\s+(?:states?|countries|country|nations?)|members?|all(?:y|ies)"

@@ -410,3 +410,25 @@ def test_a_french_seat_of_an_organisation_in_a_city():
     assert seats_of("La réunion s'est tenue au siège de l'UNESCO à Paris.") == [
         ("united-nations-educational-scientific-and-cultural-organization", "paris")
     ]
+
+
+def test_a_join_in_a_relative_clause():
+    assert memberships_of("Slovenia, which joined NATO in 2004, hosted the exercise.") == {
+        ("SVN", "north-atlantic-treaty-organisation", None, "2004")
+    }
+
+
+def test_a_states_accession_to_an_organisation_is_a_membership():
+    assert memberships_of("Albania's accession to NATO on 1 April 2009 was celebrated.") == {
+        ("ALB", "north-atlantic-treaty-organisation", None, "2009-04-01")
+    }
+
+
+def test_a_member_of_two_bodies_each_since_its_year():
+    assert memberships_of(
+        "Austria has been a member of the United Nations since 1955 and of the European "
+        "Union since 1995."
+    ) == {
+        ("AUT", "united-nations", None, "1955"),
+        ("AUT", "european-union", None, "1995"),
+    }
