@@ -35,7 +35,7 @@ _STATE_KINDS = ("state",)
 _ORG_KINDS = ("organisation", "unit")
 _HOLDER_KINDS = ("organisation", "unit", "treaty")
 _GLUE = re.compile(
-    r"^\s*(?:,|;)?\s*(?:and|et|as\s+well\s+as|or|ou)?\s*(?:the|la|le|l['’])?\s*$", re.I
+    r"^\s*(?:,|;)?\s*(?:and|et|as\s+well\s+as|or|ou)?\s*(?:the|la|le|les|l['’])?\s*$", re.I
 )
 """What lies between two names of one list: "A, B and the C"."""
 
@@ -59,6 +59,7 @@ _ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
 """Lower-case words between a subject and its verb: "X yesterday joined", "X has also"."""
 _JOINS = re.compile(
     r"\b(?:joined|joins|has\s+joined|have\s+joined|re-?joined|re-?joins|['’]s\s+accession\s+to"
+    r"|(?:a|ont)\s+rejoint|rejoindra"
     r"|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
     r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
     r"|bec(?:ame|omes?)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to"
@@ -71,7 +72,7 @@ _IS_MEMBER = re.compile(
     r"|already\s+|également\s+|aussi\s+|désormais\s+)?(?:a\s+|an\s+|un\s+|une\s+)?(?:full\s+)?"
     r"(?:members?(?:\s+states?)?|membres?|(?:states?\s+)?part(?:y|ies)|parties?|états?\s+parties?)\s+"
     r"(?:of|to|de|du|des|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?$"
-    r"|,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:full\s+)?(?:member(?:\s+states?)?"
+    r"|,\s+(?:(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?)?(?:full\s+)?(?:member(?:\s+states?)?"
     r"|états?\s+membres?|membres?)"
     r"\s+(?:of|de|du)\s+(?:the\s+|la\s+|l['’]\s*)?$",
     re.I,
@@ -83,7 +84,7 @@ _BECAME_NTH = re.compile(
     r"|participating\s+state|membre|[ée]tat\s+membre)\b",
     re.I,
 )
-_SINCE = re.compile(r"^\W*(?:since|depuis)\s*$", re.I)
+_SINCE = re.compile(r"^\W*(?:since|depuis)\s*(?:le\s+|l['’])?$", re.I)
 
 
 def memberships(context: Reading, sentence: Sentence) -> None:

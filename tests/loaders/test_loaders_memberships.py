@@ -432,3 +432,25 @@ def test_a_member_of_two_bodies_each_since_its_year():
         ("AUT", "united-nations", None, "1955"),
         ("AUT", "european-union", None, "1995"),
     }
+
+
+def test_french_memberships_in_apposition_since_a_day_and_joined():
+    assert memberships_of("Le Portugal, membre de l'Union européenne depuis 1986, a voté.") == {
+        ("PRT", "european-union", None, "1986")
+    }
+    assert memberships_of(
+        "La Géorgie est membre du Conseil de l'Europe depuis le 27 avril 1999."
+    ) == {("GEO", "council-of-europe", None, "1999-04-27")}
+
+
+def test_a_french_list_of_members_with_a_plural_article():
+    assert memberships_of("La Norvège et les Pays-Bas sont membres de l'OTAN.") == {
+        ("NOR", "north-atlantic-treaty-organisation", "2019-06-13", None),
+        ("NLD", "north-atlantic-treaty-organisation", "2019-06-13", None),
+    }
+
+
+def test_a_french_join_with_rejoindre():
+    assert memberships_of("L'Albanie a rejoint l'OTAN le 1er avril 2009.") == {
+        ("ALB", "north-atlantic-treaty-organisation", None, "2009-04-01")
+    }
