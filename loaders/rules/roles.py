@@ -146,6 +146,7 @@ _HONORIFIC = re.compile(
     r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
     r"|(?:His|Her|Son)\s+(?:Excellency|Excellence)|H\.\s?E\.|S\.\s?E\.)\s+"
 )
+_FORMER = re.compile(r"\b(?:former|ex-|late|ancien(?:ne)?|ex)\s*-?\s*$", re.I)
 _ABBREVIATION = re.compile(r"\s*\([A-Z][\w.&'’-]{1,15}\)")
 _NAME_SUFFIX = re.compile(r"\s+(?:MP|MEP|QC|KC|Jr\.?)$")
 _NOT_NAME_WORD = re.compile(
@@ -338,6 +339,8 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
         start = sentence.start + match.start()
         if any(m.start <= start < m.end for m in mentions):
             continue  # a title inside a name: "Committee of Ministers"
+        if _FORMER.search(text, max(sentence.start, start - 12), start):
+            continue  # "former Prime Minister X" holds the post no longer
         if match.group("en") is not None:
             role = " ".join(match.group("en").lower().split())
             role = role.replace("secretary-general", "secretary general")

@@ -299,3 +299,8 @@ def test_an_organisation_the_tables_lack_is_the_affiliation_not_part_of_the_role
 def test_a_post_written_before_a_new_organisations_name_stays_a_post():
     found = roles("Ms Rita Example, President of the Nordic Fishing Association, spoke.")
     assert found == {("rita-example", "president", "nordic-fishing-association")}
+
+
+def test_a_former_post_is_not_a_role():
+    assert roles("Former Prime Minister Tony Example of Malta attended.") == set()
+    assert roles("L'ancien ministre des Affaires étrangères, Jean Exemple, était présent.") == set()
