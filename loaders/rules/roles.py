@@ -282,6 +282,9 @@ def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int]
     abbreviation = _ABBREVIATION.match(text, position, end)
     if abbreviation is not None:  # "Secretary General of the Organisation (ABC) Anna Example"
         position = abbreviation.end()
+    bracket = re.compile(r"\s*\(").match(text, position, end)
+    if bracket is not None and _HONORIFIC.match(text, bracket.end(), end):
+        position = bracket.end()  # "the Head of the Mission (Mr Anton Example)"
     while (honorific := _HONORIFIC.match(text, position, end)) is not None:
         position = honorific.end()
     gap = re.compile(r"\s*,?\s*").match(text, position, end)

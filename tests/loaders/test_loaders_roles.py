@@ -304,3 +304,8 @@ def test_a_post_written_before_a_new_organisations_name_stays_a_post():
 def test_a_former_post_is_not_a_role():
     assert roles("Former Prime Minister Tony Example of Malta attended.") == set()
     assert roles("L'ancien ministre des Affaires étrangères, Jean Exemple, était présent.") == set()
+
+
+def test_a_name_in_brackets_after_the_title():
+    found = roles("I met the Secretary General of the Council of Europe (Mr Anton Example) today.")
+    assert found == {("anton-example", "secretary general", "council-of-europe")}
