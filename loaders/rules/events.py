@@ -167,6 +167,33 @@ def _conference_word(context: Reading, sentence: Sentence) -> re.Match[str] | No
     )
 
 
+_LEAD_IN = re.compile(
+    r"[\s,]*(?:(?:at|during|in|for|from|the|a|an|this|that|its|le|la|les|lors\s+de|à|au|du)\s+)*",
+    re.I,
+)
+"""Between a date and the event word after it: "On 4 May, at the conference"."""
+_OTHER_ACT = re.compile(
+    r"\b(?:adopted|signed|ratified|announced|said|decided|deposited|published|presented|launched"
+    r"|opened\s+for\s+signature|entered\s+into\s+force"
+    r"|a\s+annoncé|a\s+signé|a\s+été\s+adoptée?|adoptée?)\b|;",
+    re.I,
+)
+"""A verb that a date between it and the event word dates instead: "adopted on 2 May and
+presented at a seminar"."""
+
+
+def _dates_the_event(text: str, word: re.Match[str], date: DateMention) -> bool:
+    """Whether a date of the sentence is the event's: after the event word within the clause
+    and no other act between, or right before it."""
+    if date.start >= word.end():
+        between = text[word.end() : date.start]
+        return len(between) <= 150 and _OTHER_ACT.search(between) is None
+    between = text[date.end : word.start()]
+    return date.end <= word.start() and (
+        _LEAD_IN.fullmatch(between) is not None or _OTHER_ACT.search(between) is None
+    )
+
+
 def conferences(context: Reading, sentence: Sentence) -> None:
     """The conference a press release reports on: dates, place, organiser, attendance."""
     word = _conference_word(context, sentence)
@@ -175,7 +202,11 @@ def conferences(context: Reading, sentence: Sentence) -> None:
     named = _NAMED_EVENT.search(sentence.text)
     if named is not None and named.group("conference"):
         return  # the named event's own rule reads it
-    dates = [d for d in context.dates(sentence) if d.first.day is not None]
+    dates = [
+        d
+        for d in context.dates(sentence)
+        if d.first.day is not None and _dates_the_event(sentence.text, word, d)
+    ]
     place = _place_in(context, sentence)
     participants = _PARTICIPANTS.search(sentence.text)
     countries = _COUNTRIES.search(sentence.text)
@@ -185,7 +216,11 @@ def conferences(context: Reading, sentence: Sentence) -> None:
     start, end = _event_dates(dates, sentence.text)
     if dates and _CLOSING.search(sentence.text, word.end(), dates[0].start):
         start = None  # "a conference concluding in Strasbourg today": its last day only
-    elif dates and end == start and _OPENING.search(sentence.text, word.end(), dates[0].start):
+    elif (
+        dates
+        and end == start
+        and _OPENING.search(sentence.text, word.end(), max(dates[0].start, word.end() + 40))
+    ):
         end = None  # "the conference opened today": its first day only
     organiser = None
     text = context.document.text

@@ -263,3 +263,18 @@ def test_a_french_count_with_a_space_between_thousands():
     assert [(f["participantCount"], f["participantQualifier"]) for f in found] == [
         (2500, "plus de")
     ]
+
+
+def test_a_date_of_another_act_in_the_sentence_does_not_date_the_conference():
+    found = event_facts(
+        "The Convention, adopted on 17 May 2019, was opened for signature at the conference "
+        "of Ministers of Justice in Vilnius."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [("vilnius", None, None)]
+
+
+def test_a_date_before_the_host_and_its_conference_dates_it():
+    found = event_facts("On 6 and 7 May 2019 the OSCE held its annual conference in Vienna.")
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("vienna", "2019-05-06", "2019-05-07")
+    ]
