@@ -93,7 +93,7 @@ _JOINT_INSTRUMENT = re.compile(
     r"|accord\s+(?:de\s+|-cadre\s+de\s+)?(?:partenariat|coopération)|protocole\s+d['’]accord"
     r"|mémorandum\s+d['’](?:entente|accord)|déclaration\s+conjointe)(?![\w-])"
     r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?"
-    r"|\b(?:sign\w*|conclud\w*|launch\w*|ink\w*)\s+(?:a|an|un|une)\s+(?:new\s+|formal\s+"
+    r"|\b(?:sign\w*|conclud\w*|launch\w*|ink\w*|agree[ds]?)\s+(?:a|an|un|une)\s+(?:new\s+|formal\s+"
     r"|strategic\s+|[a-z]+-[a-z]+\s+)?(?:partnership|agreement|accord)(?![\w-])"
     r"(?P<with2>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
     re.I,
@@ -194,7 +194,10 @@ def _add_to_partnership(
     )
 
 
-_LIST_ITEM = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*)(?:the\s+)?")
+_LIST_ITEM = re.compile(
+    r"(?P<separator>\s*,\s*(?:and\s+|et\s+)?|\s+and\s+|\s+et\s+|\s*&\s*|\s*)"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?"
+)
 _NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\w'’&.-]*)*")
 
 
@@ -211,8 +214,8 @@ def _listed_organisations(context: Reading, start: int, end: int) -> tuple[Entit
     while position < end:
         gap = _LIST_ITEM.match(text, position, end)
         assert gap is not None, "_LIST_ITEM matches the empty string too"
-        position = gap.end()
-        if position in known:
+        position = gap.end("separator") if gap.end("separator") in known else gap.end()
+        if position in known:  # a known name may hold its article: "l'Union africaine"
             found.append(known[position].entity)
             position = known[position].end
             continue

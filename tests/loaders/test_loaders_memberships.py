@@ -454,3 +454,15 @@ def test_a_french_join_with_rejoindre():
     assert memberships_of("L'Albanie a rejoint l'OTAN le 1er avril 2009.") == {
         ("ALB", "north-atlantic-treaty-organisation", None, "2009-04-01")
     }
+
+
+def test_a_french_memorandum_signed_between_two_organisations():
+    assert partners_of(
+        "Un protocole d'accord a été signé entre l'Union africaine et l'Union européenne."
+    ) == [(("african-union", "european-union"), None)]
+
+
+def test_two_organisations_that_agreed_a_partnership():
+    assert partners_of("The African Union and the European Union agreed a new partnership.") == [
+        (("african-union", "european-union"), None)
+    ]
