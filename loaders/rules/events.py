@@ -156,6 +156,8 @@ class _ConferenceDetails(TypedDict):
 def _conference_word(context: Reading, sentence: Sentence) -> re.Match[str] | None:
     """The first word for a conference that is not part of an organisation's name ("the
     Global Forum on Cyber Expertise", "the Hague Conference on Private International Law")."""
+    if _CONFERENCE.search(sentence.text) is None:
+        return None
     bodies = context.within(sentence.start, sentence.end, _ORG_KINDS)
     return next(
         (
