@@ -137,6 +137,15 @@ _STATE_FORM = re.compile(
 )
 """Words of a state's long form before its short name: "of the Republic of Kyrgyzstan"."""
 
+_OTHER_PORTFOLIO_BEFORE_NAME = re.compile(
+    rf"\s+(?:of|for)\s+(?:the\s+)?(?P<words>[{UPPER_LETTERS}][a-z]+(?:\s+(?:and\s+)?"
+    rf"[{UPPER_LETTERS}][a-z]+){{0,3}}?)(?=\s+[{UPPER_LETTERS}][^\W\d_]+\s+[{UPPER_LETTERS}]"
+    r"[^\W\d_'’-]+(?:[-'’][^\W\d_]+)?(?:\s*[,;:.()]|\s+(?:and|said|signed|met|attended|opened"
+    r"|welcomed|who)\b))"
+)
+"""A portfolio the glossary lacks, the holder's two-word name right after it: "Minister of
+Security Anna Example, ..."; the name is the last two words before the punctuation."""
+
 _NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
 _NAME = re.compile(
@@ -432,6 +441,7 @@ def _complements(
             _WORDS_FR.match(text, end, sentence.end)
             if french
             else _PORTFOLIO_BEFORE_NAME.match(text, end, sentence.end)
+            or _OTHER_PORTFOLIO_BEFORE_NAME.match(text, end, sentence.end)
             or _WORDS_EN.match(text, end, sentence.end)
         )
         if words is None:

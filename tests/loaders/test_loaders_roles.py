@@ -309,3 +309,12 @@ def test_a_former_post_is_not_a_role():
 def test_a_name_in_brackets_after_the_title():
     found = roles("I met the Secretary General of the Council of Europe (Mr Anton Example) today.")
     assert found == {("anton-example", "secretary general", "council-of-europe")}
+
+
+def test_a_portfolio_the_glossary_lacks_followed_by_the_name():
+    found = roles(
+        "In Bosnia and Herzegovina I met Minister of Security Tarik Example and Minister of "
+        "Civil Affairs Vera Madeup."
+    )
+    assert ("tarik-example", "minister of security", "BIH") in found
+    assert ("vera-madeup", "minister of civil affairs", "BIH") in found
