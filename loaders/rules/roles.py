@@ -151,6 +151,7 @@ _PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
 _NAME = re.compile(
     rf"{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|(?:{_PARTICLE}\s+){{1,2}})?{_NAME_WORD}){{1,3}}"
 )
+_NAME_ENDING = re.compile(rf"(?<![\w'’-])(?:{_NAME.pattern})$")
 _HONORIFIC = re.compile(
     r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
     r"|(?:His|Her|Son)\s+(?:Excellency|Excellence)|H\.\s?E\.|S\.\s?E\.)\s+"
@@ -313,12 +314,10 @@ def _name_before(context: Reading, start: int, position: int) -> tuple[Entity, i
         comma = re.compile(r"(?<=\w)(?=[^\S\n]+$)").search(text, max(start, position - 2), position)
         if comma is None or not text[position : position + 1].isupper():
             return None
-    last = None
-    for name in _NAME.finditer(text, max(start, comma.start() - 80), comma.start()):
-        last = name
-    if last is None or last.end() != comma.start():
-        return None
-    return _person(context, last)
+    # the longest name that ends at the comma: "His Highness Sheikh Abdullah bin Zayed Al
+    # Nahyan, Minister ..." is "Abdullah bin Zayed Al Nahyan", not its last three words
+    last = _NAME_ENDING.search(text, max(start, comma.start() - 80), comma.start())
+    return _person(context, last) if last is not None else None
 
 
 def _person(context: Reading, match: re.Match[str]) -> tuple[Entity, int] | None:

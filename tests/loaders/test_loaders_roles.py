@@ -318,3 +318,10 @@ def test_a_portfolio_the_glossary_lacks_followed_by_the_name():
     )
     assert ("tarik-example", "minister of security", "BIH") in found
     assert ("vera-madeup", "minister of civil affairs", "BIH") in found
+
+
+def test_the_longest_name_before_the_comma():
+    found = roles(
+        "His Highness Sheikh Omar bin Example Al Madeup, Minister of Justice of Oman, spoke."
+    )
+    assert found == {("omar-bin-example-al-madeup", "minister of justice", "OMN")}
