@@ -43,7 +43,7 @@ _ORGANISED_BY = re.compile(
 )
 _HELD_IN = re.compile(
     r"\b(?:(?:held|take\s+place|takes\s+place|took\s+place|meet|met|gathered|convened|opened"
-    r"|closed|conference|summit|seminar|workshop)\s+(?:\w+\s+){0,4}?in"
+    r"|closed)\s+(?:\w+\s+){0,4}?in|(?:conference|summit|seminar|workshop)\s+in"
     r"|(?:s['’]est\s+tenue?s?|se\s+tiendra|se\s+tient|a\s+eu\s+lieu|aura\s+lieu)\s+à)\s+"
     r"(?P<place>[A-Z][a-z]+(?:\s+(?:de|da|do|of|del|la)?\s*[A-Z][a-z]+){0,3})"
 )

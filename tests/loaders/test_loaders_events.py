@@ -278,3 +278,10 @@ def test_a_date_before_the_host_and_its_conference_dates_it():
     assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
         ("vienna", "2019-05-06", "2019-05-07")
     ]
+
+
+def test_a_region_a_conference_is_about_is_not_its_place():
+    found = event_facts(
+        "The conference on the rule of law in Africa gathered 300 experts on 3 May 2019."
+    )
+    assert [(f["place"], f["participantCount"]) for f in found] == [(None, 300)]
