@@ -266,6 +266,32 @@ _ORGANISATION_HEAD = re.compile(
 )
 _ORGANISATION_NAME = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*\s+$")
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_TITLE_FIRST = re.compile(
+    r"^(?:(?:Deputy|Vice|Executive|Secretary|Director|President|Chair\w*|Head|General|Minister"
+    r"|Commissioner|Ambassador|Chief|Member|Representative|Permanent)[\s-]+)+(?:of|for)\s+"
+    r"(?:the\s+)?"
+)
+"""A post written before an organisation's name is not part of it: "President of the X
+Association"."""
+_ABBREVIATION_AFTER = re.compile(r"\s*\(\s*(?P<short>[A-Z][\w&.-]+)\s*\)")
+
+
+def _abbreviated_known(found: list[Mention], abbreviation: re.Match[str] | None) -> Entity | None:
+    """The known organisation whose abbreviation follows a name spelled unlike the tables:
+    "the World Trade Organisation (WTO)" is the WTO, not a new organisation."""
+    if abbreviation is None:
+        return None
+    start, end = abbreviation.span("short")
+    return next(
+        (
+            m.entity
+            for m in found
+            if (m.start, m.end) == (start, end) and m.entity.kind in ("organisation", "unit")
+        ),
+        None,
+    )
+
+
 _INSTRUMENT_WORD = re.compile(
     r"(?<![\w-])(?:Convention|Protocole?|Treaty|Traité|Charter|Charte|Agreement|Accord|treaty"
     r"|agreement|accord|convention|protocole?)"
@@ -379,16 +405,23 @@ def _add_pattern_mentions(
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
             continue
-        name = _ARTICLE.sub("", text[name_match.start() : match.end()])
+        name = _TITLE_FIRST.sub("", _ARTICLE.sub("", text[name_match.start() : match.end()]))
         start, end = match.end() - len(name), match.end()
         if " " not in name:
             continue
         inside = [m for m in found if m.start < end and start < m.end]
-        if any(m.entity.kind not in ("place", "state") or m.end > end for m in inside):
+        abbreviation = _ABBREVIATION_AFTER.match(text, end)
+        spelled_out = abbreviation is not None and all(start <= m.start for m in inside)
+        if not spelled_out and any(
+            m.entity.kind not in ("place", "state") or m.end > end for m in inside
+        ):
             continue  # a known name overlaps: it wins; a place inside ("Lanzarote") does not
+        # ... unless the whole name is written out before its abbreviation: "the United
+        # Nations Industrial Development Organization (UNIDO)" is not the United Nations
         found = [m for m in found if m not in inside]
         company = match.group("head") in ("Corporation", "Inc.", "Ltd")
-        found.append(Mention(start, end, name, new_organisation(name, company), "new"))
+        entity = _abbreviated_known(found, abbreviation)
+        found.append(Mention(start, end, name, entity or new_organisation(name, company), "new"))
     found.sort(key=lambda m: m.start)
     for mention in list(found):
         protocol = _protocol_named_by_parent(text, lex, mention, issued)

@@ -44,12 +44,19 @@ from loaders.rules.counts import (
     treaty_status,
 )
 from loaders.rules.ellipses import shared_acts
-from loaders.rules.events import conferences, meetings, named_events
+from loaders.rules.events import (
+    conferences,
+    meetings,
+    named_events,
+    people_meetings,
+    stated_events,
+)
 from loaders.rules.memberships import (
     admissions,
     applications,
     listed_members,
     member_lists,
+    members_named_after_body,
     membership_ends,
     memberships,
     suspensions,
@@ -63,7 +70,7 @@ from loaders.rules.organisations import (
     joint_instruments,
     partnerships,
 )
-from loaders.rules.roles import person_roles, signatory_roles
+from loaders.rules.roles import person_roles, signatory_roles, without_bare_titles
 from loaders.rules.supplements import supplements
 from ontology import REFERENCE_DIR, slug, unit_iri
 
@@ -231,13 +238,13 @@ def _extract_whole(document: Document, reference_dir: Path) -> Extraction:
     context.facts.extend(membership_ends(document, mentions, context.issued, skip_until))
     if context.conference is not None:
         context.facts.append(context.conference)
-    context.facts.extend(context.events.values())
+    context.facts.extend(stated_events(context))
     if context.partnership is not None:
         context.facts.append(context.partnership)
     context.facts.extend(listed_tallies(context.facts))
     warnings = list(document.warnings)
     facts = without_restated_parties(merge_statuses(context.facts))
-    facts = _possible_dates(_deduplicate(facts), document, warnings)
+    facts = _possible_dates(without_bare_titles(_deduplicate(facts)), document, warnings)
     extraction = Extraction(document, facts, mentions, issuer, publisher, place, warnings)
     if not facts:
         extraction.warnings.append(f"{_name(document)}: {_NO_FACTS}")
@@ -489,6 +496,7 @@ names it; the topic counts when a text or a descriptive title states it."""
 
 RULES: list[Callable[[Reading, Sentence], None]] = [
     memberships,
+    members_named_after_body,
     listed_members,
     admissions,
     applications,
@@ -502,6 +510,7 @@ RULES: list[Callable[[Reading, Sentence], None]] = [
     named_events,
     conferences,
     meetings,
+    people_meetings,
     partnerships,
     agreements_with,
     joint_instruments,

@@ -155,7 +155,8 @@ _FRENCH_WORD = rf"(?:(?:{_FRENCH_LEAD})(?:(?:-et-|-|\s+et\s+|\s)(?:{_FRENCH_ANY}
 """A French number in words; it never starts with "un"/"une" (articles) or a bare "cent"."""
 
 NUMBER = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|a\s+dozen|une\s+douzaine\s+d(?:e\s+|['’])"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+|a\s+dozen"
+    rf"|une\s+douzaine\s+d(?:e\s+|['’])"
     rf"|une\s+(?:{'|'.join(_ROUND_FRENCH)})\s+d(?:e\s+|['’])"
     rf"|{_NUMBER_WORD}(?:\s+hundred(?:\s+and\s+{_NUMBER_WORD})?)?|{_FRENCH_WORD})"
 )
@@ -209,9 +210,13 @@ class Count:
         return f"{self.qualifier} {self.value}" if self.qualifier else str(self.value)
 
 
+_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
+
+
 def parse_number(text: str) -> int | None:
     """ "47", "1,200", "forty-seven", "a dozen", "quatre-vingt-dix" -> int; else None."""
-    words = " ".join(text.strip().lower().replace(",", "").split())
+    text = _GROUP_SPACE.sub("", text.strip())  # French "2 000": a space between digit groups
+    words = " ".join(text.lower().replace(",", "").split())
     if words.isascii() and words.isdigit():  # not "²": isdigit() alone admits such marks
         return int(words)
     if _DOZEN.match(words):

@@ -35,7 +35,7 @@ _STATE_KINDS = ("state",)
 _ORG_KINDS = ("organisation", "unit")
 _HOLDER_KINDS = ("organisation", "unit", "treaty")
 _GLUE = re.compile(
-    r"^\s*(?:,|;)?\s*(?:and|et|as\s+well\s+as|or|ou)?\s*(?:the|la|le|l['’])?\s*$", re.I
+    r"^\s*(?:,|;)?\s*(?:and|et|as\s+well\s+as|or|ou)?\s*(?:the|la|le|les|l['’])?\s*$", re.I
 )
 """What lies between two names of one list: "A, B and the C"."""
 
@@ -58,7 +58,9 @@ def _listed(context: Reading, states: list[Mention], index: int, forward: bool) 
 _ADVERBS = re.compile(r"^\s+(?:[a-z]+\s+){1,2}$")
 """Lower-case words between a subject and its verb: "X yesterday joined", "X has also"."""
 _JOINS = re.compile(
-    r"\b(?:joined|joins|has\s+joined|have\s+joined|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
+    r"\b(?:joined|joins|has\s+joined|have\s+joined|re-?joined|re-?joins|['’]s\s+accession\s+to"
+    r"|(?:a|ont)\s+rejoint|rejoindra"
+    r"|became\s+(?:a|the\s+\w+)\s+(?:full\s+)?member"
     r"(?:\s+state)?\s+of|admitted\s+to|a\s+adhéré\s+à|ont\s+adhéré\s+à"
     r"|bec(?:ame|omes?)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to"
     r"|(?:est|sont)\s+devenue?s?\s+(?:un\s+|une\s+)?(?:[ée]tats?\s+)?parties?\s+(?:à|au)"
@@ -70,7 +72,8 @@ _IS_MEMBER = re.compile(
     r"|already\s+|également\s+|aussi\s+|désormais\s+)?(?:a\s+|an\s+|un\s+|une\s+)?(?:full\s+)?"
     r"(?:members?(?:\s+states?)?|membres?|(?:states?\s+)?part(?:y|ies)|parties?|états?\s+parties?)\s+"
     r"(?:of|to|de|du|des|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?$"
-    r"|^,\s+(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?(?:member\s+states?|états?\s+membres?)"
+    r"|,\s+(?:(?:a|an|one\s+of\s+the|un|l['’]un)\s+(?:des\s+)?)?(?:full\s+)?(?:member(?:\s+states?)?"
+    r"|états?\s+membres?|membres?)"
     r"\s+(?:of|de|du)\s+(?:the\s+|la\s+|l['’]\s*)?$",
     re.I,
 )
@@ -81,7 +84,7 @@ _BECAME_NTH = re.compile(
     r"|participating\s+state|membre|[ée]tat\s+membre)\b",
     re.I,
 )
-_SINCE = re.compile(r"^\W*(?:since|depuis)\s*$", re.I)
+_SINCE = re.compile(r"^\W*(?:since|depuis)\s*(?:le\s+|l['’])?$", re.I)
 
 
 def memberships(context: Reading, sentence: Sentence) -> None:
@@ -96,18 +99,30 @@ def memberships(context: Reading, sentence: Sentence) -> None:
     if not states:
         return
     dates = context.dates(sentence)
+    joined: tuple[Mention, list[Mention], bool] | None = None
+    """The last body named as joined or held, its members, and whether it was a join."""
     for holder in context.within(sentence.start, sentence.end, _HOLDER_KINDS):
         before = text[max(sentence.start, holder.start - 70) : holder.start]
         join = _JOINS.search(before)
         being = _IS_MEMBER.search(before) if join is None else None
         if join is None and being is None:
+            if joined is not None and _AND_THEN.fullmatch(text, joined[0].end, holder.start):
+                # "joined NATO in 1999 and the European Union in 2004": the second body joined;
+                # "has been a member of A since 1955 and of B since 1973": the second one too
+                later = [d for d in dates if 0 <= sentence.start + d.start - holder.end < 25]
+                since = later[0].first if later else None
+                as_of = context.issued if since is None and not joined[2] else None
+                for member in joined[1]:
+                    _add(context, sentence, member.entity, holder.entity, as_of, since)
+                joined = (holder, joined[1], joined[2])
             continue
-        if join is not None and holder.entity.kind == "treaty" and "adh" in join.group().lower():
+        if join is not None and holder.entity.kind == "treaty" and _ACT.search(join.group()):
             continue  # "a adhéré à la Convention" names the act: an accession, not a membership
         verb_at = holder.start - len(before) + (join or being).start()  # type: ignore[union-attr]
         members = [i for i, m in enumerate(states) if m.end <= verb_at]
         gap = text[states[members[-1]].end : verb_at] if members else ""
-        if not members or not (_GLUE.match(gap.strip(", ")) or _ADVERBS.match(gap)):
+        subject = _GLUE.match(gap.strip(", ")) or _ADVERBS.match(gap) or _RELATIVE.match(gap)
+        if not members or not subject:
             if not (members and being is not None and before[being.start()] == ","):
                 continue
         since = _date_after(context, sentence, holder.end) if being is not None else None
@@ -116,10 +131,45 @@ def memberships(context: Reading, sentence: Sentence) -> None:
         as_of = None
         if since is None and (being is not None or holder.entity.kind == "treaty"):
             as_of = context.issued
-        for member in _listed(context, states, members[-1], forward=False):
+        listed = _listed(context, states, members[-1], forward=False)
+        for member in listed:
             _add(context, sentence, member.entity, holder.entity, as_of, since)
+        joined = (holder, listed, join is not None)
     _became_nth(context, sentence, states)
     _elliptic_joins(context, sentence, states)
+
+
+_AND_THEN = re.compile(
+    r"(?:\s+(?:in|on|since|en|le|depuis)\s+[^,;.]{1,25}?)?,?\s+(?:and|et)\s+(?:(?:of|to|de|du|à)\s+)?"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+_RELATIVE = re.compile(r"^\s*,\s*(?:which|that|qui)\s+$", re.I)
+"""A relative clause between a state and its join: "Estonia, which joined NATO"."""
+_ACT = re.compile(r"adh|accession", re.I)
+"""Between two bodies one subject joined: "NATO in 1999 and the European Union"."""
+_MEMBER_NOUN_BEFORE = re.compile(
+    r"\s+(?:fellow\s+)?(?:member\s+(?:states?|countries|country|nations?)|members?|all(?:y|ies)"
+    r"|participating\s+states?)\s+(?:the\s+)?",
+    re.I,
+)
+"""A body's member noun written before the states it names: "EU member state Hungary",
+"NATO allies Norway and Denmark"."""
+
+
+def members_named_after_body(context: Reading, sentence: Sentence) -> None:
+    """ "EU member state Hungary abstained": a member as of the issue date."""
+    text = context.document.text
+    states = context.within(sentence.start, sentence.end, _STATE_KINDS)
+    if not states:
+        return
+    for body in context.within(sentence.start, sentence.end, _ORG_KINDS):
+        noun = _MEMBER_NOUN_BEFORE.match(text, body.end, sentence.end)
+        first = next((i for i, m in enumerate(states) if noun and m.start == noun.end()), None)
+        if first is None:
+            continue
+        for member in _listed(context, states, first, forward=True):
+            _add(context, sentence, member.entity, body.entity, context.issued, None)
 
 
 def _date_after(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
@@ -144,8 +194,14 @@ def _became_nth(context: Reading, sentence: Sentence, states: list[Mention]) -> 
             continue
         if not members:
             continue
+        # "became a republic on D1 and a member of the UN on D2": the date nearest the body
+        at, until = organisation.start - sentence.start, organisation.end - sentence.start
         dates = context.dates(sentence)
-        since = min(dates, key=lambda d: abs(d.start - match.start())).first if dates else None
+        since = (
+            min(dates, key=lambda d: d.start - until if d.start >= until else at - d.end).first
+            if dates
+            else None
+        )
         _add(context, sentence, members[-1].entity, organisation.entity, None, since)
 
 
@@ -261,7 +317,7 @@ _EXCEPT = re.compile(
     re.I,
 )
 _OPENS_LIST = re.compile(
-    r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|notamment|dont|among\s+them|amongst\s+them"
+    r"^\s*(?:\(|:|,?\s+(?:such\s+as|including|includes?|notamment|dont|among\s+them|amongst\s+them"
     r"|parmi\s+(?:eux|elles|lesquels|lesquelles)|namely|à\s+savoir|that\s+is)\b\s*:?)"
     r"|^[^.;:()]{0,80}?\b(?:of\s+them|d['’]entre\s+(?:eux|elles))\s*,?\s*"
     r"(?:namely|that\s+is|i\.\s?e\.|à\s+savoir|including|notamment|dont)?\s*[:(]?"
@@ -404,8 +460,10 @@ def applications(context: Reading, sentence: Sentence) -> None:
             continue
         states = context.within(sentence.start, start, _STATE_KINDS)
         owners = [m for m in states if _OWNER.fullmatch(text, m.end, start)]
-        if owners or states:
-            found.append((match, (owners or states)[-1:]))
+        if owners:
+            found.append((match, owners[-1:]))
+        elif states:  # "Finland and Sweden applied": each state of the list before the verb
+            found.append((match, _listed(context, states, len(states) - 1, forward=False)))
     for match, applicants in found:
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisations = context.within(start, min(sentence.end, end + 40), _ORG_KINDS)
@@ -460,21 +518,41 @@ def suspensions(context: Reading, sentence: Sentence) -> None:
             if re.match(r"['’]s\b", text[m.end : m.end + 2])
         ]
         before_states = context.within(sentence.start, start, _STATE_KINDS)
+        listed_after = False
         if match.group("passive"):
             members = (
                 _listed(context, before_states, len(before_states) - 1, forward=False)
                 if before_states
                 else []
             )
+            if not members:  # "Four states have been suspended from X since 1995: A, B, C"
+                members = _listed_after_colon(context, sentence, end)
+                listed_after = bool(members)
         else:
             members = (owner or after_states)[:1]
         organisations = context.within(sentence.start, sentence.end, _ORG_KINDS)
         organisation = organisation_near(context, sentence, start, end) if organisations else None
+        from_body = next(
+            (m for m in organisations if _FROM_BODY.fullmatch(text, end, m.start)), None
+        )
+        if match.group("passive") and from_body is not None:
+            organisation = from_body  # "was suspended from the Commonwealth"
         if organisation is None and _THE_ORGANISATION.search(sentence.text, match.end()):
             organisation = last_organisation(context, sentence.start)
         if not members or organisation is None:
             continue
-        dates = [d.first for d in context.dates(sentence) if d.start >= match.start()]
+        dates = [
+            d.first
+            for d in context.dates(sentence)
+            if d.start >= match.start() and not _POSSESSIVE.match(sentence.text, d.end)
+        ]
+        decided = _DECIDED_ON.search(sentence.text, 0, match.start())
+        if decided is not None:  # "decided on Friday to suspend"
+            dates = [
+                d.first for d in context.dates(sentence) if d.start == decided.start("date")
+            ] or dates
+        if listed_after:
+            dates = []  # each state listed was suspended on a day of its own
         for member in members:
             context.facts.append(
                 Suspension(
@@ -486,6 +564,27 @@ def suspensions(context: Reading, sentence: Sentence) -> None:
             )
 
 
+_FROM_BODY = re.compile(r"\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+"""Between "suspended from" and the body: an article at most (the mention may hold it)."""
+_POSSESSIVE = re.compile(r"['’]s?\s")
+"""A date owning a noun dates that noun, not the suspension: "this week's coup"."""
+_DECIDED_ON = re.compile(
+    r"\b(?:decided|voted|agreed|resolved|a\s+décidé|ont\s+décidé)\s+(?:on\s+|le\s+)?"
+    r"(?P<date>\S[^,;]{0,30}?)\s+(?:to|de|d['’])\s*$",
+    re.I,
+)
+"""A date between a decision and what it decides: "decided on Friday to suspend"."""
+
+
+def _listed_after_colon(context: Reading, sentence: Sentence, position: int) -> list[Mention]:
+    """The states listed after the colon that follows `position`: "...: A, B and C"."""
+    colon = context.document.text.find(":", position, sentence.end)
+    states = context.within(colon + 1, sentence.end, _STATE_KINDS) if colon >= 0 else []
+    if not states or not _GLUE.match(context.document.text[colon + 1 : states[0].start]):
+        return []
+    return _listed(context, states, 0, forward=True)
+
+
 _THE_ORGANISATION = re.compile(r"\b(?:the|l['’])\s*organi[sz]ation\b", re.I)
 """A word for the organisation the text is about: "suspended from the Organization"."""
 
@@ -495,7 +594,8 @@ _ENDS = re.compile(
     r"membre\s+d[eu]|is\s+no\s+longer\s+a\s+member\s+of)"
     r"|(?P<expulsion>(?:was|were|has\s+been|have\s+been)\s+expelled\s+from|expulsion\s+from"
     r"|(?:a\s+été\s+)?exclue?\s+d[eu])"
-    r"|(?P<withdrawal>withdr(?:ew|awn|aws)\s+from|left|(?:s'est\s+)?retirée?\s+d[eu])",
+    r"|(?P<withdrawal>withdr(?:ew|awn|aws)\s+from|left|(?:s['’]est\s+)?retirée?\s+d[eu]"
+    r"|(?:a|ont|avait)\s+quitté|quitter?a)",
     re.I,
 )
 

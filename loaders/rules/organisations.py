@@ -92,12 +92,23 @@ _JOINT_INSTRUMENT = re.compile(
     r"|joint\s+(?:declaration|project|programme|statement\s+of\s+intent)"
     r"|accord\s+(?:de\s+|-cadre\s+de\s+)?(?:partenariat|coopération)|protocole\s+d['’]accord"
     r"|mémorandum\s+d['’](?:entente|accord)|déclaration\s+conjointe)(?![\w-])"
-    r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
+    r"(?P<with>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?"
+    r"|\b(?:sign\w*|conclud\w*|launch\w*|ink\w*|agree[ds]?)\s+(?:a|an|un|une)\s+(?:new\s+|formal\s+"
+    r"|strategic\s+|[a-z]+-[a-z]+\s+)?(?:partnership|agreement|accord)(?![\w-])"
+    r"(?P<with2>[^.;]{0,60}?\b(?:with\s+(?:the\s+)?|avec\s+))?",
     re.I,
 )
 """A partnership instrument signed or launched: "A and B signed a memorandum of
 understanding", "A signed a cooperation agreement with B", "A et B ont signé un accord de
 partenariat"."""
+
+
+_SIGNED_BETWEEN = re.compile(
+    r"\b(?:agreement|memorandum|MoU|accord|mémorandum|protocole)\b[^.;]{0,80}?\b"
+    r"(?:(?:was|were|has\s+been|have\s+been)\s+signed\s+(?:[^.;]{0,30}?\s)?between"
+    r"|(?:a|ont)\s+été\s+signée?s?\s+(?:[^.;]{0,30}?\s)?entre)\s+",
+    re.I,
+)
 
 
 def joint_instruments(context: Reading, sentence: Sentence) -> None:
@@ -106,18 +117,30 @@ def joint_instruments(context: Reading, sentence: Sentence) -> None:
     "with". States are left out: an agreement between states is a treaty; an organisation's
     bodies and programmes ("the European Commission", "UNDP") sign for themselves."""
     kinds = ("organisation", "company", "unit")
+    between = _SIGNED_BETWEEN.search(sentence.text)
+    if between is not None:  # "A memorandum was signed between A and B"
+        partners = _listed_organisations(context, sentence.start + between.end(), sentence.end)
+        if len(set(partners)) >= 2 and not _one_house(partners):
+            context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
+            return
     for match in _JOINT_INSTRUMENT.finditer(sentence.text):
         verb = sentence.start + match.start()
         before = context.within(sentence.start, verb, kinds)
         partners = tuple(dict.fromkeys(m.entity for m in before))
-        if match.group("with") is not None and partners:
+        if (match.group("with") or match.group("with2")) is not None and partners:
             after = sentence.start + match.end()
             named = context.within(after, sentence.end, kinds)
             if named and named[0].start - after <= 4:
                 partners = (partners[-1], named[0].entity)
         if len(partners) < 2 or len(set(partners)) < 2 or _one_house(partners):
             continue
-        context.facts.append(Partnership(partners, None, evidence=context.evidence(sentence)))
+        named = _PARTNERSHIP.search(sentence.text, match.start(), match.end())
+        kind = named.group("kind") if named is not None else None  # "a public-private partnership"
+        context.facts.append(
+            Partnership(
+                partners, kind.lower() if kind else None, evidence=context.evidence(sentence)
+            )
+        )
         return
 
 
@@ -171,7 +194,10 @@ def _add_to_partnership(
     )
 
 
-_LIST_ITEM = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*)(?:the\s+)?")
+_LIST_ITEM = re.compile(
+    r"(?P<separator>\s*,\s*(?:and\s+|et\s+)?|\s+and\s+|\s+et\s+|\s*&\s*|\s*)"
+    r"(?:the\s+|la\s+|le\s+|l['’]\s*)?"
+)
 _NEW_NAME = re.compile(rf"[{UPPER_LETTERS}][\w'’&.-]*(?:\s+[{UPPER_LETTERS}][\w'’&.-]*)*")
 
 
@@ -188,8 +214,8 @@ def _listed_organisations(context: Reading, start: int, end: int) -> tuple[Entit
     while position < end:
         gap = _LIST_ITEM.match(text, position, end)
         assert gap is not None, "_LIST_ITEM matches the empty string too"
-        position = gap.end()
-        if position in known:
+        position = gap.end("separator") if gap.end("separator") in known else gap.end()
+        if position in known:  # a known name may hold its article: "l'Union africaine"
             found.append(known[position].entity)
             position = known[position].end
             continue
@@ -244,6 +270,7 @@ def foundings(context: Reading, sentence: Sentence) -> None:
 _HEADQUARTERED = re.compile(
     r"\b(?:headquartered|based|seated|has\s+its\s+(?:seat|headquarters)|headquarters\s+(?:are|is)"
     r"|headquarters|HQ|whose\s+(?:seat|headquarters)\s+(?:is|are))\s+in\s+"
+    r"|\b(?:headquarters|HQ)\s*,\s*"
     r"|\b(?:installée?s?|basée?s?|établie?s?|siégeant|dont\s+le\s+siège\s+est|a\s+son\s+siège"
     r"|ayant\s+son\s+siège|siège)\s+(?:à|a)\s+",
     re.I,
@@ -293,6 +320,11 @@ def headquarters(context: Reading, sentence: Sentence) -> None:
         places = context.within(located.end(), sentence.end, ("place",))
         if places and places[0].start == located.end():  # "the seat of the OSCE is in Vienna"
             _seat(context, sentence, named.entity, places[0].entity)
+    for place in context.within(sentence.start, sentence.end, ("place",)) if seated else []:
+        hosts = _PLACE_HOSTS.match(text, place.end, sentence.end)
+        if hosts is not None:  # "Vienna is the seat of the IAEA and of the OSCE"
+            for owner in _hosted(context, hosts.end(), sentence.end):
+                _seat(context, sentence, owner, place.entity)
     based_word = "-based" in sentence.text
     for place in context.within(sentence.start, sentence.end, ("place",)) if based_word else []:
         based = _PLACE_BASED.match(text, place.end, sentence.end)
@@ -308,11 +340,41 @@ _SEAT_OF = re.compile(
     r"\b(?:headquarters|seat|siège)\s+(?:of|de|du|des)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?$", re.I
 )
 _LOCATED_IN = re.compile(
-    r"\s+(?:(?:is|are)\s+(?:located\s+|situated\s+)?in|(?:se\s+trouve|est\s+(?:situé\s+)?|sont)\s*à)"
-    r"\s+",
+    r"\s+(?:(?:is|are)\s+(?:located\s+|situated\s+)?in|(?:se\s+trouve|est\s+(?:situé\s+)?|sont)\s*à"
+    r"|in|à)\s+",
     re.I,
 )
 _PLACE_BASED = re.compile(r"-based\s+(?:the\s+)?", re.I)
+_PLACE_HOSTS = re.compile(
+    r"\s+(?:(?:is|was|remains|has\s+been|est|reste)\s+(?:also\s+|aussi\s+|également\s+)?"
+    r"|(?:hosts|houses|is\s+home\s+to|abrite|accueille)\s+)"
+    r"(?:the\s+|le\s+)?(?:seat|headquarters|siège)\s+(?:of|de|du|des)\s+",
+    re.I,
+)
+"""A place said to hold an organisation's seat: "Vienna is the seat of", "Genève abrite le
+siège de"."""
+_HOSTED_GLUE = re.compile(
+    r"\s*(?:,|\band\b|\bet\b)\s*(?:(?:of|de|du|des)\s+)?(?:the\s+|la\s+|le\s+|l['’]\s*)?"
+    r"|\s*\([^()]{1,20}\)\s*(?:,|\band\b|\bet\b)\s*(?:(?:of|de|du|des)\s+)?(?:the\s+|la\s+"
+    r"|le\s+|l['’]\s*)?",
+    re.I,
+)
+
+
+_ARTICLE = re.compile(r"(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+
+
+def _hosted(context: Reading, start: int, end: int) -> list[Entity]:
+    """The organisations listed from `start`: "the IAEA, the OSCE and of the OPEC"."""
+    found: list[Entity] = []
+    position = start
+    for named in context.within(start, end, ("organisation", "company", "unit")):
+        gap = _ARTICLE if position == start else _HOSTED_GLUE
+        if not gap.fullmatch(context.document.text, position, named.start):
+            break
+        found.append(named.entity)
+        position = named.end
+    return found
 
 
 def _seat(context: Reading, sentence: Sentence, owner: Entity, place: Entity) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loaders.documents import Sentence
-from loaders.entities import UPPER_LETTERS, Mention, new_person
-from loaders.facts import Entity, PersonRole
+from loaders.entities import UPPER_LETTERS, Mention, new_organisation, new_person
+from loaders.facts import Entity, Fact, PersonRole
 from loaders.rules.mentions import state_of_adjective
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ _HEAD = (
     r"|chair(?:person|man|woman)?|director[- ]general|director|head|commissioner|judge"
     r"|prosecutor|general\s+counsel|counsel|attorney|lawyer|chief\s+executive|ceo"
     r"|spokes(?:person|man|woman)|coordinator|envoy|governor|mayor|adviser|advisor|manager"
+    r"|chancellor|commissioner[- ]general"
     r"|expert"
 )
 _TITLE_EN = rf"(?:{_MODIFIER}[- ]+)*(?:{_HEAD})"
@@ -45,7 +46,8 @@ _TITLES_FR: dict[str, str] = {
     r"ministre\s+d['’]état": "minister of state",
     r"secrétaire\s+d['’]état": "secretary of state",
     r"ministre": "minister",
-    r"secrétaire\s+général(?:e)?(?:\s+adjoint(?:e)?)?": "secretary general",
+    r"secrétaire\s+général(?:e)?\s+adjoint(?:e)?": "deputy secretary general",
+    r"secrétaire\s+général(?:e)?": "secretary general",
     r"vice-président(?:e)?": "vice-president",
     r"président(?:e)?": "president",
     r"direct(?:eur|rice)\s+général(?:e)?": "director general",
@@ -104,15 +106,58 @@ _GLOSSARY: dict[str, str] = {
 }
 """French portfolio names, translated into the English of the role."""
 
+_PORTFOLIO_EN = "|".join(
+    re.escape(words) for words in sorted(set(_GLOSSARY.values()), key=len, reverse=True)
+)
+_PORTFOLIO_BEFORE_NAME = re.compile(
+    rf"\s+(?:of|for)\s+(?:the\s+)?(?P<words>(?:{_PORTFOLIO_EN})(?:\s+and\s+(?:{_PORTFOLIO_EN}))*)"
+    rf"(?=\s+(?-i:[{UPPER_LETTERS}])[^\W\d_]+\s+(?-i:[{UPPER_LETTERS}]))",
+    re.I,
+)
+"""A portfolio the holder's name follows at once: "Minister for Foreign Affairs Anna Example"."""
+
+_UNKNOWN_BODY = re.compile(
+    rf"\s+(?:of|for|at)\s+(?:the\s+)?(?P<name>[{UPPER_LETTERS}][\w'’-]*(?:\s+(?:(?:of|for|and|on)\s+"
+    rf"(?:the\s+)?)?[{UPPER_LETTERS}][\w'’-]*)*?\s+(?:Federation|Association|Organi[sz]ation|Agency"
+    rf"|Institute|Foundation|Bank|Fund|Alliance|Centre|Center|Corporation|Confederation|League)"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[{UPPER_LETTERS}][\w'’-]*(?:\s+(?:and\s+)?"
+    rf"[{UPPER_LETTERS}][\w'’-]*)*)?)(?![\w'’-])"
+)
+"""The written-out name of an organisation the tables lack, by the noun that makes it one."""
+_SPELLED_NAME = re.compile(
+    rf"\s+(?:of|for|to)\s+(?:the\s+)?(?:(?:[{UPPER_LETTERS}][\w'’.-]*|of|for|and|on|the|in)\s+)"
+    rf"{{0,9}}?[{UPPER_LETTERS}][\w'’.-]*\s*\("
+)
+"""A name the tables lack written out before its known abbreviation: "of the Organization of
+Islamic Cooperation (OIC)"; the abbreviation names the affiliation."""
+_STATE_FORM = re.compile(
+    r"(?:(?:federal|islamic|democratic|people['’]s|united|socialist|arab|plurinational)\s+)*"
+    r"(?:republic|kingdom|principality|grand\s+duchy|federation|sultanate|state|emirates)",
+    re.I,
+)
+"""Words of a state's long form before its short name: "of the Republic of Kyrgyzstan"."""
+
+_OTHER_PORTFOLIO_BEFORE_NAME = re.compile(
+    rf"\s+(?:of|for)\s+(?:the\s+)?(?P<words>[{UPPER_LETTERS}][a-z]+(?:\s+(?:and\s+)?"
+    rf"[{UPPER_LETTERS}][a-z]+){{0,3}}?)(?=\s+[{UPPER_LETTERS}][^\W\d_]+\s+[{UPPER_LETTERS}]"
+    r"[^\W\d_'’-]+(?:[-'’][^\W\d_]+)?(?:\s*[,;:.()]|\s+(?:and|said|signed|met|attended|opened"
+    r"|welcomed|who)\b))"
+)
+"""A portfolio the glossary lacks, the holder's two-word name right after it: "Minister of
+Security Anna Example, ..."; the name is the last two words before the punctuation."""
+
 _NAME_WORD = rf"[{UPPER_LETTERS}](?:[^\W\d_]|['’-])+"
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|la|le|ter|del|dos|das|bin|al)"
 _NAME = re.compile(
     rf"{_NAME_WORD}(?:\s+(?:[{UPPER_LETTERS}]\.\s+|(?:{_PARTICLE}\s+){{1,2}})?{_NAME_WORD}){{1,3}}"
 )
+_NAME_ENDING = re.compile(rf"(?<![\w'’-])(?:{_NAME.pattern})$")
 _HONORIFIC = re.compile(
     r"(?:\s*,)?\s*(?:(?:Mr|Mrs|Ms|Dr|Mme|M|Prof|Professor|Sir|Dame|Madame|Monsieur|Lord|Lady)\.?"
     r"|(?:His|Her|Son)\s+(?:Excellency|Excellence)|H\.\s?E\.|S\.\s?E\.)\s+"
 )
+_FORMER = re.compile(r"\b(?:former|ex-|late|ancien(?:ne)?|ex)\s*-?\s*$", re.I)
+_ABBREVIATION = re.compile(r"\s*\([A-Z][\w.&'’-]{1,15}\)")
 _NAME_SUFFIX = re.compile(r"\s+(?:MP|MEP|QC|KC|Jr\.?)$")
 _NOT_NAME_WORD = re.compile(
     r"^(?:The|Le|La|Les|L['’]|This|His|Her|Ambassador|President|Minister|Secretary|General"
@@ -124,7 +169,7 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)(?![\w-])")
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)\s+$")
 _OWNER_GAP = re.compile(r"^(?:['’]s)?\s+$")
 _LINK = re.compile(
-    r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+de|d['’]|en\s+charge\s+de|chargée?\s+de"
+    r"\s+(?:(?P<of>of|to|at|with|in|for|de|du|des|auprès\s+d(?:e|u|es)|d['’]|en\s+charge\s+de|chargée?\s+de"
     r"|in\s+charge\s+of)(?:\s+(?:the|la|le|les|l['’]))?|(?P<elided>de\s+l['’]|d['’]))\s*",
     re.I,
 )
@@ -143,7 +188,7 @@ _WORDS_FR = re.compile(
     re.I,
 )
 _CHAIN = re.compile(
-    r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+)?(?:[A-Z][\w.-]*(?:['’]s)?\s+)?$"
+    r"^(?:\s*,\s*|\s+and\s+|\s+et\s+)(?:the\s+|la\s+|le\s+|l['’])?(?:[A-Z][\w.-]*(?:['’]s)?\s+)?$"
 )
 """Between two titles of one holder: "Minister for Foreign Affairs and OSCE Chairperson"."""
 _BEFORE_NAME = re.compile(r"^\s*,?\s*$")
@@ -207,6 +252,14 @@ def _holders(
     for first, last in chains:
         end = titles[last + 1].start if last + 1 < len(titles) else sentence.end
         person = _name_after(context, titles[last].end, end)
+        if (
+            person is not None
+            and last + 1 < len(titles)
+            and "," in context.document.text[titles[last].end : person[1]]
+            and _names_next(context, person, end)
+            and _name_before(context, sentence.start, titles[first].start) is not None
+        ):
+            person = None  # "A, Minister of X, B, Minister of Y": B holds the next title
         before = person is None
         if person is None:
             person = _name_before(context, sentence.start, titles[first].start)
@@ -226,9 +279,22 @@ def _holders(
     return found
 
 
+def _names_next(context: Reading, person: tuple[Entity, int], title_start: int) -> bool:
+    """Whether a name found after a title is rather the "NAME, TITLE" of the next title."""
+    text = context.document.text
+    name_end = person[1] + len(person[0].label or "")
+    return _AFTER_NAME.match(text[name_end:title_start]) is not None
+
+
 def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int] | None:
     """A person's name right after a title, past a comma and honorifics."""
     text = context.document.text
+    abbreviation = _ABBREVIATION.match(text, position, end)
+    if abbreviation is not None:  # "Secretary General of the Organisation (ABC) Anna Example"
+        position = abbreviation.end()
+    bracket = re.compile(r"\s*\(").match(text, position, end)
+    if bracket is not None and _HONORIFIC.match(text, bracket.end(), end):
+        position = bracket.end()  # "the Head of the Mission (Mr Anton Example)"
     while (honorific := _HONORIFIC.match(text, position, end)) is not None:
         position = honorific.end()
     gap = re.compile(r"\s*,?\s*").match(text, position, end)
@@ -241,17 +307,17 @@ def _name_after(context: Reading, position: int, end: int) -> tuple[Entity, int]
 def _name_before(context: Reading, start: int, position: int) -> tuple[Entity, int] | None:
     """A person's name that a title follows: "Christel Example, Chair of ..."."""
     text = context.document.text
-    comma = re.compile(r",\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(text, start, position)
+    comma = re.compile(r"(?:,|\s*\()\s*(?:the\s+|la\s+|le\s+)?$", re.I).search(
+        text, start, position
+    )
     if comma is None:  # "said Oliver Example President of the Alliance": no comma between
         comma = re.compile(r"(?<=\w)(?=[^\S\n]+$)").search(text, max(start, position - 2), position)
         if comma is None or not text[position : position + 1].isupper():
             return None
-    last = None
-    for name in _NAME.finditer(text, max(start, comma.start() - 80), comma.start()):
-        last = name
-    if last is None or last.end() != comma.start():
-        return None
-    return _person(context, last)
+    # the longest name that ends at the comma: "His Highness Sheikh Abdullah bin Zayed Al
+    # Nahyan, Minister ..." is "Abdullah bin Zayed Al Nahyan", not its last three words
+    last = _NAME_ENDING.search(text, max(start, comma.start() - 80), comma.start())
+    return _person(context, last) if last is not None else None
 
 
 def _person(context: Reading, match: re.Match[str]) -> tuple[Entity, int] | None:
@@ -263,8 +329,13 @@ def _person(context: Reading, match: re.Match[str]) -> tuple[Entity, int] | None
         words.pop(0)
     if len(words) < 2 or any(_NOT_NAME_WORD.match(word) for word in words):
         return None
+    text = context.document.text
+    begin = text.find(words[0], match.start() + skipped)
+    # "in Vienna Tomas Example, Minister ...": the name starts after the place before it
+    while len(words) > 2 and not _free_of_mentions(context, begin, begin + len(words[0])):
+        begin = text.find(words[1], begin + len(words[0]))
+        words.pop(0)
     name = " ".join(words)
-    begin = context.document.text.find(words[0], match.start() + skipped)
     if not _free_of_mentions(context, begin, begin + len(name)):
         return None
     return new_person(name), begin
@@ -279,6 +350,8 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
         start = sentence.start + match.start()
         if any(m.start <= start < m.end for m in mentions):
             continue  # a title inside a name: "Committee of Ministers"
+        if _FORMER.search(text, max(sentence.start, start - 12), start):
+            continue  # "former Prime Minister X" holds the post no longer
         if match.group("en") is not None:
             role = " ".join(match.group("en").lower().split())
             role = role.replace("secretary-general", "secretary general")
@@ -295,6 +368,14 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
             None,
         )
         owner = owning.entity if owning is not None else None
+        owner_start = owning.start if owning is not None else None
+        generic = (
+            _GENERIC_OWNER.search(text, max(sentence.start, start - 40), start)
+            if owner is None and start > sentence.start and text[start - 2] in "s’'"
+            else None
+        )
+        if generic is not None:  # "Lara Example, the organisation's Director-General"
+            owner, owner_start = _organisation_before(context, start), generic.start()
         after = sentence.start + match.end()
         adjective = None
         if match.group("fr") is not None:  # "le ministre finlandais des Affaires étrangères"
@@ -310,9 +391,7 @@ def _titles(context: Reading, sentence: Sentence) -> list[_Title]:
         affiliation = owner or adjective or stated or _implied(context, role)
         if found and found[-1].end > start:
             continue  # already read as the complement of the title before
-        found.append(
-            _Title(start, end, role, affiliation, owning.start if owning is not None else None)
-        )
+        found.append(_Title(start, end, role, affiliation, owner_start))
     return found
 
 
@@ -347,7 +426,23 @@ def _complements(
                 continue
         if affiliation is not None:
             break
-        words = (_WORDS_FR if french else _WORDS_EN).match(text, end, sentence.end)
+        spelled = _SPELLED_NAME.match(text, end, sentence.end)
+        owner = next((m for m in mentions if spelled and m.start == spelled.end()), None)
+        if owner is not None:  # "of the Organization of Islamic Cooperation (OIC)"
+            closing = re.compile(r"\s*\)").match(text, owner.end, sentence.end)
+            return (closing.end() if closing else owner.end), role, owner.entity
+        named = None if french else _UNKNOWN_BODY.match(text, end, sentence.end)
+        if named is not None and not any(named.start() <= m.start < named.end() for m in mentions):
+            # "Director General of the International Federation of Example Makers": a body
+            # the tables lack is the affiliation, not words of the role
+            return named.end(), role, new_organisation(named.group("name"))
+        words = (
+            _WORDS_FR.match(text, end, sentence.end)
+            if french
+            else _PORTFOLIO_BEFORE_NAME.match(text, end, sentence.end)
+            or _OTHER_PORTFOLIO_BEFORE_NAME.match(text, end, sentence.end)
+            or _WORDS_EN.match(text, end, sentence.end)
+        )
         if words is None:
             break
         phrase = words.group("words")
@@ -365,6 +460,9 @@ def _complements(
         inside = [m for m in mentions if words.start() <= m.start < words.end()]
         if inside:
             break
+        if _STATE_FORM.fullmatch(phrase):  # "of the Republic of X": the state's own name
+            end = words.end()
+            continue
         if french:
             translated = _translate(phrase)
             if translated is None:  # an unknown portfolio: the title alone, read past it
@@ -384,6 +482,20 @@ def _translate(phrase: str) -> str | None:
     if any(word is None for word in english):
         return None
     return " and ".join(word for word in english if word)
+
+
+_GENERIC_OWNER = re.compile(
+    r"\b(?:the\s+)?(?:organi[sz]ation|institution|agency|body|alliance|union)['’]s\s+$", re.I
+)
+"""An owner named by what it is: "the organisation's Director-General"."""
+
+
+def _organisation_before(context: Reading, position: int) -> Entity | None:
+    """The organisation last named before `position`, else the one that issued the text."""
+    named = [
+        m.entity for m in context.mentions if m.end <= position and m.entity.kind in _ORG_KINDS
+    ]
+    return named[-1] if named else context.issuer
 
 
 def _implied(context: Reading, role: str) -> Entity | None:
@@ -463,3 +575,23 @@ def signatory_roles(context: Reading) -> None:
                         person[0], title.role, affiliation, evidence=context.evidence(sentence)
                     )
                 )
+
+
+def without_bare_titles(facts: list[Fact]) -> list[Fact]:
+    """Drop a title that only shortens another title of the same person: "Minister Anna
+    Example" after "Anna Example, Minister of Justice" names the same post again."""
+    roles: dict[str, list[str]] = {}
+    for fact in facts:
+        if isinstance(fact, PersonRole):
+            roles.setdefault(fact.person.key, []).append(fact.role)
+    return [
+        fact
+        for fact in facts
+        if not (
+            isinstance(fact, PersonRole)
+            and any(
+                other.startswith(fact.role + " ") or other.endswith(" " + fact.role)
+                for other in roles[fact.person.key]
+            )
+        )
+    ]

@@ -104,3 +104,184 @@ def test_an_organisation_named_before_an_event_or_in_a_summit_name_organises_it(
     assert events(
         "Le Sommet de l'Union africaine s'est tenu à Addis-Abeba les 9 et 10 février 2019."
     ) == {("Conference", "african-union", "addis-ababa", "2019-02-09", "2019-02-10")}
+
+
+def event_facts(text: str) -> list[dict[str, object]]:
+    body = "Geneva, 14.10.2019 – Opening words of the release.\n\n" + text
+    found = [f.to_gold() for f in extract(make_document(body, "sample")).facts]
+    return [f for f in found if f["type"] in ("Conference", "Meeting")]
+
+
+def test_an_ordinal_summit_of_a_group_held_in_a_city_on_two_days():
+    found = event_facts(
+        "The 9th Example Summit was held in Vienna on 3 and 4 May 2023. "
+        "The Summit adopted a declaration."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Conference", "vienna", "2023-05-03", "2023-05-04")
+    ]
+
+
+def test_a_place_the_tables_lack_after_the_date():
+    found = event_facts("The 7th Nordic Summit was held on 12 and 13 June 2022 in Tromsville.")
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("tromsville", "2022-06-12", "2022-06-13")
+    ]
+
+
+def test_a_celebration_held_in_a_city_with_its_guests():
+    found = event_facts(
+        "Montenegro joined the union on 1 March 2024. The celebration held in Podgorica "
+        "on 2 March 2024 was attended by 120 foreign guests and 9 heads of state."
+    )
+    assert [(f["type"], f["place"], f["participantCount"]) for f in found] == [
+        ("Meeting", "podgorica", 120)
+    ]
+
+
+def test_a_conference_from_one_day_to_another_month():
+    found = event_facts(
+        "The Example Conference on Fisheries took place in Lisbon from March 30 to April 2, "
+        "2021, with ministers from many countries."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("lisbon", "2021-03-30", "2021-04-02")
+    ]
+
+
+def test_a_conference_that_opened_today_and_runs_until_a_later_day():
+    found = event_facts(
+        "The Fourth Invented Conference opened on 14 October 2019 in Oslo and will continue "
+        "until 17 October."
+    )
+    assert [(f["startDate"], f["endDate"]) for f in found] == [("2019-10-14", "2019-10-17")]
+
+
+def test_a_conference_that_opened_on_a_day_has_no_end_from_that_day():
+    found = event_facts("The Seventh Madeup Conference opened in Oslo on 14 October 2019.")
+    assert [(f["startDate"], f["endDate"]) for f in found] == [("2019-10-14", None)]
+
+
+def test_delegations_are_counted_apart_from_participants():
+    found = event_facts(
+        "The Example Conference opened in Oslo on 14 October 2019. Some 90 delegations and "
+        "1,200 participants are taking part in the conference."
+    )
+    assert [(f["delegationCount"], f["participantCount"]) for f in found] == [(90, 1200)]
+
+
+def test_two_office_holders_who_had_a_meeting_in_a_city_on_a_day():
+    found = event_facts(
+        "On 3 May 2019, in Vienna, Ana Example, Foreign Minister of Chile, had a meeting with "
+        "Juan Madeup, Secretary General of the Council of Europe."
+    )
+    assert [(f["type"], f["organiser"], f["place"], f["startDate"]) for f in found] == [
+        ("Meeting", None, "vienna", "2019-05-03")
+    ]
+
+
+def test_a_visit_received_at_headquarters_and_then_called_the_meeting():
+    found = event_facts(
+        "The Chairperson of the African Union Commission, Musa Invented, received the "
+        "Minister of Trade of Peru, Rosa Madeup, at the African Union headquarters on "
+        "10 October 2019. The meeting ended with a joint statement."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Meeting", "addis-ababa", "2019-10-10", "2019-10-10")
+    ]
+
+
+def test_receiving_an_instrument_is_no_meeting():
+    found = event_facts(
+        "The Secretary General of the Council of Europe, Juan Madeup, received the instrument "
+        "from Ambassador Ana Example, Permanent Representative of Chile, on 3 May 2019 in "
+        "Strasbourg."
+    )
+    assert found == []
+
+
+def test_a_conference_attended_in_a_city_the_tables_lack():
+    found = event_facts("Some 200 participants attended the conference in Korvala on 4-5 May 2019.")
+    assert [(f["place"], f["participantCount"]) for f in found] == [("korvala", 200)]
+
+
+def test_a_conference_word_inside_an_organisations_name_is_no_event():
+    found = event_facts(
+        "Peru joined the Hague Conference on Private International Law in The Hague on 3 May 2019."
+    )
+    assert found == []
+
+
+def test_a_session_that_opened_on_a_day_has_no_end_from_it():
+    found = event_facts(
+        "The 70th session of the United Nations General Assembly opened in New York on "
+        "15 September 2015."
+    )
+    assert [(f["type"], f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("Meeting", "new-york", "2015-09-15", None)
+    ]
+
+
+def test_its_meeting_belongs_to_the_body_named_after():
+    found = event_facts(
+        "At its meeting in Oslo on 3 May 2019, the Committee of Ministers adopted the text."
+    )
+    assert [(f["organiser"], f["place"], f["startDate"]) for f in found] == [
+        ("committee-of-ministers", "oslo", "2019-05-03")
+    ]
+
+
+def test_a_meeting_of_a_board_of_an_organisation():
+    found = event_facts(
+        "The annual meeting of the Board of Governors of the International Monetary Fund "
+        "took place in Lima on 9-11 October 2015."
+    )
+    assert [(f["organiser"], f["place"], f["endDate"]) for f in found] == [
+        ("international-monetary-fund", "lima", "2015-10-11")
+    ]
+
+
+def test_a_body_that_met_in_a_town_the_tables_lack():
+    found = event_facts(
+        "The 25th Ministerial Council of the OSCE met in Korvala on 7 and 8 December 2018."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("korvala", "2018-12-07", "2018-12-08")
+    ]
+
+
+def test_an_event_named_as_an_example_with_nothing_said_of_it_is_no_fact():
+    found = event_facts("Talks go on ahead of key summits this year, like COP30.")
+    assert found == []
+
+
+def test_a_french_count_with_a_space_between_thousands():
+    found = event_facts(
+        "La conférence s'est tenue à Genève les 2 et 3 juin 2019 et a réuni plus de 2 500 "
+        "participants."
+    )
+    assert [(f["participantCount"], f["participantQualifier"]) for f in found] == [
+        (2500, "plus de")
+    ]
+
+
+def test_a_date_of_another_act_in_the_sentence_does_not_date_the_conference():
+    found = event_facts(
+        "The Convention, adopted on 17 May 2019, was opened for signature at the conference "
+        "of Ministers of Justice in Vilnius."
+    )
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [("vilnius", None, None)]
+
+
+def test_a_date_before_the_host_and_its_conference_dates_it():
+    found = event_facts("On 6 and 7 May 2019 the OSCE held its annual conference in Vienna.")
+    assert [(f["place"], f["startDate"], f["endDate"]) for f in found] == [
+        ("vienna", "2019-05-06", "2019-05-07")
+    ]
+
+
+def test_a_region_a_conference_is_about_is_not_its_place():
+    found = event_facts(
+        "The conference on the rule of law in Africa gathered 300 experts on 3 May 2019."
+    )
+    assert [(f["place"], f["participantCount"]) for f in found] == [(None, 300)]

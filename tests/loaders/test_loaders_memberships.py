@@ -223,3 +223,246 @@ def test_new_members_are_not_the_number_of_members_but_a_total_is():
 def test_french_organisation_growing_to_a_number_of_states():
     text = "Le Conseil de l'Europe passe de 46 à 48 États."
     assert facts(text, "MemberCount") == {("council-of-europe", 48)}
+
+
+def test_a_join_dated_by_the_date_next_to_the_organisation():
+    found = gold_of(
+        "Latvia became a republic on 18 November 1918 and a member of the United Nations on "
+        "17 September 1991.",
+        "Membership",
+    )
+    assert [(f["member"], f["organisation"], f["since"]) for f in found] == [
+        ("LVA", "united-nations", "1991-09-17")
+    ]
+
+
+def test_a_city_named_as_the_seat_of_several_organisations():
+    found = gold_of(
+        "Vienna is also the seat of the International Atomic Energy Agency and of the "
+        "Organization for Security and Co-operation in Europe.",
+        "Headquarters",
+    )
+    assert {(f["organisation"], f["place"]) for f in found} == {
+        ("international-atomic-energy-agency", "vienna"),
+        ("organization-for-security-and-co-operation-in-europe", "vienna"),
+    }
+
+
+def test_a_city_that_hosts_the_headquarters_of_an_organisation():
+    found = gold_of(
+        "Genève abrite le siège de l'Organisation mondiale de la santé.", "Headquarters"
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("world-health-organization", "geneva")
+    ]
+
+
+def test_a_state_suspended_from_a_body_named_right_after_the_verb():
+    found = gold_of("Fiji was suspended from the Commonwealth on 8 December 2006.", "Suspension")
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("FJI", "commonwealth-of-nations", "2006-12-08")
+    ]
+
+
+def test_states_listed_after_a_colon_are_suspended_without_a_shared_date():
+    found = gold_of(
+        "Three states have been suspended from the Commonwealth since 1990: Fiji, Nigeria "
+        "and Pakistan.",
+        "Suspension",
+    )
+    assert {(f["member"], f["date"]) for f in found} == {
+        ("FJI", None),
+        ("NGA", None),
+        ("PAK", None),
+    }
+
+
+def test_a_decision_day_dates_the_suspension_and_a_possessive_date_does_not():
+    found = gold_of(
+        "The African Union decided on 5 June 2019 to suspend Sudan's membership after last "
+        "month's violence.",
+        "Suspension",
+    )
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("SDN", "african-union", "2019-06-05")
+    ]
+
+
+def memberships_of(text: str) -> set[tuple]:
+    return {
+        (f["member"], f["organisation"], f["asOf"], f["since"]) for f in gold_of(text, "Membership")
+    }
+
+
+def test_one_subject_joining_two_bodies_each_in_its_year():
+    assert memberships_of("Slovakia joined NATO in 2004 and the European Union in 2004.") == {
+        ("SVK", "north-atlantic-treaty-organisation", None, "2004"),
+        ("SVK", "european-union", None, "2004"),
+    }
+
+
+def test_states_named_after_a_body_and_its_member_noun():
+    assert memberships_of("NATO allies Latvia and Lithuania sent observers.") == {
+        ("LVA", "north-atlantic-treaty-organisation", "2019-06-13", None),
+        ("LTU", "north-atlantic-treaty-organisation", "2019-06-13", None),
+    }
+
+
+def test_a_member_in_apposition_since_a_year():
+    assert memberships_of("Finland, a member of the European Union since 1995, abstained.") == {
+        ("FIN", "european-union", None, "1995")
+    }
+
+
+def test_the_member_states_a_body_includes():
+    found = memberships_of("The Council of Europe's member states include Malta and Cyprus.")
+    assert found == {
+        ("MLT", "council-of-europe", "2019-06-13", None),
+        ("CYP", "council-of-europe", "2019-06-13", None),
+    }
+
+
+def test_a_state_that_rejoined():
+    assert memberships_of("Fiji rejoined the Commonwealth on 26 September 2014.") == {
+        ("FJI", "commonwealth-of-nations", None, "2014-09-26")
+    }
+
+
+def test_every_state_of_a_list_that_applied():
+    found = gold_of(
+        "Moldova and Ukraine applied to join the European Union in 2014.", "MembershipApplication"
+    )
+    assert {(f["member"], f["date"]) for f in found} == {("MDA", "2014"), ("UKR", "2014")}
+
+
+def test_a_french_withdrawal():
+    found = gold_of(
+        "La Grèce a quitté le Conseil de l'Europe le 12 décembre 1969.", "MembershipEnd"
+    )
+    assert [(f["member"], f["organisation"], f["date"]) for f in found] == [
+        ("GRC", "council-of-europe", "1969-12-12")
+    ]
+
+
+def partners_of(text: str) -> list[tuple]:
+    return [(tuple(sorted(f["partners"])), f["kind"]) for f in gold_of(text, "Partnership")]
+
+
+def test_an_agreement_one_organisation_signed_with_another():
+    assert partners_of(
+        "The World Health Organization signed an agreement with the African Union Commission."
+    ) == [(("african-union-commission", "world-health-organization"), None)]
+
+
+def test_a_memorandum_signed_between_two_organisations():
+    assert partners_of(
+        "A memorandum of understanding was signed between the International Labour "
+        "Organization and the African Union on 3 May 2018."
+    ) == [(("african-union", "international-labour-organization"), None)]
+
+
+def test_an_organisation_and_a_company_that_signed_a_partnership_of_a_kind():
+    assert partners_of(
+        "The Council of Europe and Microsoft signed a strategic partnership in 2018."
+    ) == [(("council-of-europe", "microsoft"), "strategic")]
+
+
+def test_states_signing_the_agreement_are_no_partnership_of_organisations():
+    assert (
+        partners_of(
+            "On 22 April 2016, the United Nations and the European Union signed the Agreement."
+        )
+        == []
+    )
+
+
+def test_a_name_spelled_unlike_the_tables_before_a_known_abbreviation():
+    found = gold_of(
+        "The World Trade Organisation (WTO), based in Geneva, welcomed it.", "Headquarters"
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("world-trade-organization", "geneva")
+    ]
+
+
+def test_a_longer_name_written_out_before_its_abbreviation_is_not_the_shorter_one():
+    found = gold_of(
+        "The United Nations Industrial Development Organization (UNIDO), based in Vienna, "
+        "welcomed it.",
+        "Headquarters",
+    )
+    assert [(f["organisation"], f["place"]) for f in found] == [
+        ("united-nations-industrial-development-organization", "vienna")
+    ]
+
+
+def seats_of(text: str) -> list[tuple]:
+    return [(f["organisation"], f["place"]) for f in gold_of(text, "Headquarters")]
+
+
+def test_a_seat_written_after_a_comma():
+    assert seats_of("The talks were held at OSCE Headquarters, Vienna, in May.") == [
+        ("organization-for-security-and-co-operation-in-europe", "vienna")
+    ]
+
+
+def test_a_french_seat_of_an_organisation_in_a_city():
+    assert seats_of("La réunion s'est tenue au siège de l'UNESCO à Paris.") == [
+        ("united-nations-educational-scientific-and-cultural-organization", "paris")
+    ]
+
+
+def test_a_join_in_a_relative_clause():
+    assert memberships_of("Slovenia, which joined NATO in 2004, hosted the exercise.") == {
+        ("SVN", "north-atlantic-treaty-organisation", None, "2004")
+    }
+
+
+def test_a_states_accession_to_an_organisation_is_a_membership():
+    assert memberships_of("Albania's accession to NATO on 1 April 2009 was celebrated.") == {
+        ("ALB", "north-atlantic-treaty-organisation", None, "2009-04-01")
+    }
+
+
+def test_a_member_of_two_bodies_each_since_its_year():
+    assert memberships_of(
+        "Austria has been a member of the United Nations since 1955 and of the European "
+        "Union since 1995."
+    ) == {
+        ("AUT", "united-nations", None, "1955"),
+        ("AUT", "european-union", None, "1995"),
+    }
+
+
+def test_french_memberships_in_apposition_since_a_day_and_joined():
+    assert memberships_of("Le Portugal, membre de l'Union européenne depuis 1986, a voté.") == {
+        ("PRT", "european-union", None, "1986")
+    }
+    assert memberships_of(
+        "La Géorgie est membre du Conseil de l'Europe depuis le 27 avril 1999."
+    ) == {("GEO", "council-of-europe", None, "1999-04-27")}
+
+
+def test_a_french_list_of_members_with_a_plural_article():
+    assert memberships_of("La Norvège et les Pays-Bas sont membres de l'OTAN.") == {
+        ("NOR", "north-atlantic-treaty-organisation", "2019-06-13", None),
+        ("NLD", "north-atlantic-treaty-organisation", "2019-06-13", None),
+    }
+
+
+def test_a_french_join_with_rejoindre():
+    assert memberships_of("L'Albanie a rejoint l'OTAN le 1er avril 2009.") == {
+        ("ALB", "north-atlantic-treaty-organisation", None, "2009-04-01")
+    }
+
+
+def test_a_french_memorandum_signed_between_two_organisations():
+    assert partners_of(
+        "Un protocole d'accord a été signé entre l'Union africaine et l'Union européenne."
+    ) == [(("african-union", "european-union"), None)]
+
+
+def test_two_organisations_that_agreed_a_partnership():
+    assert partners_of("The African Union and the European Union agreed a new partnership.") == [
+        (("african-union", "european-union"), None)
+    ]

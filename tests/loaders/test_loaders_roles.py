@@ -177,3 +177,151 @@ def test_a_portfolio_before_the_minister_is_part_of_the_title():
     found = roles("Italy's Justice Minister Carla Madeup and Defence Minister Piero Invented met.")
     assert ("carla-madeup", "justice minister", "ITA") in found
     assert ("piero-invented", "defence minister", "ITA") in found
+
+
+def test_a_name_after_a_place_without_punctuation():
+    found = roles("On 4 May, in Vienna Tomas Invented, Foreign Minister of Latvia, met the press.")
+    assert found == {("tomas-invented", "foreign minister", "LVA")}
+
+
+def test_a_list_of_names_each_followed_by_its_title():
+    found = roles(
+        "The Chair received Mr. Aram Madeup, Minister of Justice of the Republic of Armenia, "
+        "Ms. Lena Example, Minister of Justice of the Republic of Estonia, and Mr. Ivo "
+        "Fictive, Minister of Justice of the Republic of Croatia."
+    )
+    assert found == {
+        ("aram-madeup", "minister of justice", "ARM"),
+        ("lena-example", "minister of justice", "EST"),
+        ("ivo-fictive", "minister of justice", "HRV"),
+    }
+
+
+def test_a_portfolio_followed_directly_by_the_name():
+    found = roles("Nepal's Minister for Foreign Affairs Hari Imaginary Sharma spoke on Friday.")
+    assert found == {("hari-imaginary-sharma", "minister for foreign affairs", "NPL")}
+
+
+def test_a_name_after_the_abbreviation_of_the_organisation():
+    found = roles(
+        "Secretary General of the Organisation for Economic Co-operation and Development "
+        "(OECD) Clara Invented Ruiz opened the forum."
+    )
+    assert found == {
+        (
+            "clara-invented-ruiz",
+            "secretary general",
+            "organisation-for-economic-co-operation-and-development",
+        )
+    }
+
+
+def test_a_bare_title_repeated_before_a_name_is_not_a_second_role():
+    found = roles(
+        "Mr. Saul Example, Minister of Foreign Affairs of Kenya, arrived on Monday. "
+        "Minister Saul Example then addressed the assembly."
+    )
+    assert found == {("saul-example", "minister of foreign affairs", "KEN")}
+
+
+def test_a_title_right_before_a_name_keeps_that_name_in_a_list():
+    found = roles(
+        "Before the Director, Ms Olga Invented, Ambassador Piet Example, Permanent "
+        "Representative of Belgium, signed."
+    )
+    assert ("piet-example", "ambassador", "BEL") in found
+    assert ("olga-invented", "ambassador", "BEL") not in found
+
+
+def test_the_long_form_of_a_state_is_not_part_of_the_role():
+    found = roles("Ms. Dina Example, Minister of Justice of the Kingdom of Belgium, spoke.")
+    assert found == {("dina-example", "minister of justice", "BEL")}
+
+
+def test_a_name_written_out_before_its_abbreviation_is_the_affiliation():
+    found = roles(
+        "The Secretary General of the Organization of Islamic Cooperation (OIC), Mr. Ruben "
+        "Madeup, opened the forum."
+    )
+    assert found == {("ruben-madeup", "secretary general", "organisation-of-islamic-cooperation")}
+
+
+def test_a_title_owned_by_the_organisation_named_before():
+    found = roles(
+        "The Council of Europe welcomed the step. “It matters,” said Lara Invented, the "
+        "organisation's Director-General."
+    )
+    assert ("lara-invented", "director general", "council-of-europe") in found
+
+
+def test_a_title_in_brackets_after_the_name():
+    found = roles("Kofi Madeup (Ghana's Minister of Justice) signed the treaty.")
+    assert found == {("kofi-madeup", "minister of justice", "GHA")}
+
+
+def test_a_chancellor_is_a_post():
+    found = roles("German Chancellor Olaf Example met the press.")
+    assert found == {("olaf-example", "chancellor", "DEU")}
+
+
+def test_a_french_permanent_representative_who_is_also_ambassador():
+    found = roles(
+        "Le Représentant permanent de la Grèce auprès du Conseil de l'Europe, l'Ambassadeur "
+        "Nikos Exemple, a signé."
+    )
+    assert found == {
+        ("nikos-exemple", "permanent representative", "GRC"),
+        ("nikos-exemple", "ambassador", "GRC"),
+    }
+
+
+def test_a_french_deputy_secretary_general():
+    found = roles(
+        "La Secrétaire générale adjointe du Conseil de l'Europe, Mme Ada Exemple, a signé."
+    )
+    assert found == {("ada-exemple", "deputy secretary general", "council-of-europe")}
+
+
+def test_an_organisation_the_tables_lack_is_the_affiliation_not_part_of_the_role():
+    found = roles(
+        "Mr Paul Example, Director General of the International Federation of Example Makers "
+        "and Associations, welcomed it."
+    )
+    assert found == {
+        (
+            "paul-example",
+            "director general",
+            "international-federation-of-example-makers-and-associations",
+        )
+    }
+
+
+def test_a_post_written_before_a_new_organisations_name_stays_a_post():
+    found = roles("Ms Rita Example, President of the Nordic Fishing Association, spoke.")
+    assert found == {("rita-example", "president", "nordic-fishing-association")}
+
+
+def test_a_former_post_is_not_a_role():
+    assert roles("Former Prime Minister Tony Example of Malta attended.") == set()
+    assert roles("L'ancien ministre des Affaires étrangères, Jean Exemple, était présent.") == set()
+
+
+def test_a_name_in_brackets_after_the_title():
+    found = roles("I met the Secretary General of the Council of Europe (Mr Anton Example) today.")
+    assert found == {("anton-example", "secretary general", "council-of-europe")}
+
+
+def test_a_portfolio_the_glossary_lacks_followed_by_the_name():
+    found = roles(
+        "In Bosnia and Herzegovina I met Minister of Security Tarik Example and Minister of "
+        "Civil Affairs Vera Madeup."
+    )
+    assert ("tarik-example", "minister of security", "BIH") in found
+    assert ("vera-madeup", "minister of civil affairs", "BIH") in found
+
+
+def test_the_longest_name_before_the_comma():
+    found = roles(
+        "His Highness Sheikh Omar bin Example Al Madeup, Minister of Justice of Oman, spoke."
+    )
+    assert found == {("omar-bin-example-al-madeup", "minister of justice", "OMN")}
