@@ -145,6 +145,11 @@ def _variants(name: str, kind: str) -> set[str]:
         shorter = " ".join(_OWN_NAME_IN_TITLE.sub("", name).split())
         if shorter != name and " " in shorter:
             names.add(shorter[0].upper() + shorter[1:])
+        if name.startswith("United Nations "):  # "the UN Convention against Corruption"
+            names |= {"UN " + name[15:], "U.N. " + name[15:]}
+        words = name.split()
+        if len(words) > 2 and words[-1].isalpha() and not words[-1].endswith("s"):
+            names.add(name + "s")  # "... from Enforced Disappearances"
     if kind == "topic":
         words = name.split()
         if words and len(words[-1]) > 3:
@@ -252,12 +257,17 @@ def lexicon(directory: Path = REFERENCE_DIR) -> Lexicon:
 _TREATY_NUMBER = re.compile(
     r"\b(?P<series>C?ETS|STCE|STE)\s*(?:No\.?|n°|n\.)?\s*(?P<number>\d{1,3})\b"
 )
-_CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in)"
+_CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in|from|with)"
 _CAP = r"[A-Z][\w'’-]*"
-_INSTRUMENT = re.compile(
-    r"\b(?:(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
-    r"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])"
+_CALENDAR_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 )
+_INSTRUMENT = re.compile(
+    rf"\b(?:(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
+    rf"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])(?!{_CALENDAR_WORD}\b)"
+)
+"""A title word, never a day or a month: "the Treaty on September 25" names no treaty."""
 _TITLE_REST = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)*{_CAP})*")
 _TITLE_HEAD = re.compile(rf"(?:{_CAP}\s+)*$")
 _ORGANISATION_HEAD = re.compile(
@@ -363,6 +373,7 @@ def _add_pattern_mentions(
         end = _title_end(text, found, start, rest.end())
         title = _ARTICLE.sub("", text[start:end])
         start = end - len(title)
+        found = _without_names_in_title(found, start, end)
         if title and _free(found, start, end):
             numbers = [m for m in found if m.how == "number" and m.start >= end]
             rest = _REST_BEFORE_NUMBER.match(text, end, numbers[0].start) if numbers else None
@@ -555,13 +566,30 @@ def _add_french_title(text: str, found: list[Mention], match: re.Match[str]) -> 
 
 def _title_end(text: str, found: list[Mention], start: int, end: int) -> int:
     """Where a new title ends: before a name it ran into after a connector ("Convention on
-    Protecting Older Persons and Chile deposited": the title stops before "and Chile")."""
+    Protecting Older Persons and Chile deposited": the title stops before "and Chile"), unless
+    the name is an organisation the title is about ("Safety of United Nations Personnel")."""
     inside = [m for m in found if start < m.end and m.start < end and m.start > start]
     if not inside:
         return end
-    cut = text[start : min(m.start for m in inside)]
+    first = min(inside, key=lambda m: m.start)
+    cut = text[start : first.start]
     trimmed = _TRAILING_CONNECTOR.sub("", cut)
+    if first.entity.kind == "organisation" and _OF_WHOM.search(cut) and first.end <= end:
+        return end
     return start + len(trimmed) if trimmed != cut else end
+
+
+def _without_names_in_title(found: list[Mention], start: int, end: int) -> list[Mention]:
+    """A new title holds organisations it names as words of its own: "the UN Convention
+    against X", "Convention on the Safety of United Nations Personnel"."""
+    inside = [m for m in found if start <= m.start and m.end <= end]
+    if not inside or any(m.entity.kind != "organisation" for m in inside):
+        return found
+    rest = [m for m in found if m not in inside]
+    return rest if _free(rest, start, end) else found
+
+
+_OF_WHOM = re.compile(r"\s(?:of|for)\s+(?:the\s+)?$")
 
 
 _TRAILING_CONNECTOR = re.compile(rf"(?:\s+{_CONNECTOR})+\s*$")

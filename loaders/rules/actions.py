@@ -30,9 +30,9 @@ from loaders.facts import (
     Signature,
     TreatyAction,
 )
-from loaders.numbers import ORDINAL, parse_ordinal
+from loaders.numbers import NUMBER, ORDINAL, parse_number, parse_ordinal
 from loaders.numbers import QUALIFIED_NUMBER as QN
-from loaders.rules.ellipses import listed_together
+from loaders.rules.ellipses import joined_before, listed_together
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -290,7 +290,7 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
             on = (
                 _date_of(text, trigger, in_clause, clause_dates)
                 or _leading_date(leading, clause_dates, start)
-                or _same_day(context, sentence, text[start:end])
+                or same_day(context, sentence, text[start:end])
             )
             if _BARE_ACCESSION.fullmatch(trigger.group()) and (on is None or treaty in joined):
                 continue  # an accession named without its date is a topic, not an event
@@ -423,7 +423,7 @@ def _joined_by_treaty(context: Reading, start: int, end: int) -> list[Mention]:
     return found
 
 
-def _same_day(context: Reading, sentence: Sentence, clause: str) -> DateMention | None:
+def same_day(context: Reading, sentence: Sentence, clause: str) -> DateMention | None:
     """ "On that day 40 states signed", "ce jour-là": the date of the sentence before."""
     if _SAME_DAY.search(clause) is None:
         return None
@@ -549,10 +549,31 @@ def _focus(
     context: Reading, clause_start: int, clause: str, treaties: list[Mention]
 ) -> Mention | None:
     """The treaty a clause without a named treaty is about: the one named last, when the
-    clause refers back to it ("it", "their instruments of ratification", "ce traité")."""
-    if treaties or not _REFERS_BACK.search(clause):
+    clause refers back to it ("it", "their instruments of ratification", "ce traité"), labels
+    a list of its parties ("Ratified on 20 May: A, B") or leaves the act's object unsaid
+    ("A and B both signed and ratified.")."""
+    if treaties:
+        return None
+    if not (
+        _REFERS_BACK.search(clause) or _ACT_LABEL.match(clause) or _WITHOUT_OBJECT.search(clause)
+    ):
         return None
     return context.last_treaty(clause_start)
+
+
+_ACT_LABEL = re.compile(
+    r"\W*(?:(?:also|newly)\s+)?(?:signed|ratified|acceded|approved|accepted|signatures|ratifications"
+    r"|accessions|signée?s?|ratifiée?s?)\b[^:.;]{0,40}:",
+    re.I,
+)
+"""A list's label that names the act and, at most, its date: "Signed on 20 May: A, B"."""
+_WITHOUT_OBJECT = re.compile(
+    r"\b(?:signed|ratified|acceded|signé|signée|ratifié|ratifiée|adhéré)"
+    r"(?:\s+(?:too|also|as\s+well|both|today|yesterday|aussi|également|aujourd['’]hui))*\W*$",
+    re.I,
+)
+"""An act whose object goes unsaid because the treaty was just named: "A and B both signed
+and ratified."."""
 
 
 def _treaty_of(
@@ -646,6 +667,12 @@ def _actors(
     passive = _PASSIVE.match(text, verb_end, clause_end)
     noun = _NOUN.fullmatch(trigger.group()) is not None
     received = _RECEIVED_FROM.match(text, verb_end, clause_end) if noun else None
+    if (
+        noun
+        and received is None
+        and _RECEIVES.search(text, max(clause_start, verb_start - 40), verb_start)
+    ):
+        received = _FROM.match(text, verb_end, clause_end)  # "received five ratifications from"
     if received is not None:  # "ratifications were received from A and B"
         senders = context.within(received.end(), clause_end, _STATES)
         if senders and senders[0].start == received.end():
@@ -674,9 +701,9 @@ def _actors(
             return [m.entity for m in agents]
     before = context.within(clause_start, verb_start, _PARTIES)
     if noun:
-        possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
-        if possessive and possessive[-1].end + 3 >= verb_start - 1:
-            return [possessive[-1].entity]
+        owners = _owners(context, before, verb_start)
+        if owners:
+            return owners
         by_whom = _NOUN_AGENT.match(text, verb_end, clause_end)
         if by_whom is not None:  # "with the signature of Peru", "la ratification par le Pérou"
             agents = context.within(by_whom.end(), clause_end, _STATES)
@@ -717,6 +744,9 @@ def _actors(
         and (m.entity.kind in _STATES or _party_organisation(text, m, verb_start))
     ]
     if subjects:
+        few = _THE_LAST_FEW.search(text, subjects[-1].end, verb_start)
+        if few is not None:  # "A, B and C (these last two signed and ratified)": B and C
+            subjects = subjects[-(parse_number(few.group("number")) or len(subjects)) :]
         return [m.entity for m in subjects] + _as_has(context, verb_end, clause_end)
     if noun:
         return []
@@ -732,6 +762,13 @@ def _actors(
     return [m.entity for m in listed]
 
 
+_THE_LAST_FEW = re.compile(
+    rf"\b(?:these|those|the)\s+(?:last|latter)\s+(?P<number>{NUMBER})\b"
+    r"(?:\s+(?:states|countries|parties))?\s+(?:(?:both|also|each)\s+)?(?:have\s+|has\s+)?$"
+    rf"|\b(?:ces|les)\s+(?P<number_fr>{NUMBER})\s+derniers\s+(?:[ée]tats|pays)?\s*(?:ont\s+)?$",
+    re.I,
+)
+"""A subject that takes the last few of the states named before it."""
 _RECEIVED_FROM = re.compile(
     r"\s*(?:(?:of|to|de|du)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?[^,;.]{0,120}?)?"
     r"(?:were|was|have\s+been|has\s+been|ont\s+été|a\s+été)\s+(?:\w+\s+)?"
@@ -740,6 +777,32 @@ _RECEIVED_FROM = re.compile(
     re.I,
 )
 """An act's noun and who sent it: "instruments of ratification were received from A"."""
+_OWNS_ACT = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:instruments?|documents?|notifications?)\s+(?:of|d['’]|de)\s+)?", re.I
+)
+"""What joins an act's noun to who did it: "Peru's ratification", "Peru's instrument of
+ratification", "the United States ratification"."""
+
+
+def _owners(context: Reading, before: list[Mention], verb_start: int) -> list[Entity]:
+    """The parties that own an act's noun, with those listed before them: "Gabon and India's
+    ratifications" are two acts."""
+    text = context.document.text
+    if not before or not _OWNS_ACT.fullmatch(text, before[-1].end, verb_start):
+        return []
+    return [m.entity for m in joined_before(text, before)]
+
+
+_RECEIVES = re.compile(
+    r"\b(?:received|garnered|gathered|collected|recorded|reçu|recueilli|enregistré)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+_FROM = re.compile(
+    r"\s+(?:from|de\s+la\s+part\s+d[eu]|de\s+la\s+part\s+de\s+l['’])\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+"""A treaty that received acts from states: "received five ratifications from A and B"."""
 _NOUN_AGENT = re.compile(r"\s+(?:of|by|de|du|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
 """An act's noun followed by who acted: "the signature of Peru", "ratification by Ghana"."""
 _BARE_ACCESSION = re.compile(r"accession|adhésion", re.I)
@@ -762,7 +825,9 @@ _AWAITED_AFTER = re.compile(
     re.I,
 )
 """...or words after it: "Brazil's accession to the Convention is expected in 2025"."""
-_LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
+_LIST_NOUN = re.compile(
+    r"signatories|signataires|parties|signatures|ratifications|accessions|adhésions", re.I
+)
 _LISTING_VERB = re.compile(
     r"\b(?:include[sd]?|including|are|were|comprise[sd]?|sont|étaient|comprennent|incluent)\s+",
     re.I,

@@ -208,3 +208,13 @@ def listed_together(text: str, mentions: list[Mention]) -> list[Mention]:
             break
         group.append(mention)
     return group
+
+
+def joined_before(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The last mention and those joined to it by commas or "and", in text order."""
+    group = [mentions[-1]]
+    for mention in reversed(mentions[:-1]):
+        if not _LIST_GLUE.fullmatch(text, mention.end, group[0].start):
+            break
+        group.insert(0, mention)
+    return group

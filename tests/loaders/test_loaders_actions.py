@@ -573,3 +573,69 @@ def test_becoming_the_nth_signatory_is_a_signature():
     )
     assert ("Signature", "ARM", "ets-185", "2019-03-03") in found
     assert ("Signature", "MAR", "ets-185", "2019-03-04") in found
+
+
+def test_a_list_labelled_with_its_act_and_day_acts_on_the_treaty_in_focus():
+    found = acts(
+        "The Convention on Cybercrime was the subject of a ceremony.\n\n"
+        "Ratified on 4 June 2019: Malta, Cyprus and Monaco.\n\n"
+        "Signatures: Peru and Chile."
+    )
+    assert {
+        ("Ratification", key, "ets-185", "2019-06-04") for key in ("MLT", "CYP", "MCO")
+    } <= found
+    assert {("Signature", key, "ets-185", None) for key in ("PER", "CHL")} <= found
+
+
+def test_acts_whose_object_goes_unsaid_are_acts_on_the_treaty_just_named():
+    found = acts(
+        "Ghana and Benin signed the Convention on Cybercrime this week. Togo and Mali both "
+        "signed and ratified."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("TGO", "MLI")} <= found
+    assert {("Signature", key, "ets-185", None) for key in ("TGO", "MLI")} <= found
+    assert not any(kind == "Ratification" and actor == "GHA" for kind, actor, *_ in found)
+
+
+def test_who_owns_an_act_named_by_a_noun():
+    found = acts(
+        "Kenya and Uganda's ratifications of the Convention on Cybercrime came first. Later, "
+        "Rwanda's instrument of accession to the Convention on Cybercrime arrived, and so did "
+        "the United States ratification of the Convention on Cybercrime."
+    )
+    assert ("Ratification", "KEN", "ets-185", None) in found
+    assert ("Ratification", "UGA", "ets-185", None) in found
+    assert ("Ratification", "USA", "ets-185", None) in found
+
+
+def test_a_treaty_that_received_acts_from_states():
+    found = acts("The Convention on Cybercrime received three ratifications from Fiji and Samoa.")
+    assert {("Ratification", key, "ets-185", None) for key in ("FJI", "WSM")} == found
+
+
+def test_the_last_few_of_a_list_act_alone():
+    found = acts(
+        "These states signed the Convention on Cybercrime: Nepal, Bhutan, Laos and Vietnam "
+        "(these last two states signed and ratified it at once)."
+    )
+    assert {actor for kind, actor, *_ in found if kind == "Ratification"} == {"LAO", "VNM"}
+    assert {actor for kind, actor, *_ in found if kind == "Signature"} >= {"NPL", "BTN"}
+
+
+def test_a_day_or_a_month_ends_no_treaty_title():
+    found = acts("Ecuador deposited its ratification of the Treaty on 25 September 2019.")
+    assert not any(treaty.startswith("treaty-on") for _, _, treaty, _ in found)
+
+
+def test_titles_that_hold_an_organisation_or_a_shortened_un():
+    found = acts(
+        "Chad ratified the UN Convention against Corruption. Niger signed the Convention on "
+        "the Welfare of United Nations Volunteers from Remote Posts."
+    )
+    assert ("Ratification", "TCD", "uncac", None) in found
+    assert (
+        "Signature",
+        "NER",
+        "convention-on-the-welfare-of-united-nations-volunteers-from-remote-posts",
+        None,
+    ) in found
