@@ -38,6 +38,7 @@ from loaders.numbers import (
     parse_count,
     parse_ordinal,
 )
+from loaders.rules.actions import same_day
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -173,6 +174,13 @@ _REACHED = re.compile(
     re.I,
 )
 """...unless the text says it is reached: "crossed the threshold of 50 ratifications needed"."""
+_RECEIVED_THEN = re.compile(
+    r"(?<!\bhas\s)(?<!\bhad\s)(?<!\bhave\s)\b(?:received|garnered|gathered|drew|collected)\s+"
+    r"(?:(?:a\s+total\s+of|some|about|only)\s+)?(?:[\w-]+\s+\w+\s+(?:and|et)\s+)?$",
+    re.I,
+)
+"""Acts a treaty received at one time are new acts, not its status: "the Convention received
+15 signatures during the event"; "has received 50 ratifications" is a status."""
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
 
 _ORDINAL_STATUS = re.compile(
@@ -193,6 +201,8 @@ def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: lis
             if any(match.start() in span for span in taken):
                 continue
             if _required(sentence.text, match.start(), match.end()):
+                continue
+            if _RECEIVED_THEN.search(sentence.text, max(0, match.start() - 40), match.start()):
                 continue
             count = count_from_match(match)
             if count is not None and count.value < 1000:
@@ -229,13 +239,23 @@ def _treaty_at(context: Reading, sentence: Sentence, start: int, end: int) -> Me
     """The treaty a count is about: named just after it ("the 9th State to ratify the X"),
     else the last one named before it in the sentence, else the first after, else earlier."""
     treaties = context.within(sentence.start, sentence.end, ("treaty",))
-    after = [m for m in treaties if end <= m.start <= end + 30]
+    text = context.document.text
+    after = [
+        m
+        for m in treaties
+        if end <= m.start <= end + 30 and not _NEXT_CLAUSE.search(text, end, m.start)
+    ]
     before = [m for m in treaties if m.start <= start]
     if after:
         return after[0]
     if before:
         return before[-1]
     return treaties[0] if treaties else context.last_treaty(sentence.start)
+
+
+_NEXT_CLAUSE = re.compile(r"[,;]|\b(?:and|et)\s", re.I)
+"""A treaty after a count is what it counts only within the clause: not "the Convention
+received two ratifications, and its Protocol ..."."""
 
 
 def _event_date(
@@ -341,7 +361,7 @@ def _tally_spans(context: Reading, sentence: Sentence) -> list[range]:
     that acted without a day ("46 states have signed it") stays a status."""
     if _TALLY_VERB.search(sentence.text) is None or _SPREAD.search(sentence.text):
         return []
-    day = _event_date(context, sentence)
+    day = _event_date(context, sentence) or _that_day(context, sentence)
     return [
         range(match.start(), match.end())
         for match in _TALLY.finditer(sentence.text)
@@ -365,6 +385,7 @@ def action_tallies(context: Reading, sentence: Sentence) -> None:
             date
             or _date_after_act(context, sentence, match.end())
             or _event_date(context, sentence)
+            or _that_day(context, sentence)
         )
         if date is None:
             return
@@ -376,6 +397,12 @@ def action_tallies(context: Reading, sentence: Sentence) -> None:
         context.facts.append(
             ActionTally(treaty.entity, date, action, count, evidence=context.evidence(sentence))
         )
+
+
+def _that_day(context: Reading, sentence: Sentence) -> PartialDate | None:
+    """ "That day 50 States signed": the day of the sentence before."""
+    day = same_day(context, sentence, sentence.text)
+    return day.first if day is not None and day.last is None else None
 
 
 def _date_after_act(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
@@ -453,6 +480,15 @@ _ACTED_AFTER = re.compile(
 )
 """Members that acted ("signed by 33 member States", "21 member states have ratified") are a
 part of the membership, not its size."""
+_SOME_ACTED = re.compile(
+    r"\s+(?:\w+ed|took|undertook|made|gave|sent|met|won|chose|voted|signé|ratifié|adopté)\b", re.I
+)
+_WHOLE = re.compile(
+    r"\b(?:the|its|their|all|all\s+the|les|ses|leurs|tous\s+les|his|her|our)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+"""A bare number of members that did something is some of them, not how many there are: "24
+Member States undertook 31 treaty actions"; "its 38 member states adopted" are all of them."""
 _TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
 
 
@@ -477,6 +513,8 @@ def member_counts(context: Reading, sentence: Sentence) -> None:
         else:
             count = count_from_match(match)
             if _AGENT_BEFORE.search(text[: match.start()]) or _ACTED_AFTER.match(text, match.end()):
+                continue
+            if _SOME_ACTED.match(text, match.end()) and not _WHOLE.search(text, 0, match.start()):
                 continue
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisation = organisation_near(context, sentence, start, end)

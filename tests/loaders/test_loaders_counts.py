@@ -212,3 +212,32 @@ def test_french_states_that_have_ratified_counted_in_a_relative_clause():
     )
     (status,) = statuses(text)
     assert status["ratifiedCount"] == 32
+
+
+def test_acts_a_treaty_received_at_one_time_are_no_status():
+    found = statuses(
+        "At the ceremony the Convention on Cybercrime received nine signatures and four "
+        "ratifications, and its Additional Protocol received two signatures. The Convention on "
+        "Cybercrime has received 40 ratifications so far."
+    )
+    assert [(s["treaty"], s["ratifiedCount"], s["signedOnlyCount"]) for s in found] == [
+        ("ets-185", 40, None)
+    ]
+
+
+def test_that_day_dates_a_tally_with_the_day_before():
+    [tally] = facts(
+        "The Convention on Cybercrime opened for signature on 3 March 2007. That day 21 states "
+        "signed it.",
+        "ActionTally",
+    )
+    assert (tally["date"], tally["action"], tally["count"]) == ("2007-03-03", "Signature", 21)
+
+
+def test_some_members_that_acted_are_no_member_count():
+    assert not facts(
+        "At the United Nations, 24 member states undertook 31 treaty actions this week.",
+        "MemberCount",
+    )
+    [count] = facts("The 38 member states of the OECD adopted the text.", "MemberCount")
+    assert count["count"] == 38
