@@ -289,7 +289,7 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
                 continue
             on = (
                 _date_of(text, trigger, in_clause, clause_dates)
-                or _leading_date(leading, clause_dates, start)
+                or _leading_date(text, leading, clause_dates, start, trigger)
                 or same_day(context, sentence, text[start:end])
             )
             if _BARE_ACCESSION.fullmatch(trigger.group()) and (on is None or treaty in joined):
@@ -336,7 +336,8 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
 
 
 _AND_ALSO = re.compile(
-    r"[\s,]*(?:and|et|as\s+well\s+as|ainsi\s+que)?\s*(?:(?:the\s+)?(?:most|all|la\s+plupart|tous)"
+    r"[\s,]*(?:and|et|as\s+well\s+as|ainsi\s+que)?\s*(?:(?:its|their|son|sa|leur)\s+)?"
+    r"(?:(?:the\s+)?(?:most|all|la\s+plupart|tous)"
     r"\s+(?:of\s+)?(?:de\s+)?)?(?:(?:its|their|ses|leurs)\s+(?:additional\s+)?protocole?s"
     r"(?:\s+additionnels)?\s*,?\s*)?(?:notably|including|in\s+particular|notamment|dont"
     r"|en\s+particulier)?\s*(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*)?",
@@ -640,13 +641,30 @@ def _free(text: str, start: int, end: int, others: list[re.Match[str]]) -> bool:
 
 
 def _leading_date(
-    leading: list[DateMention], clause_dates: list[DateMention], start: int
+    text: str,
+    leading: list[DateMention],
+    clause_dates: list[DateMention],
+    start: int,
+    trigger: re.Match[str],
 ) -> DateMention | None:
-    """ "On 7 April, A approved ..., and B accepted ...": a date opening the sentence holds for
-    every later clause that has no date of its own."""
-    if clause_dates or start == 0 or not leading:
+    """ "On 7 April, A approved ..., and B accepted ...", "Le 3 mai, A a signé ... et B l'a
+    ratifiée": a date opening the sentence holds for every later act that has no date of its
+    own, but for one done before it ("which B had signed") and for a treaty's own events."""
+    if not leading:
         return None
-    return leading[0]
+    if start > 0:
+        return None if clause_dates else leading[0]
+    if clause_dates != leading[:1] or trigger.lastgroup in (
+        "EntryIntoForce",
+        "OpeningForSignature",
+    ):
+        return None
+    return (
+        None if _EARLIER.search(text, max(0, trigger.start() - 25), trigger.start()) else leading[0]
+    )
+
+
+_EARLIER = re.compile(r"\b(?:had|avait|avaient)\s+(?:\w+\s+)?$", re.I)
 
 
 def _actors(
@@ -892,7 +910,7 @@ def _party_organisation(text: str, mention: Mention, verb_start: int) -> bool:
 
 
 _SUBJECT_GAP = re.compile(
-    r"\s*\)?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*"
+    r"\s*\)?\s*,?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*"
     r"(?:(?:deposited|lodged|submitted|handed\s+over|déposé|remis)\s+(?:its|their|the|an|son|leur"
     r"|l['’]|un)\s*(?:(?:instruments?|documents?)\s+(?:of|d['’]|de)\s*)?)?",
     re.I,
@@ -990,9 +1008,9 @@ def _opening(
     trigger: re.Match[str],
 ) -> None:
     places = context.within(sentence.start, sentence.end, ("place",))
-    day = on.first if on is not None and on.first.day is not None else None
+    day = on.first if on is not None and on.last is None else None
     anniversary = _ANNIVERSARY.search(sentence.text, max(0, trigger.start() - 40), trigger.start())
-    if anniversary is not None and day is not None:
+    if anniversary is not None and day is not None and day.day is not None:
         years = parse_ordinal(anniversary.group("nth")) or 0
         try:
             day = PartialDate(day.year - years, day.month, day.day) if years else None
@@ -1019,13 +1037,16 @@ def _listed(
     on: DateMention | None,
 ) -> None:
     """A sentence ending in ":" followed by list lines: "X ratified the following treaties:"
-    then one treaty a line, or "The following states signed it:" then one state a line."""
+    then one treaty a line, or "The following states signed it:" then one state a line; a
+    line is bulleted or numbered, or holds nothing but names (and their dates)."""
     sentences = context.document.sentences
     index = _index(context, sentence)
     if index is None:
         return
     for line in sentences[index + 1 :]:
-        if not _BULLET.match(line.text):
+        if _MARKER_ALONE.fullmatch(line.text):
+            continue  # "1." split from its line
+        if not (_BULLET.match(line.text) or _names_only(context, line)):
             break
         treaties = context.within(line.start, line.end, ("treaty",))
         states = [m.entity for m in context.within(line.start, line.end, _PARTIES)]
@@ -1044,6 +1065,26 @@ def _listed(
                 context.facts.append(
                     action(state, treaty.entity, date, evidence=evidence, introduced_by=lead)
                 )
+
+
+_MARKER_ALONE = re.compile(r"\s*(?:[-–—•*]|\d+[.)])\s*")
+_FILLER = re.compile(r"(?:[\W\d_]|\b(?:and|et|the|la|le|les|l['’]))*", re.I)
+
+
+def _names_only(context: Reading, line: Sentence) -> bool:
+    """A line of a list with no bullet: names of parties or treaties, their dates, commas."""
+    names = context.within(line.start, line.end, (*_PARTIES, "treaty"))
+    if not names:
+        return False
+    text = line.text
+    spans = [(m.start - line.start, m.end - line.start) for m in names]
+    spans += [(d.start, d.end) for d in context.dates(line)]
+    position = 0
+    for start, end in sorted(spans):
+        if start >= position and not _FILLER.fullmatch(text, position, start):
+            return False
+        position = max(position, end)
+    return _FILLER.fullmatch(text, position) is not None
 
 
 def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]]) -> None:

@@ -639,3 +639,61 @@ def test_titles_that_hold_an_organisation_or_a_shortened_un():
         "convention-on-the-welfare-of-united-nations-volunteers-from-remote-posts",
         None,
     ) in found
+
+
+def test_each_agent_takes_the_date_written_before_it():
+    found = acts(
+        "The Convention on Cybercrime was ratified on 2 April 2019 by Malta and on 9 April 2019 "
+        "by Cyprus."
+    )
+    assert ("Ratification", "MLT", "ets-185", "2019-04-02") in found
+    assert ("Ratification", "CYP", "ets-185", "2019-04-09") in found
+
+
+def test_states_that_did_the_same_in_the_next_sentence():
+    found = acts(
+        "Malta ratified the Convention on Cybercrime on 2 April 2019. Cyprus and Greece did so "
+        "on 9 April 2019."
+    )
+    assert {("Ratification", key, "ets-185", "2019-04-09") for key in ("CYP", "GRC")} <= found
+
+
+def test_a_date_opening_the_sentence_holds_for_each_act_after_it():
+    found = acts(
+        "Le 2 avril 2019, Malte a signé la Convention sur la cybercriminalité et Chypre l'a "
+        "ratifiée. On 3 April 2019, Peru ratified the Convention on Cybercrime, which Chile had "
+        "signed."
+    )
+    assert ("Ratification", "CYP", "ets-185", "2019-04-02") in found
+    assert ("Signature", "CHL", "ets-185", None) in found
+
+
+def test_a_treaty_and_its_protocol_acted_on_together():
+    found = acts(
+        "Malta signed both the Convention on Cybercrime and its Additional Protocol on 2 April "
+        "2019."
+    )
+    assert {("Signature", "MLT", key, "2019-04-02") for key in ("ets-185", "ets-189")} <= found
+
+
+def test_list_lines_without_bullets_or_with_numbers_split_off():
+    found = acts(
+        "The following states signed the Convention on Cybercrime on 2 June 2019:\n1. Malta\n"
+        "2. Cyprus\n\nThe Convention on Cybercrime was ratified by these states:\n\nGreece\n"
+        "Portugal (4 June 2019)\n\nThe ceremony then closed."
+    )
+    assert {("Signature", key, "ets-185", "2019-06-02") for key in ("MLT", "CYP")} <= found
+    assert ("Ratification", "GRC", "ets-185", None) in found
+    assert ("Ratification", "PRT", "ets-185", "2019-06-04") in found
+
+
+def test_an_organisation_after_a_list_and_a_comma_is_a_subject():
+    found = acts(
+        "Malta and Cyprus, as well as the European Union, signed the Convention on Cybercrime."
+    )
+    assert ("Signature", "european-union", "ets-185", None) in found
+
+
+def test_opening_for_signature_keeps_the_year_the_text_gives():
+    found = acts("The Convention on Cybercrime, opened for signature in 2001, is widely ratified.")
+    assert ("OpeningForSignature", None, "ets-185", "2001") in found
