@@ -63,8 +63,8 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "ratified": [
         re.compile(rf"\b(?:ratified|ratifiée?s?)\s+(?:\w+\s+)?(?:by|par)\s+{QN}\b", re.I),
         re.compile(
-            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|ont)\s+(?:now\s+|already\s+|déjà\s+)?"
-            r"(?:ratified|ratifié)",
+            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|had|ont|avaient)\s+"
+            r"(?:now\s+|already\s+|déjà\s+)?(?:ratified|ratifié)",
             re.I,
         ),
         re.compile(rf"\b{QN}\s+ratifications\b", re.I),
@@ -89,7 +89,10 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             rf"\b(?:signed|signée?s?)\s+(?:but\s+not\s+(?:yet\s+)?ratified\s+)?(?:by|par)\s+{QN}\b",
             re.I,
         ),
-        re.compile(rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|ont)\s+(?:only\s+)?(?:signed|signé)\b", re.I),
+        re.compile(
+            rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|had|ont|avaient)\s+(?:only\s+)?(?:signed|signé)\b",
+            re.I,
+        ),
         re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
     ],
     "parties": [
@@ -158,7 +161,8 @@ _NOT_RATIFIED = re.compile(
 Convention but have yet to ratify it", "25 States have signed, but await ratification"."""
 _REQUIRED_BEFORE = re.compile(
     r"\b(?:needs?|needed|requires?|required|requiring|a\s+besoin\s+de|ont\s+besoin\s+de"
-    r"|nécessite|exige|il\s+faut)\s+(?:at\s+least\s+|au\s+moins\s+)?$",
+    r"|nécessite|exige|il\s+faut|after|once|upon|following|après|dès)\s+"
+    r"(?:at\s+least\s+|au\s+moins\s+)?$",
     re.I,
 )
 _REQUIRED_AFTER = re.compile(
@@ -184,15 +188,17 @@ _RECEIVED_THEN = re.compile(
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
 
 _ORDINAL_STATUS = re.compile(
+    rf"(?<!\bafter\s)(?<!\bupon\s)(?<!\baprès\s)(?<!\bfollowing\s)"
     rf"\b(?:the|la|le|l['’])\s+(?P<ordinal>{ORDINAL})\s+(?:"
-    r"(?P<ratified>(?:state|country|nation|member\s+state|party)\s+(?:to\s+(?:have\s+)?"
+    r"(?P<ratified>(?:state|country|nation|member\s+state|party|[ée]tat|pays)\s+(?:to\s+(?:have\s+)?"
     r"(?:ratif|complet|deposit|do\s+so)|à\s+ratifier)|ratification)"
     r"|(?P<parties>(?:state\s+)?party\b|partie\b|[ée]tat\s+partie)"
     r"|(?P<signatories>(?:state\s+|country\s+)?(?:to\s+sign|signatory)|signataire|signature))"
     rf"|\b(?:became|become|becomes|is|was|devenu|devient)\s+the\s+(?P<elliptic>{ORDINAL})\s*[,.;]",
     re.I,
 )
-"""An ordinal that counts the acts so far: "the 7th State to ratify", "became the 60th,"."""
+"""An ordinal that counts the acts so far: "the 7th State to ratify", "became the 60th,"; not
+one a treaty waits for ("three months after the fifth ratification")."""
 
 
 def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: list[range]):

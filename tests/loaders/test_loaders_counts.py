@@ -241,3 +241,27 @@ def test_some_members_that_acted_are_no_member_count():
     )
     [count] = facts("The 38 member states of the OECD adopted the text.", "MemberCount")
     assert count["count"] == 38
+
+
+def test_a_number_a_treaty_waits_for_is_no_status():
+    assert not statuses(
+        "The Convention on Cybercrime will enter into force three months after the fifth "
+        "ratification. The Protocol will apply once ten ratifications are deposited. It takes "
+        "effect after eight ratifications."
+    )
+
+
+def test_what_had_been_done_as_of_a_day_and_french_ordinals():
+    [status] = statuses(
+        "As of 1 June 2007, 41 States had ratified the Convention on Cybercrime and a further "
+        "5 had signed it."
+    )
+    assert (status["asOf"], status["ratifiedCount"], status["signedOnlyCount"]) == (
+        "2007-06-01",
+        41,
+        5,
+    )
+    [status] = statuses(
+        "Malte est devenue le 42e État à ratifier la Convention sur la cybercriminalité."
+    )
+    assert status["ratifiedCount"] == 42
