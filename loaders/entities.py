@@ -150,6 +150,11 @@ def _variants(name: str, kind: str) -> set[str]:
         words = name.split()
         if len(words) > 2 and words[-1].isalpha() and not words[-1].endswith("s"):
             names.add(name + "s")  # "... from Enforced Disappearances"
+        named_after = _NAMED_AFTER_PLACE.fullmatch(name)
+        if named_after is not None:  # "Riga Protocol" is "le Protocole de Riga" in French
+            place, kind = named_after.groups()
+            of = "d'" if place[0] in "AEIOUÉÈ" else "de "
+            names.add(f"{_FRENCH_KIND[kind]} {of}{place}")
     if kind == "topic":
         words = name.split()
         if words and len(words[-1]) > 3:
@@ -157,6 +162,16 @@ def _variants(name: str, kind: str) -> set[str]:
             other = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
             names.add(" ".join([*words[:-1], other]))
     return names
+
+
+_NAMED_AFTER_PLACE = re.compile(r"([A-Z][\w-]+) (Protocol|Convention|Agreement|Treaty|Charter)")
+_FRENCH_KIND = {
+    "Protocol": "Protocole",
+    "Convention": "Convention",
+    "Agreement": "Accord",
+    "Treaty": "Traité",
+    "Charter": "Charte",
+}
 
 
 def _exact_case(name: str) -> bool:
@@ -268,6 +283,19 @@ _INSTRUMENT = re.compile(
     rf"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])(?!{_CALENDAR_WORD}\b)"
 )
 """A title word, never a day or a month: "the Treaty on September 25" names no treaty."""
+_NAMED_AFTER = re.compile(
+    r"(?<=\b[Tt]he\s)(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"(?:Agreement|Convention|Treaty|Protocol|Accord)\b"
+    r"(?!\s+(?:on|for|against|concerning|relating|to|of|between|in|under)\s+(?:the\s+)?[A-Z]"
+    r"|['’]s?\s|-)"
+)
+"""A treaty named after a place or a name, "the Samoa Agreement", "the Escazú Agreement"."""
+_GENERIC_HEADS = frozenset(
+    "New Final Draft Framework Additional Optional Amending Global International European "
+    "Regional Bilateral Multilateral Partnership Trade Peace Accession Association Free "
+    "Interim Main Said Present Same Second Third First Fourth Fifth This That Its".split()
+)
+"""Words that make no name of their own: "the New Agreement", "the Framework Convention"."""
 _TITLE_REST = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)*{_CAP})*")
 _TITLE_HEAD = re.compile(rf"(?:{_CAP}\s+)*$")
 _ORGANISATION_HEAD = re.compile(
@@ -386,6 +414,14 @@ def _add_pattern_mentions(
                 found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _FRENCH_INSTRUMENT.finditer(text):
         found = _add_french_title(text, found, match)
+    for match in _NAMED_AFTER.finditer(text):
+        start, end = match.start("name"), match.end()
+        if match.group("name").split()[0] in _GENERIC_HEADS:
+            continue
+        found = _without_names_in_title(found, start, end, ("place", "organisation", "state"))
+        if _free(found, start, end):
+            title = text[start:end]
+            found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _ORGANISATION_HEAD.finditer(text):
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
@@ -460,12 +496,14 @@ def _numbered_protocols(text: str, lex: Lexicon, found: list[Mention]) -> list[M
             and m.entity.kind == "treaty"
             and m.entity.detail("treaty_kind") != "Protocol"
         ]
-        if not conventions:
-            continue
         wanted = re.compile(rf"\bno\.\s*{int(match.group('number'))}\b")
-        options = [
-            e for e in lex.protocols_of(conventions[-1].entity) if wanted.search(e.label.lower())
-        ]
+        if conventions:
+            candidates = lex.protocols_of(conventions[-1].entity)
+        elif match.group().startswith("P"):  # "Protocol No. 15" alone: the one of that number
+            candidates = [e for e in lex.treaties.values() if e.detail("treaty_kind") == "Protocol"]
+        else:
+            continue
+        options = [e for e in candidates if wanted.search(e.label.lower())]
         if len(options) == 1:
             mention = Mention(match.start(), match.end(), match.group(), options[0], "reference")
             found = sorted([*found, mention], key=lambda m: m.start)
@@ -579,11 +617,13 @@ def _title_end(text: str, found: list[Mention], start: int, end: int) -> int:
     return start + len(trimmed) if trimmed != cut else end
 
 
-def _without_names_in_title(found: list[Mention], start: int, end: int) -> list[Mention]:
+def _without_names_in_title(
+    found: list[Mention], start: int, end: int, kinds: tuple[str, ...] = ("organisation",)
+) -> list[Mention]:
     """A new title holds organisations it names as words of its own: "the UN Convention
     against X", "Convention on the Safety of United Nations Personnel"."""
     inside = [m for m in found if start <= m.start and m.end <= end]
-    if not inside or any(m.entity.kind != "organisation" for m in inside):
+    if not inside or any(m.entity.kind not in kinds for m in inside):
         return found
     rest = [m for m in found if m not in inside]
     return rest if _free(rest, start, end) else found

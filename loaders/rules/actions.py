@@ -463,6 +463,18 @@ _AIMED_AT = re.compile(
 """What an entry into force is aimed at is not one: "to enable the rapid entry into force"."""
 
 
+_AIMED_AT_SUBJECT = re.compile(
+    r"\b(?:ensure|enable|allow|hasten|accelerate|speed\s+up|bring\s+about|permettre|garantir"
+    r"|assurer|accélérer)\s+(?:that\s+|que\s+)?(?:the|its|this|le|la|l['’]|son|sa)\b[^.;:]*$",
+    re.I,
+)
+_SOON = re.compile(
+    r"\s+(?:as\s+(?:soon|quickly|early)\s+as\s+possible|soon|quickly|rapidly|swiftly"
+    r"|dès\s+que\s+possible|rapidement|au\s+plus\s+vite|prochainement)\b",
+    re.I,
+)
+"""An entry into force wished for: "to ensure the agreement enters into force as soon as
+possible"."""
 _NOT_DONE = re.compile(
     r"\b(?:not|never|n['’]t|yet\s+to|(?:intends?|intended|plans?|planned|expected|hopes?|wish(?:es)?"
     r"|ready|prepared|refused|failed|due|set|going|about|is|are)\s+to|will|shall|would|should"
@@ -522,8 +534,10 @@ def _is_act(context: Reading, sentence: Sentence, trigger: re.Match[str]) -> boo
         or _AWAITED_AFTER.match(text, after)
     ):
         return False
-    if kind == "EntryIntoForce" and _AIMED_AT.search(
-        text, max(0, trigger.start() - 50), trigger.start()
+    if kind == "EntryIntoForce" and (
+        _AIMED_AT.search(text, max(0, trigger.start() - 50), trigger.start())
+        or _AIMED_AT_SUBJECT.search(text, max(0, trigger.start() - 120), trigger.start())
+        or _SOON.match(text, after)
     ):
         return False
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):

@@ -697,3 +697,29 @@ def test_an_organisation_after_a_list_and_a_comma_is_a_subject():
 def test_opening_for_signature_keeps_the_year_the_text_gives():
     found = acts("The Convention on Cybercrime, opened for signature in 2001, is widely ratified.")
     assert ("OpeningForSignature", None, "ets-185", "2001") in found
+
+
+def test_an_entry_into_force_wished_for_is_no_fact():
+    found = acts(
+        "Peru signed the Convention on Cybercrime on 2 May 2019, so as to ensure the Convention "
+        "on Cybercrime enters into force as soon as possible. The Treaty should come into force "
+        "quickly.",
+        kinds=("EntryIntoForce",),
+    )
+    assert not found
+
+
+def test_treaties_named_after_a_place_or_a_name():
+    found = acts(
+        "Chile ratified the Escazú Agreement on 2 May 2019. The Tallinn Treaty was signed by "
+        "Latvia. Le Portugal a signé le Protocole de Riga. Portugal signed the New Agreement."
+    )
+    assert ("Ratification", "CHL", "escazu-agreement", "2019-05-02") in found
+    assert ("Signature", "LVA", "tallinn-treaty", None) in found
+    assert ("Signature", "PRT", "cets-217", None) in found
+    assert not any(treaty == "new-agreement" for _, _, treaty, _ in found)
+
+
+def test_a_numbered_protocol_named_alone_is_the_only_one_of_its_number():
+    found = acts("Malta signed Protocol No. 15. Le Portugal a signé le Protocole n° 15.")
+    assert {("Signature", key, "cets-213", None) for key in ("MLT", "PRT")} <= found
