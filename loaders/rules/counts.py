@@ -69,6 +69,12 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
         re.compile(rf"\b{QN}\s+ratifications\b", re.I),
         re.compile(
+            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|had|ont|avaient)\s+(?:now\s+|already\s+)?"
+            r"(?:deposited|déposé)\s+(?:their|its|leurs?|son)\s+instruments?\s+(?:of|for|de)\s+"
+            r"ratification",
+            re.I,
+        ),
+        re.compile(
             rf"\b{QN}\s+{_STATES}\s+(?:\w+\s+){{0,2}}?(?:qui|that|which)\s+(?:l['’]\s*|les\s+|it\s+)?"
             r"(?:ont|have)\s+(?:déjà\s+|already\s+)?(?:ratifié|ratified)",
             re.I,
@@ -93,7 +99,6 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|had|ont|avaient)\s+(?:only\s+)?(?:signed|signé)\b",
             re.I,
         ),
-        re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
     ],
     "parties": [
         re.compile(
@@ -123,6 +128,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "signatories": [
+        re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
         re.compile(
             rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:signatures|signatories|signatory\s+states)"
             rf"\b{_ASIDE}{{0,120}}?\b{_REACHES}\s+{QN}\b",
@@ -317,7 +323,9 @@ def treaty_status(context: Reading, sentence: Sentence) -> None:
             found["signed_only"] = signed
         elif signatories is None:
             signatories = signed
-    elif signatories is not None and _NOT_RATIFIED.search(sentence.text):
+    elif signatories is not None and (
+        signatories[0].qualifier in _ANOTHER or _NOT_RATIFIED.search(sentence.text)
+    ):
         found["signed_only"], signatories = signatories, None
     as_of = context.issued
     for date in context.dates(sentence):

@@ -265,3 +265,16 @@ def test_what_had_been_done_as_of_a_day_and_french_ordinals():
         "Malte est devenue le 42e État à ratifier la Convention sur la cybercriminalité."
     )
     assert status["ratifiedCount"] == 42
+
+
+def test_a_number_of_signatures_is_the_total_and_deposits_count_as_ratifications():
+    [status] = statuses(
+        "The Convention on Cybercrime has gathered 51 signatures and 12 ratifications so far."
+    )
+    assert (status["signatoriesCount"], status["ratifiedCount"]) == (51, 12)
+    assert status["signedOnlyCount"] is None
+    [status] = statuses(
+        "Nine countries have deposited their instruments of ratification of the Convention on "
+        "Cybercrime."
+    )
+    assert status["ratifiedCount"] == 9
