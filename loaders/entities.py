@@ -564,9 +564,15 @@ _FRENCH_INSTRUMENT = re.compile(
     r"(?<![\w-])(?:(?<=[Ll]['’])|(?<=\b[Ll]a\s)|(?<=\b[Ll]e\s)|(?<=\b[Dd]u\s)|(?<=^))"
     r"(?P<head>[Aa]ccord|[Cc]onvention|[Tt]raité|[Pp]rotocole|[ÉéEe]change\s+de\s+(?:notes|lettres)"
     r"|[Mm]émorandum\s+d['’]entente|[Aa]rrangement)"
-    r"(?P<rest>(?:\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|en\s+matière|"
-    r"concernant|tendant|visant))[^,;:()\[\]\n.]{5,240})",
+    r"(?P<rest>(?P<adjective>\s+(?:annexe|cadre|[a-zéè]{3,}(?:el|elle|al|ale|ique|if|ive|aire|ier|ière"
+    r"|ien|ienne))(?=\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|à|au|aux)\s))?"
+    r"(?:\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|en\s+matière|"
+    r"concernant|tendant|visant|(?(adjective)(?:à|au|aux)|(?!))))[^,;:()\[\]\n.]{5,240})",
     re.MULTILINE,
+)
+_DATED = re.compile(
+    r"\s+(?:du|en\s+date\s+du)\s+\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet"
+    r"|août|septembre|octobre|novembre|décembre)\s+\d{4}"
 )
 _FRENCH_PARTIES = re.compile(
     r"\s+entre\s+(?:le|la|les|l['’])[^,;()]*?\s+et\s+(?:le|la|les|l['’])[^,;()]*?"
@@ -589,12 +595,17 @@ def _add_french_title(text: str, found: list[Mention], match: re.Match[str]) -> 
         rest = rest[: end_word.start()]
     parties = _FRENCH_PARTIES.search(rest)
     words = rest if parties is None else rest[: parties.start()] + rest[parties.end() :]
+    words = _DATED.sub("", words)  # "l'accord du 14 avril 1992 relatif à X" is "accord relatif à X"
     title = (match.group("head") + words).strip()
-    if parties is None and not re.match(r"\s+(?:portant|relatif|relative|sur|concernant)", rest):
-        if not re.match(r"\s+(?:de|du|des|d['’]|pour|en)\s*\w+\s+\w+", rest):
+    adjective = match.group("adjective")
+    start_words = rest[len(adjective) :] if adjective else rest
+    if parties is None and not re.match(
+        r"\s+(?:portant|relatif|relative|sur|concernant)", start_words
+    ):
+        if not re.match(r"\s+(?:de|du|des|d['’]|pour|en|à|au|aux)\s*\w+\s+\w+", start_words):
             return found
-    if len(title.split()) < 3:
-        return found
+    if len(title.split()) < (2 if adjective and parties is not None else 3):
+        return found  # "l'accord culturel entre A et B" is named by its adjective
     start = match.start()
     end = match.end("head") + (parties.start() if parties is not None else len(rest))
     if not _free(found, start, end):

@@ -723,3 +723,19 @@ def test_treaties_named_after_a_place_or_a_name():
 def test_a_numbered_protocol_named_alone_is_the_only_one_of_its_number():
     found = acts("Malta signed Protocol No. 15. Le Portugal a signé le Protocole n° 15.")
     assert {("Signature", key, "cets-213", None) for key in ("MLT", "PRT")} <= found
+
+
+def test_french_titles_with_an_adjective_and_a_date_of_their_own():
+    found = acts(
+        "Vu l'accord culturel entre la France et le Maroc, signé le 3 mai 1990 ; le protocole "
+        "annexe à l'accord du 4 juin 1991 entre la France et le Maroc relatif aux écoles "
+        "d'art, signé à Rabat le 5 juillet 1992, sera publié."
+    )
+    assert ("Signature", "MAR", "accord-culturel", "1990-05-03") in found
+    assert (
+        "Signature",
+        "FRA",
+        "protocole-annexe-a-l-accord-relatif-aux-ecoles-d-art",
+        "1992-07-05",
+    ) in found
+    assert not any(treaty.startswith("accord-du") for _, _, treaty, _ in found)
