@@ -240,6 +240,12 @@ _SAME_DAY = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-–—•*]|\d+[.)])\s*")
 _LIST_INTRO = re.compile(r":\s*$")
+_HEADING = re.compile(
+    r"\W*(?:(?:new|latest|recent|nouvelles?)\s+)?(?:signatures|signatories|ratifications|accessions"
+    r"|signataires|adhésions)\b[^.;:!?]*$",
+    re.I,
+)
+"""A heading over one name a line: "Signatories of the Convention" with no stop after it."""
 _FOLLOW_UP = re.compile(
     r"^\W*(?:This|It|That|Cela|Ceci|Elle|Il)\s+(?:will\s+|would\s+|should\s+|is\s+expected\s+to\s+"
     r"|is\s+due\s+to\s+|aura\s+|devrait\s+)?(?:occur|happen|take\s+(?:place|effect)|lieu)",
@@ -283,7 +289,8 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
             treaty = _treaty_of(
                 context.document.text, treaties, focus, sentence.start + trigger.start()
             )
-            introduces = bool(_LIST_INTRO.search(text)) and trigger is in_clause[-1]
+            introduces = bool(_LIST_INTRO.search(text) or _HEADING.match(text))
+            introduces = introduces and trigger is in_clause[-1]
             introduces = introduces and end == len(text)
             if treaty is None and not (introduces and kind in _KINDS):
                 continue
@@ -374,10 +381,12 @@ def _elliptic_list(
     a ';' shares the act, treaty and date of the clause before it."""
     text = context.document.text
     label = _LIST_LABEL.match(text, start, end)
-    if label is None:
-        return
+    if label is not None:
+        start = label.end()
+    elif not _only_names(context, start, end, []):
+        return  # "signed by: A; B; C" goes on with names alone
     action, treaty, on = act
-    for member in context.within(label.end(), end, _STATES):
+    for member in context.within(start, end, _STATES):
         context.facts.append(
             action(
                 member.entity,
@@ -1087,18 +1096,23 @@ _FILLER = re.compile(r"(?:[\W\d_]|\b(?:and|et|the|la|le|les|l['’]))*", re.I)
 
 def _names_only(context: Reading, line: Sentence) -> bool:
     """A line of a list with no bullet: names of parties or treaties, their dates, commas."""
-    names = context.within(line.start, line.end, (*_PARTIES, "treaty"))
+    dates = [(line.start + d.start, line.start + d.end) for d in context.dates(line)]
+    return _only_names(context, line.start, line.end, dates)
+
+
+def _only_names(context: Reading, start: int, end: int, dates: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) holds names of parties or treaties and the given date spans, joined
+    by nothing but punctuation, "and" and articles."""
+    names = context.within(start, end, (*_PARTIES, "treaty"))
     if not names:
         return False
-    text = line.text
-    spans = [(m.start - line.start, m.end - line.start) for m in names]
-    spans += [(d.start, d.end) for d in context.dates(line)]
-    position = 0
-    for start, end in sorted(spans):
-        if start >= position and not _FILLER.fullmatch(text, position, start):
+    text = context.document.text
+    position = start
+    for name_start, name_end in sorted([(m.start, m.end) for m in names] + dates):
+        if name_start >= position and not _FILLER.fullmatch(text, position, name_start):
             return False
-        position = max(position, end)
-    return _FILLER.fullmatch(text, position) is not None
+        position = max(position, name_end)
+    return _FILLER.fullmatch(text, position, end) is not None
 
 
 def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]]) -> None:

@@ -739,3 +739,13 @@ def test_french_titles_with_an_adjective_and_a_date_of_their_own():
         "1992-07-05",
     ) in found
     assert not any(treaty.startswith("accord-du") for _, _, treaty, _ in found)
+
+
+def test_a_heading_over_names_and_a_list_split_by_semicolons():
+    found = acts(
+        "Ratifications of the Convention on Cybercrime\nMalta\nCyprus\n\n"
+        "The Additional Protocol to the Convention on Cybercrime was signed by: Peru; Chile; "
+        "Bolivia."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP")} <= found
+    assert {("Signature", key, "ets-189", None) for key in ("PER", "CHL", "BOL")} <= found
