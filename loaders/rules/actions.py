@@ -122,7 +122,10 @@ a treaty whose title holds such a word ("the Criminal Law Convention") is one.""
 
 _WEAK = ("Acceptance", "Approval", "Denunciation")
 _DIRECT_OBJECT = re.compile(
-    r"^\s*(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$", re.I
+    r"^\s*(?:(?:today|formally|officially|aujourd['’]hui|officiellement|formellement"
+    r"|(?:on|le)\s+\d{1,2}(?:er)?\s+[^\W\d]+\s+\d{4})\s*,?\s*)?"
+    r"(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$",
+    re.I,
 )
 """Generic verbs ("accepted", "approved", "quitter") count only with a treaty as object."""
 _OBJECT_BACK = re.compile(
@@ -286,9 +289,12 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
         subject_from = start
         for trigger in in_clause:
             kind = trigger.lastgroup or ""
-            treaty = _treaty_of(
-                context.document.text, treaties, focus, sentence.start + trigger.start()
-            )
+            if kind == "EntryIntoForce" and not trigger.group().lower().startswith("entry"):
+                treaty = _subject_treaty(context, treaties, focus, clause_start, trigger, sentence)
+            else:
+                treaty = _treaty_of(
+                    context.document.text, treaties, focus, sentence.start + trigger.start()
+                )
             introduces = bool(_LIST_INTRO.search(text) or _HEADING.match(text))
             introduces = introduces and trigger is in_clause[-1]
             introduces = introduces and end == len(text)
@@ -316,6 +322,7 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
                 if on is None:
                     continue  # "will enter into force once ten states have ratified": no fact
                 actors: Sequence[Entity | None] = _entry_actors(context, trigger, sentence, end)
+                _gapped_entry(context, sentence, on, clause_end)
             else:
                 actors = _actors(context, sentence, trigger, subject_from, end)
                 if not actors and subject_from > 0 and not _NOUN.fullmatch(trigger.group()):
@@ -598,6 +605,43 @@ _WITHOUT_OBJECT = re.compile(
 )
 """An act whose object goes unsaid because the treaty was just named: "A and B both signed
 and ratified."."""
+
+
+_INSIDE_PHRASE = re.compile(
+    r"\b(?:of|to|under|implementing|amending|on|for|with|de|du|des|à|au|aux)\s+"
+    r"(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*)?$",
+    re.I,
+)
+_RELATIVE_ASIDE = re.compile(r",\s+(?:which|that|who|qui|que)\b[^,;]*$", re.I)
+
+
+def _subject_treaty(
+    context: Reading,
+    treaties: list[Mention],
+    focus: Mention | None,
+    clause_start: int,
+    trigger: re.Match[str],
+    sentence: Sentence,
+) -> Mention | None:
+    """The treaty that enters into force is the verb's subject: the last named before the
+    verb, not one inside another noun's phrase ("the amendments to the Convention") or a
+    relative clause ("the code, which implements the Convention, entered into force"); a
+    treaty named after the verb is no subject ("X entered into force in 2004 and its
+    Protocol in 2006")."""
+    text = context.document.text
+    verb_start = sentence.start + trigger.start()
+    before = [m for m in treaties if m.end <= verb_start]
+    if not before:
+        return focus if focus is not None else _treaty_of(text, treaties, None, verb_start)
+    subject = _treaty_of(text, before, focus, verb_start)
+    if subject is None or subject.start < clause_start:
+        return subject
+    if _INSIDE_PHRASE.search(text, max(clause_start, subject.start - 30), subject.start):
+        return None
+    aside = _RELATIVE_ASIDE.search(text, max(clause_start, subject.start - 80), subject.start)
+    if aside is not None and "," in text[subject.end : verb_start]:
+        return None
+    return subject
 
 
 def _treaty_of(
@@ -961,11 +1005,11 @@ def _entry_actors(
     that acted in the sentence before, else for the treaty as a whole."""
     text = context.document.text
     verb_end = sentence.start + trigger.end()
-    named = [
-        m.entity
-        for m in context.within(verb_end, sentence.start + end, _STATES)
-        if _FOR_STATE.match(text[verb_end : m.start])
-    ]
+    states = context.within(verb_end, sentence.start + end, _STATES)
+    first = next(
+        (i for i, m in enumerate(states) if _FOR_STATE.match(text[verb_end : m.start])), None
+    )
+    named = [] if first is None else [m.entity for m in listed_together(text, states[first:])]
     if not named and _FOR_THOSE.match(text, verb_end):
         index = _index(context, sentence)
         if index:
@@ -988,6 +1032,29 @@ _FOR_THOSE = re.compile(
     re.I,
 )
 """An entry into force for the states just named: "for both countries", "pour ces États"."""
+
+
+_GAPPED_TREATY = re.compile(
+    r"\s*,?\s+(?:and|et)\s+(?:its\s+|their\s+|the\s+|son\s+|sa\s+|le\s+|la\s+|l['’]\s*)?", re.I
+)
+_GAPPED_ON = re.compile(r"\s+(?:on|in|le|en)\s+", re.I)
+
+
+def _gapped_entry(context: Reading, sentence: Sentence, on: DateMention, clause_end: int) -> None:
+    """ "X entered into force on 1 July 2004 and its Protocol on 1 March 2006": the verb left
+    out, a second treaty with a date of its own."""
+    text = context.document.text
+    after = sentence.start + on.end
+    treaties = context.within(after, clause_end, ("treaty",))
+    if not treaties or not _GAPPED_TREATY.fullmatch(text, after, treaties[0].start):
+        return
+    treaty = treaties[0]
+    for date in context.dates(sentence):
+        if _GAPPED_ON.fullmatch(text, treaty.end, sentence.start + date.start):
+            context.facts.append(
+                EntryIntoForce(None, treaty.entity, date.first, evidence=context.evidence(sentence))
+            )
+            return
 
 
 def _follow_up_date(context: Reading, sentence: Sentence) -> DateMention | None:

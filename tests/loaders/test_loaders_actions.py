@@ -749,3 +749,27 @@ def test_a_heading_over_names_and_a_list_split_by_semicolons():
     )
     assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP")} <= found
     assert {("Signature", key, "ets-189", None) for key in ("PER", "CHL", "BOL")} <= found
+
+
+def test_what_enters_into_force_is_the_subject_of_the_verb():
+    found = acts(
+        "The Convention on Cybercrime entered into force on 1 July 2004 and its Additional "
+        "Protocol on 1 March 2006. The amendments to the Convention on Cybercrime entered into "
+        "force on 1 May 2019. Peru's code, which follows the Convention on Cybercrime, entered "
+        "into force on 2 May 2019. It entered into force for Peru, Chile and Bolivia on "
+        "3 May 2019.",
+        kinds=("EntryIntoForce",),
+    )
+    assert found == {
+        ("EntryIntoForce", None, "ets-185", "2004-07-01"),
+        ("EntryIntoForce", None, "ets-189", "2006-03-01"),
+        *{("EntryIntoForce", key, "ets-185", "2019-05-03") for key in ("PER", "CHL", "BOL")},
+    }
+
+
+def test_a_weak_verb_with_a_date_before_its_treaty():
+    found = acts(
+        "L'Union européenne a approuvé le 2 mai 2019 la Convention sur la cybercriminalité.",
+        kinds=("Approval",),
+    )
+    assert found == {("Approval", "european-union", "ets-185", "2019-05-02")}
