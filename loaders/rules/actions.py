@@ -797,7 +797,7 @@ def _actors(
                 and agents[0].start == by_whom.end()
                 and not _POSSESSIVE.match(text, agents[0].end)  # "of Europe's Convention"
             ):
-                return [agents[0].entity]
+                return [m.entity for m in listed_together(text, agents)]
         colon = text.find(":", verb_end, clause_end)
         if colon >= 0 and _LIST_NOUN.fullmatch(trigger.group()):
             return [

@@ -155,7 +155,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
 }
-_STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited|parties")
+_STATUS_WORDS = re.compile(r"ratif|sign[eé]|signat|[Pp]art(?:y|ies)|invited|parties")
 _ANOTHER = ("another", "a further")
 _NOT_RATIFIED = re.compile(
     r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed|(?:yet|still)\s+to\s+ratify"

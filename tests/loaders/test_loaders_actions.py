@@ -773,3 +773,10 @@ def test_a_weak_verb_with_a_date_before_its_treaty():
         kinds=("Approval",),
     )
     assert found == {("Approval", "european-union", "ets-185", "2019-05-02")}
+
+
+def test_every_state_listed_after_an_act_noun_acts():
+    found = acts(
+        "With the ratifications of Malta, Cyprus and Greece, the Convention on Cybercrime grew."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP", "GRC")} == found

@@ -278,3 +278,8 @@ def test_a_number_of_signatures_is_the_total_and_deposits_count_as_ratifications
         "Cybercrime."
     )
     assert status["ratifiedCount"] == 9
+
+
+def test_a_french_feminine_participle_counts():
+    [status] = statuses("La Convention sur la cybercriminalité a été signée par 21 États membres.")
+    assert status["signatoriesCount"] == 21
