@@ -260,6 +260,9 @@ _FOLLOW_UP = re.compile(
 def treaty_actions(context: Reading, sentence: Sentence) -> None:
     """Every treaty act stated in a sentence, or in the list lines it introduces."""
     text = sentence.text
+    they = _THEY_INCLUDE.match(text)
+    if they is not None:
+        _members_of_a_count(context, sentence, sentence.start + they.end())
     if _ANY_ACT.search(text) is None:
         return
     triggers = [t for t in _TRIGGER.finditer(text) if _is_act(context, sentence, t)]
@@ -1055,6 +1058,51 @@ def _gapped_entry(context: Reading, sentence: Sentence, on: DateMention, clause_
                 EntryIntoForce(None, treaty.entity, date.first, evidence=context.evidence(sentence))
             )
             return
+
+
+_THEY_INCLUDE = re.compile(
+    r"\W*(?:they|these|those|among\s+them|ils|elles|parmi\s+eux|ce\s+sont|il\s+s['’]agit)\s+"
+    r"(?:(?:states|countries|are|were|include[sd]?|comprise[sd]?|sont|incluent|comprennent|de|d['’])"
+    r"\s*)+",
+    re.I,
+)
+_COUNTED_ACT = re.compile(
+    rf"\b{QN}\s+(?:\w+\s+)?(?:states|countries|nations|parties|pays|[ée]tats)\s+(?:have\s+|has\s+"
+    r"|had\s+|ont\s+|avaient\s+)?(?:now\s+|already\s+|also\s+|déjà\s+)?(?:(?P<Signature>signed|signé)"
+    r"|(?P<Ratification>ratified|ratifié)|(?P<Accession>acceded|adhéré)|(?:deposited|déposé)\s+"
+    r"(?:their\s+|leurs\s+)?instruments?\s+(?:of|for|d['’]|de)\s*(?:(?P<deposit_ratification>ratification)"
+    r"|(?P<deposit_accession>accession|adhésion)))\b",
+    re.I,
+)
+"""A number of states that acted, whom the next sentence names: "15 countries have ratified
+it. They include A and B"."""
+
+
+def _members_of_a_count(context: Reading, sentence: Sentence, start: int) -> None:
+    """ "Fifteen countries have ratified the Convention. They include A, B and C.": each named
+    state did the act the sentence before counts, on no date the text ties to it."""
+    index = _index(context, sentence)
+    if not index:
+        return
+    previous = context.document.sentences[index - 1]
+    counted = _COUNTED_ACT.search(previous.text)
+    if counted is None:
+        return
+    kind = (counted.lastgroup or "").replace("deposit_", "").capitalize()
+    action = _KINDS.get(kind)
+    at = previous.start + counted.end()
+    treaties = context.within(at, previous.end, ("treaty",))
+    treaty = treaties[0] if treaties else context.last_treaty(at)
+    if action is None or treaty is None:
+        return
+    text = context.document.text
+    named = context.within(sentence.start, sentence.end, _PARTIES)
+    if not named or named[0].start - start > 5:
+        return
+    for mention in listed_together(text, named):
+        context.facts.append(
+            action(mention.entity, treaty.entity, None, evidence=context.evidence(sentence))
+        )
 
 
 def _follow_up_date(context: Reading, sentence: Sentence) -> DateMention | None:

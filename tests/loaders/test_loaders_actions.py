@@ -780,3 +780,18 @@ def test_every_state_listed_after_an_act_noun_acts():
         "With the ratifications of Malta, Cyprus and Greece, the Convention on Cybercrime grew."
     )
     assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP", "GRC")} == found
+
+
+def test_the_states_named_after_a_count_of_those_that_acted():
+    found = acts(
+        "So far eleven countries have ratified the Convention on Cybercrime. They include Malta "
+        "and Cyprus. Seven states have deposited their instruments of accession to it. Among "
+        "them are Chile and Peru. They are all welcome.",
+        kinds=("Ratification", "Accession"),
+    )
+    assert found == {
+        ("Ratification", "MLT", "ets-185", None),
+        ("Ratification", "CYP", "ets-185", None),
+        ("Accession", "CHL", "ets-185", None),
+        ("Accession", "PER", "ets-185", None),
+    }
