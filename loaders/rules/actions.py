@@ -589,7 +589,10 @@ def _focus(
     if treaties:
         return None
     if not (
-        _REFERS_BACK.search(clause) or _ACT_LABEL.match(clause) or _WITHOUT_OBJECT.search(clause)
+        _REFERS_BACK.search(clause)
+        or _ACT_LABEL.match(clause)
+        or _WITHOUT_OBJECT.search(clause)
+        or _OWNED_INSTRUMENT.search(clause)
     ):
         return None
     return context.last_treaty(clause_start)
@@ -601,6 +604,11 @@ _ACT_LABEL = re.compile(
     re.I,
 )
 """A list's label that names the act and, at most, its date: "Signed on 20 May: A, B"."""
+_OWNED_INSTRUMENT = re.compile(
+    r"['’]s\s+instruments?\s+of\s+(?:ratification|accession|acceptance|approval)", re.I
+)
+"""A state's instrument is one for the treaty the text is about: "the deposit of Peru's
+instrument of ratification"."""
 _WITHOUT_OBJECT = re.compile(
     r"\b(?:signed|ratified|acceded|signé|signée|ratifié|ratifiée|adhéré)"
     r"(?:\s+(?:too|also|as\s+well|both|today|yesterday|aussi|également|aujourd['’]hui))*\W*$",

@@ -80,7 +80,8 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(
-            rf"\b(?:number|total)\s+(?:number\s+)?of\s+ratifications\b[^.;]{{0,60}}?\b"
+            rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:ratifications|ratifying\s+(?:states|countries"
+            rf"|parties))\b[^.;]{{0,60}}?\b"
             rf"{_REACHES}\s+{QN}\b",
             re.I,
         ),

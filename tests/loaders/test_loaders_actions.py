@@ -795,3 +795,11 @@ def test_the_states_named_after_a_count_of_those_that_acted():
         ("Accession", "CHL", "ets-185", None),
         ("Accession", "PER", "ets-185", None),
     }
+
+
+def test_a_states_instrument_is_for_the_treaty_in_focus():
+    found = acts(
+        "The Convention on Cybercrime gathers support. Together with the deposit of Peru's "
+        "instrument of ratification on 3 June 2019, momentum grows."
+    )
+    assert ("Ratification", "PER", "ets-185", "2019-06-03") in found

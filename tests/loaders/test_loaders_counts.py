@@ -283,3 +283,10 @@ def test_a_number_of_signatures_is_the_total_and_deposits_count_as_ratifications
 def test_a_french_feminine_participle_counts():
     [status] = statuses("La Convention sur la cybercriminalité a été signée par 21 États membres.")
     assert status["signatoriesCount"] == 21
+
+
+def test_the_number_of_ratifying_states():
+    [status] = statuses(
+        "For the Convention on Cybercrime, the number of ratifying states is now 32."
+    )
+    assert status["ratifiedCount"] == 32
