@@ -57,7 +57,7 @@ _TRIGGER = re.compile(
     r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+"
     r"(?:(?:formally|officially|finally|definitively)\s+)?into[\s-]+force\b"
     r"|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+(?:(?:définitivement|officiellement"
-    r"|formellement|enfin)\s+)?en\s+vigueur\b)"
+    r"|formellement|enfin)\s+)?en\s+vigueur\b|\bin\s+force\s+since\b|\ben\s+vigueur\s+depuis\b)"
     r"|(?P<OpeningForSignature>\bopen(?:ed|ing|s)?\s+for\s+signature\b"
     r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+(?:la\s+)?signature\b)",
     re.I,

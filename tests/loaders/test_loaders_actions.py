@@ -803,3 +803,16 @@ def test_a_states_instrument_is_for_the_treaty_in_focus():
         "instrument of ratification on 3 June 2019, momentum grows."
     )
     assert ("Ratification", "PER", "ets-185", "2019-06-03") in found
+
+
+def test_in_force_since_a_date_is_an_entry_into_force_on_it():
+    found = acts(
+        "The Convention on Cybercrime has been in force since 1 July 2004. L'Accord de Paris est "
+        "en vigueur depuis 2016. The Treaty on the Prohibition of Nuclear Weapons has been in "
+        "force since its adoption.",
+        kinds=("EntryIntoForce",),
+    )
+    assert found == {
+        ("EntryIntoForce", None, "ets-185", "2004-07-01"),
+        ("EntryIntoForce", None, "paris-agreement", "2016"),
+    }
