@@ -87,8 +87,9 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
     return Entity("place", item.key, item.iri, item.name_en)
 
 
-def new_treaty(title: str) -> Entity:
-    """A treaty the reference tables do not know, named by its title."""
+def new_treaty(title: str, supplements: str = "") -> Entity:
+    """A treaty the reference tables do not know, named by its title; `supplements` is the IRI
+    of the treaty it amends or supplements, when its words name one."""
     words = {"Protocol": "Protocol", "Protocole": "Protocol", "Convention": "Convention"}
     words |= {"Charter": "Charter", "Charte": "Charter", "Agreement": "Agreement"}
     words |= {"Accord": "Agreement", "accord": "Agreement", "convention": "Convention"}
@@ -101,7 +102,7 @@ def new_treaty(title: str) -> Entity:
         treaty_iri(title),
         title,
         known=False,
-        details=(("treaty_kind", kind), ("supplements", "")),
+        details=(("treaty_kind", kind), ("supplements", supplements)),
     )
 
 
@@ -550,7 +551,13 @@ def _protocol_named_by_parent(
         kind = head.group("kind") or head.group("french") or head.group("amending") or ""
         kind = kind.strip().lower()
         if kind.startswith(("amend", "d'amend", "d’amend", "portant", "modifiant")):
-            plain = [(e, n) for e, n in names if "amending" in e.label.lower()]
+            names = [(e, n) for e, n in names if "amending" in e.label.lower()]
+            if not names:  # an amending protocol the tables lack is one of its own
+                title = _ARTICLE.sub("", text[head.start() : mention.end])
+                start = mention.end - len(title)
+                protocol = new_treaty(title, supplements=mention.entity.iri)
+                return Mention(start, mention.end, title, protocol, "new")
+            plain = names
         else:
             plain = [(e, n) for e, n in names if e.label.lower().startswith("additional")]
         names = plain or names

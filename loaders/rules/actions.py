@@ -672,12 +672,15 @@ def _treaty_of(
             text, mention.end, position
         ):
             continue
+        if _HEAD_OF.fullmatch(text, opened, mention.start):
+            return before[index - 1]  # "the Nagoya Protocol to the Convention ...": the Protocol
         return mention
     if before:
         return before[0]
     return focus
 
 
+_HEAD_OF = re.compile(r"\s+(?:to|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?", re.I)
 _APPOSITION_OPENS = re.compile(r",\s+(?:a|an|the|which|that|its|itself)\b[^,;]*$", re.I)
 _APPOSITION_CLOSES = re.compile(r"[^,;]{0,40}?,", re.I)
 

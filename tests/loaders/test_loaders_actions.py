@@ -816,3 +816,26 @@ def test_in_force_since_a_date_is_an_entry_into_force_on_it():
         ("EntryIntoForce", None, "ets-185", "2004-07-01"),
         ("EntryIntoForce", None, "paris-agreement", "2016"),
     }
+
+
+def test_a_protocol_named_before_its_treaty_is_what_is_acted_on():
+    document = make_document(
+        BODY + "The Nagoya Protocol to the Convention on Biological Diversity was signed by "
+        "Peru. Le Protocole de Riga à la Convention du Conseil de l'Europe pour la prévention du "
+        "terrorisme a été signé par le Pérou. Chile signed the Protocol amending the Convention "
+        "on Cybercrime.",
+        "protocols",
+    )
+    facts = [f.to_gold() for f in extract(document).facts]
+    signed = {(f["actor"], f["treaty"]) for f in facts if f["type"] == "Signature"}
+    assert signed == {
+        ("PER", "nagoya-protocol"),
+        ("PER", "cets-217"),
+        ("CHL", "protocol-amending-the-convention-on-cybercrime"),
+    }
+    supplements = {(f["protocol"], f["treaty"]) for f in facts if f["type"] == "Supplements"}
+    assert supplements == {
+        ("nagoya-protocol", "cbd"),
+        ("cets-217", "cets-196"),
+        ("protocol-amending-the-convention-on-cybercrime", "ets-185"),
+    }
