@@ -87,8 +87,9 @@ def entity_of(item: State | Organisation | Treaty | Topic | Place) -> Entity:
     return Entity("place", item.key, item.iri, item.name_en)
 
 
-def new_treaty(title: str) -> Entity:
-    """A treaty the reference tables do not know, named by its title."""
+def new_treaty(title: str, supplements: str = "") -> Entity:
+    """A treaty the reference tables do not know, named by its title; `supplements` is the IRI
+    of the treaty it amends or supplements, when its words name one."""
     words = {"Protocol": "Protocol", "Protocole": "Protocol", "Convention": "Convention"}
     words |= {"Charter": "Charter", "Charte": "Charter", "Agreement": "Agreement"}
     words |= {"Accord": "Agreement", "accord": "Agreement", "convention": "Convention"}
@@ -101,7 +102,7 @@ def new_treaty(title: str) -> Entity:
         treaty_iri(title),
         title,
         known=False,
-        details=(("treaty_kind", kind), ("supplements", "")),
+        details=(("treaty_kind", kind), ("supplements", supplements)),
     )
 
 
@@ -145,6 +146,16 @@ def _variants(name: str, kind: str) -> set[str]:
         shorter = " ".join(_OWN_NAME_IN_TITLE.sub("", name).split())
         if shorter != name and " " in shorter:
             names.add(shorter[0].upper() + shorter[1:])
+        if name.startswith("United Nations "):  # "the UN Convention against Corruption"
+            names |= {"UN " + name[15:], "U.N. " + name[15:]}
+        words = name.split()
+        if len(words) > 2 and words[-1].isalpha() and not words[-1].endswith("s"):
+            names.add(name + "s")  # "... from Enforced Disappearances"
+        named_after = _NAMED_AFTER_PLACE.fullmatch(name)
+        if named_after is not None:  # "Riga Protocol" is "le Protocole de Riga" in French
+            place, kind = named_after.groups()
+            of = "d'" if place[0] in "AEIOUÉÈ" else "de "
+            names.add(f"{_FRENCH_KIND[kind]} {of}{place}")
     if kind == "topic":
         words = name.split()
         if words and len(words[-1]) > 3:
@@ -152,6 +163,16 @@ def _variants(name: str, kind: str) -> set[str]:
             other = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
             names.add(" ".join([*words[:-1], other]))
     return names
+
+
+_NAMED_AFTER_PLACE = re.compile(r"([A-Z][\w-]+) (Protocol|Convention|Agreement|Treaty|Charter)")
+_FRENCH_KIND = {
+    "Protocol": "Protocole",
+    "Convention": "Convention",
+    "Agreement": "Accord",
+    "Treaty": "Traité",
+    "Charter": "Charte",
+}
 
 
 def _exact_case(name: str) -> bool:
@@ -252,12 +273,30 @@ def lexicon(directory: Path = REFERENCE_DIR) -> Lexicon:
 _TREATY_NUMBER = re.compile(
     r"\b(?P<series>C?ETS|STCE|STE)\s*(?:No\.?|n°|n\.)?\s*(?P<number>\d{1,3})\b"
 )
-_CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in)"
+_CONNECTOR = r"(?:of|on|for|against|concerning|relating|to|the|and|in|from|with)"
 _CAP = r"[A-Z][\w'’-]*"
-_INSTRUMENT = re.compile(
-    r"\b(?:(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
-    r"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])"
+_CALENDAR_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 )
+_INSTRUMENT = re.compile(
+    rf"\b(?:(?:Convention|Protocol|Treaty|Charter|Agreement)\s+(?:on|for|against|concerning"
+    rf"|relating\s+to)|Treaty\s+of|Protocol\s+to)\s+(?:the\s+)?(?=[A-Z])(?!{_CALENDAR_WORD}\b)"
+)
+"""A title word, never a day or a month: "the Treaty on September 25" names no treaty."""
+_NAMED_AFTER = re.compile(
+    r"(?<=\b[Tt]he\s)(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"(?:Agreement|Convention|Treaty|Protocol|Accord)\b"
+    r"(?!\s+(?:on|for|against|concerning|relating|to|of|between|in|under)\s+(?:the\s+)?[A-Z]"
+    r"|['’]s?\s|-)"
+)
+"""A treaty named after a place or a name, "the Samoa Agreement", "the Escazú Agreement"."""
+_GENERIC_HEADS = frozenset(
+    "New Final Draft Framework Additional Optional Amending Global International European "
+    "Regional Bilateral Multilateral Partnership Trade Peace Accession Association Free "
+    "Interim Main Said Present Same Second Third First Fourth Fifth This That Its".split()
+)
+"""Words that make no name of their own: "the New Agreement", "the Framework Convention"."""
 _TITLE_REST = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECTOR}\s+)*{_CAP})*")
 _TITLE_HEAD = re.compile(rf"(?:{_CAP}\s+)*$")
 _ORGANISATION_HEAD = re.compile(
@@ -389,6 +428,7 @@ def _add_pattern_mentions(
         end = _title_end(text, found, start, rest.end())
         title = _ARTICLE.sub("", text[start:end])
         start = end - len(title)
+        found = _without_names_in_title(found, start, end)
         if title and _free(found, start, end):
             numbers = [m for m in found if m.how == "number" and m.start >= end]
             rest = _REST_BEFORE_NUMBER.match(text, end, numbers[0].start) if numbers else None
@@ -401,6 +441,14 @@ def _add_pattern_mentions(
                 found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _FRENCH_INSTRUMENT.finditer(text):
         found = _add_french_title(text, found, match)
+    for match in _NAMED_AFTER.finditer(text):
+        start, end = match.start("name"), match.end()
+        if match.group("name").split()[0] in _GENERIC_HEADS:
+            continue
+        found = _without_names_in_title(found, start, end, ("place", "organisation", "state"))
+        if _free(found, start, end):
+            title = text[start:end]
+            found.append(Mention(start, end, title, new_treaty(title), "new"))
     for match in _ORGANISATION_HEAD.finditer(text):
         name_match = _ORGANISATION_NAME.search(text, max(0, match.start() - 80), match.start())
         if name_match is None:
@@ -482,12 +530,14 @@ def _numbered_protocols(text: str, lex: Lexicon, found: list[Mention]) -> list[M
             and m.entity.kind == "treaty"
             and m.entity.detail("treaty_kind") != "Protocol"
         ]
-        if not conventions:
-            continue
         wanted = re.compile(rf"\bno\.\s*{int(match.group('number'))}\b")
-        options = [
-            e for e in lex.protocols_of(conventions[-1].entity) if wanted.search(e.label.lower())
-        ]
+        if conventions:
+            candidates = lex.protocols_of(conventions[-1].entity)
+        elif match.group().startswith("P"):  # "Protocol No. 15" alone: the one of that number
+            candidates = [e for e in lex.treaties.values() if e.detail("treaty_kind") == "Protocol"]
+        else:
+            continue
+        options = [e for e in candidates if wanted.search(e.label.lower())]
         if len(options) == 1:
             mention = Mention(match.start(), match.end(), match.group(), options[0], "reference")
             found = sorted([*found, mention], key=lambda m: m.start)
@@ -534,7 +584,13 @@ def _protocol_named_by_parent(
         kind = head.group("kind") or head.group("french") or head.group("amending") or ""
         kind = kind.strip().lower()
         if kind.startswith(("amend", "d'amend", "d’amend", "portant", "modifiant")):
-            plain = [(e, n) for e, n in names if "amending" in e.label.lower()]
+            names = [(e, n) for e, n in names if "amending" in e.label.lower()]
+            if not names:  # an amending protocol the tables lack is one of its own
+                title = _ARTICLE.sub("", text[head.start() : mention.end])
+                start = mention.end - len(title)
+                protocol = new_treaty(title, supplements=mention.entity.iri)
+                return Mention(start, mention.end, title, protocol, "new")
+            plain = names
         else:
             plain = [(e, n) for e, n in names if e.label.lower().startswith("additional")]
         names = plain or names
@@ -548,9 +604,15 @@ _FRENCH_INSTRUMENT = re.compile(
     r"(?<![\w-])(?:(?<=[Ll]['’])|(?<=\b[Ll]a\s)|(?<=\b[Ll]e\s)|(?<=\b[Dd]u\s)|(?<=^))"
     r"(?P<head>[Aa]ccord|[Cc]onvention|[Tt]raité|[Pp]rotocole|[ÉéEe]change\s+de\s+(?:notes|lettres)"
     r"|[Mm]émorandum\s+d['’]entente|[Aa]rrangement)"
-    r"(?P<rest>(?:\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|en\s+matière|"
-    r"concernant|tendant|visant))[^,;:()\[\]\n.]{5,240})",
+    r"(?P<rest>(?P<adjective>\s+(?:annexe|cadre|[a-zéè]{3,}(?:el|elle|al|ale|ique|if|ive|aire|ier|ière"
+    r"|ien|ienne))(?=\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|à|au|aux)\s))?"
+    r"(?:\s+(?:entre|portant|relatif|relative|sur|de|du|des|d['’]|pour|en\s+matière|"
+    r"concernant|tendant|visant|(?(adjective)(?:à|au|aux)|(?!))))[^,;:()\[\]\n.]{5,240})",
     re.MULTILINE,
+)
+_DATED = re.compile(
+    r"\s+(?:du|en\s+date\s+du)\s+\d{1,2}(?:er)?\s+(?:janvier|février|mars|avril|mai|juin|juillet"
+    r"|août|septembre|octobre|novembre|décembre)\s+\d{4}"
 )
 _FRENCH_PARTIES = re.compile(
     r"\s+entre\s+(?:le|la|les|l['’])[^,;()]*?\s+et\s+(?:le|la|les|l['’])[^,;()]*?"
@@ -573,12 +635,17 @@ def _add_french_title(text: str, found: list[Mention], match: re.Match[str]) -> 
         rest = rest[: end_word.start()]
     parties = _FRENCH_PARTIES.search(rest)
     words = rest if parties is None else rest[: parties.start()] + rest[parties.end() :]
+    words = _DATED.sub("", words)  # "l'accord du 14 avril 1992 relatif à X" is "accord relatif à X"
     title = (match.group("head") + words).strip()
-    if parties is None and not re.match(r"\s+(?:portant|relatif|relative|sur|concernant)", rest):
-        if not re.match(r"\s+(?:de|du|des|d['’]|pour|en)\s*\w+\s+\w+", rest):
+    adjective = match.group("adjective")
+    start_words = rest[len(adjective) :] if adjective else rest
+    if parties is None and not re.match(
+        r"\s+(?:portant|relatif|relative|sur|concernant)", start_words
+    ):
+        if not re.match(r"\s+(?:de|du|des|d['’]|pour|en|à|au|aux)\s*\w+\s+\w+", start_words):
             return found
-    if len(title.split()) < 3:
-        return found
+    if len(title.split()) < (2 if adjective and parties is not None else 3):
+        return found  # "l'accord culturel entre A et B" is named by its adjective
     start = match.start()
     end = match.end("head") + (parties.start() if parties is not None else len(rest))
     if not _free(found, start, end):
@@ -588,13 +655,32 @@ def _add_french_title(text: str, found: list[Mention], match: re.Match[str]) -> 
 
 def _title_end(text: str, found: list[Mention], start: int, end: int) -> int:
     """Where a new title ends: before a name it ran into after a connector ("Convention on
-    Protecting Older Persons and Chile deposited": the title stops before "and Chile")."""
+    Protecting Older Persons and Chile deposited": the title stops before "and Chile"), unless
+    the name is an organisation the title is about ("Safety of United Nations Personnel")."""
     inside = [m for m in found if start < m.end and m.start < end and m.start > start]
     if not inside:
         return end
-    cut = text[start : min(m.start for m in inside)]
+    first = min(inside, key=lambda m: m.start)
+    cut = text[start : first.start]
     trimmed = _TRAILING_CONNECTOR.sub("", cut)
+    if first.entity.kind == "organisation" and _OF_WHOM.search(cut) and first.end <= end:
+        return end
     return start + len(trimmed) if trimmed != cut else end
+
+
+def _without_names_in_title(
+    found: list[Mention], start: int, end: int, kinds: tuple[str, ...] = ("organisation",)
+) -> list[Mention]:
+    """A new title holds organisations it names as words of its own: "the UN Convention
+    against X", "Convention on the Safety of United Nations Personnel"."""
+    inside = [m for m in found if start <= m.start and m.end <= end]
+    if not inside or any(m.entity.kind not in kinds for m in inside):
+        return found
+    rest = [m for m in found if m not in inside]
+    return rest if _free(rest, start, end) else found
+
+
+_OF_WHOM = re.compile(r"\s(?:of|for)\s+(?:the\s+)?$")
 
 
 _TRAILING_CONNECTOR = re.compile(rf"(?:\s+{_CONNECTOR})+\s*$")

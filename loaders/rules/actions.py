@@ -30,9 +30,9 @@ from loaders.facts import (
     Signature,
     TreatyAction,
 )
-from loaders.numbers import ORDINAL, parse_ordinal
+from loaders.numbers import NUMBER, ORDINAL, parse_number, parse_ordinal
 from loaders.numbers import QUALIFIED_NUMBER as QN
-from loaders.rules.ellipses import listed_together
+from loaders.rules.ellipses import joined_before, listed_together
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -57,7 +57,7 @@ _TRIGGER = re.compile(
     r"|(?P<EntryIntoForce>\b(?:enter(?:s|ed|ing)?|entry|come|came|comes|coming)[\s-]+"
     r"(?:(?:formally|officially|finally|definitively)\s+)?into[\s-]+force\b"
     r"|\bentr(?:e|era|ent|eront|é|ée|és|ées|er|ée)\s+(?:(?:définitivement|officiellement"
-    r"|formellement|enfin)\s+)?en\s+vigueur\b)"
+    r"|formellement|enfin)\s+)?en\s+vigueur\b|\bin\s+force\s+since\b|\ben\s+vigueur\s+depuis\b)"
     r"|(?P<OpeningForSignature>\bopen(?:ed|ing|s)?\s+for\s+signature\b"
     r"|\bouverte?s?\s+à\s+la\s+signature\b|\bouverture\s+à\s+(?:la\s+)?signature\b)",
     re.I,
@@ -122,7 +122,10 @@ a treaty whose title holds such a word ("the Criminal Law Convention") is one.""
 
 _WEAK = ("Acceptance", "Approval", "Denunciation")
 _DIRECT_OBJECT = re.compile(
-    r"^\s*(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$", re.I
+    r"^\s*(?:(?:today|formally|officially|aujourd['’]hui|officiellement|formellement"
+    r"|(?:on|le)\s+\d{1,2}(?:er)?\s+[^\W\d]+\s+\d{4})\s*,?\s*)?"
+    r"(?:(?:of|to|from|the|its|their|de|la|le|l'|du|des|d')\s*){0,3}$",
+    re.I,
 )
 """Generic verbs ("accepted", "approved", "quitter") count only with a treaty as object."""
 _OBJECT_BACK = re.compile(
@@ -240,6 +243,12 @@ _SAME_DAY = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-–—•*]|\d+[.)])\s*")
 _LIST_INTRO = re.compile(r":\s*$")
+_HEADING = re.compile(
+    r"\W*(?:(?:new|latest|recent|nouvelles?)\s+)?(?:signatures|signatories|ratifications|accessions"
+    r"|signataires|adhésions)\b[^.;:!?]*$",
+    re.I,
+)
+"""A heading over one name a line: "Signatories of the Convention" with no stop after it."""
 _FOLLOW_UP = re.compile(
     r"^\W*(?:This|It|That|Cela|Ceci|Elle|Il)\s+(?:will\s+|would\s+|should\s+|is\s+expected\s+to\s+"
     r"|is\s+due\s+to\s+|aura\s+|devrait\s+)?(?:occur|happen|take\s+(?:place|effect)|lieu)",
@@ -251,6 +260,9 @@ _FOLLOW_UP = re.compile(
 def treaty_actions(context: Reading, sentence: Sentence) -> None:
     """Every treaty act stated in a sentence, or in the list lines it introduces."""
     text = sentence.text
+    they = _THEY_INCLUDE.match(text)
+    if they is not None:
+        _members_of_a_count(context, sentence, sentence.start + they.end())
     if _ANY_ACT.search(text) is None:
         return
     triggers = [t for t in _TRIGGER.finditer(text) if _is_act(context, sentence, t)]
@@ -280,17 +292,21 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
         subject_from = start
         for trigger in in_clause:
             kind = trigger.lastgroup or ""
-            treaty = _treaty_of(
-                context.document.text, treaties, focus, sentence.start + trigger.start()
-            )
-            introduces = bool(_LIST_INTRO.search(text)) and trigger is in_clause[-1]
+            if kind == "EntryIntoForce" and not trigger.group().lower().startswith("entry"):
+                treaty = _subject_treaty(context, treaties, focus, clause_start, trigger, sentence)
+            else:
+                treaty = _treaty_of(
+                    context.document.text, treaties, focus, sentence.start + trigger.start()
+                )
+            introduces = bool(_LIST_INTRO.search(text) or _HEADING.match(text))
+            introduces = introduces and trigger is in_clause[-1]
             introduces = introduces and end == len(text)
             if treaty is None and not (introduces and kind in _KINDS):
                 continue
             on = (
                 _date_of(text, trigger, in_clause, clause_dates)
-                or _leading_date(leading, clause_dates, start)
-                or _same_day(context, sentence, text[start:end])
+                or _leading_date(text, leading, clause_dates, start, trigger)
+                or same_day(context, sentence, text[start:end])
             )
             if _BARE_ACCESSION.fullmatch(trigger.group()) and (on is None or treaty in joined):
                 continue  # an accession named without its date is a topic, not an event
@@ -309,6 +325,7 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
                 if on is None:
                     continue  # "will enter into force once ten states have ratified": no fact
                 actors: Sequence[Entity | None] = _entry_actors(context, trigger, sentence, end)
+                _gapped_entry(context, sentence, on, clause_end)
             else:
                 actors = _actors(context, sentence, trigger, subject_from, end)
                 if not actors and subject_from > 0 and not _NOUN.fullmatch(trigger.group()):
@@ -336,7 +353,8 @@ def treaty_actions(context: Reading, sentence: Sentence) -> None:
 
 
 _AND_ALSO = re.compile(
-    r"[\s,]*(?:and|et|as\s+well\s+as|ainsi\s+que)?\s*(?:(?:the\s+)?(?:most|all|la\s+plupart|tous)"
+    r"[\s,]*(?:and|et|as\s+well\s+as|ainsi\s+que)?\s*(?:(?:its|their|son|sa|leur)\s+)?"
+    r"(?:(?:the\s+)?(?:most|all|la\s+plupart|tous)"
     r"\s+(?:of\s+)?(?:de\s+)?)?(?:(?:its|their|ses|leurs)\s+(?:additional\s+)?protocole?s"
     r"(?:\s+additionnels)?\s*,?\s*)?(?:notably|including|in\s+particular|notamment|dont"
     r"|en\s+particulier)?\s*(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*)?",
@@ -373,10 +391,12 @@ def _elliptic_list(
     a ';' shares the act, treaty and date of the clause before it."""
     text = context.document.text
     label = _LIST_LABEL.match(text, start, end)
-    if label is None:
-        return
+    if label is not None:
+        start = label.end()
+    elif not _only_names(context, start, end, []):
+        return  # "signed by: A; B; C" goes on with names alone
     action, treaty, on = act
-    for member in context.within(label.end(), end, _STATES):
+    for member in context.within(start, end, _STATES):
         context.facts.append(
             action(
                 member.entity,
@@ -423,7 +443,7 @@ def _joined_by_treaty(context: Reading, start: int, end: int) -> list[Mention]:
     return found
 
 
-def _same_day(context: Reading, sentence: Sentence, clause: str) -> DateMention | None:
+def same_day(context: Reading, sentence: Sentence, clause: str) -> DateMention | None:
     """ "On that day 40 states signed", "ce jour-là": the date of the sentence before."""
     if _SAME_DAY.search(clause) is None:
         return None
@@ -462,6 +482,18 @@ _AIMED_AT = re.compile(
 """What an entry into force is aimed at is not one: "to enable the rapid entry into force"."""
 
 
+_AIMED_AT_SUBJECT = re.compile(
+    r"\b(?:ensure|enable|allow|hasten|accelerate|speed\s+up|bring\s+about|permettre|garantir"
+    r"|assurer|accélérer)\s+(?:that\s+|que\s+)?(?:the|its|this|le|la|l['’]|son|sa)\b[^.;:]*$",
+    re.I,
+)
+_SOON = re.compile(
+    r"\s+(?:as\s+(?:soon|quickly|early)\s+as\s+possible|soon|quickly|rapidly|swiftly"
+    r"|dès\s+que\s+possible|rapidement|au\s+plus\s+vite|prochainement)\b",
+    re.I,
+)
+"""An entry into force wished for: "to ensure the agreement enters into force as soon as
+possible"."""
 _NOT_DONE = re.compile(
     r"\b(?:not|never|n['’]t|yet\s+to|(?:intends?|intended|plans?|planned|expected|hopes?|wish(?:es)?"
     r"|ready|prepared|refused|failed|due|set|going|about|is|are)\s+to|will|shall|would|should"
@@ -521,8 +553,10 @@ def _is_act(context: Reading, sentence: Sentence, trigger: re.Match[str]) -> boo
         or _AWAITED_AFTER.match(text, after)
     ):
         return False
-    if kind == "EntryIntoForce" and _AIMED_AT.search(
-        text, max(0, trigger.start() - 50), trigger.start()
+    if kind == "EntryIntoForce" and (
+        _AIMED_AT.search(text, max(0, trigger.start() - 50), trigger.start())
+        or _AIMED_AT_SUBJECT.search(text, max(0, trigger.start() - 120), trigger.start())
+        or _SOON.match(text, after)
     ):
         return False
     if kind in ("Signature", "Ratification") and _NOT_A_TREATY_OBJECT.match(text, after):
@@ -549,10 +583,76 @@ def _focus(
     context: Reading, clause_start: int, clause: str, treaties: list[Mention]
 ) -> Mention | None:
     """The treaty a clause without a named treaty is about: the one named last, when the
-    clause refers back to it ("it", "their instruments of ratification", "ce traité")."""
-    if treaties or not _REFERS_BACK.search(clause):
+    clause refers back to it ("it", "their instruments of ratification", "ce traité"), labels
+    a list of its parties ("Ratified on 20 May: A, B") or leaves the act's object unsaid
+    ("A and B both signed and ratified.")."""
+    if treaties:
+        return None
+    if not (
+        _REFERS_BACK.search(clause)
+        or _ACT_LABEL.match(clause)
+        or _WITHOUT_OBJECT.search(clause)
+        or _OWNED_INSTRUMENT.search(clause)
+    ):
         return None
     return context.last_treaty(clause_start)
+
+
+_ACT_LABEL = re.compile(
+    r"\W*(?:(?:also|newly)\s+)?(?:signed|ratified|acceded|approved|accepted|signatures|ratifications"
+    r"|accessions|signée?s?|ratifiée?s?)\b[^:.;]{0,40}:",
+    re.I,
+)
+"""A list's label that names the act and, at most, its date: "Signed on 20 May: A, B"."""
+_OWNED_INSTRUMENT = re.compile(
+    r"['’]s\s+instruments?\s+of\s+(?:ratification|accession|acceptance|approval)", re.I
+)
+"""A state's instrument is one for the treaty the text is about: "the deposit of Peru's
+instrument of ratification"."""
+_WITHOUT_OBJECT = re.compile(
+    r"\b(?:signed|ratified|acceded|signé|signée|ratifié|ratifiée|adhéré)"
+    r"(?:\s+(?:too|also|as\s+well|both|today|yesterday|aussi|également|aujourd['’]hui))*\W*$",
+    re.I,
+)
+"""An act whose object goes unsaid because the treaty was just named: "A and B both signed
+and ratified."."""
+
+
+_INSIDE_PHRASE = re.compile(
+    r"\b(?:of|to|under|implementing|amending|on|for|with|de|du|des|à|au|aux)\s+"
+    r"(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*)?$",
+    re.I,
+)
+_RELATIVE_ASIDE = re.compile(r",\s+(?:which|that|who|qui|que)\b[^,;]*$", re.I)
+
+
+def _subject_treaty(
+    context: Reading,
+    treaties: list[Mention],
+    focus: Mention | None,
+    clause_start: int,
+    trigger: re.Match[str],
+    sentence: Sentence,
+) -> Mention | None:
+    """The treaty that enters into force is the verb's subject: the last named before the
+    verb, not one inside another noun's phrase ("the amendments to the Convention") or a
+    relative clause ("the code, which implements the Convention, entered into force"); a
+    treaty named after the verb is no subject ("X entered into force in 2004 and its
+    Protocol in 2006")."""
+    text = context.document.text
+    verb_start = sentence.start + trigger.start()
+    before = [m for m in treaties if m.end <= verb_start]
+    if not before:
+        return focus if focus is not None else _treaty_of(text, treaties, None, verb_start)
+    subject = _treaty_of(text, before, focus, verb_start)
+    if subject is None or subject.start < clause_start:
+        return subject
+    if _INSIDE_PHRASE.search(text, max(clause_start, subject.start - 30), subject.start):
+        return None
+    aside = _RELATIVE_ASIDE.search(text, max(clause_start, subject.start - 80), subject.start)
+    if aside is not None and "," in text[subject.end : verb_start]:
+        return None
+    return subject
 
 
 def _treaty_of(
@@ -572,12 +672,15 @@ def _treaty_of(
             text, mention.end, position
         ):
             continue
+        if _HEAD_OF.fullmatch(text, opened, mention.start):
+            return before[index - 1]  # "the Nagoya Protocol to the Convention ...": the Protocol
         return mention
     if before:
         return before[0]
     return focus
 
 
+_HEAD_OF = re.compile(r"\s+(?:to|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?", re.I)
 _APPOSITION_OPENS = re.compile(r",\s+(?:a|an|the|which|that|its|itself)\b[^,;]*$", re.I)
 _APPOSITION_CLOSES = re.compile(r"[^,;]{0,40}?,", re.I)
 
@@ -619,13 +722,30 @@ def _free(text: str, start: int, end: int, others: list[re.Match[str]]) -> bool:
 
 
 def _leading_date(
-    leading: list[DateMention], clause_dates: list[DateMention], start: int
+    text: str,
+    leading: list[DateMention],
+    clause_dates: list[DateMention],
+    start: int,
+    trigger: re.Match[str],
 ) -> DateMention | None:
-    """ "On 7 April, A approved ..., and B accepted ...": a date opening the sentence holds for
-    every later clause that has no date of its own."""
-    if clause_dates or start == 0 or not leading:
+    """ "On 7 April, A approved ..., and B accepted ...", "Le 3 mai, A a signé ... et B l'a
+    ratifiée": a date opening the sentence holds for every later act that has no date of its
+    own, but for one done before it ("which B had signed") and for a treaty's own events."""
+    if not leading:
         return None
-    return leading[0]
+    if start > 0:
+        return None if clause_dates else leading[0]
+    if clause_dates != leading[:1] or trigger.lastgroup in (
+        "EntryIntoForce",
+        "OpeningForSignature",
+    ):
+        return None
+    return (
+        None if _EARLIER.search(text, max(0, trigger.start() - 25), trigger.start()) else leading[0]
+    )
+
+
+_EARLIER = re.compile(r"\b(?:had|avait|avaient)\s+(?:\w+\s+)?$", re.I)
 
 
 def _actors(
@@ -646,6 +766,12 @@ def _actors(
     passive = _PASSIVE.match(text, verb_end, clause_end)
     noun = _NOUN.fullmatch(trigger.group()) is not None
     received = _RECEIVED_FROM.match(text, verb_end, clause_end) if noun else None
+    if (
+        noun
+        and received is None
+        and _RECEIVES.search(text, max(clause_start, verb_start - 40), verb_start)
+    ):
+        received = _FROM.match(text, verb_end, clause_end)  # "received five ratifications from"
     if received is not None:  # "ratifications were received from A and B"
         senders = context.within(received.end(), clause_end, _STATES)
         if senders and senders[0].start == received.end():
@@ -674,9 +800,9 @@ def _actors(
             return [m.entity for m in agents]
     before = context.within(clause_start, verb_start, _PARTIES)
     if noun:
-        possessive = [m for m in before if _POSSESSIVE.match(text, m.end)]
-        if possessive and possessive[-1].end + 3 >= verb_start - 1:
-            return [possessive[-1].entity]
+        owners = _owners(context, before, verb_start)
+        if owners:
+            return owners
         by_whom = _NOUN_AGENT.match(text, verb_end, clause_end)
         if by_whom is not None:  # "with the signature of Peru", "la ratification par le Pérou"
             agents = context.within(by_whom.end(), clause_end, _STATES)
@@ -685,7 +811,7 @@ def _actors(
                 and agents[0].start == by_whom.end()
                 and not _POSSESSIVE.match(text, agents[0].end)  # "of Europe's Convention"
             ):
-                return [agents[0].entity]
+                return [m.entity for m in listed_together(text, agents)]
         colon = text.find(":", verb_end, clause_end)
         if colon >= 0 and _LIST_NOUN.fullmatch(trigger.group()):
             return [
@@ -717,6 +843,9 @@ def _actors(
         and (m.entity.kind in _STATES or _party_organisation(text, m, verb_start))
     ]
     if subjects:
+        few = _THE_LAST_FEW.search(text, subjects[-1].end, verb_start)
+        if few is not None:  # "A, B and C (these last two signed and ratified)": B and C
+            subjects = subjects[-(parse_number(few.group("number")) or len(subjects)) :]
         return [m.entity for m in subjects] + _as_has(context, verb_end, clause_end)
     if noun:
         return []
@@ -732,6 +861,13 @@ def _actors(
     return [m.entity for m in listed]
 
 
+_THE_LAST_FEW = re.compile(
+    rf"\b(?:these|those|the)\s+(?:last|latter)\s+(?P<number>{NUMBER})\b"
+    r"(?:\s+(?:states|countries|parties))?\s+(?:(?:both|also|each)\s+)?(?:have\s+|has\s+)?$"
+    rf"|\b(?:ces|les)\s+(?P<number_fr>{NUMBER})\s+derniers\s+(?:[ée]tats|pays)?\s*(?:ont\s+)?$",
+    re.I,
+)
+"""A subject that takes the last few of the states named before it."""
 _RECEIVED_FROM = re.compile(
     r"\s*(?:(?:of|to|de|du)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?[^,;.]{0,120}?)?"
     r"(?:were|was|have\s+been|has\s+been|ont\s+été|a\s+été)\s+(?:\w+\s+)?"
@@ -740,6 +876,32 @@ _RECEIVED_FROM = re.compile(
     re.I,
 )
 """An act's noun and who sent it: "instruments of ratification were received from A"."""
+_OWNS_ACT = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:instruments?|documents?|notifications?)\s+(?:of|d['’]|de)\s+)?", re.I
+)
+"""What joins an act's noun to who did it: "Peru's ratification", "Peru's instrument of
+ratification", "the United States ratification"."""
+
+
+def _owners(context: Reading, before: list[Mention], verb_start: int) -> list[Entity]:
+    """The parties that own an act's noun, with those listed before them: "Gabon and India's
+    ratifications" are two acts."""
+    text = context.document.text
+    if not before or not _OWNS_ACT.fullmatch(text, before[-1].end, verb_start):
+        return []
+    return [m.entity for m in joined_before(text, before)]
+
+
+_RECEIVES = re.compile(
+    r"\b(?:received|garnered|gathered|collected|recorded|reçu|recueilli|enregistré)\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+_FROM = re.compile(
+    r"\s+(?:from|de\s+la\s+part\s+d[eu]|de\s+la\s+part\s+de\s+l['’])\s*(?:the\s+|la\s+|le\s+|l['’]\s*)?",
+    re.I,
+)
+"""A treaty that received acts from states: "received five ratifications from A and B"."""
 _NOUN_AGENT = re.compile(r"\s+(?:of|by|de|du|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
 """An act's noun followed by who acted: "the signature of Peru", "ratification by Ghana"."""
 _BARE_ACCESSION = re.compile(r"accession|adhésion", re.I)
@@ -762,7 +924,9 @@ _AWAITED_AFTER = re.compile(
     re.I,
 )
 """...or words after it: "Brazil's accession to the Convention is expected in 2025"."""
-_LIST_NOUN = re.compile(r"signatories|signataires|parties", re.I)
+_LIST_NOUN = re.compile(
+    r"signatories|signataires|parties|signatures|ratifications|accessions|adhésions", re.I
+)
 _LISTING_VERB = re.compile(
     r"\b(?:include[sd]?|including|are|were|comprise[sd]?|sont|étaient|comprennent|incluent)\s+",
     re.I,
@@ -827,7 +991,7 @@ def _party_organisation(text: str, mention: Mention, verb_start: int) -> bool:
 
 
 _SUBJECT_GAP = re.compile(
-    r"\s*\)?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*"
+    r"\s*\)?\s*,?\s*(?:(?:today|yesterday|also|has|have|had|now|formally|officially|a|ont|aussi)\s+)*"
     r"(?:(?:deposited|lodged|submitted|handed\s+over|déposé|remis)\s+(?:its|their|the|an|son|leur"
     r"|l['’]|un)\s*(?:(?:instruments?|documents?)\s+(?:of|d['’]|de)\s*)?)?",
     re.I,
@@ -855,11 +1019,11 @@ def _entry_actors(
     that acted in the sentence before, else for the treaty as a whole."""
     text = context.document.text
     verb_end = sentence.start + trigger.end()
-    named = [
-        m.entity
-        for m in context.within(verb_end, sentence.start + end, _STATES)
-        if _FOR_STATE.match(text[verb_end : m.start])
-    ]
+    states = context.within(verb_end, sentence.start + end, _STATES)
+    first = next(
+        (i for i, m in enumerate(states) if _FOR_STATE.match(text[verb_end : m.start])), None
+    )
+    named = [] if first is None else [m.entity for m in listed_together(text, states[first:])]
     if not named and _FOR_THOSE.match(text, verb_end):
         index = _index(context, sentence)
         if index:
@@ -882,6 +1046,74 @@ _FOR_THOSE = re.compile(
     re.I,
 )
 """An entry into force for the states just named: "for both countries", "pour ces États"."""
+
+
+_GAPPED_TREATY = re.compile(
+    r"\s*,?\s+(?:and|et)\s+(?:its\s+|their\s+|the\s+|son\s+|sa\s+|le\s+|la\s+|l['’]\s*)?", re.I
+)
+_GAPPED_ON = re.compile(r"\s+(?:on|in|le|en)\s+", re.I)
+
+
+def _gapped_entry(context: Reading, sentence: Sentence, on: DateMention, clause_end: int) -> None:
+    """ "X entered into force on 1 July 2004 and its Protocol on 1 March 2006": the verb left
+    out, a second treaty with a date of its own."""
+    text = context.document.text
+    after = sentence.start + on.end
+    treaties = context.within(after, clause_end, ("treaty",))
+    if not treaties or not _GAPPED_TREATY.fullmatch(text, after, treaties[0].start):
+        return
+    treaty = treaties[0]
+    for date in context.dates(sentence):
+        if _GAPPED_ON.fullmatch(text, treaty.end, sentence.start + date.start):
+            context.facts.append(
+                EntryIntoForce(None, treaty.entity, date.first, evidence=context.evidence(sentence))
+            )
+            return
+
+
+_THEY_INCLUDE = re.compile(
+    r"\W*(?:they|these|those|among\s+them|ils|elles|parmi\s+eux|ce\s+sont|il\s+s['’]agit)\s+"
+    r"(?:(?:states|countries|are|were|include[sd]?|comprise[sd]?|sont|incluent|comprennent|de|d['’])"
+    r"\s*)+",
+    re.I,
+)
+_COUNTED_ACT = re.compile(
+    rf"\b{QN}\s+(?:\w+\s+)?(?:states|countries|nations|parties|pays|[ée]tats)\s+(?:have\s+|has\s+"
+    r"|had\s+|ont\s+|avaient\s+)?(?:now\s+|already\s+|also\s+|déjà\s+)?(?:(?P<Signature>signed|signé)"
+    r"|(?P<Ratification>ratified|ratifié)|(?P<Accession>acceded|adhéré)|(?:deposited|déposé)\s+"
+    r"(?:their\s+|leurs\s+)?instruments?\s+(?:of|for|d['’]|de)\s*(?:(?P<deposit_ratification>ratification)"
+    r"|(?P<deposit_accession>accession|adhésion)))\b",
+    re.I,
+)
+"""A number of states that acted, whom the next sentence names: "15 countries have ratified
+it. They include A and B"."""
+
+
+def _members_of_a_count(context: Reading, sentence: Sentence, start: int) -> None:
+    """ "Fifteen countries have ratified the Convention. They include A, B and C.": each named
+    state did the act the sentence before counts, on no date the text ties to it."""
+    index = _index(context, sentence)
+    if not index:
+        return
+    previous = context.document.sentences[index - 1]
+    counted = _COUNTED_ACT.search(previous.text)
+    if counted is None:
+        return
+    kind = (counted.lastgroup or "").replace("deposit_", "").capitalize()
+    action = _KINDS.get(kind)
+    at = previous.start + counted.end()
+    treaties = context.within(at, previous.end, ("treaty",))
+    treaty = treaties[0] if treaties else context.last_treaty(at)
+    if action is None or treaty is None:
+        return
+    text = context.document.text
+    named = context.within(sentence.start, sentence.end, _PARTIES)
+    if not named or named[0].start - start > 5:
+        return
+    for mention in listed_together(text, named):
+        context.facts.append(
+            action(mention.entity, treaty.entity, None, evidence=context.evidence(sentence))
+        )
 
 
 def _follow_up_date(context: Reading, sentence: Sentence) -> DateMention | None:
@@ -925,9 +1157,9 @@ def _opening(
     trigger: re.Match[str],
 ) -> None:
     places = context.within(sentence.start, sentence.end, ("place",))
-    day = on.first if on is not None and on.first.day is not None else None
+    day = on.first if on is not None and on.last is None else None
     anniversary = _ANNIVERSARY.search(sentence.text, max(0, trigger.start() - 40), trigger.start())
-    if anniversary is not None and day is not None:
+    if anniversary is not None and day is not None and day.day is not None:
         years = parse_ordinal(anniversary.group("nth")) or 0
         try:
             day = PartialDate(day.year - years, day.month, day.day) if years else None
@@ -954,13 +1186,16 @@ def _listed(
     on: DateMention | None,
 ) -> None:
     """A sentence ending in ":" followed by list lines: "X ratified the following treaties:"
-    then one treaty a line, or "The following states signed it:" then one state a line."""
+    then one treaty a line, or "The following states signed it:" then one state a line; a
+    line is bulleted or numbered, or holds nothing but names (and their dates)."""
     sentences = context.document.sentences
     index = _index(context, sentence)
     if index is None:
         return
     for line in sentences[index + 1 :]:
-        if not _BULLET.match(line.text):
+        if _MARKER_ALONE.fullmatch(line.text):
+            continue  # "1." split from its line
+        if not (_BULLET.match(line.text) or _names_only(context, line)):
             break
         treaties = context.within(line.start, line.end, ("treaty",))
         states = [m.entity for m in context.within(line.start, line.end, _PARTIES)]
@@ -979,6 +1214,31 @@ def _listed(
                 context.facts.append(
                     action(state, treaty.entity, date, evidence=evidence, introduced_by=lead)
                 )
+
+
+_MARKER_ALONE = re.compile(r"\s*(?:[-–—•*]|\d+[.)])\s*")
+_FILLER = re.compile(r"(?:[\W\d_]|\b(?:and|et|the|la|le|les|l['’]))*", re.I)
+
+
+def _names_only(context: Reading, line: Sentence) -> bool:
+    """A line of a list with no bullet: names of parties or treaties, their dates, commas."""
+    dates = [(line.start + d.start, line.start + d.end) for d in context.dates(line)]
+    return _only_names(context, line.start, line.end, dates)
+
+
+def _only_names(context: Reading, start: int, end: int, dates: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) holds names of parties or treaties and the given date spans, joined
+    by nothing but punctuation, "and" and articles."""
+    names = context.within(start, end, (*_PARTIES, "treaty"))
+    if not names:
+        return False
+    text = context.document.text
+    position = start
+    for name_start, name_end in sorted([(m.start, m.end) for m in names] + dates):
+        if name_start >= position and not _FILLER.fullmatch(text, position, name_start):
+            return False
+        position = max(position, name_end)
+    return _FILLER.fullmatch(text, position, end) is not None
 
 
 def _ordinals(context: Reading, sentence: Sentence, triggers: list[re.Match[str]]) -> None:

@@ -38,6 +38,7 @@ from loaders.numbers import (
     parse_count,
     parse_ordinal,
 )
+from loaders.rules.actions import same_day
 
 if TYPE_CHECKING:
     from loaders.reading import Reading
@@ -62,18 +63,25 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "ratified": [
         re.compile(rf"\b(?:ratified|ratifiée?s?)\s+(?:\w+\s+)?(?:by|par)\s+{QN}\b", re.I),
         re.compile(
-            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|ont)\s+(?:now\s+|already\s+|déjà\s+)?"
-            r"(?:ratified|ratifié)",
+            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|had|ont|avaient)\s+"
+            r"(?:now\s+|already\s+|déjà\s+)?(?:ratified|ratifié)",
             re.I,
         ),
         re.compile(rf"\b{QN}\s+ratifications\b", re.I),
+        re.compile(
+            rf"\b{QN}\s+(?:\w+\s+){{0,2}}(?:have|has|had|ont|avaient)\s+(?:now\s+|already\s+)?"
+            r"(?:deposited|déposé)\s+(?:their|its|leurs?|son)\s+instruments?\s+(?:of|for|de)\s+"
+            r"ratification",
+            re.I,
+        ),
         re.compile(
             rf"\b{QN}\s+{_STATES}\s+(?:\w+\s+){{0,2}}?(?:qui|that|which)\s+(?:l['’]\s*|les\s+|it\s+)?"
             r"(?:ont|have)\s+(?:déjà\s+|already\s+)?(?:ratifié|ratified)",
             re.I,
         ),
         re.compile(
-            rf"\b(?:number|total)\s+(?:number\s+)?of\s+ratifications\b[^.;]{{0,60}}?\b"
+            rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:ratifications|ratifying\s+(?:states|countries"
+            rf"|parties))\b[^.;]{{0,60}}?\b"
             rf"{_REACHES}\s+{QN}\b",
             re.I,
         ),
@@ -88,8 +96,10 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
             rf"\b(?:signed|signée?s?)\s+(?:but\s+not\s+(?:yet\s+)?ratified\s+)?(?:by|par)\s+{QN}\b",
             re.I,
         ),
-        re.compile(rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|ont)\s+(?:only\s+)?(?:signed|signé)\b", re.I),
-        re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
+        re.compile(
+            rf"\b{QN}\s+(?:\w+\s+)?(?:have|has|had|ont|avaient)\s+(?:only\s+)?(?:signed|signé)\b",
+            re.I,
+        ),
     ],
     "parties": [
         re.compile(
@@ -119,6 +129,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "signatories": [
+        re.compile(rf"\b{QN}\s+(?:further\s+)?(?:signatures|signatories|signataires)\b", re.I),
         re.compile(
             rf"\b(?:number|total)\s+(?:number\s+)?of\s+(?:signatures|signatories|signatory\s+states)"
             rf"\b{_ASIDE}{{0,120}}?\b{_REACHES}\s+{QN}\b",
@@ -145,7 +156,7 @@ _STATUS_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
 }
-_STATUS_WORDS = re.compile(r"ratif|signe|signat|[Pp]art(?:y|ies)|invited|parties")
+_STATUS_WORDS = re.compile(r"ratif|sign[eé]|signat|[Pp]art(?:y|ies)|invited|parties")
 _ANOTHER = ("another", "a further")
 _NOT_RATIFIED = re.compile(
     r"but\s+not\s+(?:yet\s+)?ratified|only\s+signed|(?:yet|still)\s+to\s+ratify"
@@ -157,7 +168,8 @@ _NOT_RATIFIED = re.compile(
 Convention but have yet to ratify it", "25 States have signed, but await ratification"."""
 _REQUIRED_BEFORE = re.compile(
     r"\b(?:needs?|needed|requires?|required|requiring|a\s+besoin\s+de|ont\s+besoin\s+de"
-    r"|nécessite|exige|il\s+faut)\s+(?:at\s+least\s+|au\s+moins\s+)?$",
+    r"|nécessite|exige|il\s+faut|after|once|upon|following|après|dès)\s+"
+    r"(?:at\s+least\s+|au\s+moins\s+)?$",
     re.I,
 )
 _REQUIRED_AFTER = re.compile(
@@ -173,18 +185,27 @@ _REACHED = re.compile(
     re.I,
 )
 """...unless the text says it is reached: "crossed the threshold of 50 ratifications needed"."""
+_RECEIVED_THEN = re.compile(
+    r"(?<!\bhas\s)(?<!\bhad\s)(?<!\bhave\s)\b(?:received|garnered|gathered|drew|collected)\s+"
+    r"(?:(?:a\s+total\s+of|some|about|only)\s+)?(?:[\w-]+\s+\w+\s+(?:and|et)\s+)?$",
+    re.I,
+)
+"""Acts a treaty received at one time are new acts, not its status: "the Convention received
+15 signatures during the event"; "has received 50 ratifications" is a status."""
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at|on)|at|by)\s+$", re.I)
 
 _ORDINAL_STATUS = re.compile(
+    rf"(?<!\bafter\s)(?<!\bupon\s)(?<!\baprès\s)(?<!\bfollowing\s)"
     rf"\b(?:the|la|le|l['’])\s+(?P<ordinal>{ORDINAL})\s+(?:"
-    r"(?P<ratified>(?:state|country|nation|member\s+state|party)\s+(?:to\s+(?:have\s+)?"
+    r"(?P<ratified>(?:state|country|nation|member\s+state|party|[ée]tat|pays)\s+(?:to\s+(?:have\s+)?"
     r"(?:ratif|complet|deposit|do\s+so)|à\s+ratifier)|ratification)"
     r"|(?P<parties>(?:state\s+)?party\b|partie\b|[ée]tat\s+partie)"
     r"|(?P<signatories>(?:state\s+|country\s+)?(?:to\s+sign|signatory)|signataire|signature))"
     rf"|\b(?:became|become|becomes|is|was|devenu|devient)\s+the\s+(?P<elliptic>{ORDINAL})\s*[,.;]",
     re.I,
 )
-"""An ordinal that counts the acts so far: "the 7th State to ratify", "became the 60th,"."""
+"""An ordinal that counts the acts so far: "the 7th State to ratify", "became the 60th,"; not
+one a treaty waits for ("three months after the fifth ratification")."""
 
 
 def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: list[range]):
@@ -193,6 +214,8 @@ def _first_count(sentence: Sentence, patterns: list[re.Pattern[str]], taken: lis
             if any(match.start() in span for span in taken):
                 continue
             if _required(sentence.text, match.start(), match.end()):
+                continue
+            if _RECEIVED_THEN.search(sentence.text, max(0, match.start() - 40), match.start()):
                 continue
             count = count_from_match(match)
             if count is not None and count.value < 1000:
@@ -229,13 +252,23 @@ def _treaty_at(context: Reading, sentence: Sentence, start: int, end: int) -> Me
     """The treaty a count is about: named just after it ("the 9th State to ratify the X"),
     else the last one named before it in the sentence, else the first after, else earlier."""
     treaties = context.within(sentence.start, sentence.end, ("treaty",))
-    after = [m for m in treaties if end <= m.start <= end + 30]
+    text = context.document.text
+    after = [
+        m
+        for m in treaties
+        if end <= m.start <= end + 30 and not _NEXT_CLAUSE.search(text, end, m.start)
+    ]
     before = [m for m in treaties if m.start <= start]
     if after:
         return after[0]
     if before:
         return before[-1]
     return treaties[0] if treaties else context.last_treaty(sentence.start)
+
+
+_NEXT_CLAUSE = re.compile(r"[,;]|\b(?:and|et)\s", re.I)
+"""A treaty after a count is what it counts only within the clause: not "the Convention
+received two ratifications, and its Protocol ..."."""
 
 
 def _event_date(
@@ -291,7 +324,9 @@ def treaty_status(context: Reading, sentence: Sentence) -> None:
             found["signed_only"] = signed
         elif signatories is None:
             signatories = signed
-    elif signatories is not None and _NOT_RATIFIED.search(sentence.text):
+    elif signatories is not None and (
+        signatories[0].qualifier in _ANOTHER or _NOT_RATIFIED.search(sentence.text)
+    ):
         found["signed_only"], signatories = signatories, None
     as_of = context.issued
     for date in context.dates(sentence):
@@ -341,7 +376,7 @@ def _tally_spans(context: Reading, sentence: Sentence) -> list[range]:
     that acted without a day ("46 states have signed it") stays a status."""
     if _TALLY_VERB.search(sentence.text) is None or _SPREAD.search(sentence.text):
         return []
-    day = _event_date(context, sentence)
+    day = _event_date(context, sentence) or _that_day(context, sentence)
     return [
         range(match.start(), match.end())
         for match in _TALLY.finditer(sentence.text)
@@ -365,6 +400,7 @@ def action_tallies(context: Reading, sentence: Sentence) -> None:
             date
             or _date_after_act(context, sentence, match.end())
             or _event_date(context, sentence)
+            or _that_day(context, sentence)
         )
         if date is None:
             return
@@ -376,6 +412,12 @@ def action_tallies(context: Reading, sentence: Sentence) -> None:
         context.facts.append(
             ActionTally(treaty.entity, date, action, count, evidence=context.evidence(sentence))
         )
+
+
+def _that_day(context: Reading, sentence: Sentence) -> PartialDate | None:
+    """ "That day 50 States signed": the day of the sentence before."""
+    day = same_day(context, sentence, sentence.text)
+    return day.first if day is not None and day.last is None else None
 
 
 def _date_after_act(context: Reading, sentence: Sentence, position: int) -> PartialDate | None:
@@ -453,6 +495,15 @@ _ACTED_AFTER = re.compile(
 )
 """Members that acted ("signed by 33 member States", "21 member states have ratified") are a
 part of the membership, not its size."""
+_SOME_ACTED = re.compile(
+    r"\s+(?:\w+ed|took|undertook|made|gave|sent|met|won|chose|voted|signé|ratifié|adopté)\b", re.I
+)
+_WHOLE = re.compile(
+    r"\b(?:the|its|their|all|all\s+the|les|ses|leurs|tous\s+les|his|her|our)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+"""A bare number of members that did something is some of them, not how many there are: "24
+Member States undertook 31 treaty actions"; "its 38 member states adopted" are all of them."""
 _TO_BECOME = re.compile(r"\b(?:to|pour)\s+(?:become|devenir)\b[^,;]*$", re.I)
 
 
@@ -477,6 +528,8 @@ def member_counts(context: Reading, sentence: Sentence) -> None:
         else:
             count = count_from_match(match)
             if _AGENT_BEFORE.search(text[: match.start()]) or _ACTED_AFTER.match(text, match.end()):
+                continue
+            if _SOME_ACTED.match(text, match.end()) and not _WHOLE.search(text, 0, match.start()):
                 continue
         start, end = sentence.start + match.start(), sentence.start + match.end()
         organisation = organisation_near(context, sentence, start, end)

@@ -26,6 +26,8 @@ _STATES = ("state", "organisation")
 _BRACKETED_DATE = re.compile(r"\s*\(\s*(?:on\s+|le\s+|in\s+|en\s+)?$", re.I)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
 _ADJACENT_DATE = re.compile(r"\s*,?\s*(?:on|in|le|en)\s+$", re.I)
+_DATE_THEN_AGENT = re.compile(r"\s+(?:by|par)\s+(?:the\s+|la\s+|le\s+|l['’]\s*)?", re.I)
+"""A date written just before its agent: "signed on 3 May by A and on 4 May by B"."""
 
 _LEADS = re.compile(
     r"(?P<followed>,?\s+(?:followed|suivie?s?)\s+(?:by|par)\s+)"
@@ -49,6 +51,7 @@ its date alone, then the end of the sentence or of the clause."""
 
 def shared_acts(context: Reading, sentence: Sentence) -> None:
     """Give each state its own date, and the act to the states an ellipsis adds."""
+    _did_so_too(context, sentence)
     acts = [
         (index, fact)
         for index, fact in _this_sentence(context, sentence)
@@ -62,6 +65,48 @@ def shared_acts(context: Reading, sentence: Sentence) -> None:
     _own_dates(context, sentence, acts, dates)
     _respectively(context, sentence, acts, dates)
     _ellipses(context, sentence, acts[-1][1], dates)
+
+
+_OPENS_WITH_STATES = re.compile(r"\W*(?:(?:then|later|also|ensuite|puis)\s*,?\s+)?", re.I)
+
+
+def _did_so_too(context: Reading, sentence: Sentence) -> None:
+    """ "A signed the Convention on 3 May. B did the same on 4 May.": a sentence that opens with
+    states and says they did so repeats the last act of the sentence before, on its own date
+    or none."""
+    states = context.within(sentence.start, sentence.end, _STATES)
+    text = context.document.text
+    if not states or not _OPENS_WITH_STATES.fullmatch(text, sentence.start, states[0].start):
+        return
+    group = listed_together(text, states)
+    did_so = _DID_SO.match(text, group[-1].end)
+    if did_so is None:
+        return
+    earlier = [
+        fact
+        for fact in context.facts
+        if isinstance(fact, TreatyAction)
+        and not isinstance(fact, EntryIntoForce)
+        and fact.actor is not None
+        and fact.evidence.end <= sentence.start
+    ]
+    if not earlier:
+        return
+    act = earlier[-1]
+    dates = context.dates(sentence)
+    date = next(
+        (d for d in dates if _OWN_DATE.fullmatch(text, did_so.end(), sentence.start + d.start)),
+        None,
+    )
+    for mention in group:
+        context.facts.append(
+            type(act)(
+                mention.entity,
+                act.treaty,
+                date.first if date is not None else None,
+                evidence=context.evidence(sentence),
+            )
+        )
 
 
 def _this_sentence(context: Reading, sentence: Sentence) -> list[tuple[int, Fact]]:
@@ -96,7 +141,9 @@ def _own_dates(
                 own[mention.entity.key] = date
                 bracketed = True
                 break
-            if _ADJACENT_DATE.fullmatch(text, mention.end, start):
+            if _ADJACENT_DATE.fullmatch(text, mention.end, start) or _DATE_THEN_AGENT.fullmatch(
+                text, end, mention.start
+            ):
                 own[mention.entity.key] = date
                 break
     if not (bracketed or len(own) > 1):
@@ -207,4 +254,14 @@ def listed_together(text: str, mentions: list[Mention]) -> list[Mention]:
         if not _LIST_GLUE.fullmatch(text, group[-1].end, mention.start):
             break
         group.append(mention)
+    return group
+
+
+def joined_before(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The last mention and those joined to it by commas or "and", in text order."""
+    group = [mentions[-1]]
+    for mention in reversed(mentions[:-1]):
+        if not _LIST_GLUE.fullmatch(text, mention.end, group[0].start):
+            break
+        group.insert(0, mention)
     return group

@@ -32,6 +32,9 @@ _SUPPLEMENTARY_TO = re.compile(
 agreement to the Convention on Biological Diversity"."""
 
 
+_TO_ITS_TREATY = re.compile(r"\s+(?:to|à|au)\s+(?:the\s+|la\s+|l['’]\s*)?")
+"""A protocol named by a short name and then its treaty: "the Nagoya Protocol to the Convention
+on Biological Diversity"."""
 _TIED_IN_NAME = re.compile(
     r"^(?:its|ses|son)\s|\s(?:to\s+the|à\s+la|au|amending(?:\s+the)?|amendant|modifiant"
     r"|portant\s+amendement\s+à)\s",
@@ -70,6 +73,7 @@ def supplements(context: Reading, sentence: Sentence) -> None:
             m
             for m in context.within(mention.end, sentence.end, ("treaty",))
             if _SUPPLEMENTARY_TO.fullmatch(text, mention.end, m.start)
+            or _TO_ITS_TREATY.fullmatch(text, mention.end, m.start)
         ]
         if following:
             context.facts.append(

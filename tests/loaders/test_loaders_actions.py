@@ -573,3 +573,269 @@ def test_becoming_the_nth_signatory_is_a_signature():
     )
     assert ("Signature", "ARM", "ets-185", "2019-03-03") in found
     assert ("Signature", "MAR", "ets-185", "2019-03-04") in found
+
+
+def test_a_list_labelled_with_its_act_and_day_acts_on_the_treaty_in_focus():
+    found = acts(
+        "The Convention on Cybercrime was the subject of a ceremony.\n\n"
+        "Ratified on 4 June 2019: Malta, Cyprus and Monaco.\n\n"
+        "Signatures: Peru and Chile."
+    )
+    assert {
+        ("Ratification", key, "ets-185", "2019-06-04") for key in ("MLT", "CYP", "MCO")
+    } <= found
+    assert {("Signature", key, "ets-185", None) for key in ("PER", "CHL")} <= found
+
+
+def test_acts_whose_object_goes_unsaid_are_acts_on_the_treaty_just_named():
+    found = acts(
+        "Ghana and Benin signed the Convention on Cybercrime this week. Togo and Mali both "
+        "signed and ratified."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("TGO", "MLI")} <= found
+    assert {("Signature", key, "ets-185", None) for key in ("TGO", "MLI")} <= found
+    assert not any(kind == "Ratification" and actor == "GHA" for kind, actor, *_ in found)
+
+
+def test_who_owns_an_act_named_by_a_noun():
+    found = acts(
+        "Kenya and Uganda's ratifications of the Convention on Cybercrime came first. Later, "
+        "Rwanda's instrument of accession to the Convention on Cybercrime arrived, and so did "
+        "the United States ratification of the Convention on Cybercrime."
+    )
+    assert ("Ratification", "KEN", "ets-185", None) in found
+    assert ("Ratification", "UGA", "ets-185", None) in found
+    assert ("Ratification", "USA", "ets-185", None) in found
+
+
+def test_a_treaty_that_received_acts_from_states():
+    found = acts("The Convention on Cybercrime received three ratifications from Fiji and Samoa.")
+    assert {("Ratification", key, "ets-185", None) for key in ("FJI", "WSM")} == found
+
+
+def test_the_last_few_of_a_list_act_alone():
+    found = acts(
+        "These states signed the Convention on Cybercrime: Nepal, Bhutan, Laos and Vietnam "
+        "(these last two states signed and ratified it at once)."
+    )
+    assert {actor for kind, actor, *_ in found if kind == "Ratification"} == {"LAO", "VNM"}
+    assert {actor for kind, actor, *_ in found if kind == "Signature"} >= {"NPL", "BTN"}
+
+
+def test_a_day_or_a_month_ends_no_treaty_title():
+    found = acts("Ecuador deposited its ratification of the Treaty on 25 September 2019.")
+    assert not any(treaty.startswith("treaty-on") for _, _, treaty, _ in found)
+
+
+def test_titles_that_hold_an_organisation_or_a_shortened_un():
+    found = acts(
+        "Chad ratified the UN Convention against Corruption. Niger signed the Convention on "
+        "the Welfare of United Nations Volunteers from Remote Posts."
+    )
+    assert ("Ratification", "TCD", "uncac", None) in found
+    assert (
+        "Signature",
+        "NER",
+        "convention-on-the-welfare-of-united-nations-volunteers-from-remote-posts",
+        None,
+    ) in found
+
+
+def test_each_agent_takes_the_date_written_before_it():
+    found = acts(
+        "The Convention on Cybercrime was ratified on 2 April 2019 by Malta and on 9 April 2019 "
+        "by Cyprus."
+    )
+    assert ("Ratification", "MLT", "ets-185", "2019-04-02") in found
+    assert ("Ratification", "CYP", "ets-185", "2019-04-09") in found
+
+
+def test_states_that_did_the_same_in_the_next_sentence():
+    found = acts(
+        "Malta ratified the Convention on Cybercrime on 2 April 2019. Cyprus and Greece did so "
+        "on 9 April 2019."
+    )
+    assert {("Ratification", key, "ets-185", "2019-04-09") for key in ("CYP", "GRC")} <= found
+
+
+def test_a_date_opening_the_sentence_holds_for_each_act_after_it():
+    found = acts(
+        "Le 2 avril 2019, Malte a signé la Convention sur la cybercriminalité et Chypre l'a "
+        "ratifiée. On 3 April 2019, Peru ratified the Convention on Cybercrime, which Chile had "
+        "signed."
+    )
+    assert ("Ratification", "CYP", "ets-185", "2019-04-02") in found
+    assert ("Signature", "CHL", "ets-185", None) in found
+
+
+def test_a_treaty_and_its_protocol_acted_on_together():
+    found = acts(
+        "Malta signed both the Convention on Cybercrime and its Additional Protocol on 2 April "
+        "2019."
+    )
+    assert {("Signature", "MLT", key, "2019-04-02") for key in ("ets-185", "ets-189")} <= found
+
+
+def test_list_lines_without_bullets_or_with_numbers_split_off():
+    found = acts(
+        "The following states signed the Convention on Cybercrime on 2 June 2019:\n1. Malta\n"
+        "2. Cyprus\n\nThe Convention on Cybercrime was ratified by these states:\n\nGreece\n"
+        "Portugal (4 June 2019)\n\nThe ceremony then closed."
+    )
+    assert {("Signature", key, "ets-185", "2019-06-02") for key in ("MLT", "CYP")} <= found
+    assert ("Ratification", "GRC", "ets-185", None) in found
+    assert ("Ratification", "PRT", "ets-185", "2019-06-04") in found
+
+
+def test_an_organisation_after_a_list_and_a_comma_is_a_subject():
+    found = acts(
+        "Malta and Cyprus, as well as the European Union, signed the Convention on Cybercrime."
+    )
+    assert ("Signature", "european-union", "ets-185", None) in found
+
+
+def test_opening_for_signature_keeps_the_year_the_text_gives():
+    found = acts("The Convention on Cybercrime, opened for signature in 2001, is widely ratified.")
+    assert ("OpeningForSignature", None, "ets-185", "2001") in found
+
+
+def test_an_entry_into_force_wished_for_is_no_fact():
+    found = acts(
+        "Peru signed the Convention on Cybercrime on 2 May 2019, so as to ensure the Convention "
+        "on Cybercrime enters into force as soon as possible. The Treaty should come into force "
+        "quickly.",
+        kinds=("EntryIntoForce",),
+    )
+    assert not found
+
+
+def test_treaties_named_after_a_place_or_a_name():
+    found = acts(
+        "Chile ratified the Escazú Agreement on 2 May 2019. The Tallinn Treaty was signed by "
+        "Latvia. Le Portugal a signé le Protocole de Riga. Portugal signed the New Agreement."
+    )
+    assert ("Ratification", "CHL", "escazu-agreement", "2019-05-02") in found
+    assert ("Signature", "LVA", "tallinn-treaty", None) in found
+    assert ("Signature", "PRT", "cets-217", None) in found
+    assert not any(treaty == "new-agreement" for _, _, treaty, _ in found)
+
+
+def test_a_numbered_protocol_named_alone_is_the_only_one_of_its_number():
+    found = acts("Malta signed Protocol No. 15. Le Portugal a signé le Protocole n° 15.")
+    assert {("Signature", key, "cets-213", None) for key in ("MLT", "PRT")} <= found
+
+
+def test_french_titles_with_an_adjective_and_a_date_of_their_own():
+    found = acts(
+        "Vu l'accord culturel entre la France et le Maroc, signé le 3 mai 1990 ; le protocole "
+        "annexe à l'accord du 4 juin 1991 entre la France et le Maroc relatif aux écoles "
+        "d'art, signé à Rabat le 5 juillet 1992, sera publié."
+    )
+    assert ("Signature", "MAR", "accord-culturel", "1990-05-03") in found
+    assert (
+        "Signature",
+        "FRA",
+        "protocole-annexe-a-l-accord-relatif-aux-ecoles-d-art",
+        "1992-07-05",
+    ) in found
+    assert not any(treaty.startswith("accord-du") for _, _, treaty, _ in found)
+
+
+def test_a_heading_over_names_and_a_list_split_by_semicolons():
+    found = acts(
+        "Ratifications of the Convention on Cybercrime\nMalta\nCyprus\n\n"
+        "The Additional Protocol to the Convention on Cybercrime was signed by: Peru; Chile; "
+        "Bolivia."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP")} <= found
+    assert {("Signature", key, "ets-189", None) for key in ("PER", "CHL", "BOL")} <= found
+
+
+def test_what_enters_into_force_is_the_subject_of_the_verb():
+    found = acts(
+        "The Convention on Cybercrime entered into force on 1 July 2004 and its Additional "
+        "Protocol on 1 March 2006. The amendments to the Convention on Cybercrime entered into "
+        "force on 1 May 2019. Peru's code, which follows the Convention on Cybercrime, entered "
+        "into force on 2 May 2019. It entered into force for Peru, Chile and Bolivia on "
+        "3 May 2019.",
+        kinds=("EntryIntoForce",),
+    )
+    assert found == {
+        ("EntryIntoForce", None, "ets-185", "2004-07-01"),
+        ("EntryIntoForce", None, "ets-189", "2006-03-01"),
+        *{("EntryIntoForce", key, "ets-185", "2019-05-03") for key in ("PER", "CHL", "BOL")},
+    }
+
+
+def test_a_weak_verb_with_a_date_before_its_treaty():
+    found = acts(
+        "L'Union européenne a approuvé le 2 mai 2019 la Convention sur la cybercriminalité.",
+        kinds=("Approval",),
+    )
+    assert found == {("Approval", "european-union", "ets-185", "2019-05-02")}
+
+
+def test_every_state_listed_after_an_act_noun_acts():
+    found = acts(
+        "With the ratifications of Malta, Cyprus and Greece, the Convention on Cybercrime grew."
+    )
+    assert {("Ratification", key, "ets-185", None) for key in ("MLT", "CYP", "GRC")} == found
+
+
+def test_the_states_named_after_a_count_of_those_that_acted():
+    found = acts(
+        "So far eleven countries have ratified the Convention on Cybercrime. They include Malta "
+        "and Cyprus. Seven states have deposited their instruments of accession to it. Among "
+        "them are Chile and Peru. They are all welcome.",
+        kinds=("Ratification", "Accession"),
+    )
+    assert found == {
+        ("Ratification", "MLT", "ets-185", None),
+        ("Ratification", "CYP", "ets-185", None),
+        ("Accession", "CHL", "ets-185", None),
+        ("Accession", "PER", "ets-185", None),
+    }
+
+
+def test_a_states_instrument_is_for_the_treaty_in_focus():
+    found = acts(
+        "The Convention on Cybercrime gathers support. Together with the deposit of Peru's "
+        "instrument of ratification on 3 June 2019, momentum grows."
+    )
+    assert ("Ratification", "PER", "ets-185", "2019-06-03") in found
+
+
+def test_in_force_since_a_date_is_an_entry_into_force_on_it():
+    found = acts(
+        "The Convention on Cybercrime has been in force since 1 July 2004. L'Accord de Paris est "
+        "en vigueur depuis 2016. The Treaty on the Prohibition of Nuclear Weapons has been in "
+        "force since its adoption.",
+        kinds=("EntryIntoForce",),
+    )
+    assert found == {
+        ("EntryIntoForce", None, "ets-185", "2004-07-01"),
+        ("EntryIntoForce", None, "paris-agreement", "2016"),
+    }
+
+
+def test_a_protocol_named_before_its_treaty_is_what_is_acted_on():
+    document = make_document(
+        BODY + "The Nagoya Protocol to the Convention on Biological Diversity was signed by "
+        "Peru. Le Protocole de Riga à la Convention du Conseil de l'Europe pour la prévention du "
+        "terrorisme a été signé par le Pérou. Chile signed the Protocol amending the Convention "
+        "on Cybercrime.",
+        "protocols",
+    )
+    facts = [f.to_gold() for f in extract(document).facts]
+    signed = {(f["actor"], f["treaty"]) for f in facts if f["type"] == "Signature"}
+    assert signed == {
+        ("PER", "nagoya-protocol"),
+        ("PER", "cets-217"),
+        ("CHL", "protocol-amending-the-convention-on-cybercrime"),
+    }
+    supplements = {(f["protocol"], f["treaty"]) for f in facts if f["type"] == "Supplements"}
+    assert supplements == {
+        ("nagoya-protocol", "cbd"),
+        ("cets-217", "cets-196"),
+        ("protocol-amending-the-convention-on-cybercrime", "ets-185"),
+    }

@@ -212,3 +212,81 @@ def test_french_states_that_have_ratified_counted_in_a_relative_clause():
     )
     (status,) = statuses(text)
     assert status["ratifiedCount"] == 32
+
+
+def test_acts_a_treaty_received_at_one_time_are_no_status():
+    found = statuses(
+        "At the ceremony the Convention on Cybercrime received nine signatures and four "
+        "ratifications, and its Additional Protocol received two signatures. The Convention on "
+        "Cybercrime has received 40 ratifications so far."
+    )
+    assert [(s["treaty"], s["ratifiedCount"], s["signedOnlyCount"]) for s in found] == [
+        ("ets-185", 40, None)
+    ]
+
+
+def test_that_day_dates_a_tally_with_the_day_before():
+    [tally] = facts(
+        "The Convention on Cybercrime opened for signature on 3 March 2007. That day 21 states "
+        "signed it.",
+        "ActionTally",
+    )
+    assert (tally["date"], tally["action"], tally["count"]) == ("2007-03-03", "Signature", 21)
+
+
+def test_some_members_that_acted_are_no_member_count():
+    assert not facts(
+        "At the United Nations, 24 member states undertook 31 treaty actions this week.",
+        "MemberCount",
+    )
+    [count] = facts("The 38 member states of the OECD adopted the text.", "MemberCount")
+    assert count["count"] == 38
+
+
+def test_a_number_a_treaty_waits_for_is_no_status():
+    assert not statuses(
+        "The Convention on Cybercrime will enter into force three months after the fifth "
+        "ratification. The Protocol will apply once ten ratifications are deposited. It takes "
+        "effect after eight ratifications."
+    )
+
+
+def test_what_had_been_done_as_of_a_day_and_french_ordinals():
+    [status] = statuses(
+        "As of 1 June 2007, 41 States had ratified the Convention on Cybercrime and a further "
+        "5 had signed it."
+    )
+    assert (status["asOf"], status["ratifiedCount"], status["signedOnlyCount"]) == (
+        "2007-06-01",
+        41,
+        5,
+    )
+    [status] = statuses(
+        "Malte est devenue le 42e État à ratifier la Convention sur la cybercriminalité."
+    )
+    assert status["ratifiedCount"] == 42
+
+
+def test_a_number_of_signatures_is_the_total_and_deposits_count_as_ratifications():
+    [status] = statuses(
+        "The Convention on Cybercrime has gathered 51 signatures and 12 ratifications so far."
+    )
+    assert (status["signatoriesCount"], status["ratifiedCount"]) == (51, 12)
+    assert status["signedOnlyCount"] is None
+    [status] = statuses(
+        "Nine countries have deposited their instruments of ratification of the Convention on "
+        "Cybercrime."
+    )
+    assert status["ratifiedCount"] == 9
+
+
+def test_a_french_feminine_participle_counts():
+    [status] = statuses("La Convention sur la cybercriminalité a été signée par 21 États membres.")
+    assert status["signatoriesCount"] == 21
+
+
+def test_the_number_of_ratifying_states():
+    [status] = statuses(
+        "For the Convention on Cybercrime, the number of ratifying states is now 32."
+    )
+    assert status["ratifiedCount"] == 32
