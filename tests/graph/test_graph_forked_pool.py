@@ -86,7 +86,7 @@ def test_private_memory_counts_the_pages_a_fork_writes_to() -> None:
     pid = os.fork()
     if pid == 0:
         held[::page] = b"y" * len(held[::page])
-        time.sleep(30)
+        time.sleep(30)  # stays alive to be measured: the test kills it when done
         os._exit(0)
     try:
         deadline = time.monotonic() + 20
