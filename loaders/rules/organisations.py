@@ -134,8 +134,9 @@ def joint_instruments(context: Reading, sentence: Sentence) -> None:
                 partners = (partners[-1], named[0].entity)
         if len(partners) < 2 or len(set(partners)) < 2 or _one_house(partners):
             continue
-        named = _PARTNERSHIP.search(sentence.text, match.start(), match.end())
-        kind = named.group("kind") if named is not None else None  # "a public-private partnership"
+        described = _PARTNERSHIP.search(sentence.text, match.start(), match.end())
+        # "a public-private partnership"
+        kind = described.group("kind") if described is not None else None
         context.facts.append(
             Partnership(
                 partners, kind.lower() if kind else None, evidence=context.evidence(sentence)
