@@ -111,28 +111,21 @@ def _triples(
     """The triples of INSERT DATA's braces, wherever they go, without their GRAPH blocks;
     the graphs given triples are added to `filled`."""
     runs: list[tuple[int, int]] = []  # token index ranges of triples
-    index = opening + 1
-    while index < closing:
-        token = stream[index]
-        if token.is_word("GRAPH"):
-            depth, first = 0, index + 2  # GRAPH, its name, then the block's brace
-            for inner in range(first, closing):
-                text = stream[inner].text if stream[inner].kind == "other" else ""
-                depth += 1 if text == "{" else -1 if text == "}" else 0
-                if depth == 0:
-                    runs.append((first + 1, inner))
-                    if inner > first + 1:
-                        filled.add(iris.get(index + 1))
-                    index = inner + 1
-                    break
-            else:
+    reader = _Reader(stream, iris, opening + 1, closing)
+    while not reader.done():
+        if reader.take("GRAPH"):
+            graph = reader.iri()
+            braces = reader.group()
+            if graph is None or braces is None:
                 return ""
+            runs.append((braces[0] + 1, braces[1]))
+            if braces[1] > braces[0] + 1:
+                filled.add(graph)
         else:
-            run_end = index
-            while run_end < closing and not stream[run_end].is_word("GRAPH"):
-                run_end += 1
-            runs.append((index, run_end))
-            index = run_end
+            first = reader.position
+            while not reader.done() and not reader.peek("GRAPH"):
+                reader.position += 1
+            runs.append((first, reader.position))
     pieces = []
     for first, last in runs:
         while first < last and stream[first].text == "." and stream[first].kind == "other":
