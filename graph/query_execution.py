@@ -607,6 +607,13 @@ class _Worker:
         """Whether the worker answers (or dies, which recv then reports) within `seconds`."""
         return bool(self._replies.poll(max(seconds, 0) * 1000))
 
+    def stop(self) -> None:
+        """Kill the worker (its query stops, its CPU is freed at once) and close its pipe."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.jobs.close()
+
     def wait_until_ready(self, seconds: float = 60) -> None:
         """A new worker's start (imports) must not count against the first query's time."""
         if not self.ready and self.jobs.poll(seconds) and self.jobs.recv() == "ready":
@@ -827,8 +834,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (its query stops at once, its CPU is freed) and start a fresh one."""
-        _kill(worker.process)
-        worker.jobs.close()
+        worker.stop()
         if not self._closed:
             self._idle.put_fresh(self._spawn())
 
@@ -838,8 +844,7 @@ class WorkerPool:
     def close(self) -> None:
         self._closed = True
         while (worker := self._idle.idle()) is not None:
-            _kill(worker.process)
-            worker.jobs.close()
+            worker.stop()
         self._starter.close()
 
 
@@ -970,8 +975,7 @@ class ForkedPool:
             if self._per_query:
                 self._generation += 1
             if worker.generation != self._generation:  # forked before the last write
-                _kill(worker.process)
-                worker.jobs.close()
+                worker.stop()
                 worker = self._spawn()
             return _ask(worker, job, deadline, timeout, self._give_back, self._replace)
         finally:
@@ -982,8 +986,7 @@ class ForkedPool:
         self._idle.put_recent(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        _kill(worker.process)
-        worker.jobs.close()
+        worker.stop()
         if not self._closed:
             self._idle.put_fresh(self._spawn())
 
@@ -1006,8 +1009,7 @@ class ForkedPool:
                     return
                 if self._retires(worker) and self._idle.take_idle(worker):
                     self._idle.put_recent(self._spawn())
-                    _kill(worker.process)
-                    worker.jobs.close()
+                    worker.stop()
 
     def _retires(self, worker: _Worker) -> bool:
         if worker.generation != self._generation:
@@ -1024,8 +1026,7 @@ class ForkedPool:
         if self._refresher.is_alive():
             self._refresher.join(timeout=10)  # a fork it is making joins the idle ones below
         while (worker := self._idle.idle()) is not None:
-            _kill(worker.process)
-            worker.jobs.close()
+            worker.stop()
         self._starter.close()
 
 
@@ -1061,12 +1062,6 @@ class InProcess:
 
     def close(self) -> None:
         """Nothing to do: threads end with their request."""
-
-
-def _kill(process: multiprocessing.process.BaseProcess) -> None:
-    if process.is_alive():
-        process.kill()
-    process.join(timeout=5)
 
 
 def _timeout_message(timeout: float) -> str:
