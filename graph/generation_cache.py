@@ -4,8 +4,14 @@ response cache.
 Each write bumps the generation and empties the cache; a value computed at an older generation
 than the current one is never kept, so what the cache gives is always what computing afresh
 would give. The cache is bounded in bytes and lets the least recently used values go first.
+
+A value is kept only the second time its key is offered at one generation: most queries
+researchers send are new texts, asked once, and keeping each of their answers would fill the
+cache (and the server's memory) with answers nobody asks for again. Keys offered once are
+remembered as their hashes only, a bounded number of them.
 """
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -15,6 +21,9 @@ Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+SEEN_ONCE_LIMIT = 65_536
+"""Hashes of keys offered once that are remembered; past it the oldest half is forgotten."""
 
 
 class GenerationCache(Generic[Key, Value]):
@@ -29,6 +38,7 @@ class GenerationCache(Generic[Key, Value]):
         self._max_bytes = max_bytes
         self._bytes = 0
         self._entries: OrderedDict[Key, tuple[Value, int]] = OrderedDict()
+        self._seen_once: dict[int, None] = {}
         self._lock = threading.Lock()
         self.generation = 0
         """Read before a value is computed, and given back to `put` with it."""
@@ -45,13 +55,19 @@ class GenerationCache(Generic[Key, Value]):
             return entry[0]
 
     def put(self, key: Key, generation: int, value: Value) -> None:
-        """Keep a value computed at `generation`, unless a write has come since."""
+        """Keep a value computed at `generation`, unless a write has come since, or its key is
+        offered for the first time at this generation."""
         size = self._size_of(key, value)
         if size > self._max_bytes // 16:
             return
         with self._lock:
             if generation != self.generation or key in self._entries:
                 return
+            fingerprint = hash(key)
+            if fingerprint not in self._seen_once:
+                self._remember(fingerprint)
+                return
+            del self._seen_once[fingerprint]
             self._entries[key] = (value, size)
             self._bytes += size
             while self._bytes > self._max_bytes:
@@ -63,4 +79,11 @@ class GenerationCache(Generic[Key, Value]):
         with self._lock:
             self.generation += 1
             self._entries.clear()
+            self._seen_once.clear()
             self._bytes = 0
+
+    def _remember(self, fingerprint: int) -> None:
+        self._seen_once[fingerprint] = None
+        if len(self._seen_once) > SEEN_ONCE_LIMIT:
+            for old in list(itertools.islice(self._seen_once, SEEN_ONCE_LIMIT // 2)):
+                del self._seen_once[old]

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 import graph
+from graph import generation_cache
 from graph.query_execution import (
     MEMORY_ANSWER_BYTES,
     AnswerCache,
@@ -65,6 +66,7 @@ def test_every_kind_of_write_is_seen_by_the_next_query(app):
     insert = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}w> <{EX}name> "first" }} }}'
     assert client.post("/sparql", data={"update": insert}, headers=WRITE).status_code == 204
     assert names(app, "w") == ["first"]
+    assert names(app, "w") == ["first"]  # asked a second time: now kept
     assert len(cache_of(app)) >= 1, "a repeated query should be answered from the cache"
     assert names(app, "w") == ["first"]
 
@@ -91,6 +93,7 @@ def test_a_repeated_get_is_replayed_without_reaching_the_view(app, monkeypatch):
     client = app.test_client()
     first = client.get("/sparql", query_string={"query": query}, headers=JSON)
     assert first.status_code == 200
+    assert client.get("/sparql", query_string={"query": query}, headers=JSON).data == first.data
     assert first.json["results"]["bindings"] == [{"s": {"type": "uri", "value": f"{EX}bulk7"}}]
 
     def unreachable(*_: object) -> None:
@@ -118,6 +121,7 @@ def test_only_successful_answers_are_replayed(app):
 
 def test_a_write_empties_the_response_cache(app):
     names(app, "v")
+    names(app, "v")
     responses = app.extensions["comity"].responses
     assert len(responses) >= 1
     insert = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}v> <{EX}name> "new" }} }}'
@@ -130,8 +134,9 @@ def test_a_write_empties_the_response_cache(app):
 
 
 def test_a_refused_write_keeps_the_cache(app):
-    assert names(app, "nobody") == []
+    assert names(app, "nobody") == [] and names(app, "nobody") == []
     before = len(cache_of(app))
+    assert before >= 1
     refused = app.test_client().post(
         "/sparql", data={"update": f'INSERT DATA {{ <{EX}a> <{EX}name> "x" }}'}
     )
@@ -146,7 +151,7 @@ def test_answers_that_differ_per_evaluation_are_not_reused(app, expression):
     before = len(cache_of(app))
     responses_before = len(app.extensions["comity"].responses)
     answers = [
-        client.get("/sparql", query_string={"query": query}, headers=JSON).json for _ in range(2)
+        client.get("/sparql", query_string={"query": query}, headers=JSON).json for _ in range(3)
     ]
     assert all(len(a["results"]["bindings"]) == 1 for a in answers)
     assert len(cache_of(app)) == before
@@ -218,25 +223,57 @@ def test_cache_keeps_within_its_byte_budget_dropping_the_least_recent():
     cache = AnswerCache(max_bytes=16_000)  # room for 17 entries of about 910 bytes
     keys = [cache.key(job(f"SELECT {n} {{}}")) for n in range(4)]
     for key in keys[:3]:
-        cache.put(key, cache.generation, reply(900))
+        offer_twice(cache, key, reply(900))
     assert cache.get(keys[0]) is not None  # now the most recently used
     for filler in range(15):
-        cache.put(cache.key(job(f"ASK {{}} #{filler:02}")), cache.generation, reply(900))
+        offer_twice(cache, cache.key(job(f"ASK {{}} #{filler:02}")), reply(900))
     assert len(cache) == 17
     assert cache.get(keys[1]) is None, "the least recently used answer should go first"
     assert cache.get(keys[0]) is not None and cache.get(keys[2]) is not None
-    cache.put(keys[3], cache.generation, reply(5_000))  # larger than a sixteenth: not kept
+    offer_twice(cache, keys[3], reply(5_000))  # larger than a sixteenth: not kept
     assert cache.get(keys[3]) is None
+
+
+def offer_twice(cache: AnswerCache, key: tuple, answer: Answered) -> None:
+    cache.put(key, cache.generation, answer)
+    cache.put(key, cache.generation, answer)
+
+
+def test_an_answer_is_kept_from_the_second_time_it_is_asked():
+    cache = AnswerCache()
+    once, twice = cache.key(job("SELECT * {}")), cache.key(job("ASK {}"))
+    cache.put(once, cache.generation, reply(10))
+    offer_twice(cache, twice, reply(10))
+    assert cache.get(once) is None, "an answer asked for once should take no room"
+    assert cache.get(twice) is not None
+    cache.put(once, cache.generation - 1, reply(10))  # seen again, but computed before a write
+    assert cache.get(once) is None
+    cache.invalidate()
+    cache.put(once, cache.generation, reply(10))  # a write forgets what was seen once
+    assert cache.get(once) is None and len(cache) == 0
+
+
+def test_keys_seen_once_are_remembered_within_a_bound(monkeypatch):
+    monkeypatch.setattr(generation_cache, "SEEN_ONCE_LIMIT", 8)
+    cache = AnswerCache()
+    keys = [cache.key(job(f"ASK {{}} #{n}")) for n in range(20)]
+    for key in keys:
+        cache.put(key, cache.generation, reply(10))
+    assert len(cache._seen_once) <= 8
+    for key in (keys[0], keys[-1]):  # the oldest was forgotten, the newest is remembered
+        cache.put(key, cache.generation, reply(10))
+    assert cache.get(keys[0]) is None and cache.get(keys[-1]) is not None
 
 
 def test_an_answer_computed_before_a_write_is_not_kept():
     cache = AnswerCache()
     key = cache.key(job("SELECT * {}"))
     started_at = cache.generation
+    cache.put(key, started_at, reply(10))
     cache.invalidate()
     cache.put(key, started_at, reply(10))
     assert cache.get(key) is None
-    cache.put(key, cache.generation, reply(10))
+    offer_twice(cache, key, reply(10))
     assert cache.get(key) is not None
     cache.invalidate()
     assert cache.get(key) is None and len(cache) == 0
@@ -279,6 +316,7 @@ def test_a_query_arriving_during_a_write_leaves_no_stale_answer():
     cached = CachedRunner(runner)
     asked = job("SELECT * {}")
     assert cached.run(asked, 1).body == b"before"
+    assert cached.run(job("ASK {}"), 1).body == b"before"  # seen once: kept when seen again
     during = []
     runner.just_before_moving.append(lambda: during.append(cached.run(job("ASK {}"), 1)))
     cached.store_changed()
