@@ -904,7 +904,8 @@ def build(
         + _read(sources / "coe-treaties-7.csv")
         + _read(sources / "coe-treaties-8.csv")
         + _read(sources / "coe-treaties-9.csv")
-        + _read(sources / "coe-treaties-10.csv"),
+        + _read(sources / "coe-treaties-10.csv")
+        + _read(sources / "coe-treaties-11.csv"),
         _read(curated / "coe-treaty-extras.csv"),
         keys,
     )
