@@ -21,15 +21,28 @@ _TREATY_NUMBER = re.compile(
 _FIRST_CETS_NUMBER = 194
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent, written as
+# their languages' own ASCII spelling does ("Thorbjørn" is "Thorbjorn", not "Thorbjrn").
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+        "ẞ": "SS", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
+        "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T",
+        "ŋ": "ng", "Ŋ": "NG", "ĸ": "k",
+    }
+)  # fmt: skip
+
+
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: "Conseil de l'Europe" -> "conseil-de-l-europe".
 
-    Accents are dropped; any other non-ASCII mark (a typographic apostrophe or dash) separates
-    words just like its ASCII twin, so "d’Ivoire" and "d'Ivoire" give the same slug.
+    Accents are dropped and letters such as ø, æ and ß spelt out; any other non-ASCII mark (a
+    typographic apostrophe or dash) separates words just like its ASCII twin, so "d’Ivoire"
+    and "d'Ivoire" give the same slug.
     """
     ascii_text = "".join(
         char if char.isascii() or unicodedata.category(char)[0] in "LM" else " "
-        for char in unicodedata.normalize("NFKD", text)
+        for char in unicodedata.normalize("NFKD", text.translate(_LATIN_LETTERS))
     )
     ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())

@@ -87,6 +87,11 @@ def test_iris_are_the_same_in_every_process():
         ("T-CY", "t-cy"),
         ("ETS 185", "ets-185"),
         ("ÉTAT", "etat"),
+        ("Thorbjørn Jagland", "thorbjorn-jagland"),
+        ("Łódź", "lodz"),
+        ("Straße", "strasse"),
+        ("Þingvellir", "thingvellir"),
+        ("Đorđe", "dorde"),
     ],
 )
 def test_slug(text, expected):
