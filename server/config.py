@@ -37,10 +37,10 @@ class ServerConfig:
     cors_writes: bool = False
     """Also send Access-Control-Allow-Origin on writes (they still need the token)."""
     workers: int = 2
+    """Query worker processes (embedded on-disk store): at most this many queries run at once."""
     memory_limit: int | None = 2048 * 2**20
     """Bytes one query, or one update of an on-disk store, may allocate beyond what its process
     holds when it starts; past it the request is stopped and answered 503. None: no limit."""
-    """Query worker processes (embedded on-disk store): at most this many queries run at once."""
     serve_from: str = "auto"
     """Where queries on an on-disk store are answered from: "memory" (a copy kept in step with
     every write), "disk", or "auto" (memory when the copy fits in half the free memory)."""
