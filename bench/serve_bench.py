@@ -6,10 +6,12 @@ graph, and are asked the same query mix, written the way users write it (NOT EXI
 not rewritten by hand). Before any timing, every server's answers to every query are compared,
 as sets, with the first server's: figures of a server that answers differently are not taken.
 
-Each cell (server x query x concurrency) runs for `--duration` seconds: that many client threads,
-each on its own keep-alive HTTP connection, send the query again and again. The table gives
-requests per second, median and 99th-percentile latency, and Comity's throughput ratio to each
-peer. Servers run one at a time, so they never compete for the machine's cores.
+Each cell (server x query x concurrency x texts) runs for `--duration` seconds: that many client
+threads, each on its own keep-alive HTTP connection, send the query again and again, each time
+as a new text (a numbered comment at its end: no cache can answer it) or as the same text. The
+tables give requests per second, median and 99th-percentile latency, and Comity's throughput
+ratio to each peer, per query and per mix. Servers run one at a time, so they never compete for
+the machine's cores.
 
     pip install -e '.[bench]'     # rdflib-endpoint and uvicorn
     python -m bench.serve_bench --sizes 100k,1m --duration 10
