@@ -149,8 +149,9 @@ def _query_runner(
     return CachedRunner(runner) if cache else runner
 
 
-BYTES_PER_QUAD = 200
-"""Memory an in-memory copy takes per quad (measured about 160; rounded up): bench/SERVE.md."""
+BYTES_PER_QUAD = 340
+"""Memory an in-memory copy takes per quad, the hidden union graph's included (measured about
+320 between the 100k and 1M worlds; rounded up): bench/README.md, "Memory"."""
 
 
 def _serves_from_memory(config: ServerConfig) -> bool:
