@@ -543,6 +543,29 @@ def die_with_server() -> None:
         os._exit(1)
 
 
+_CHILD_PIPES = threading.Lock()
+"""Held from the making of a child's pipe until this process has closed the child's end, and
+by every fork of this process (`ForkedPool`). It is one lock for the whole process because a
+fork copies every open file of the whole process: a worker forked while another child's end is
+still open here would keep that end open for its life, and this process would then never see
+that child die (its read would wait for an end of file that never comes)."""
+
+
+@contextlib.contextmanager
+def child_pipe(
+    context: multiprocessing.context.BaseContext,
+) -> Iterator[tuple[Connection, Connection]]:
+    """A pipe to a child process started inside the `with`: (ours, theirs). Theirs is closed
+    here on leaving, so that only the child holds it, and no fork of this process in the
+    meantime can take a copy of it."""
+    with _CHILD_PIPES:
+        ours, theirs = context.Pipe()
+        try:
+            yield ours, theirs
+        finally:
+            theirs.close()
+
+
 class ProcessStarter:
     """Starts child processes from one thread that lives as long as their owner.
 
@@ -796,12 +819,11 @@ class WorkerPool:
             self._idle.put_fresh(self._spawn())
 
     def _spawn(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=_serve_jobs, args=(self._url, theirs), name="comity-query", daemon=True
-        )
-        self._starter.start(process)
-        theirs.close()
+        with child_pipe(self._context) as (ours, theirs):
+            process = self._context.Process(
+                target=_serve_jobs, args=(self._url, theirs), name="comity-query", daemon=True
+            )
+            self._starter.start(process)
         return _Worker(process, ours)
 
     def run(self, job: QueryJob, timeout: float) -> Reply:
@@ -955,17 +977,16 @@ class ForkedPool:
             self._refresher.start()
 
     def _spawn(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=_answer_forked_jobs,
-            args=(self._query, theirs),
-            name="comity-query",
-            daemon=True,
-        )
-        with self._store_lock:
-            self._starter.start(process)
-            generation = self._generation
-        theirs.close()
+        with child_pipe(self._context) as (ours, theirs):
+            process = self._context.Process(
+                target=_answer_forked_jobs,
+                args=(self._query, theirs),
+                name="comity-query",
+                daemon=True,
+            )
+            with self._store_lock:
+                self._starter.start(process)
+                generation = self._generation
         return _Worker(process, ours, generation=generation)
 
     def run(self, job: QueryJob, timeout: float) -> Reply:

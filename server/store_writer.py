@@ -27,6 +27,7 @@ import graph
 from graph import KnowledgeGraph
 from graph.query_execution import (
     ProcessStarter,
+    child_pipe,
     die_with_server,
     memory_allowance,
     memory_message,
@@ -152,15 +153,14 @@ class WriterProcess:
 
     def _start(self) -> None:
         """Start a writer and wait until it has the store open."""
-        ours, theirs = self._context.Pipe()
-        self._process = self._context.Process(
-            target=_serve_writes,
-            args=(self._url, theirs, self._memory_limit),
-            name="comity-writer",
-            daemon=True,
-        )
-        self._starter.start(self._process)
-        theirs.close()
+        with child_pipe(self._context) as (ours, theirs):
+            self._process = self._context.Process(
+                target=_serve_writes,
+                args=(self._url, theirs, self._memory_limit),
+                name="comity-writer",
+                daemon=True,
+            )
+            self._starter.start(self._process)
         self._requests = ours
         try:
             reply = self._requests.recv() if self._requests.poll(self.START_SECONDS) else None

@@ -3,6 +3,7 @@ write, the idle workers are forked anew in the background, so the next query nei
 for a fork nor sees the store as it was before the write; so is a worker that has come to
 hold memory of its own past a limit, so the workers' memory stays that of the shared copy."""
 
+import multiprocessing
 import os
 import threading
 import time
@@ -10,7 +11,7 @@ import time
 import pyoxigraph
 
 from graph import query_execution
-from graph.query_execution import ForkedPool, query_within, reserve_workers
+from graph.query_execution import ForkedPool, child_pipe, query_within, reserve_workers
 from tests.graph.test_graph_query_priority import _children
 
 WRITTEN = pyoxigraph.Quad(
@@ -75,6 +76,37 @@ def test_a_worker_holding_memory_of_its_own_is_forked_anew(tmp_path, monkeypatch
         assert len(before - after) == 1, "the worker that answered was not forked anew"
         assert len(after) == len(before)
         assert bool(query_within(pool, "ASK { ?s ?p ?o }", 10, str(tmp_path / "b"), "c"))
+    finally:
+        pool.close()
+
+
+def test_a_worker_forked_while_another_child_starts_keeps_none_of_its_pipe() -> None:
+    """A fork copies every open file: a worker forked while another child's end of its pipe
+    is still open here would hold that end for its life, and the server would never see that
+    child (the store's writer, say) die. Forks wait until the starting child's end is closed."""
+    store = pyoxigraph.Store()
+    others = _children()
+
+    def query(sparql, default_graph, named_graphs, union):
+        return store.query(sparql)
+
+    pool = ForkedPool(query, 1, threading.Lock())
+    try:
+        before = _children() - others
+        with child_pipe(multiprocessing.get_context("spawn")) as (ours, theirs):
+            far_end = f"socket:[{os.fstat(theirs.fileno()).st_ino}]"
+            pool.store_changed()  # every worker is forked anew, in the background
+            time.sleep(0.5)
+        deadline = time.monotonic() + 20
+        after = _children() - others
+        while (after & before or len(after) < len(before)) and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling /proc: the kernel tells no process of another's children
+            after = _children() - others
+        assert not after & before, "the workers were not forked anew"
+        for pid in after:
+            files = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+            assert far_end not in files, "a worker holds the far end of another child's pipe"
+        ours.close()
     finally:
         pool.close()
 
