@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import pyoxigraph
 
@@ -19,6 +20,24 @@ WRITTEN = pyoxigraph.Quad(
     pyoxigraph.NamedNode("urn:p"),
     pyoxigraph.Literal("after the fork"),
 )
+
+
+def _workers_once(others: set[int], settled: Callable[[set[int]], bool]) -> set[int]:
+    """This process's children but `others`, once `settled` holds for them (or after 20 s).
+    Polled: the kernel tells no process of another's children."""
+    deadline = time.monotonic() + 20
+    after = _children() - others
+    while not settled(after) and time.monotonic() < deadline:
+        time.sleep(0.01)
+        after = _children() - others
+    return after
+
+
+def _pool_of_one(store: pyoxigraph.Store) -> tuple[ForkedPool, set[int], set[int]]:
+    """A pool with one shared worker over `store`; this process's other children; the pool's."""
+    others = _children()
+    pool = ForkedPool(lambda sparql, *_: store.query(sparql), 1, threading.Lock())
+    return pool, others, _children() - others
 
 
 def test_a_write_has_every_idle_worker_forked_again_before_the_next_query(tmp_path) -> None:
@@ -36,12 +55,9 @@ def test_a_write_has_every_idle_worker_forked_again_before_the_next_query(tmp_pa
         with lock:
             store.add(WRITTEN)
         pool.store_changed()
-        deadline = time.monotonic() + 20
-        after = _children() - others
-        while (after & before or len(after) < len(before)) and time.monotonic() < deadline:
-            # Polling /proc: the kernel tells no process of another's children.
-            time.sleep(0.01)
-            after = _children() - others
+        after = _workers_once(
+            others, lambda after: not after & before and len(after) >= len(before)
+        )
         assert not after & before, "a worker forked before the write is still there"
         assert len(after) == len(before), "the pool has fewer workers than before the write"
         asked = query_within(pool, "ASK { <urn:written> ?p ?o }", 10, str(tmp_path / "a"), "c")
@@ -58,21 +74,12 @@ def test_a_worker_holding_memory_of_its_own_is_forked_anew(tmp_path, monkeypatch
     monkeypatch.setattr(query_execution, "MEMORY_CHECK_SECONDS", 0.05)
     store = pyoxigraph.Store()
     store.add(WRITTEN)
-    others = _children()
-
-    def query(sparql, default_graph, named_graphs, union):
-        return store.query(sparql)
-
-    pool = ForkedPool(query, 1, threading.Lock())
+    pool, others, before = _pool_of_one(store)
     try:
-        before = _children() - others
         assert bool(query_within(pool, "ASK { ?s ?p ?o }", 10, str(tmp_path / "a"), "c"))
-        deadline = time.monotonic() + 20
-        after = _children() - others
-        while (after >= before or len(after) < len(before)) and time.monotonic() < deadline:
-            # Polling /proc: the kernel tells no process of another's children.
-            time.sleep(0.01)
-            after = _children() - others
+        after = _workers_once(
+            others, lambda after: not after >= before and len(after) >= len(before)
+        )
         assert len(before - after) == 1, "the worker that answered was not forked anew"
         assert len(after) == len(before)
         assert bool(query_within(pool, "ASK { ?s ?p ?o }", 10, str(tmp_path / "b"), "c"))
@@ -84,24 +91,15 @@ def test_a_worker_forked_while_another_child_starts_keeps_none_of_its_pipe() -> 
     """A fork copies every open file: a worker forked while another child's end of its pipe
     is still open here would hold that end for its life, and the server would never see that
     child (the store's writer, say) die. Forks wait until the starting child's end is closed."""
-    store = pyoxigraph.Store()
-    others = _children()
-
-    def query(sparql, default_graph, named_graphs, union):
-        return store.query(sparql)
-
-    pool = ForkedPool(query, 1, threading.Lock())
+    pool, others, before = _pool_of_one(pyoxigraph.Store())
     try:
-        before = _children() - others
         with child_pipe(multiprocessing.get_context("spawn")) as (ours, theirs):
             far_end = f"socket:[{os.fstat(theirs.fileno()).st_ino}]"
             pool.store_changed()  # every worker is forked anew, in the background
             time.sleep(0.5)
-        deadline = time.monotonic() + 20
-        after = _children() - others
-        while (after & before or len(after) < len(before)) and time.monotonic() < deadline:
-            time.sleep(0.01)  # polling /proc: the kernel tells no process of another's children
-            after = _children() - others
+        after = _workers_once(
+            others, lambda after: not after & before and len(after) >= len(before)
+        )
         assert not after & before, "the workers were not forked anew"
         for pid in after:
             files = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
