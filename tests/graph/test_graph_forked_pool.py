@@ -23,12 +23,11 @@ WRITTEN = pyoxigraph.Quad(
 
 
 def _workers_once(others: set[int], settled: Callable[[set[int]], bool]) -> set[int]:
-    """This process's children but `others`, once `settled` holds for them (or after 20 s).
-    Polled: the kernel tells no process of another's children."""
+    """This process's children but `others`, once `settled` holds for them (or after 20 s)."""
     deadline = time.monotonic() + 20
     after = _children() - others
     while not settled(after) and time.monotonic() < deadline:
-        time.sleep(0.01)
+        time.sleep(0.01)  # polling /proc: the kernel tells no process of another's children
         after = _children() - others
     return after
 
@@ -96,7 +95,7 @@ def test_a_worker_forked_while_another_child_starts_keeps_none_of_its_pipe() -> 
         with child_pipe(multiprocessing.get_context("spawn")) as (ours, theirs):
             far_end = f"socket:[{os.fstat(theirs.fileno()).st_ino}]"
             pool.store_changed()  # every worker is forked anew, in the background
-            time.sleep(0.5)
+            time.sleep(0.5)  # a fork that did not wait would happen now: nothing signals it
         after = _workers_once(
             others, lambda after: not after & before and len(after) >= len(before)
         )
