@@ -154,8 +154,11 @@ _FRENCH_ANY = "|".join(sorted(_FRENCH, key=len, reverse=True))
 _FRENCH_WORD = rf"(?:(?:{_FRENCH_LEAD})(?:(?:-et-|-|\s+et\s+|\s)(?:{_FRENCH_ANY})\b)*)"
 """A French number in words; it never starts with "un"/"une" (articles) or a bare "cent"."""
 
+_GROUP_SEPARATOR = r"[ \u00a0\u202f]"
+"""The spaces French writes between digit groups ("2 000"): plain, no-break, narrow no-break."""
+
 NUMBER = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+|a\s+dozen"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:{_GROUP_SEPARATOR}\d{{3}})+(?!\d)|\d+|a\s+dozen"
     rf"|une\s+douzaine\s+d(?:e\s+|['’])"
     rf"|une\s+(?:{'|'.join(_ROUND_FRENCH)})\s+d(?:e\s+|['’])"
     rf"|{_NUMBER_WORD}(?:\s+hundred(?:\s+and\s+{_NUMBER_WORD})?)?|{_FRENCH_WORD})"
@@ -210,7 +213,7 @@ class Count:
         return f"{self.qualifier} {self.value}" if self.qualifier else str(self.value)
 
 
-_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
+_GROUP_SPACE = re.compile(rf"(?<=\d){_GROUP_SEPARATOR}(?=\d{{3}}(?!\d))")
 
 
 def parse_number(text: str) -> int | None:
