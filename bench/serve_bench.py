@@ -360,9 +360,14 @@ def _plan(texts: list[str], queries: dict, concurrencies: list[int]) -> list[tup
     """The cells to time: distinct texts at every concurrency, repeated ones at the highest."""
     plan = []
     for kind in texts:
-        levels = concurrencies if kind == "distinct" else [max(concurrencies)]
-        plan += [(kind, query, level) for query in queries for level in levels]
+        plan += [
+            (kind, query, level) for query in queries for level in _levels(kind, concurrencies)
+        ]
     return plan
+
+
+def _levels(texts: str, concurrencies: list[int]) -> list[int]:
+    return concurrencies if texts == "distinct" else [max(concurrencies)]
 
 
 def _key(texts: str, query: str, concurrency: int) -> str:
@@ -745,7 +750,7 @@ def _print_table(report: dict, concurrencies: list[int]) -> None:
         return
     peers = [name for name in servers if name != "comity"]
     for texts in report["texts"]:
-        levels = concurrencies if texts == "distinct" else [max(concurrencies)]
+        levels = _levels(texts, concurrencies)
         print(
             f"\n== {report['size']} ({report['quads']:,} quads), {texts} texts:"
             " req/s (p50 ms / p99 ms)"
